@@ -1,0 +1,125 @@
+import { z } from "zod";
+
+/**
+ * The one schema over the process environment. Every variable is documented in
+ * `.env.example`; keep the two in step (a test checks that they list the same names).
+ */
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const emptyToUndefined = (value: unknown): unknown =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+
+const optionalUrl = (protocols: readonly string[], hint: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      }, `must be a URL starting with ${hint}`)
+      .optional(),
+  );
+
+const httpUrl = (fallback: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .default(fallback)
+      .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "must be an http(s) URL")
+      .transform((value) => value.replace(/\/+$/, "")),
+  );
+
+const booleanFlag = z.preprocess(
+  emptyToUndefined,
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .transform((value) => value === "true" || value === "1" || value === "yes")
+    .optional(),
+);
+
+const idList = (item: z.ZodString, what: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value) =>
+        (value ?? "")
+          .split(",")
+          .map((part) => part.trim())
+          .filter((part) => part.length > 0),
+      )
+      .pipe(z.array(item.describe(what))),
+  );
+
+export const TELEGRAM_TOKEN_PATTERN = /^\d{5,20}:[A-Za-z0-9_-]{30,64}$/;
+export const TELEGRAM_SECRET_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
+/** `<keyId>:<base64 of 32 bytes>`, comma-separated; the last key encrypts new files. */
+const ENCRYPTION_KEY_PATTERN = /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=$/;
+
+export const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(["development", "production", "test"]).default("development")),
+  MONGODB_URI: optionalUrl(["mongodb:", "mongodb+srv:"], "mongodb:// or mongodb+srv://"),
+  REDIS_URL: optionalUrl(["redis:", "rediss:"], "redis:// or rediss://"),
+  REDIS_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "must be 1-40 characters of A-Z a-z 0-9 _ -").default("trm"),
+  ),
+  HOST: z.preprocess(emptyToUndefined, z.string().trim().min(1).default("127.0.0.1")),
+  PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: "must be a whole number from 0 to 65535" })
+      .int("must be a whole number from 0 to 65535")
+      .min(0, "must be a whole number from 0 to 65535")
+      .max(65535, "must be a whole number from 0 to 65535")
+      .default(3000),
+  ),
+  PUBLIC_URL: optionalUrl(["https:", "http:"], "https://"),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default("info")),
+  TELEGRAM_MODE: z.preprocess(emptyToUndefined, z.enum(["off", "polling", "webhook"]).default("off")),
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().trim().regex(TELEGRAM_TOKEN_PATTERN, "must look like 123456789:AA... (the token from @BotFather)").optional(),
+  ),
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(TELEGRAM_SECRET_PATTERN, "must be 1-256 characters of A-Z a-z 0-9 _ -").optional(),
+  ),
+  TELEGRAM_API_ROOT: httpUrl("https://api.telegram.org"),
+  VIBER_AUTH_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().trim().regex(/^[A-Za-z0-9-]{20,80}$/, "must be the token from the Viber admin panel").optional(),
+  ),
+  VIBER_API_ROOT: httpUrl("https://chatapi.viber.com/pa"),
+  VIBER_BOT_NAME: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(28, "Viber allows at most 28 characters").default("TRM Jobs")),
+  VIBER_BOT_AVATAR: optionalUrl(["https:", "http:"], "https://"),
+  ADMIN_TELEGRAM_IDS: idList(z.string().regex(/^\d{1,20}$/, "each id must be a number"), "Telegram user id"),
+  ADMIN_VIBER_IDS: idList(z.string().regex(/^[A-Za-z0-9+/=]{8,64}$/, "each id must be a Viber user id"), "Viber user id"),
+  ENCRYPTION_KEY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .optional()
+      .transform((value) => (value === undefined ? [] : value.split(",").map((part) => part.trim())))
+      .pipe(z.array(z.string().regex(ENCRYPTION_KEY_PATTERN, "each key must be <keyId>:<base64 of 32 bytes>"))),
+  ),
+  STORAGE_DIR: optionalString,
+  SANDBOX: booleanFlag,
+  KBZPAY_API_ROOT: httpUrl("https://api.kbzpay.com/payment/gateway"),
+  WAVEPAY_API_ROOT: httpUrl("https://payments.wavemoney.io"),
+  AYAPAY_API_ROOT: httpUrl("https://pgw.ayainnovation.com"),
+  SHUTDOWN_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1000).max(600_000).default(30_000)),
+});
+
+export type RawEnv = z.output<typeof envSchema>;

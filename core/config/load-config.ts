@@ -1,0 +1,166 @@
+import path from "node:path";
+import { AppError } from "../errors/app-error.ts";
+import { envSchema, type RawEnv } from "./env-schema.ts";
+
+export type AppEnv = RawEnv["NODE_ENV"];
+export type LogLevel = RawEnv["LOG_LEVEL"];
+
+export type TelegramConfig =
+  | { mode: "off"; apiRoot: string }
+  | { mode: "polling"; apiRoot: string; token: string }
+  | { mode: "webhook"; apiRoot: string; token: string; secret: string; webhookUrl: string };
+
+export type ViberConfig =
+  | { enabled: false; apiRoot: string }
+  | { enabled: true; apiRoot: string; authToken: string; botName: string; avatar: string | undefined; webhookUrl: string };
+
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+export interface Config {
+  env: AppEnv;
+  logLevel: LogLevel;
+  http: { host: string; port: number; publicUrl: string | undefined };
+  /** `uri` undefined means "start local FerretDB" (local mode and tests only). */
+  mongo: { uri: string | undefined };
+  /** `url` undefined means "start a local redis-server" (local mode and tests only). */
+  redis: { url: string | undefined; prefix: string };
+  telegram: TelegramConfig;
+  viber: ViberConfig;
+  admins: { telegramIds: string[]; viberIds: string[] };
+  /** Oldest first; the last one encrypts new files. Empty only outside production. */
+  encryptionKeys: EncryptionKey[];
+  storageDir: string;
+  sandbox: boolean;
+  gateways: { kbzpay: { apiRoot: string }; wavepay: { apiRoot: string }; ayapay: { apiRoot: string } };
+  shutdownTimeoutMs: number;
+}
+
+/** Thrown when the environment is invalid; `problems` lists every one of them. */
+export class ConfigError extends AppError {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super("invalid_input", "config_invalid", formatProblems(problems), { details: { problems } });
+    this.problems = problems;
+  }
+}
+
+function formatProblems(problems: string[]): string {
+  const heading = `Invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):`;
+  return [heading, ...problems.map((problem) => `  - ${problem}`), "See .env.example for every variable."].join("\n");
+}
+
+type Env = Record<string, string | undefined>;
+
+const present = (env: Env, name: string): boolean => (env[name] ?? "").trim() !== "";
+
+/** Rules that tie several variables together; checked on the raw text so they are reported even when other variables are malformed. */
+function crossFieldProblems(env: Env): string[] {
+  const problems: string[] = [];
+  const mode = (env.TELEGRAM_MODE ?? "off").trim() || "off";
+  const publicUrl = (env.PUBLIC_URL ?? "").trim();
+  const isHttps = publicUrl.startsWith("https://");
+  if (mode === "polling" || mode === "webhook") {
+    if (!present(env, "TELEGRAM_BOT_TOKEN")) problems.push(`TELEGRAM_BOT_TOKEN: required when TELEGRAM_MODE=${mode}`);
+  }
+  if (mode === "webhook") {
+    if (!present(env, "TELEGRAM_WEBHOOK_SECRET")) problems.push("TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE=webhook");
+    if (!isHttps) problems.push("PUBLIC_URL: an https:// URL is required when TELEGRAM_MODE=webhook");
+  }
+  if (present(env, "VIBER_AUTH_TOKEN") && !isHttps) {
+    problems.push("PUBLIC_URL: an https:// URL is required when VIBER_AUTH_TOKEN is set (Viber only calls https webhooks)");
+  }
+  if ((env.NODE_ENV ?? "").trim() === "production") {
+    for (const name of ["MONGODB_URI", "REDIS_URL", "ENCRYPTION_KEY", "STORAGE_DIR"]) {
+      if (!present(env, name)) problems.push(`${name}: required when NODE_ENV=production`);
+    }
+  }
+  return problems;
+}
+
+function decodeKeys(entries: string[], problems: string[]): EncryptionKey[] {
+  const seen = new Set<string>();
+  const keys: EncryptionKey[] = [];
+  for (const entry of entries) {
+    const [id = "", encoded = ""] = entry.split(":");
+    if (seen.has(id)) problems.push(`ENCRYPTION_KEY: key id "${id}" appears twice`);
+    seen.add(id);
+    keys.push({ id, key: Buffer.from(encoded, "base64") });
+  }
+  return keys;
+}
+
+const joinUrl = (base: string, suffix: string): string => `${base.replace(/\/+$/, "")}${suffix}`;
+
+/**
+ * Validates the environment once, at boot. Throws a {@link ConfigError} that
+ * lists every problem at once (never only the first), so an operator fixes a
+ * deployment in one go.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.length > 0 ? String(issue.path[0]) : "environment";
+      problems.push(`${name}: ${issue.message}`);
+    }
+  }
+  problems.push(...crossFieldProblems(env));
+  if (!parsed.success) throw new ConfigError(dedupe(problems));
+
+  const raw = parsed.data;
+  const encryptionKeys = decodeKeys(raw.ENCRYPTION_KEY, problems);
+  if (problems.length > 0) throw new ConfigError(dedupe(problems));
+
+  const publicUrl = raw.PUBLIC_URL?.replace(/\/+$/, "");
+  const telegram: TelegramConfig =
+    raw.TELEGRAM_MODE === "webhook"
+      ? {
+          mode: "webhook",
+          apiRoot: raw.TELEGRAM_API_ROOT,
+          token: raw.TELEGRAM_BOT_TOKEN ?? "",
+          secret: raw.TELEGRAM_WEBHOOK_SECRET ?? "",
+          webhookUrl: joinUrl(publicUrl ?? "", "/webhooks/telegram"),
+        }
+      : raw.TELEGRAM_MODE === "polling"
+        ? { mode: "polling", apiRoot: raw.TELEGRAM_API_ROOT, token: raw.TELEGRAM_BOT_TOKEN ?? "" }
+        : { mode: "off", apiRoot: raw.TELEGRAM_API_ROOT };
+  const viber: ViberConfig =
+    raw.VIBER_AUTH_TOKEN === undefined
+      ? { enabled: false, apiRoot: raw.VIBER_API_ROOT }
+      : {
+          enabled: true,
+          apiRoot: raw.VIBER_API_ROOT,
+          authToken: raw.VIBER_AUTH_TOKEN,
+          botName: raw.VIBER_BOT_NAME,
+          avatar: raw.VIBER_BOT_AVATAR,
+          webhookUrl: joinUrl(publicUrl ?? "", "/webhooks/viber"),
+        };
+
+  return {
+    env: raw.NODE_ENV,
+    logLevel: raw.LOG_LEVEL,
+    http: { host: raw.HOST, port: raw.PORT, publicUrl },
+    mongo: { uri: raw.MONGODB_URI },
+    redis: { url: raw.REDIS_URL, prefix: raw.REDIS_PREFIX },
+    telegram,
+    viber,
+    admins: { telegramIds: raw.ADMIN_TELEGRAM_IDS, viberIds: raw.ADMIN_VIBER_IDS },
+    encryptionKeys,
+    storageDir: path.resolve(raw.STORAGE_DIR ?? ".data/storage"),
+    sandbox: raw.SANDBOX ?? raw.NODE_ENV !== "production",
+    gateways: {
+      kbzpay: { apiRoot: raw.KBZPAY_API_ROOT },
+      wavepay: { apiRoot: raw.WAVEPAY_API_ROOT },
+      ayapay: { apiRoot: raw.AYAPAY_API_ROOT },
+    },
+    shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function dedupe(problems: string[]): string[] {
+  return [...new Set(problems)];
+}

@@ -1,0 +1,17 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/**
+ * Local mode only: a master key generated once and kept in the git-ignored
+ * data folder (mode 0600), so `npm start` works on a fresh machine with no
+ * secrets to set. Production must set ENCRYPTION_KEY (the config refuses to boot otherwise).
+ */
+export function localEncryptionKey(dataDir: string): string {
+  const file = path.join(dataDir, "local-encryption-key");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const key = `local1:${randomBytes(32).toString("base64")}`;
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}

@@ -1,0 +1,11 @@
+import type { QueueDefinition } from "./queue-registry.ts";
+
+/**
+ * Every queue of the platform, in one place. A feature adds its queue here;
+ * the web process gets producers for all of them and the worker process a
+ * worker for each. Order does not matter; names must be unique.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function platformQueues(): QueueDefinition<any>[] {
+  return [];
+}

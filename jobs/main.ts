@@ -1,0 +1,9 @@
+/** Worker process: runs the BullMQ workers of every platform queue. */
+import { bootProcess } from "../core/lifecycle/boot.ts";
+import { platformQueues } from "./definitions.ts";
+import { attachWorkers, createRuntime } from "./runtime/create-runtime.ts";
+
+const { config, logger, shutdown } = bootProcess();
+const runtime = await createRuntime({ config, logger, shutdown, definitions: platformQueues(), syncIndexes: false });
+attachWorkers(runtime);
+logger.info({ queues: runtime.queues.names() }, "worker process ready");

@@ -1,0 +1,79 @@
+import { Queue, type Job, type JobsOptions } from "bullmq";
+import type { Redis } from "./redis/create-redis.ts";
+import type { Logger } from "../core/logging/create-logger.ts";
+
+/** What a feature declares to get a queue and a worker for it. */
+export interface QueueDefinition<Data = unknown> {
+  /** kebab-case, unique; also the metric label. */
+  name: string;
+  /** Jobs of this queue processed at once by one worker process. */
+  concurrency: number;
+  defaultJobOptions?: JobsOptions;
+  /**
+   * Must be idempotent: BullMQ delivers at least once. Data holds ids only,
+   * never secrets or personal data (Redis stores payloads in clear text).
+   */
+  process: (job: Job<Data>, context: { logger: Logger }) => Promise<unknown>;
+}
+
+/** Keeps finished jobs for a while for dedupe by job id and for inspection, then drops them. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export const QUEUE_STATES = ["waiting", "active", "delayed", "failed", "prioritized", "waiting-children"] as const;
+export type QueueState = (typeof QUEUE_STATES)[number];
+
+export interface QueueRegistry {
+  get(name: string): Queue;
+  names(): string[];
+  /** Jobs per queue and state, for /metrics and /stats. */
+  depths(): Promise<Array<{ queue: string; state: QueueState; count: number }>>;
+  close(): Promise<void>;
+}
+
+// BullMQ's generic queue type fixes data and name per queue; the registry stores them erased.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDefinition = QueueDefinition<any>;
+
+/** Creates one producer-side Queue per definition, all sharing one fail-fast connection. */
+export function createQueueRegistry(options: {
+  connection: Redis;
+  prefix: string;
+  definitions: readonly AnyDefinition[];
+}): QueueRegistry {
+  const queues = new Map<string, Queue>();
+  for (const definition of options.definitions) {
+    if (queues.has(definition.name)) throw new Error(`queue "${definition.name}" is defined twice`);
+    queues.set(
+      definition.name,
+      new Queue(definition.name, {
+        connection: options.connection,
+        prefix: options.prefix,
+        defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...definition.defaultJobOptions },
+      }),
+    );
+  }
+  return {
+    get(name) {
+      const queue = queues.get(name);
+      if (queue === undefined) throw new Error(`no queue named "${name}"`);
+      return queue;
+    },
+    names: () => [...queues.keys()],
+    async depths() {
+      const rows: Array<{ queue: string; state: QueueState; count: number }> = [];
+      for (const [name, queue] of queues) {
+        const counts = await queue.getJobCounts(...QUEUE_STATES);
+        for (const state of QUEUE_STATES) rows.push({ queue: name, state, count: counts[state] ?? 0 });
+      }
+      return rows;
+    },
+    async close() {
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { Redis } from "ioredis";
+import type { Logger } from "../../core/logging/create-logger.ts";
+
+export type { Redis } from "ioredis";
+
+export type RedisRole = "commands" | "worker";
+
+/**
+ * One ioredis connection per role, configured as BullMQ requires:
+ * - `worker`: `maxRetriesPerRequest: null` so blocking commands wait out a Redis restart.
+ * - `commands` (queues, readiness, rate limits): fail fast, so a request handler
+ *   that cannot enqueue answers 503 and the platform re-delivers, instead of hanging.
+ * Both reconnect forever with a capped back-off.
+ */
+export function createRedis(url: string, role: RedisRole, logger: Logger): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: role === "worker" ? null : 1,
+    enableOfflineQueue: role === "worker",
+    connectTimeout: 5_000,
+    retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
+    lazyConnect: false,
+    connectionName: `trm-${role}`,
+  });
+  let warned = false;
+  redis.on("error", (error: Error) => {
+    // ioredis emits an error for every failed reconnect; log the first of a series only.
+    if (!warned) logger.warn({ err: error, role }, "redis connection error");
+    warned = true;
+  });
+  redis.on("ready", () => {
+    if (warned) logger.info({ role }, "redis connection ready again");
+    warned = false;
+  });
+  return redis;
+}
+
+/** Closes a connection politely and waits until it has ended; a hard disconnect when Redis is gone. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === "end") return;
+  const ended = new Promise<void>((resolve) => redis.once("end", () => resolve()));
+  try {
+    await Promise.race([redis.quit(), new Promise((_, reject) => setTimeout(() => reject(new Error("quit timed out")), 1_000))]);
+  } catch {
+    redis.disconnect();
+  }
+  await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+}
+
+/** Resolves once the connection is ready (commands fail fast before that on a `commands` connection). */
+export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === "ready") return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off("ready", onReady);
+      reject(new Error(`redis not ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once("ready", onReady);
+  });
+}

@@ -1,0 +1,76 @@
+import { Agent, request } from "node:http";
+
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function once(url: URL, method: string, body: string | undefined, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent, headers: body === undefined ? headers : { "content-type": "application/json", ...headers } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/**
+ * Sends `total` requests to a loopback URL with `concurrency` in flight, then
+ * stops. `makeRequest(i)` gives the body and headers of request i.
+ */
+export async function runLoad(options: {
+  url: string;
+  method?: string;
+  total: number;
+  concurrency: number;
+  makeRequest?: (i: number) => { body?: string; headers?: Record<string, string> };
+}): Promise<LoadResult> {
+  const url = new URL(options.url);
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) throw new Error("benchmarks only target loopback");
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  const lane = async () => {
+    while (next < options.total) {
+      const i = next++;
+      const { body, headers = {} } = options.makeRequest?.(i) ?? {};
+      const t0 = performance.now();
+      try {
+        const status = await once(url, options.method ?? "GET", body, headers);
+        if (status >= 400) errors++;
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, lane));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: options.total,
+    seconds,
+    perSecond: options.total / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    errors,
+  };
+}
+
+export function describeLoad(name: string, result: LoadResult): string {
+  return `${name.padEnd(28)} ${result.perSecond.toFixed(0).padStart(7)} req/s   p50 ${result.p50Ms.toFixed(2)} ms   p99 ${result.p99Ms.toFixed(2)} ms   errors ${result.errors}`;
+}

@@ -1,0 +1,44 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../core/logging/create-logger.ts";
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { logger: createLogger({ level: "info", pretty: false, destination }), text: () => lines.join("") };
+}
+
+describe("logger redaction", () => {
+  it("removes secrets, auth headers, phone and NRC fields by key", () => {
+    const { logger, text } = capture();
+    logger.info(
+      {
+        token: "123456789:AAExampleExampleExampleExampleExam",
+        req: { headers: { authorization: "Bearer abc", "x-telegram-bot-api-secret-token": "shh", "x-viber-auth-token": "vvv" } },
+        user: { phone: "+959420012345", nrc: "12/OUKAMA(N)123456" },
+        candidate: { profile: { phoneNumber: "09420012345" } },
+      },
+      "hello",
+    );
+    const out = text();
+    for (const secret of ["AAExample", "Bearer abc", "shh", "vvv", "959420012345", "OUKAMA", "09420012345"]) expect(out).not.toContain(secret);
+    expect(out).toContain("[redacted]");
+  });
+
+  it("scrubs tokens, phone numbers and NRC numbers out of messages and errors", () => {
+    const { logger, text } = capture();
+    logger.warn("call to https://api.telegram.org/bot123456789:AAExampleExampleExampleExampleExam/sendMessage failed");
+    logger.info("candidate phone 09 420 012 345 and +95 9420012345 and NRC ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ or 12/OUKAMA(N)123456");
+    logger.error({ err: new Error("duplicate key 959420012345") }, "insert failed");
+    const out = text();
+    for (const secret of ["AAExample", "420 012 345", "9420012345", "ဥကမ", "OUKAMA", "959420012345"]) expect(out).not.toContain(secret);
+    expect(out).toContain("[token]");
+    expect(out).toContain("[phone]");
+    expect(out).toContain("[nrc]");
+  });
+});

@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import mongoose from "mongoose";
+import { inject } from "vitest";
+import { loadConfig, type Config } from "../../core/config/load-config.ts";
+import { createLogger, type Logger } from "../../core/logging/create-logger.ts";
+import { createShutdown } from "../../core/lifecycle/shutdown.ts";
+import type { QueueDefinition } from "../../jobs/queue-registry.ts";
+import { createRuntime, type Runtime } from "../../jobs/runtime/create-runtime.ts";
+import { buildServer, type WebApp } from "../../webhooks/build-server.ts";
+
+/** A fresh, short, unique name: each test file gets its own database and Redis prefix. */
+export const uniqueName = (tag: string): string => `t_${tag}_${randomBytes(4).toString("hex")}`;
+
+export function testLogger(): Logger {
+  return createLogger({ level: (process.env.TEST_LOG_LEVEL as Config["logLevel"] | undefined) ?? "silent", pretty: false });
+}
+
+/** The environment a test app boots with: the shared services plus whatever the test overrides. */
+export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
+  return loadConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    MONGODB_URI: inject("mongoUri"),
+    REDIS_URL: inject("redisUrl"),
+    REDIS_PREFIX: uniqueName("q"),
+    ...overrides,
+  });
+}
+
+export interface TestApp extends WebApp {
+  runtime: Runtime;
+  /** Drops this app's database and Redis keys, then shuts it down. */
+  close(): Promise<void>;
+}
+
+/** Builds the whole web app on the real services, isolated by database name and Redis prefix. */
+export async function buildTestApp(
+  options: {
+    config?: Config;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    definitions?: QueueDefinition<any>[];
+  } = {},
+): Promise<TestApp> {
+  const config = options.config ?? testConfig();
+  const logger = testLogger();
+  const shutdown = createShutdown(logger, 20_000);
+  const runtime = await createRuntime({ config, logger, shutdown, definitions: options.definitions ?? [], dbName: uniqueName("db") });
+  const web = await buildServer(runtime);
+  shutdown.add("intake", "http server", () => web.app.close());
+  return {
+    ...web,
+    runtime,
+    async close() {
+      await shutdown.run("test finished");
+      await cleanUp(runtime);
+    },
+  };
+}
+
+/** Runs on fresh connections, so it also works after a test shut its app down. */
+async function cleanUp(runtime: Runtime): Promise<void> {
+  const { mongo, redis } = runtime.config;
+  const connection = await mongoose.createConnection(mongo.uri ?? "", { dbName: runtime.mongo.name }).asPromise();
+  await connection.dropDatabase();
+  await connection.close();
+  const client = new Redis(redis.url ?? "", { maxRetriesPerRequest: 1 });
+  let cursor = "0";
+  do {
+    const [next, keys] = await client.scan(cursor, "MATCH", `${redis.prefix}:*`, "COUNT", 500);
+    if (keys.length > 0) await client.del(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+  client.disconnect();
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import helmet from "@fastify/helmet";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Runtime } from "../jobs/runtime/create-runtime.ts";
+import { installErrorShape } from "./plugins/error-shape.ts";
+import { createMetrics, installRequestMetrics, type Metrics } from "./plugins/metrics.ts";
+import { healthRoutes } from "./routes/health-routes.ts";
+
+/** Telegram updates and Viber callbacks are small (Viber caps a message at 30 KB); 1 MiB leaves room and stops abuse. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export interface WebApp {
+  app: FastifyInstance;
+  metrics: Metrics;
+}
+
+/**
+ * Builds the web service for one runtime. Nothing listens yet: tests call
+ * `app.inject` or `app.listen({ port: 0 })`; {@link startWeb} listens for real.
+ * Feature routes (channels, gateways, sandbox) are registered in the order
+ * the product needs, catch-all handlers last.
+ */
+export async function buildServer(runtime: Runtime): Promise<WebApp> {
+  const app = Fastify({
+    // pino's Logger and Fastify's base logger differ in one optional field; without
+    // the cast Fastify infers a logger-specific instance type that plugins do not accept.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    loggerInstance: runtime.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Accept a caller's request id when it is sane; otherwise make one.
+    genReqId: (request) => {
+      const given = request.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Requests are counted in /metrics and logged at debug level by our own hook below.
+    logController: new LogController({ requestIdLogLabel: "reqId", disableRequestLogging: true }),
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  });
+  const metrics = createMetrics(runtime.queues);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", "data:", "blob:"], scriptSrc: ["'self'"], styleSrc: ["'self'"] },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  installErrorShape(app);
+  installRequestMetrics(app, metrics);
+  app.addHook("onSend", async (request, reply) => {
+    void reply.header("x-request-id", request.id);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request");
+  });
+
+  await app.register(healthRoutes(runtime, metrics));
+  return { app, metrics };
+}
+
+/** Listens on HOST:PORT and makes "stop accepting requests" the first shutdown step. */
+export async function startWeb(runtime: Runtime): Promise<WebApp & { url: string }> {
+  const web = await buildServer(runtime);
+  const url = await web.app.listen({ host: runtime.config.http.host, port: runtime.config.http.port });
+  runtime.shutdown.add("intake", "http server", () => web.app.close());
+  return { ...web, url };
+}

@@ -1,0 +1,34 @@
+/**
+ * Local mode (`npm start`): starts FerretDB and Redis unless MONGODB_URI /
+ * REDIS_URL are set, then runs the web service and the workers in one process.
+ * Ctrl-C stops everything in order, the services last.
+ */
+import path from "node:path";
+import { bootProcess } from "../core/lifecycle/boot.ts";
+import { localEncryptionKey } from "../infra/local/local-encryption-key.ts";
+import { startLocalServices } from "../infra/local/local-services.ts";
+import { platformQueues } from "../jobs/definitions.ts";
+import { attachWorkers, createRuntime } from "../jobs/runtime/create-runtime.ts";
+import { startWeb } from "./build-server.ts";
+
+const dataDir = path.resolve(process.env.TRM_DATA_DIR ?? ".data");
+const env = { ...process.env };
+env.ENCRYPTION_KEY ||= localEncryptionKey(dataDir);
+env.STORAGE_DIR ||= path.join(dataDir, "storage");
+
+const startedAt = performance.now();
+const { config, logger, shutdown } = bootProcess(env, true);
+const services = await startLocalServices({ dataDir, durable: true, mongoUri: config.mongo.uri, redisUrl: config.redis.url });
+// Registered first in the last phase, so it runs after every connection is closed.
+shutdown.add("connections", "local services", () => services.stop());
+
+const runtime = await createRuntime({
+  config: { ...config, mongo: { uri: services.mongoUri }, redis: { ...config.redis, url: services.redisUrl } },
+  logger,
+  shutdown,
+  definitions: platformQueues(),
+});
+attachWorkers(runtime);
+const { url } = await startWeb(runtime);
+const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+process.stderr.write(`[web] TRM is ready in ${seconds}s: ${url}/ready  (Ctrl-C to stop)\n`);

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from "fastify";
+import { pingMongo, withTimeout } from "../../core/db/mongo-connection.ts";
+import type { Runtime } from "../../jobs/runtime/create-runtime.ts";
+import type { Metrics } from "../plugins/metrics.ts";
+import { errorBody } from "../plugins/error-shape.ts";
+
+const CHECK_TIMEOUT_MS = 1_500;
+
+type CheckResult = "ok" | "failed";
+
+async function check(run: () => Promise<unknown>): Promise<CheckResult> {
+  try {
+    await run();
+    return "ok";
+  } catch {
+    return "failed";
+  }
+}
+
+/** `/health` (the process is alive), `/ready` (its dependencies answer) and `/metrics`. */
+export function healthRoutes(runtime: Runtime, metrics: Metrics) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get("/health", async () => ({ status: "ok", uptimeSeconds: Math.round(process.uptime()) }));
+
+    app.get("/ready", async (_request, reply) => {
+      const [mongodb, redis] = await Promise.all([
+        check(() => pingMongo(runtime.mongo, CHECK_TIMEOUT_MS)),
+        check(() => withTimeout(runtime.redis.ping(), CHECK_TIMEOUT_MS, "redis ping timed out")),
+      ]);
+      const checks = { mongodb, redis };
+      const failed = Object.entries(checks)
+        .filter(([, result]) => result === "failed")
+        .map(([name]) => name);
+      if (failed.length === 0) return { status: "ready", checks };
+      return reply
+        .code(503)
+        .header("retry-after", "5")
+        .send({ ...errorBody("dependency_unavailable", `Not ready: ${failed.join(" and ")} not answering`, { failed }), checks });
+    });
+
+    app.get("/metrics", async (_request, reply) => {
+      const text = await metrics.registry.metrics();
+      return reply.type(metrics.registry.contentType).send(text);
+    });
+  };
+}
