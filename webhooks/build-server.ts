@@ -1,19 +1,30 @@
 import { randomUUID } from "node:crypto";
 import helmet from "@fastify/helmet";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { createTelegramChannel, type TelegramChannel } from "../bots/channels/telegram/telegram-channel.ts";
+import { createBot, type Bot, type BotDeps } from "../bots/create-bot.ts";
 import type { Runtime } from "../jobs/runtime/create-runtime.ts";
 import { installErrorShape } from "./plugins/error-shape.ts";
 import { createMetrics, installRequestMetrics, type Metrics } from "./plugins/metrics.ts";
 import { healthRoutes } from "./routes/health-routes.ts";
+import { telegramWebhookRoute } from "./routes/telegram-webhook.ts";
 
 /** Telegram updates and Viber callbacks are small (Viber caps a message at 30 KB); 1 MiB leaves room and stops abuse. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
+export interface Channels {
+  telegram?: TelegramChannel;
+}
+
 export interface WebApp {
   app: FastifyInstance;
   metrics: Metrics;
+  bot: Bot;
+  channels: Channels;
+  /** Once the server listens: register webhooks and command menus, start polling. Returns what to stop at shutdown. */
+  onListening(): Promise<() => Promise<void>>;
 }
 
 /**
@@ -22,7 +33,7 @@ export interface WebApp {
  * Feature routes (channels, gateways, sandbox) are registered in the order
  * the product needs, catch-all handlers last.
  */
-export async function buildServer(runtime: Runtime): Promise<WebApp> {
+export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]): Promise<WebApp> {
   const app = Fastify({
     // pino's Logger and Fastify's base logger differ in one optional field; without
     // the cast Fastify infers a logger-specific instance type that plugins do not accept.
@@ -57,7 +68,26 @@ export async function buildServer(runtime: Runtime): Promise<WebApp> {
   });
 
   await app.register(healthRoutes(runtime, metrics));
-  return { app, metrics };
+
+  const { config, logger } = runtime;
+  const bot = await createBot({ config, mongo: runtime.mongo, redis: runtime.redis, logger, plugins });
+  const channels: Channels = {};
+  if (config.telegram.mode !== "off") {
+    channels.telegram = createTelegramChannel(config.telegram, bot, logger);
+    if (config.telegram.mode === "webhook") await app.register(telegramWebhookRoute(channels.telegram, config.telegram.secret));
+  }
+
+  const onListening = async (): Promise<() => Promise<void>> => {
+    const stops: Array<() => Promise<void>> = [];
+    if (channels.telegram !== undefined) {
+      await channels.telegram.setup();
+      if (config.telegram.mode === "polling") stops.push(channels.telegram.startPolling());
+    }
+    return async () => {
+      for (const stop of stops) await stop();
+    };
+  };
+  return { app, metrics, bot, channels, onListening };
 }
 
 /** Listens on HOST:PORT and makes "stop accepting requests" the first shutdown step. */
@@ -65,5 +95,7 @@ export async function startWeb(runtime: Runtime): Promise<WebApp & { url: string
   const web = await buildServer(runtime);
   const url = await web.app.listen({ host: runtime.config.http.host, port: runtime.config.http.port });
   runtime.shutdown.add("intake", "http server", () => web.app.close());
+  const stopChannels = await web.onListening();
+  runtime.shutdown.add("intake", "channel polling", stopChannels);
   return { ...web, url };
 }

@@ -96,6 +96,10 @@ export const envSchema = z.object({
     z.string().regex(TELEGRAM_SECRET_PATTERN, "must be 1-256 characters of A-Z a-z 0-9 _ -").optional(),
   ),
   TELEGRAM_API_ROOT: httpUrl("https://api.telegram.org"),
+  TELEGRAM_BOT_USERNAME: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, "must be the bot's @username without the @").default("TRMJobsBot"),
+  ),
   VIBER_AUTH_TOKEN: z.preprocess(
     emptyToUndefined,
     z.string().trim().regex(/^[A-Za-z0-9-]{20,80}$/, "must be the token from the Viber admin panel").optional(),
@@ -103,6 +107,8 @@ export const envSchema = z.object({
   VIBER_API_ROOT: httpUrl("https://chatapi.viber.com/pa"),
   VIBER_BOT_NAME: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(28, "Viber allows at most 28 characters").default("TRM Jobs")),
   VIBER_BOT_AVATAR: optionalUrl(["https:", "http:"], "https://"),
+  VIBER_CHAT_URI: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be the bot's chat URI").default("trmjobs")),
+  CONVERSATION_TTL_HOURS: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number of hours" }).min(0.0001).max(24 * 30).default(24)),
   ADMIN_TELEGRAM_IDS: idList(z.string().regex(/^\d{1,20}$/, "each id must be a number"), "Telegram user id"),
   ADMIN_VIBER_IDS: idList(z.string().regex(/^[A-Za-z0-9+/=]{8,64}$/, "each id must be a Viber user id"), "Viber user id"),
   ENCRYPTION_KEY: z.preprocess(

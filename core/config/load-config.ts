@@ -36,6 +36,7 @@ export interface Config {
   sandbox: boolean;
   gateways: { kbzpay: { apiRoot: string }; wavepay: { apiRoot: string }; ayapay: { apiRoot: string } };
   shutdownTimeoutMs: number;
+  bot: { telegramUsername: string; viberChatUri: string; conversationTtlMs: number };
 }
 
 /** Thrown when the environment is invalid; `problems` lists every one of them. */
@@ -158,6 +159,11 @@ export function loadConfig(env: Env = process.env): Config {
       ayapay: { apiRoot: raw.AYAPAY_API_ROOT },
     },
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    bot: {
+      telegramUsername: raw.TELEGRAM_BOT_USERNAME,
+      viberChatUri: raw.VIBER_CHAT_URI,
+      conversationTtlMs: Math.round(raw.CONVERSATION_TTL_HOURS * 3_600_000),
+    },
   };
 }
 

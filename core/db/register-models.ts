@@ -1,4 +1,8 @@
 import type { Connection } from "mongoose";
+import { conversationModel } from "../conversations/conversation-store.ts";
+import { decisionModel } from "../decisions/decision-store.ts";
+import { LinkService } from "../linking/link-service.ts";
+import { userModels } from "../users/user-model.ts";
 
 /**
  * Compiles every mongoose model of the domain onto one connection. Each area
@@ -6,5 +10,9 @@ import type { Connection } from "mongoose";
  * `npm run db:sync-indexes`) sees all of them.
  */
 export function registerModels(connection: Connection): Connection {
+  userModels(connection);
+  conversationModel(connection);
+  decisionModel(connection);
+  LinkService.registerModel(connection);
   return connection;
 }

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from "../../core/logging/create-logger.ts";
 import { createShutdown } from "../../core/lifecycle/shutdown.ts";
 import type { QueueDefinition } from "../../jobs/queue-registry.ts";
 import { createRuntime, type Runtime } from "../../jobs/runtime/create-runtime.ts";
+import type { BotDeps } from "../../bots/create-bot.ts";
 import { buildServer, type WebApp } from "../../webhooks/build-server.ts";
 
 /** A fresh, short, unique name: each test file gets its own database and Redis prefix. */
@@ -40,13 +41,14 @@ export async function buildTestApp(
     config?: Config;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     definitions?: QueueDefinition<any>[];
+    plugins?: BotDeps["plugins"];
   } = {},
 ): Promise<TestApp> {
   const config = options.config ?? testConfig();
   const logger = testLogger();
   const shutdown = createShutdown(logger, 20_000);
   const runtime = await createRuntime({ config, logger, shutdown, definitions: options.definitions ?? [], dbName: uniqueName("db") });
-  const web = await buildServer(runtime);
+  const web = await buildServer(runtime, options.plugins);
   shutdown.add("intake", "http server", () => web.app.close());
   return {
     ...web,

@@ -1,0 +1,75 @@
+import { Bot as GrammyBot, type Api } from "grammy";
+import type { TelegramConfig } from "../../../core/config/load-config.ts";
+import { AppError } from "../../../core/errors/app-error.ts";
+import type { Logger } from "../../../core/logging/create-logger.ts";
+import { COMMANDS, type Bot } from "../../create-bot.ts";
+import { createTelegramApi, deliverToTelegram } from "./telegram-sender.ts";
+import { telegramUpdateSchema, toTelegramEvent } from "./telegram-update.ts";
+
+/** The update types we ask Telegram for; everything else is never sent to us. */
+export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
+
+export interface TelegramChannel {
+  api: Api;
+  /** Validates and handles one update; resolves when the chat's turn is over. */
+  handleUpdate(body: unknown): Promise<void>;
+  /** After the server listens: command menus in both languages, and the webhook in webhook mode. */
+  setup(): Promise<void>;
+  /** Long polling for local development with a real token; returns a stop function. */
+  startPolling(): () => Promise<void>;
+}
+
+/** Telegram as a transport for the engine: flows never see grammY types. */
+export function createTelegramChannel(config: Exclude<TelegramConfig, { mode: "off" }>, bot: Bot, logger: Logger): TelegramChannel {
+  const api = createTelegramApi(config.token, config.apiRoot);
+  const log = logger.child({ channel: "telegram" });
+
+  const handleUpdate = async (body: unknown): Promise<void> => {
+    const parsed = telegramUpdateSchema.safeParse(body);
+    if (!parsed.success) throw new AppError("invalid_input", "invalid_update", "The body is not a Telegram update", { details: { issues: parsed.error.issues.length } });
+    const event = toTelegramEvent(parsed.data);
+    if (event.kind === "ignored") return;
+    if (event.kind === "membership") {
+      const key = `tg:${event.userId}`;
+      await (event.blocked ? bot.services.users.markUnreachable(key) : bot.services.users.markReachable(key));
+      return;
+    }
+    const { envelope, callbackQueryId } = event;
+    await bot.engine.handle(envelope, async (outcome, ctx) => {
+      try {
+        await deliverToTelegram(api, { chatId: envelope.externalId, callbackQueryId, messageId: envelope.incoming.kind === "button" ? envelope.incoming.messageId : undefined }, outcome, log);
+      } catch (error) {
+        if (error instanceof AppError && error.code === "recipient_blocked") {
+          await bot.services.users.markUnreachable(ctx.chatKey);
+          return;
+        }
+        throw error;
+      }
+    });
+  };
+
+  return {
+    api,
+    handleUpdate,
+    async setup() {
+      for (const language of ["en", "my"] as const) {
+        const t = bot.services.translator.t(language);
+        const commands = COMMANDS.map((command) => ({ command, description: t(`common:commands.${command}`) }));
+        await api.setMyCommands(commands, language === "en" ? {} : { language_code: language });
+      }
+      if (config.mode === "webhook") {
+        await api.setWebhook(config.webhookUrl, { secret_token: config.secret, allowed_updates: [...ALLOWED_UPDATES], max_connections: 40 });
+        log.info({ url: config.webhookUrl }, "telegram webhook set");
+      }
+    },
+    startPolling() {
+      const poller = new GrammyBot(config.token, { client: { apiRoot: config.apiRoot } });
+      poller.use(async (ctx) => {
+        await handleUpdate(ctx.update).catch((error: unknown) => log.error({ err: error }, "update failed"));
+      });
+      poller.catch((error) => log.error({ err: error.error }, "polling error"));
+      void poller.start({ allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false, onStart: () => log.info("telegram polling started") });
+      return () => poller.stop();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { Api, GrammyError, HttpError, InlineKeyboard } from "grammy";
+import type { InlineKeyboardButton } from "grammy/types";
+import { AppError } from "../../../core/errors/app-error.ts";
+import type { Logger } from "../../../core/logging/create-logger.ts";
+import type { Button, Outcome, Reply } from "../../engine/contract.ts";
+
+/** Telegram's limits: message text 4096 characters, photo captions 1024. */
+const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
+
+export function createTelegramApi(token: string, apiRoot: string): Api {
+  const api = new Api(token, { apiRoot, timeoutSeconds: 30 });
+  // Honour retry_after on 429, briefly: a webhook turn must not hang for minutes.
+  api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowInternalServerErrors: false }));
+  return api;
+}
+
+function inlineButton(button: Button): InlineKeyboardButton | undefined {
+  if ("data" in button) return { text: button.label, callback_data: button.data };
+  if ("url" in button) return { text: button.label, url: button.url };
+  return undefined;
+}
+
+type Markup =
+  | { inline_keyboard: InlineKeyboardButton[][] }
+  | { keyboard: Array<Array<{ text: string; request_contact?: boolean; request_location?: boolean }>>; resize_keyboard: true; one_time_keyboard: true }
+  | { remove_keyboard: true };
+
+/** Inline keyboard for data/url buttons; a one-time reply keyboard when the step asks for the contact or location. */
+export function markupOf(reply: Reply): Markup | undefined {
+  const rows = reply.buttons ?? [];
+  const requests = rows.flat().filter((button): button is Extract<Button, { request: string }> => "request" in button);
+  if (requests.length > 0) {
+    return {
+      keyboard: requests.map((button) => [{ text: button.label, request_contact: button.request === "contact", request_location: button.request === "location" }]),
+      resize_keyboard: true,
+      one_time_keyboard: true,
+    };
+  }
+  if (rows.length === 0) return reply.kind === "text" && reply.removeKeyboard === true ? { remove_keyboard: true } : undefined;
+  const keyboard = new InlineKeyboard(rows.map((row) => row.map(inlineButton).filter((button) => button !== undefined)));
+  return { inline_keyboard: keyboard.inline_keyboard };
+}
+
+export interface TelegramTurn {
+  chatId: string;
+  callbackQueryId?: string | undefined;
+  /** The message the pressed button belongs to (edited in place when the reply asks for it). */
+  messageId?: string | undefined;
+}
+
+/**
+ * Renders an outcome on Telegram: answers the callback query (always, so the
+ * client's spinner stops), edits the pressed message where the reply asks for
+ * it and falls back to a new message when it cannot be edited. A person who
+ * blocked the bot surfaces as `platform_refused` with code `recipient_blocked`.
+ */
+export async function deliverToTelegram(api: Api, turn: TelegramTurn, outcome: Outcome, logger: Logger): Promise<void> {
+  if (turn.callbackQueryId !== undefined) {
+    await api.answerCallbackQuery(turn.callbackQueryId, outcome.notice === undefined ? {} : { text: outcome.notice.slice(0, 200) }).catch((error: unknown) => {
+      logger.debug({ err: error }, "answerCallbackQuery failed");
+    });
+  }
+  try {
+    for (const reply of outcome.replies) await sendOne(api, turn, reply);
+  } catch (error) {
+    throw toAppError(error);
+  }
+}
+
+async function sendOne(api: Api, turn: TelegramTurn, reply: Reply): Promise<void> {
+  const markup = markupOf(reply);
+  if (reply.kind === "photo") {
+    await api.sendPhoto(turn.chatId, reply.url, {
+      ...(reply.caption === undefined ? {} : { caption: reply.caption.slice(0, CAPTION_LIMIT) }),
+      ...(markup === undefined ? {} : { reply_markup: markup }),
+    });
+    return;
+  }
+  const text = reply.text.slice(0, TEXT_LIMIT);
+  if (reply.edit === true && turn.messageId !== undefined && (markup === undefined || "inline_keyboard" in markup)) {
+    try {
+      await api.editMessageText(turn.chatId, Number(turn.messageId), text, markup === undefined ? {} : { reply_markup: markup });
+      return;
+    } catch (error) {
+      if (error instanceof GrammyError && /message is not modified/i.test(error.description)) return;
+      if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
+      // Too old or not editable: send it as a new message instead.
+    }
+  }
+  await api.sendMessage(turn.chatId, text, markup === undefined ? {} : { reply_markup: markup });
+}
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof GrammyError) {
+    if (error.error_code === 403) return new AppError("platform_refused", "recipient_blocked", error.description, { cause: error });
+    if (error.error_code === 429) {
+      return new AppError("retry_later", "rate_limited", error.description, { cause: error, retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 });
+    }
+    if (error.error_code >= 500) return new AppError("transport_failed", "telegram_unavailable", error.description, { cause: error });
+    return new AppError("platform_refused", "telegram_refused", error.description, { cause: error });
+  }
+  if (error instanceof HttpError) return new AppError("transport_failed", "telegram_unreachable", "could not reach the Telegram Bot API", { cause: error });
+  return new AppError("internal", "telegram_send_failed", error instanceof Error ? error.message : String(error), { cause: error });
+}

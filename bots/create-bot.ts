@@ -1,0 +1,71 @@
+import type { Redis } from "ioredis";
+import type { Connection } from "mongoose";
+import type { Config } from "../core/config/load-config.ts";
+import { ConversationStore } from "../core/conversations/conversation-store.ts";
+import { AttemptCounter } from "../core/limits/attempt-counter.ts";
+import { LinkService } from "../core/linking/link-service.ts";
+import type { Logger } from "../core/logging/create-logger.ts";
+import { UserService } from "../core/users/user-service.ts";
+import { ChatGate } from "./engine/chat-gate.ts";
+import { ConversationEngine } from "./engine/engine.ts";
+import { createTranslator } from "./engine/i18n.ts";
+import type { Action, Flow } from "./engine/contract.ts";
+import type { BotServices } from "./engine/services.ts";
+import { helpAction, menuAction } from "./flows/help/help-action.ts";
+import { inviteAction } from "./flows/invite/invite-action.ts";
+import { languageActions } from "./flows/language/language-actions.ts";
+import { linkAction, linkFlow } from "./flows/link/link-flow.ts";
+import { mainMenu } from "./flows/onboarding/menu.ts";
+import { handleStart } from "./flows/onboarding/start.ts";
+
+export interface Bot {
+  engine: ConversationEngine;
+  services: BotServices;
+}
+
+export interface BotDeps {
+  config: Config;
+  mongo: Connection;
+  redis: Redis;
+  logger: Logger;
+  now?: () => Date;
+  /** More flows and actions, installed after the built-in ones (features under development, test probes). */
+  plugins?: { flows?: Flow[]; actions?: Action[] };
+}
+
+/** Commands every channel understands (Telegram shows them in its menu). */
+export const COMMANDS = ["start", "menu", "help", "language"] as const;
+
+/**
+ * Builds the conversation layer: core services, the engine, and every
+ * feature's flows and actions, installed here in one place and in order.
+ */
+export async function createBot(deps: BotDeps): Promise<Bot> {
+  const now = deps.now ?? (() => new Date());
+  const users = new UserService(deps.mongo, now);
+  const services: BotServices = {
+    users,
+    conversations: new ConversationStore(deps.mongo),
+    links: new LinkService({
+      connection: deps.mongo,
+      users,
+      attempts: new AttemptCounter({ redis: deps.redis, prefix: `${deps.config.redis.prefix}:link-attempts`, max: 5, windowSeconds: 3600 }),
+      now,
+    }),
+    translator: await createTranslator(),
+    botLinks: { telegramUsername: deps.config.bot.telegramUsername, viberChatUri: deps.config.bot.viberChatUri },
+  };
+  const engine = new ConversationEngine({
+    services,
+    gate: new ChatGate({ redis: deps.redis, prefix: deps.config.redis.prefix }),
+    logger: deps.logger,
+    flows: [linkFlow, ...(deps.plugins?.flows ?? [])],
+    actions: [menuAction, helpAction, inviteAction, linkAction, ...languageActions, ...(deps.plugins?.actions ?? [])],
+    menu: mainMenu,
+    start: handleStart,
+    commands: { menu: "menu", help: "help", language: "language" },
+    conversationTtlMs: deps.config.bot.conversationTtlMs,
+    now,
+  });
+  return { engine, services };
+}

@@ -1,0 +1,102 @@
+import type { TFunction } from "i18next";
+import type { ChannelProfile } from "../../core/users/user-service.ts";
+import type { Channel, Language, Transport, UserDoc } from "../../core/users/user-model.ts";
+import type { Logger } from "../../core/logging/create-logger.ts";
+import type { BotServices } from "./services.ts";
+
+/** What a person did, whatever the channel. Text is already normalized (Unicode, ASCII digits). */
+export type Incoming =
+  | { kind: "start"; payload: string | undefined }
+  | { kind: "command"; command: string; args: string }
+  | { kind: "text"; text: string }
+  | { kind: "button"; data: string; messageId?: string | undefined }
+  | { kind: "photo"; fileRef: string; size?: number | undefined }
+  | { kind: "file"; fileRef: string; name?: string | undefined; mime?: string | undefined; size?: number | undefined }
+  | { kind: "contact"; phone: string; own: boolean }
+  | { kind: "location"; lat: number; lon: number };
+
+/** One platform event, as an adapter hands it to the engine. */
+export interface Envelope {
+  channel: Channel;
+  transport: Transport;
+  /** The sender's id on the channel (also the private chat's id). */
+  externalId: string;
+  /** Unique per platform event, for dedupe: `tg:u:<update_id>`, `vb:m:<message_token>`. */
+  updateKey: string;
+  /** Orders the updates of one chat (Telegram update_id, Viber timestamp). */
+  sequence: number;
+  profile: ChannelProfile;
+  incoming: Incoming;
+}
+
+/** Buttons carry short ASCII data (Telegram allows 64 bytes); labels are localized. */
+export type Button =
+  | { label: string; data: string }
+  | { label: string; url: string }
+  | { label: string; request: "contact" | "location" };
+
+export type Reply =
+  | {
+      kind: "text";
+      text: string;
+      buttons?: Button[][];
+      /** Replace the message whose button was pressed (channels that cannot edit send a new message). */
+      edit?: boolean;
+      /** Hide a reply keyboard left from an earlier question. */
+      removeKeyboard?: boolean;
+    }
+  | { kind: "photo"; url: string; caption?: string; buttons?: Button[][] };
+
+/** What the engine decided for one event; the adapter renders it inside the chat's turn. */
+export interface Outcome {
+  replies: Reply[];
+  /** A short toast for the pressed button (Telegram answerCallbackQuery text). */
+  notice?: string;
+  duplicate: boolean;
+}
+
+export interface FlowContext {
+  t: TFunction;
+  user: UserDoc;
+  chatKey: string;
+  channel: Channel;
+  /** The active flow's own data; mutate it to keep values between steps. */
+  data: Record<string, unknown>;
+  services: BotServices;
+  logger: Logger;
+  now: Date;
+  /** A button for the current step; it goes stale once the conversation moves on. */
+  stepButton(label: string, value: string): Button;
+  /** Switches the person's language for this reply and from now on. */
+  switchLanguage(language: Language): Promise<void>;
+}
+
+/** A step's answer to an input. */
+export type Transition =
+  | { to: string; replies?: Reply[] }
+  | { stay: Reply[] }
+  | { done: Reply[] };
+
+/** Input a step receives: typed text, a pressed step button's value, or anything else. */
+export type StepInput = { kind: "value"; value: string } | Incoming;
+
+export interface Step {
+  /** The question this step asks (shown on entry and after Back). */
+  render(ctx: FlowContext): Promise<Reply[]> | Reply[];
+  handle(ctx: FlowContext, input: StepInput): Promise<Transition> | Transition;
+}
+
+/** A small step machine; the engine persists where the person is and adds Back/Cancel. */
+export interface Flow {
+  id: string;
+  first: string;
+  steps: Record<string, Step>;
+}
+
+/** A menu entry or command that answers at once, or starts a flow. */
+export interface Action {
+  id: string;
+  run(ctx: FlowContext): Promise<ActionResult> | ActionResult;
+}
+
+export type ActionResult = { replies: Reply[]; menu?: boolean } | { startFlow: string; replies?: Reply[] };

@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import i18next, { type i18n, type Resource, type TFunction } from "i18next";
+import { LANGUAGES, type Language } from "../../core/users/user-model.ts";
+
+const LOCALES_DIR = path.resolve(import.meta.dirname, "../../locales");
+
+/** Reads every `locales/<lang>/<namespace>.json` once. */
+function loadResources(): { resources: Resource; namespaces: string[] } {
+  const resources: Resource = {};
+  const namespaces = new Set<string>();
+  for (const language of LANGUAGES) {
+    resources[language] = {};
+    for (const file of readdirSync(path.join(LOCALES_DIR, language)).filter((name) => name.endsWith(".json"))) {
+      const namespace = path.basename(file, ".json");
+      namespaces.add(namespace);
+      (resources[language] as Record<string, unknown>)[namespace] = JSON.parse(readFileSync(path.join(LOCALES_DIR, language, file), "utf8")) as unknown;
+    }
+  }
+  return { resources, namespaces: [...namespaces] };
+}
+
+export interface Translator {
+  t(language: Language): TFunction;
+  instance: i18n;
+}
+
+/** One i18next instance per app (no global), English as the fallback for a missing Burmese key. */
+export async function createTranslator(): Promise<Translator> {
+  const { resources, namespaces } = loadResources();
+  const instance = i18next.createInstance();
+  await instance.init({
+    resources,
+    ns: namespaces,
+    defaultNS: "common",
+    fallbackLng: "en",
+    supportedLngs: [...LANGUAGES],
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  return { instance, t: (language) => instance.getFixedT(language) };
+}

@@ -1,0 +1,19 @@
+import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
+import type { LinkService } from "../../core/linking/link-service.ts";
+import type { UserService } from "../../core/users/user-service.ts";
+import type { Translator } from "./i18n.ts";
+
+/** Where people reach the bot; used to build invite and share links. */
+export interface BotLinks {
+  telegramUsername: string;
+  viberChatUri: string;
+}
+
+/** The core services flows may call. Built once per app by the bot factory. */
+export interface BotServices {
+  users: UserService;
+  conversations: ConversationStore;
+  links: LinkService;
+  translator: Translator;
+  botLinks: BotLinks;
+}

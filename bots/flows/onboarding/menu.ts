@@ -1,0 +1,14 @@
+import { actionData } from "../../engine/button-data.ts";
+import type { Button, FlowContext } from "../../engine/contract.ts";
+
+/** The main menu shows only what exists; each feature adds its entry here, in this order. */
+export function mainMenu(ctx: FlowContext): Button[][] {
+  return [
+    [{ label: ctx.t("common:menu.invite"), data: actionData("invite") }],
+    [{ label: ctx.t("common:menu.link"), data: actionData("link") }],
+    [
+      { label: ctx.t("common:menu.language"), data: actionData("language") },
+      { label: ctx.t("common:menu.help"), data: actionData("help") },
+    ],
+  ];
+}

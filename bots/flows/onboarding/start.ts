@@ -1,0 +1,34 @@
+import type { ResolvedUser } from "../../../core/users/user-service.ts";
+import type { FlowContext, Reply } from "../../engine/contract.ts";
+import { languagePicker } from "../language/language-actions.ts";
+import { mainMenu } from "./menu.ts";
+
+/**
+ * First contact and `/start`: welcome, what happened to an invite link, then
+ * the language choice (pre-selected from the platform's hint, which only
+ * decides the language of this first message) or, for someone who already
+ * chose, the menu. One message, so a Viber welcome fits in the webhook answer.
+ */
+export async function handleStart(ctx: FlowContext, _payload: string | undefined, resolved: ResolvedUser): Promise<Reply[]> {
+  const lines = [ctx.t("onboarding:welcome", { name: ctx.user.name })];
+  switch (resolved.invite) {
+    case "recorded": {
+      const inviter = ctx.user.invitedBy === null ? null : await ctx.services.users.findUser(ctx.user.invitedBy);
+      if (inviter !== null) lines.push(ctx.t("onboarding:invited_by", { name: inviter.name }));
+      break;
+    }
+    case "unknown":
+      lines.push(ctx.t("onboarding:invite_unknown"));
+      break;
+    case "self":
+      lines.push(ctx.t("onboarding:invite_self"));
+      break;
+    case "existing_user":
+      lines.push(ctx.t("onboarding:invite_existing"));
+      break;
+    default:
+      break;
+  }
+  if (!ctx.user.languageChosen) return [languagePicker(ctx, lines.join("\n"))];
+  return [{ kind: "text", text: `${lines.join("\n")}\n\n${ctx.t("common:menu.title")}`, buttons: mainMenu(ctx) }];
+}

@@ -1,0 +1,89 @@
+import { randomInt } from "node:crypto";
+import { Schema, type Connection, type Model } from "mongoose";
+import { decideOnce, isDuplicateKey } from "../decisions/decision-store.ts";
+import type { AttemptCounter } from "../limits/attempt-counter.ts";
+import type { UserService } from "../users/user-service.ts";
+
+interface LinkCodeDoc {
+  _id: string;
+  userId: string;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+const linkCodeSchema = new Schema<LinkCodeDoc>(
+  { _id: String, userId: { type: String, required: true }, expiresAt: { type: Date, required: true }, createdAt: { type: Date, required: true } },
+  { versionKey: false, collection: "link_codes" },
+);
+// No TTL index: FerretDB 1.24 does not implement expireAfterSeconds. Expiry is checked
+// on every read, so an old code never works; purging old documents is retention work.
+linkCodeSchema.index({ expiresAt: 1 });
+
+export const LINK_CODE_MINUTES = 10;
+export const LINK_CODE_PATTERN = /^\d{6}$/;
+
+export type RedeemResult =
+  | { kind: "linked"; userId: string }
+  | { kind: "invalid"; attemptsLeft: number }
+  | { kind: "locked" }
+  | { kind: "same_account" };
+
+/**
+ * One-time codes that join a Telegram and a Viber identity into one account:
+ * shown on one channel, typed on the other. Codes expire, work once, and
+ * wrong guesses are limited per identity.
+ */
+export class LinkService {
+  private readonly model: Model<LinkCodeDoc>;
+  private readonly connection: Connection;
+  private readonly users: UserService;
+  private readonly attempts: AttemptCounter;
+  private readonly now: () => Date;
+
+  constructor(options: { connection: Connection; users: UserService; attempts: AttemptCounter; now?: () => Date }) {
+    this.connection = options.connection;
+    this.model = LinkService.registerModel(options.connection);
+    this.users = options.users;
+    this.attempts = options.attempts;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  static registerModel(connection: Connection): Model<LinkCodeDoc> {
+    return (connection.models.LinkCode as Model<LinkCodeDoc> | undefined) ?? connection.model<LinkCodeDoc>("LinkCode", linkCodeSchema);
+  }
+
+  async issue(userId: string): Promise<{ code: string; expiresAt: Date }> {
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + LINK_CODE_MINUTES * 60_000);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+      try {
+        await this.model.create({ _id: code, userId, expiresAt, createdAt: now });
+        return { code, expiresAt };
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+    throw new Error("could not allocate a link code");
+  }
+
+  /** `identityKey` typed `code`; moves that identity onto the account that showed the code. */
+  async redeem(code: string, identityKey: string): Promise<RedeemResult> {
+    if (await this.attempts.isLocked(identityKey)) return { kind: "locked" };
+    const found = await this.model.findById(code).lean<LinkCodeDoc>().exec();
+    if (found === null || found.expiresAt.getTime() <= this.now().getTime()) {
+      const attemptsLeft = await this.attempts.fail(identityKey);
+      return attemptsLeft === 0 ? { kind: "locked" } : { kind: "invalid", attemptsLeft };
+    }
+    const identity = await this.users.findIdentity(identityKey);
+    if (identity?.userId === found.userId) return { kind: "same_account" };
+    if (!(await decideOnce(this.connection, `link-code:${code}:${found.createdAt.getTime()}:used`, { identityKey }))) {
+      const attemptsLeft = await this.attempts.fail(identityKey);
+      return attemptsLeft === 0 ? { kind: "locked" } : { kind: "invalid", attemptsLeft };
+    }
+    await this.model.deleteOne({ _id: code }).exec();
+    await this.users.moveIdentity(identityKey, found.userId);
+    await this.attempts.clear(identityKey);
+    return { kind: "linked", userId: found.userId };
+  }
+}

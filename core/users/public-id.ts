@@ -1,0 +1,13 @@
+import { randomInt } from "node:crypto";
+
+/** No 0/O, 1/I/L: ids are read aloud and typed on phones. */
+const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/** `U` + 7 characters: 31^7 ≈ 2.7e10 ids, short enough for a Telegram deep link next to other data. */
+export function newPublicId(): string {
+  let id = "U";
+  for (let i = 0; i < 7; i++) id += ALPHABET[randomInt(ALPHABET.length)];
+  return id;
+}
+
+export const PUBLIC_ID_PATTERN = /^U[2-9A-HJKMNP-Z]{7}$/;

@@ -1,0 +1,82 @@
+import { Schema, type Connection, type Model } from "mongoose";
+
+export const LANGUAGES = ["en", "my"] as const;
+export type Language = (typeof LANGUAGES)[number];
+export type Channel = "tg" | "vb";
+/** How replies reach an identity: the real platform, or the local sandbox page. */
+export type Transport = "telegram" | "viber" | "sandbox";
+
+export interface UserDoc {
+  /** Public id, e.g. `U4K7M2QX`; also the user's invite code. */
+  _id: string;
+  name: string;
+  language: Language;
+  /** False until the person picked a language themselves. */
+  languageChosen: boolean;
+  /** Who invited this user; set once, when the user is created, never changed. */
+  invitedBy: string | null;
+  status: "active" | "banned" | "merged";
+  /** For a `merged` user: the account its identities moved to. */
+  mergedInto: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+export interface IdentityDoc {
+  /** `tg:<telegram user id>` or `vb:<viber user id>`: the hot lookup path. */
+  _id: string;
+  userId: string;
+  channel: Channel;
+  externalId: string;
+  transport: Transport;
+  username: string | null;
+  /** False once the person blocked or unsubscribed from the bot. */
+  reachable: boolean;
+  unreachableAt: Date | null;
+  createdAt: Date;
+}
+
+const userSchema = new Schema<UserDoc>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true, maxlength: 128 },
+    language: { type: String, enum: LANGUAGES, required: true },
+    languageChosen: { type: Boolean, required: true, default: false },
+    invitedBy: { type: String, default: null },
+    status: { type: String, enum: ["active", "banned", "merged"], required: true, default: "active" },
+    mergedInto: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    lastSeenAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: "users" },
+);
+userSchema.index({ invitedBy: 1 });
+userSchema.index({ createdAt: 1 });
+
+const identitySchema = new Schema<IdentityDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    channel: { type: String, enum: ["tg", "vb"], required: true },
+    externalId: { type: String, required: true },
+    transport: { type: String, enum: ["telegram", "viber", "sandbox"], required: true },
+    username: { type: String, default: null },
+    reachable: { type: Boolean, required: true, default: true },
+    unreachableAt: { type: Date, default: null },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: "identities" },
+);
+identitySchema.index({ userId: 1 });
+
+export interface UserModels {
+  User: Model<UserDoc>;
+  Identity: Model<IdentityDoc>;
+}
+
+export function userModels(connection: Connection): UserModels {
+  return {
+    User: connection.models.User ?? connection.model<UserDoc>("User", userSchema),
+    Identity: connection.models.Identity ?? connection.model<IdentityDoc>("Identity", identitySchema),
+  } as UserModels;
+}

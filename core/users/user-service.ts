@@ -1,0 +1,162 @@
+import type { Connection } from "mongoose";
+import { isDuplicateKey } from "../decisions/decision-store.ts";
+import { newPublicId, PUBLIC_ID_PATTERN } from "./public-id.ts";
+import { userModels, type Channel, type IdentityDoc, type Language, type Transport, type UserDoc, type UserModels } from "./user-model.ts";
+
+export interface ChannelProfile {
+  name: string;
+  username?: string | undefined;
+  /** The platform's language hint (Telegram `language_code`, Viber `user.language`). */
+  languageHint?: string | undefined;
+}
+
+export type InviteOutcome = "none" | "recorded" | "self" | "unknown" | "already_invited" | "existing_user";
+
+export interface ResolvedUser {
+  user: UserDoc;
+  identity: IdentityDoc;
+  /** True when this contact created the user (first contact). */
+  created: boolean;
+  invite: InviteOutcome;
+}
+
+export function languageFromHint(hint: string | undefined): Language {
+  return hint !== undefined && /^my\b/i.test(hint) ? "my" : "en";
+}
+
+export const identityKey = (channel: Channel, externalId: string): string => `${channel}:${externalId}`;
+
+/** Users and their channel identities. Every lookup goes by `_id`. */
+export class UserService {
+  private readonly models: UserModels;
+  private readonly now: () => Date;
+
+  constructor(connection: Connection, now: () => Date = () => new Date()) {
+    this.models = userModels(connection);
+    this.now = now;
+  }
+
+  async findUser(userId: string): Promise<UserDoc | null> {
+    return this.models.User.findById(userId).lean<UserDoc>().exec();
+  }
+
+  async findIdentity(key: string): Promise<IdentityDoc | null> {
+    return this.models.Identity.findById(key).lean<IdentityDoc>().exec();
+  }
+
+  async identitiesOf(userId: string): Promise<IdentityDoc[]> {
+    return this.models.Identity.find({ userId }).lean<IdentityDoc[]>().exec();
+  }
+
+  /**
+   * Finds the user behind a channel identity, creating both at first contact.
+   * The inviter (from a deep-link code) is written only into a new user, so it
+   * is recorded once and never changes. Callers hold the chat lock, so two
+   * first contacts of one identity do not race; a duplicate key still resolves
+   * to the winner.
+   */
+  async resolve(input: { channel: Channel; externalId: string; transport: Transport; profile: ChannelProfile; inviteCode?: string | undefined }): Promise<ResolvedUser> {
+    const key = identityKey(input.channel, input.externalId);
+    const existing = await this.findIdentity(key);
+    if (existing !== null) {
+      const user = await this.followMerges(existing.userId);
+      const invite: InviteOutcome =
+        input.inviteCode === undefined ? "none" : input.inviteCode.toUpperCase() === user._id ? "self" : "existing_user";
+      await this.models.User.updateOne({ _id: user._id }, { $set: { lastSeenAt: this.now() } }).exec();
+      return { user, identity: existing, created: false, invite };
+    }
+
+    const inviter = await this.inviterFor(input.inviteCode);
+    const now = this.now();
+    const user = await this.insertUser({
+      name: input.profile.name.slice(0, 128) || "—",
+      language: languageFromHint(input.profile.languageHint),
+      languageChosen: false,
+      invitedBy: inviter?._id ?? null,
+      status: "active",
+      mergedInto: null,
+      createdAt: now,
+      lastSeenAt: now,
+    });
+    const identity: IdentityDoc = {
+      _id: key,
+      userId: user._id,
+      channel: input.channel,
+      externalId: input.externalId,
+      transport: input.transport,
+      username: input.profile.username ?? null,
+      reachable: true,
+      unreachableAt: null,
+      createdAt: now,
+    };
+    try {
+      await this.models.Identity.create(identity);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      await this.models.User.deleteOne({ _id: user._id }).exec();
+      return this.resolve({ ...input, inviteCode: undefined });
+    }
+    const invite: InviteOutcome = input.inviteCode === undefined ? "none" : inviter === null ? "unknown" : "recorded";
+    return { user, identity, created: true, invite };
+  }
+
+  private async inviterFor(code: string | undefined): Promise<UserDoc | null> {
+    if (code === undefined) return null;
+    const id = code.toUpperCase();
+    if (!PUBLIC_ID_PATTERN.test(id)) return null;
+    const inviter = await this.findUser(id);
+    return inviter !== null && inviter.status === "active" ? inviter : null;
+  }
+
+  private async insertUser(fields: Omit<UserDoc, "_id">): Promise<UserDoc> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const user: UserDoc = { _id: newPublicId(), ...fields };
+      try {
+        await this.models.User.create(user);
+        return user;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+    throw new Error("could not allocate a public id");
+  }
+
+  private async followMerges(userId: string): Promise<UserDoc> {
+    let id = userId;
+    for (let hop = 0; hop < 5; hop++) {
+      const user = await this.findUser(id);
+      if (user === null) throw new Error(`identity points to missing user ${id}`);
+      if (user.status !== "merged" || user.mergedInto === null) return user;
+      id = user.mergedInto;
+    }
+    throw new Error(`merge chain too long from ${userId}`);
+  }
+
+  async setLanguage(userId: string, language: Language): Promise<void> {
+    await this.models.User.updateOne({ _id: userId }, { $set: { language, languageChosen: true } }).exec();
+  }
+
+  /** The person blocked the bot (Telegram 403) or unsubscribed (Viber): stop sending until they come back. */
+  async markUnreachable(identityKeyValue: string): Promise<void> {
+    await this.models.Identity.updateOne({ _id: identityKeyValue, reachable: true }, { $set: { reachable: false, unreachableAt: this.now() } }).exec();
+  }
+
+  async markReachable(identityKeyValue: string): Promise<void> {
+    await this.models.Identity.updateOne({ _id: identityKeyValue, reachable: false }, { $set: { reachable: true, unreachableAt: null } }).exec();
+  }
+
+  /**
+   * Moves one identity onto another account (account linking). The account it
+   * leaves is marked merged when no identity is left on it, so its old public id
+   * still resolves to the surviving account.
+   */
+  async moveIdentity(identityKeyValue: string, targetUserId: string): Promise<void> {
+    const identity = await this.findIdentity(identityKeyValue);
+    if (identity === null || identity.userId === targetUserId) return;
+    await this.models.Identity.updateOne({ _id: identityKeyValue }, { $set: { userId: targetUserId } }).exec();
+    const left = await this.models.Identity.countDocuments({ userId: identity.userId }).exec();
+    if (left === 0) {
+      await this.models.User.updateOne({ _id: identity.userId }, { $set: { status: "merged", mergedInto: targetUserId } }).exec();
+    }
+  }
+}

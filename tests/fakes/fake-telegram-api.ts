@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedCall {
+  method: string;
+  payload: Record<string, unknown>;
+  at: number;
+}
+
+interface Failure {
+  error_code: number;
+  description: string;
+  parameters?: Record<string, unknown>;
+}
+
+async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text === "") return {};
+  return (request.headers["content-type"] ?? "").includes("json") ? (JSON.parse(text) as Record<string, unknown>) : { raw: text };
+}
+
+/**
+ * A stand-in for the Telegram Bot API on 127.0.0.1: answers `/bot<token>/<method>`
+ * like Telegram does, records every call with a timestamp, and can be told to
+ * fail the next calls of a method (429 with retry_after, 403 blocked, ...).
+ */
+export class FakeTelegramApi {
+  readonly calls: RecordedCall[] = [];
+  private server: Server | undefined;
+  private nextMessageId = 1000;
+  private readonly failures = new Map<string, Failure[]>();
+  private readonly token: string;
+
+  constructor(token: string) {
+    this.token = token;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (address === undefined) throw new Error("fake Telegram API not started");
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      void (async () => {
+        const match = /^\/bot([^/]+)\/(\w+)$/.exec(request.url ?? "");
+        const send = (status: number, body: unknown) => {
+          response.writeHead(status, { "content-type": "application/json" });
+          response.end(JSON.stringify(body));
+        };
+        if (match === null || match[1] !== this.token) return send(404, { ok: false, error_code: 404, description: "Not Found" });
+        const method = match[2] ?? "";
+        const payload = await readBody(request);
+        this.calls.push({ method, payload, at: Date.now() });
+        const failure = this.failures.get(method)?.shift();
+        if (failure !== undefined) return send(failure.error_code, { ok: false, ...failure });
+        send(200, { ok: true, result: this.resultFor(method, payload) });
+      })();
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    return this;
+  }
+
+  private resultFor(method: string, payload: Record<string, unknown>): unknown {
+    const chat = { id: Number(payload.chat_id), type: "private" };
+    switch (method) {
+      case "getMe":
+        return { id: 7000001, is_bot: true, first_name: "TRM", username: "TRMJobsBot", can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
+      case "sendMessage":
+      case "sendPhoto":
+        return { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat, text: payload.text };
+      case "editMessageText":
+        return { message_id: Number(payload.message_id), date: Math.floor(Date.now() / 1000), chat, text: payload.text };
+      default:
+        return true;
+    }
+  }
+
+  failNext(method: string, failure: Failure, times = 1): void {
+    const list = this.failures.get(method) ?? [];
+    for (let i = 0; i < times; i++) list.push(failure);
+    this.failures.set(method, list);
+  }
+
+  /** Calls of one method (optionally to one chat). */
+  sent(method: string, chatId?: string | number): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method && (chatId === undefined || String(call.payload.chat_id) === String(chatId)));
+  }
+
+  /** Every message text a chat received (sent or edited), in order. */
+  textsTo(chatId: string | number): string[] {
+    return this.calls
+      .filter((call) => ["sendMessage", "editMessageText"].includes(call.method) && String(call.payload.chat_id) === String(chatId))
+      .map((call) => String(call.payload.text));
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
+
+/** Button labels and data of a recorded call's inline keyboard. */
+export function buttonsOf(call: RecordedCall | undefined): Array<{ text: string; data?: string; url?: string }> {
+  const markup = call?.payload.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data?: string; url?: string }>> } | undefined;
+  return (markup?.inline_keyboard ?? []).flat().map((button) => ({ text: button.text, data: button.callback_data, url: button.url }));
+}
