@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import helmet from "@fastify/helmet";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { createTelegramChannel, type TelegramChannel } from "../bots/channels/telegram/telegram-channel.ts";
+import { createViberChannel, type ViberChannel } from "../bots/channels/viber/viber-channel.ts";
 import { createBot, type Bot, type BotDeps } from "../bots/create-bot.ts";
 import type { Runtime } from "../jobs/runtime/create-runtime.ts";
 import { installErrorShape } from "./plugins/error-shape.ts";
 import { createMetrics, installRequestMetrics, type Metrics } from "./plugins/metrics.ts";
 import { healthRoutes } from "./routes/health-routes.ts";
 import { telegramWebhookRoute } from "./routes/telegram-webhook.ts";
+import { viberWebhookRoute } from "./routes/viber-webhook.ts";
 
 /** Telegram updates and Viber callbacks are small (Viber caps a message at 30 KB); 1 MiB leaves room and stops abuse. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -16,6 +18,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 export interface Channels {
   telegram?: TelegramChannel;
+  viber?: ViberChannel;
 }
 
 export interface WebApp {
@@ -77,12 +80,19 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
     if (config.telegram.mode === "webhook") await app.register(telegramWebhookRoute(channels.telegram, config.telegram.secret));
   }
 
+  if (config.viber.enabled) {
+    const receipts = metrics.channelReceipts;
+    channels.viber = createViberChannel(config.viber, bot, logger, (event) => receipts.inc({ channel: "viber", event }));
+    await app.register(viberWebhookRoute(channels.viber, config.viber.authToken));
+  }
+
   const onListening = async (): Promise<() => Promise<void>> => {
     const stops: Array<() => Promise<void>> = [];
     if (channels.telegram !== undefined) {
       await channels.telegram.setup();
       if (config.telegram.mode === "polling") stops.push(channels.telegram.startPolling());
     }
+    if (channels.viber !== undefined) await channels.viber.setup();
     return async () => {
       for (const stop of stops) await stop();
     };

@@ -50,7 +50,7 @@ export class ChatGate {
     this.redis = options.redis;
     this.prefix = `${options.prefix}:chat`;
     this.waitMs = options.waitMs ?? 20_000;
-    this.graceMs = options.graceMs ?? 15;
+    this.graceMs = options.graceMs ?? 25;
     this.lockMs = options.lockMs ?? 10_000;
   }
 

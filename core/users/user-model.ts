@@ -76,7 +76,7 @@ export interface UserModels {
 
 export function userModels(connection: Connection): UserModels {
   return {
-    User: connection.models.User ?? connection.model<UserDoc>("User", userSchema),
-    Identity: connection.models.Identity ?? connection.model<IdentityDoc>("Identity", identitySchema),
-  } as UserModels;
+    User: (connection.models.User as Model<UserDoc> | undefined) ?? connection.model<UserDoc>("User", userSchema),
+    Identity: (connection.models.Identity as Model<IdentityDoc> | undefined) ?? connection.model<IdentityDoc>("Identity", identitySchema),
+  };
 }

@@ -160,7 +160,10 @@ describe("Telegram: webhook safety, dedupe and order", () => {
     for (let round = 0; round < 3; round++) {
       const first = tgText(order, `first ${round}`);
       const second = tgText(order, `second ${round}`);
-      await Promise.all([h.post(second), h.post(first)]);
+      // The later update arrives first; the earlier one a moment after, while the first is still waiting its turn.
+      const later = h.post(second);
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      await Promise.all([later, h.post(first)]);
       const conversation = await conversationModel(h.t.runtime.mongo).findById(`tg:${order.id}`).lean();
       expect(conversation?.recentUpdates.slice(-2)).toEqual([`tg:u:${String(first.update_id)}`, `tg:u:${String(second.update_id)}`]);
     }

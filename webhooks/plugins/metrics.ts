@@ -6,6 +6,8 @@ export interface Metrics {
   registry: Registry;
   httpRequests: Counter<"method" | "route" | "status">;
   httpDuration: Histogram<"method" | "route" | "status">;
+  /** Delivery receipts the channels report (Viber delivered / seen / failed). */
+  channelReceipts: Counter<"channel" | "event">;
 }
 
 /**
@@ -44,7 +46,13 @@ export function createMetrics(queues: QueueRegistry): Metrics {
       }
     },
   });
-  return { registry, httpRequests, httpDuration };
+  const channelReceipts = new Counter({
+    name: "channel_receipts_total",
+    help: "Delivery receipts reported by the channels",
+    labelNames: ["channel", "event"] as const,
+    registers: [registry],
+  });
+  return { registry, httpRequests, httpDuration, channelReceipts };
 }
 
 /** Times every request; unmatched routes share one label so scanners cannot blow up cardinality. */

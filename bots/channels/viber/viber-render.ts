@@ -1,0 +1,46 @@
+import type { Button, Reply } from "../../engine/contract.ts";
+import type { ViberKeyboard, ViberMessage } from "./viber-client.ts";
+
+/** Viber limits: text 7000 characters, picture text 768, button text 250; a keyboard grid is 6 columns wide. */
+const TEXT_LIMIT = 7000;
+const PICTURE_TEXT_LIMIT = 768;
+const BUTTON_TEXT_LIMIT = 250;
+/** Keep keyboards short on small screens (Viber shows up to 12 rows in portrait). */
+const MAX_BUTTONS = 24;
+
+function keyboardButton(button: Button, columns: number): ViberKeyboard["Buttons"][number] {
+  const text = button.label.slice(0, BUTTON_TEXT_LIMIT);
+  if ("url" in button) return { Columns: columns, Rows: 1, ActionType: "open-url", ActionBody: button.url, Text: text };
+  if ("request" in button) {
+    return { Columns: columns, Rows: 1, ActionType: button.request === "contact" ? "share-phone" : "location-picker", ActionBody: button.request, Text: text };
+  }
+  return { Columns: columns, Rows: 1, ActionType: "reply", ActionBody: button.data, Text: text, Silent: true };
+}
+
+/**
+ * Viber has no inline buttons: the rows become the bottom keyboard (the client
+ * shows the last one sent), a reply button sends its data back as a message.
+ * Rows wider than 3 are split so labels stay readable.
+ */
+export function keyboardOf(rows: Button[][]): ViberKeyboard | undefined {
+  const buttons: ViberKeyboard["Buttons"] = [];
+  for (const row of rows) {
+    for (let start = 0; start < row.length; start += 3) {
+      const chunk = row.slice(start, start + 3);
+      const columns = Math.floor(6 / chunk.length);
+      for (const button of chunk) buttons.push(keyboardButton(button, columns));
+    }
+  }
+  if (buttons.length === 0) return undefined;
+  return { Type: "keyboard", DefaultHeight: false, Buttons: buttons.slice(0, MAX_BUTTONS) };
+}
+
+/** One Viber message per reply; "edit previous" degrades to a new message. */
+export function viberMessages(replies: Reply[]): ViberMessage[] {
+  return replies.map((reply) => {
+    const keyboard = keyboardOf(reply.buttons ?? []);
+    const extra = keyboard === undefined ? {} : { keyboard };
+    if (reply.kind === "photo") return { type: "picture", text: (reply.caption ?? "").slice(0, PICTURE_TEXT_LIMIT), media: reply.url, ...extra };
+    return { type: "text", text: reply.text.slice(0, TEXT_LIMIT), ...extra };
+  });
+}

@@ -1,0 +1,73 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { RecordedCall } from "./fake-telegram-api.ts";
+
+/**
+ * A stand-in for Viber's REST bot API on 127.0.0.1: `POST /pa/<method>` with
+ * the auth token header, answered HTTP 200 with a `status` like Viber does.
+ */
+export class FakeViberApi {
+  readonly calls: RecordedCall[] = [];
+  private server: Server | undefined;
+  private readonly token: string;
+  private readonly statuses = new Map<string, number[]>();
+  private nextToken = 5_000_000_000_000_000_000n;
+
+  constructor(token: string) {
+    this.token = token;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (address === undefined) throw new Error("fake Viber API not started");
+    return `http://127.0.0.1:${address.port}/pa`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      void (async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of request) chunks.push(chunk as Buffer);
+        const send = (body: string) => {
+          response.writeHead(200, { "content-type": "application/json" });
+          response.end(body);
+        };
+        if (request.headers["x-viber-auth-token"] !== this.token) return send(JSON.stringify({ status: 2, status_message: "invalidAuthToken" }));
+        const method = /^\/pa\/(\w+)$/.exec(request.url ?? "")?.[1] ?? "";
+        const payload = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
+        this.calls.push({ method, payload, at: Date.now() });
+        const status = this.statuses.get(method)?.shift() ?? 0;
+        // A 19-digit message_token, unquoted, as Viber sends it.
+        send(`{"status":${status},"status_message":"${status === 0 ? "ok" : "error"}","message_token":${(this.nextToken++).toString()},"billing_status":1}`);
+      })();
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    return this;
+  }
+
+  failNext(method: string, status: number): void {
+    this.statuses.set(method, [...(this.statuses.get(method) ?? []), status]);
+  }
+
+  textsTo(receiver: string): string[] {
+    return this.calls.filter((call) => call.method === "send_message" && call.payload.receiver === receiver).map((call) => String(call.payload.text));
+  }
+
+  lastTo(receiver: string): RecordedCall | undefined {
+    return this.calls.filter((call) => call.method === "send_message" && call.payload.receiver === receiver).at(-1);
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
+
+/** Keyboard button texts and action bodies of a Viber message body. */
+export function keyboardOf(body: Record<string, unknown> | undefined): Array<{ text: string; body: string; type: string; columns: number }> {
+  const keyboard = body?.keyboard as { Buttons?: Array<{ Text: string; ActionBody: string; ActionType: string; Columns: number }> } | undefined;
+  return (keyboard?.Buttons ?? []).map((button) => ({ text: button.Text, body: button.ActionBody, type: button.ActionType, columns: button.Columns }));
+}

@@ -1,0 +1,57 @@
+import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
+import { FakeViberApi } from "../fakes/fake-viber-api.ts";
+import { signViber } from "../fakes/viber-events.ts";
+import { probePlugins } from "./probe-flows.ts";
+import { TG_SECRET, TG_TOKEN } from "./telegram-harness.ts";
+import { buildTestApp, testConfig, type TestApp } from "./test-runtime.ts";
+
+export const VB_TOKEN = "4453b6ac12345678-e02c5f12174805f9-daec9cbb5448c51f";
+
+export interface ViberHarness {
+  t: TestApp;
+  viber: FakeViberApi;
+  telegram: FakeTelegramApi;
+  /** POSTs raw callback text, signed unless told otherwise; resolves with status and parsed body. */
+  post(raw: string, signature?: string | null): Promise<{ status: number; body: Record<string, unknown> }>;
+  postTelegram(update: Record<string, unknown>): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The whole web app with Viber and Telegram both on, each talking to its fake API. */
+export async function viberHarness(): Promise<ViberHarness> {
+  const viber = await new FakeViberApi(VB_TOKEN).start();
+  const telegram = await new FakeTelegramApi(TG_TOKEN).start();
+  const t = await buildTestApp({
+    config: testConfig({
+      VIBER_AUTH_TOKEN: VB_TOKEN,
+      VIBER_API_ROOT: viber.url,
+      TELEGRAM_MODE: "webhook",
+      TELEGRAM_BOT_TOKEN: TG_TOKEN,
+      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+      TELEGRAM_API_ROOT: telegram.url,
+      PUBLIC_URL: "https://bot.example.test",
+    }),
+    plugins: probePlugins,
+  });
+  return {
+    t,
+    viber,
+    telegram,
+    async post(raw, signature) {
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      const sig = signature === undefined ? signViber(VB_TOKEN, raw) : signature;
+      if (sig !== null) headers["x-viber-content-signature"] = sig;
+      const response = await t.app.inject({ method: "POST", url: "/webhooks/viber", headers, payload: raw });
+      return { status: response.statusCode, body: response.body === "" ? {} : response.json<Record<string, unknown>>() };
+    },
+    async postTelegram(update) {
+      const response = await t.app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": TG_SECRET }, payload: update });
+      return response.statusCode;
+    },
+    async close() {
+      await t.close();
+      await viber.stop();
+      await telegram.stop();
+    },
+  };
+}
