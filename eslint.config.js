@@ -1,5 +1,6 @@
 // Flat ESLint config: recommended + type-aware rules for TypeScript.
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -28,5 +29,10 @@ export default tseslint.config(
   {
     files: ["**/*.js"],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The sandbox page runs in the browser.
+    files: ["webhooks/sandbox-page/**/*.js"],
+    languageOptions: { globals: globals.browser },
   },
 );

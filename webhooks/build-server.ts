@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import helmet from "@fastify/helmet";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { createTelegramChannel, type TelegramChannel } from "../bots/channels/telegram/telegram-channel.ts";
+import { createSandboxChannel, type SandboxChannel } from "../bots/channels/sandbox/sandbox-channel.ts";
 import { createViberChannel, type ViberChannel } from "../bots/channels/viber/viber-channel.ts";
 import { createBot, type Bot, type BotDeps } from "../bots/create-bot.ts";
 import type { Runtime } from "../jobs/runtime/create-runtime.ts";
@@ -9,6 +10,7 @@ import { installErrorShape } from "./plugins/error-shape.ts";
 import { createMetrics, installRequestMetrics, type Metrics } from "./plugins/metrics.ts";
 import { healthRoutes } from "./routes/health-routes.ts";
 import { telegramWebhookRoute } from "./routes/telegram-webhook.ts";
+import { sandboxRoutes } from "./routes/sandbox-routes.ts";
 import { viberWebhookRoute } from "./routes/viber-webhook.ts";
 
 /** Telegram updates and Viber callbacks are small (Viber caps a message at 30 KB); 1 MiB leaves room and stops abuse. */
@@ -19,6 +21,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 export interface Channels {
   telegram?: TelegramChannel;
   viber?: ViberChannel;
+  sandbox?: SandboxChannel;
 }
 
 export interface WebApp {
@@ -84,6 +87,11 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
     const receipts = metrics.channelReceipts;
     channels.viber = createViberChannel(config.viber, bot, logger, (event) => receipts.inc({ channel: "viber", event }));
     await app.register(viberWebhookRoute(channels.viber, config.viber.authToken));
+  }
+
+  if (config.sandbox) {
+    channels.sandbox = createSandboxChannel(bot, runtime.redis, config.redis.prefix);
+    await app.register(sandboxRoutes(channels.sandbox, bot.services.translator));
   }
 
   const onListening = async (): Promise<() => Promise<void>> => {

@@ -1,0 +1,151 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { Button, Envelope, Incoming, Outcome } from "../../engine/contract.ts";
+import type { Bot } from "../../create-bot.ts";
+
+/** Files a persona sends are kept this long, like a platform's temporary media link. */
+const FILE_TTL_SECONDS = 3600;
+const OUTBOX_KEEP = 300;
+export const SANDBOX_FILE_LIMIT = 10 * 1024 * 1024;
+
+export const personaSchema = z.object({
+  channel: z.enum(["tg", "vb"]),
+  id: z.string().regex(/^[A-Za-z0-9+/=_-]{1,40}$/, "letters, digits and + / = _ - only"),
+  name: z.string().trim().min(1).max(64),
+  language: z.enum(["en", "my"]),
+});
+
+export const sandboxEventSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("start"), payload: z.string().max(64).optional() }),
+  z.object({ kind: z.literal("text"), text: z.string().min(1).max(4096) }),
+  z.object({ kind: z.literal("button"), data: z.string().min(1).max(64), messageId: z.string().max(20).optional() }),
+  z.object({
+    kind: z.enum(["photo", "file"]),
+    name: z.string().max(256),
+    mime: z.string().max(128),
+    dataBase64: z.string().max(Math.ceil((SANDBOX_FILE_LIMIT * 4) / 3) + 4),
+  }),
+  z.object({ kind: z.literal("contact"), phone: z.string().max(32) }),
+  z.object({ kind: z.literal("location"), lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
+]);
+
+export const sandboxRequestSchema = z.object({
+  persona: personaSchema,
+  /** Chosen by the page per send; a retry reuses it, so the engine's dedupe applies. */
+  eventId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+  event: sandboxEventSchema,
+});
+
+export type Persona = z.infer<typeof personaSchema>;
+export type SandboxRequest = z.infer<typeof sandboxRequestSchema>;
+
+/** One bot message as the page shows it. `replaces` is set when a Telegram-style edit replaced an earlier message. */
+export interface OutboxItem {
+  id: number;
+  at: number;
+  text: string;
+  photo?: string;
+  buttons: Array<Array<{ label: string; data?: string; url?: string; request?: string }>>;
+  replaces?: number;
+}
+
+export interface SandboxChannel {
+  handle(request: SandboxRequest): Promise<{ items: OutboxItem[]; duplicate: boolean }>;
+  messages(chatKey: string, after: number): Promise<OutboxItem[]>;
+  file(id: string): Promise<Buffer | null>;
+}
+
+const toButtons = (rows: Button[][] | undefined): OutboxItem["buttons"] =>
+  (rows ?? []).map((row) => row.map((button) => ("data" in button ? { label: button.label, data: button.data } : "url" in button ? { label: button.label, url: button.url } : { label: button.label, request: button.request })));
+
+/**
+ * The local sandbox as a third channel: personas speak as a Telegram or Viber
+ * identity (`tg:<id>` / `vb:<id>`, transport `sandbox`) through the same engine,
+ * state and dedupe as the real channels; replies land in a per-chat outbox in
+ * Redis that the page reads.
+ */
+export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): SandboxChannel {
+  const keys = {
+    outbox: (chatKey: string) => `${prefix}:sandbox:outbox:${chatKey}`,
+    seq: (chatKey: string) => `${prefix}:sandbox:seq:${chatKey}`,
+    file: (id: string) => `${prefix}:sandbox:file:${id}`,
+  };
+  let counter = 0;
+
+  const incomingOf = async (event: SandboxRequest["event"], persona: Persona): Promise<Incoming> => {
+    switch (event.kind) {
+      case "start":
+        return { kind: "start", payload: event.payload };
+      case "text":
+        return event.text.startsWith("/") && persona.channel === "tg"
+          ? parseCommand(event.text)
+          : { kind: "text", text: event.text };
+      case "button":
+        return { kind: "button", data: event.data, messageId: event.messageId };
+      case "photo":
+      case "file": {
+        const bytes = Buffer.from(event.dataBase64, "base64");
+        const id = randomUUID();
+        await redis.set(keys.file(id), bytes, "EX", FILE_TTL_SECONDS);
+        return event.kind === "photo"
+          ? { kind: "photo", fileRef: `sandbox:${id}`, size: bytes.length }
+          : { kind: "file", fileRef: `sandbox:${id}`, name: event.name, mime: event.mime, size: bytes.length };
+      }
+      case "contact":
+        return { kind: "contact", phone: event.phone, own: true };
+      case "location":
+        return { kind: "location", lat: event.lat, lon: event.lon };
+    }
+  };
+
+  const record = async (chatKey: string, outcome: Outcome, persona: Persona, pressed: string | undefined): Promise<OutboxItem[]> => {
+    const items: OutboxItem[] = [];
+    for (const reply of outcome.replies) {
+      const id = await redis.incr(keys.seq(chatKey));
+      const item: OutboxItem =
+        reply.kind === "photo"
+          ? { id, at: Date.now(), text: reply.caption ?? "", photo: reply.url, buttons: toButtons(reply.buttons) }
+          : { id, at: Date.now(), text: reply.text, buttons: toButtons(reply.buttons) };
+      // Only Telegram edits in place; Viber always sends a new message.
+      if (reply.kind === "text" && reply.edit === true && persona.channel === "tg" && pressed !== undefined && items.length === 0) item.replaces = Number(pressed);
+      items.push(item);
+    }
+    if (items.length > 0) {
+      await redis.multi().rpush(keys.outbox(chatKey), ...items.map((item) => JSON.stringify(item))).ltrim(keys.outbox(chatKey), -OUTBOX_KEEP, -1).exec();
+    }
+    return items;
+  };
+
+  return {
+    async handle(request) {
+      const { persona, event } = request;
+      const incoming = await incomingOf(event, persona);
+      const envelope: Envelope = {
+        channel: persona.channel,
+        transport: "sandbox",
+        externalId: persona.id,
+        updateKey: `sb:${persona.channel}:${request.eventId}`,
+        sequence: Date.now() * 1000 + (counter++ % 1000),
+        profile: { name: persona.name, languageHint: persona.language },
+        incoming,
+      };
+      let items: OutboxItem[] = [];
+      const outcome = await bot.engine.handle(envelope, async (result, ctx) => {
+        items = await record(ctx.chatKey, result, persona, incoming.kind === "button" ? incoming.messageId : undefined);
+      });
+      return { items, duplicate: outcome.duplicate };
+    },
+    async messages(chatKey, after) {
+      const raw = await redis.lrange(keys.outbox(chatKey), 0, -1);
+      return raw.map((line) => JSON.parse(line) as OutboxItem).filter((item) => item.id > after);
+    },
+    file: (id) => redis.getBuffer(keys.file(id)),
+  };
+}
+
+function parseCommand(text: string): Incoming {
+  const [head = "", ...rest] = text.slice(1).split(/\s+/);
+  const args = rest.join(" ").trim();
+  return head === "start" ? { kind: "start", payload: args === "" ? undefined : args } : { kind: "command", command: head.toLowerCase(), args };
+}

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext } from "playwright-core";
+import { launchBrowser } from "../helpers/browser.ts";
+import { buildTestApp, type TestApp } from "../helpers/test-runtime.ts";
+
+let t: TestApp;
+let url: string;
+let browser: { context: BrowserContext; close: () => Promise<void> };
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  url = await t.app.listen({ host: "127.0.0.1", port: 0 });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe("sandbox page in headless Chromium", () => {
+  it("a Viber persona chooses Burmese and sees the main menu in Burmese", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${url}/sandbox`);
+    await page.check('input[name="channel"][value="vb"]');
+    await page.fill('input[name="id"]', "pwViber01==");
+    await page.fill('input[name="name"]', "Hla Hla");
+    await page.selectOption('select[name="language"]', "my");
+    await page.click('[data-testid="open-chat"]');
+
+    await page.getByText("TRM Jobs မှ ကြိုဆိုပါတယ် Hla Hla။").waitFor();
+    await page.locator('[data-testid="viber-keyboard"] button', { hasText: "မြန်မာ" }).click();
+    await page.getByText("ပြီးပါပြီ၊ မြန်မာလို ပြောပါမယ်။").waitFor();
+
+    const keyboard = await page.locator('[data-testid="viber-keyboard"] button').allTextContents();
+    expect(keyboard).toEqual(["👥 သူငယ်ချင်းများ ဖိတ်ရန်", "🔗 Telegram နှင့် Viber ချိတ်ရန်", "🌐 ဘာသာစကား", "❓ အကူအညီ"]);
+    await page.screenshot({ path: `${process.env.TRM_SCREENSHOT_DIR ?? "/tmp"}/sandbox-viber-my.png` });
+    await page.close();
+  });
+
+  it("a Telegram persona gets inline buttons and an edited menu, in English", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${url}/sandbox`);
+    await page.fill('input[name="id"]', "900000777");
+    await page.fill('input[name="name"]', "Ann");
+    await page.click('[data-testid="open-chat"]');
+    await page.getByText("Welcome to TRM Jobs, Ann!", { exact: false }).waitFor();
+    await page.locator(".inline button", { hasText: "English" }).click();
+    await page.getByText("Done, I'll speak English.").waitFor();
+    // The language picker message was edited into the confirmation, like Telegram does.
+    expect(await page.locator('[data-testid="bot-message"]').count()).toBe(1);
+    await page.locator(".inline button", { hasText: "👥 Invite friends" }).click();
+    await page.getByText("Your invite code:", { exact: false }).waitFor();
+    await page.screenshot({ path: `${process.env.TRM_SCREENSHOT_DIR ?? "/tmp"}/sandbox-telegram-en.png` });
+    await page.close();
+  });
+});
