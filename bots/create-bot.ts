@@ -45,7 +45,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   const users = new UserService(deps.mongo, now);
   const services: BotServices = {
     users,
-    conversations: new ConversationStore(deps.mongo),
+    conversations: new ConversationStore({ redis: deps.redis, prefix: deps.config.redis.prefix, flowTtlMs: deps.config.bot.conversationTtlMs }),
     links: new LinkService({
       connection: deps.mongo,
       users,

@@ -1,8 +1,10 @@
-import { Schema, type Connection, type Model } from "mongoose";
+import type { Redis } from "ioredis";
 import { AppError } from "../errors/app-error.ts";
 
 /** How many processed update keys a conversation remembers for dedupe (platforms redeliver recent updates only). */
 export const REMEMBERED_UPDATES = 50;
+/** Kept at least this long: Telegram keeps undelivered updates for 24 hours, Viber retries for about one. */
+const MIN_RETENTION_MS = 2 * 24 * 3600_000;
 
 export interface ConversationDoc {
   /** The chat: an identity key such as `tg:123`. */
@@ -14,72 +16,67 @@ export interface ConversationDoc {
   /** Earlier steps of the active flow, for Back. */
   history: string[];
   data: Record<string, unknown>;
-  /** Bumped on every write; buttons carry it to spot stale presses. */
+  /** Bumped on every write; step buttons carry it to spot stale presses. */
   version: number;
   updatedAt: Date;
-  /** Keys of the updates already handled; written together with the state they caused. */
+  /** Keys of the updates already handled; written in the same value as the state they caused. */
   recentUpdates: string[];
-  /** Platform id of the last menu message, to edit it in place. */
-  lastMenuMessageId: string | null;
-}
-
-const conversationSchema = new Schema<ConversationDoc>(
-  {
-    _id: { type: String, required: true },
-    userId: { type: String, required: true },
-    flow: { type: String, default: null },
-    step: { type: String, default: null },
-    history: { type: [String], default: [] },
-    data: { type: Schema.Types.Mixed, default: {} },
-    version: { type: Number, required: true },
-    updatedAt: { type: Date, required: true },
-    recentUpdates: { type: [String], default: [] },
-    lastMenuMessageId: { type: String, default: null },
-  },
-  { versionKey: false, collection: "conversations", minimize: false },
-);
-conversationSchema.index({ userId: 1 });
-
-export function conversationModel(connection: Connection): Model<ConversationDoc> {
-  return (connection.models.Conversation as Model<ConversationDoc> | undefined) ?? connection.model<ConversationDoc>("Conversation", conversationSchema);
 }
 
 export function freshConversation(chatKey: string, userId: string, now: Date): ConversationDoc {
-  return { _id: chatKey, userId, flow: null, step: null, history: [], data: {}, version: 0, updatedAt: now, recentUpdates: [], lastMenuMessageId: null };
+  return { _id: chatKey, userId, flow: null, step: null, history: [], data: {}, version: 0, updatedAt: now, recentUpdates: [] };
 }
 
 /**
- * Persisted, versioned conversation state. The engine holds the chat lock
- * while it reads and writes, and every write is conditional on the version it
- * read, so a lost lock can never silently overwrite newer state.
+ * Conversation state, one Redis value per chat (persisted by Redis' AOF,
+ * never held in process memory). State and the keys of the updates that
+ * produced it are one value, so "handled" and "what it changed" are written
+ * together by one SET. Only the chat's turn (ChatGate) reads and writes it,
+ * and a write checks the version it read. The value outlives the flow
+ * expiry so the engine can still say "let's start again".
  */
 export class ConversationStore {
-  private readonly model: Model<ConversationDoc>;
-  constructor(connection: Connection) {
-    this.model = conversationModel(connection);
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly retentionMs: number;
+
+  constructor(options: { redis: Redis; prefix: string; flowTtlMs: number }) {
+    this.redis = options.redis;
+    this.prefix = `${options.prefix}:conv`;
+    this.retentionMs = Math.max(MIN_RETENTION_MS, options.flowTtlMs * 2);
+  }
+
+  private key(chatKey: string): string {
+    return `${this.prefix}:${chatKey}`;
   }
 
   async load(chatKey: string): Promise<ConversationDoc | null> {
-    return this.model.findById(chatKey).lean<ConversationDoc>().exec();
+    const raw = await this.redis.get(this.key(chatKey));
+    if (raw === null) return null;
+    const stored = JSON.parse(raw) as Omit<ConversationDoc, "updatedAt"> & { updatedAt: string };
+    return { ...stored, updatedAt: new Date(stored.updatedAt) };
   }
 
-  /** Writes `next` if the stored version is still `next.version - 1` (or creates it at version 1). */
+  /** Writes version `next.version` over the version read in this turn (`next.version - 1`). */
   async save(next: ConversationDoc): Promise<void> {
-    const recentUpdates = next.recentUpdates.slice(-REMEMBERED_UPDATES);
-    if (next.version === 1) {
-      try {
-        await this.model.create({ ...next, recentUpdates });
-        return;
-      } catch (error) {
-        throw new AppError("conflict", "conversation_conflict", `conversation ${next._id} was created concurrently`, { cause: error });
-      }
-    }
-    const { _id, ...fields } = next;
-    const result = await this.model.updateOne({ _id, version: next.version - 1 }, { $set: { ...fields, recentUpdates } }).exec();
-    if (result.matchedCount === 0) throw new AppError("conflict", "conversation_conflict", `conversation ${_id} changed concurrently`);
+    const value = JSON.stringify({ ...next, recentUpdates: next.recentUpdates.slice(-REMEMBERED_UPDATES) });
+    const written = await this.redis.eval(SAVE, 1, this.key(next._id), String(next.version - 1), value, String(this.retentionMs));
+    if (written !== 1) throw new AppError("conflict", "conversation_conflict", `conversation ${next._id} changed outside its turn`);
   }
 
+  /** Forgets where a person was (admin "reset conversation"); the dedupe memory is kept. */
   async reset(chatKey: string): Promise<void> {
-    await this.model.updateOne({ _id: chatKey }, { $set: { flow: null, step: null, history: [], data: {} }, $inc: { version: 1 } }).exec();
+    const current = await this.load(chatKey);
+    if (current === null) return;
+    await this.save({ ...current, flow: null, step: null, history: [], data: {}, version: current.version + 1 });
   }
 }
+
+/** Compare-and-set on the stored version (0 = no value yet). */
+const SAVE = `
+local current = redis.call('GET', KEYS[1])
+local version = 0
+if current then version = cjson.decode(current).version end
+if tostring(version) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`;

@@ -1,5 +1,4 @@
 import type { Connection } from "mongoose";
-import { conversationModel } from "../conversations/conversation-store.ts";
 import { decisionModel } from "../decisions/decision-store.ts";
 import { LinkService } from "../linking/link-service.ts";
 import { userModels } from "../users/user-model.ts";
@@ -11,7 +10,6 @@ import { userModels } from "../users/user-model.ts";
  */
 export function registerModels(connection: Connection): Connection {
   userModels(connection);
-  conversationModel(connection);
   decisionModel(connection);
   LinkService.registerModel(connection);
   return connection;

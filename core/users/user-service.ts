@@ -24,6 +24,8 @@ export function languageFromHint(hint: string | undefined): Language {
   return hint !== undefined && /^my\b/i.test(hint) ? "my" : "en";
 }
 
+const LAST_SEEN_RESOLUTION_MS = 10 * 60_000;
+
 export const identityKey = (channel: Channel, externalId: string): string => `${channel}:${externalId}`;
 
 /** Users and their channel identities. Every lookup goes by `_id`. */
@@ -62,7 +64,16 @@ export class UserService {
       const user = await this.followMerges(existing.userId);
       const invite: InviteOutcome =
         input.inviteCode === undefined ? "none" : input.inviteCode.toUpperCase() === user._id ? "self" : "existing_user";
-      await this.models.User.updateOne({ _id: user._id }, { $set: { lastSeenAt: this.now() } }).exec();
+      // Activity counts by day; one write per 10 minutes keeps the hot path to a single write (the conversation).
+      const now = this.now();
+      if (now.getTime() - new Date(user.lastSeenAt).getTime() > LAST_SEEN_RESOLUTION_MS) {
+        await this.models.User.updateOne({ _id: user._id }, { $set: { lastSeenAt: now } }).exec();
+      }
+      // Someone who writes to us can be reached again (they unblocked, or resubscribed on Viber).
+      if (!existing.reachable) {
+        await this.models.Identity.updateOne({ _id: key }, { $set: { reachable: true, unreachableAt: null } }).exec();
+        return { user, identity: { ...existing, reachable: true, unreachableAt: null }, created: false, invite };
+      }
       return { user, identity: existing, created: false, invite };
     }
 
@@ -137,12 +148,17 @@ export class UserService {
   }
 
   /** The person blocked the bot (Telegram 403) or unsubscribed (Viber): stop sending until they come back. */
+  // Filters go by _id alone: on FerretDB 1.24 any other field in the filter means a collection scan.
   async markUnreachable(identityKeyValue: string): Promise<void> {
-    await this.models.Identity.updateOne({ _id: identityKeyValue, reachable: true }, { $set: { reachable: false, unreachableAt: this.now() } }).exec();
+    const identity = await this.findIdentity(identityKeyValue);
+    if (identity === null || !identity.reachable) return;
+    await this.models.Identity.updateOne({ _id: identityKeyValue }, { $set: { reachable: false, unreachableAt: this.now() } }).exec();
   }
 
   async markReachable(identityKeyValue: string): Promise<void> {
-    await this.models.Identity.updateOne({ _id: identityKeyValue, reachable: false }, { $set: { reachable: true, unreachableAt: null } }).exec();
+    const identity = await this.findIdentity(identityKeyValue);
+    if (identity === null || identity.reachable) return;
+    await this.models.Identity.updateOne({ _id: identityKeyValue }, { $set: { reachable: true, unreachableAt: null } }).exec();
   }
 
   /**

@@ -38,7 +38,8 @@ export async function startFerretDb(options: { dataDir: string; port: number }):
     binary,
     [
       "--handler=sqlite",
-      `--sqlite-url=file:${options.dataDir}/`,
+      // WAL (FerretDB default) + synchronous=normal: no fsync per commit, still crash-safe for the process.
+      `--sqlite-url=file:${options.dataDir}/?_pragma=synchronous(normal)`,
       `--state-dir=${options.dataDir}`,
       `--listen-addr=127.0.0.1:${options.port}`,
       "--debug-addr=-",

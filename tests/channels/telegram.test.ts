@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { conversationModel } from "../../core/conversations/conversation-store.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { buttonsOf } from "../fakes/fake-telegram-api.ts";
 import { tgBlocked, tgButton, tgPhoto, tgText, type TgUser } from "../fakes/telegram-updates.ts";
@@ -164,7 +163,7 @@ describe("Telegram: webhook safety, dedupe and order", () => {
       const later = h.post(second);
       await new Promise((resolve) => setTimeout(resolve, 3));
       await Promise.all([later, h.post(first)]);
-      const conversation = await conversationModel(h.t.runtime.mongo).findById(`tg:${order.id}`).lean();
+      const conversation = await h.t.bot.services.conversations.load(`tg:${order.id}`);
       expect(conversation?.recentUpdates.slice(-2)).toEqual([`tg:u:${String(first.update_id)}`, `tg:u:${String(second.update_id)}`]);
     }
   });

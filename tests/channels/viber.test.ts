@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { conversationModel } from "../../core/conversations/conversation-store.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { keyboardOf } from "../fakes/fake-viber-api.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
@@ -99,7 +98,7 @@ describe("Viber: invites, signatures, dedupe and order", () => {
     // A token that differs only past float precision is a different message, not a duplicate.
     await h.post(vbText(dup, "hello again?", b));
     expect(h.viber.textsTo(dup.id).length - before).toBe(2);
-    const conversation = await conversationModel(h.t.runtime.mongo).findById(`vb:${dup.id}`).lean();
+    const conversation = await h.t.bot.services.conversations.load(`vb:${dup.id}`);
     expect(conversation?.recentUpdates).toContain(`vb:m:${a.toString()}`);
     expect(conversation?.recentUpdates).toContain(`vb:m:${b.toString()}`);
   });
@@ -113,7 +112,7 @@ describe("Viber: invites, signatures, dedupe and order", () => {
     const later = h.post(second);
     await new Promise((resolve) => setTimeout(resolve, 3));
     await Promise.all([later, h.post(first)]);
-    const conversation = await conversationModel(h.t.runtime.mongo).findById(`vb:${order.id}`).lean();
+    const conversation = await h.t.bot.services.conversations.load(`vb:${order.id}`);
     expect(conversation?.recentUpdates.slice(-2)).toEqual(["vb:m:4912661846655239001", "vb:m:4912661846655239002"]);
   });
 

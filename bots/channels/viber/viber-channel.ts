@@ -79,8 +79,6 @@ export function createViberChannel(
           return welcome;
         }
         case "message": {
-          const key = `vb:${event.sender.id}`;
-          await bot.services.users.markReachable(key);
           const envelope = envelopeOf(event.sender, event.message_token, event.timestamp, incomingOf(event.message));
           await bot.engine.handle(envelope, async (outcome, ctx) => {
             try {
