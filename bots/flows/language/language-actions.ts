@@ -1,11 +1,16 @@
 import { actionData } from "../../engine/button-data.ts";
 import type { Action, Button, FlowContext, Reply } from "../../engine/contract.ts";
 
-/** Each language's button is labelled in that language, so a person finds theirs whatever is shown now. */
+/**
+ * Each language's button is labelled in that language, so a person finds
+ * theirs whatever is shown now; the current one (at first contact: the
+ * platform's hint) is ticked.
+ */
 export function languageButtons(ctx: FlowContext): Button[][] {
+  const tick = (language: string, label: string) => (ctx.user.language === language ? `✓ ${label}` : label);
   return [[
-    { label: ctx.t("language:english", { lng: "en" }), data: actionData("lang.en") },
-    { label: ctx.t("language:burmese", { lng: "my" }), data: actionData("lang.my") },
+    { label: tick("en", ctx.t("language:english", { lng: "en" })), data: actionData("lang.en") },
+    { label: tick("my", ctx.t("language:burmese", { lng: "my" })), data: actionData("lang.my") },
   ]];
 }
 

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../core/logging/create-logger.ts";
+import { createShutdown } from "../../core/lifecycle/shutdown.ts";
+import { createRuntime } from "../../jobs/runtime/create-runtime.ts";
+import { buildServer, type WebApp } from "../../webhooks/build-server.ts";
+import { tgText } from "../fakes/telegram-updates.ts";
+import { TG_SECRET, telegramHarness, type TelegramHarness } from "../helpers/telegram-harness.ts";
+
+let h: TelegramHarness;
+let second: WebApp;
+const stopSecond = createShutdown(createLogger({ level: "silent", pretty: false }), 10_000);
+
+beforeAll(async () => {
+  h = await telegramHarness();
+  // A second web instance: same configuration, same database, same Redis.
+  const runtime = await createRuntime({ config: h.t.runtime.config, logger: createLogger({ level: "silent", pretty: false }), shutdown: stopSecond, definitions: [], dbName: h.t.runtime.mongo.name });
+  second = await buildServer(runtime);
+  stopSecond.add("intake", "second web", () => second.app.close());
+});
+afterAll(async () => {
+  await stopSecond.run("test finished");
+  await h.close();
+});
+
+const postTo = async (web: WebApp, update: Record<string, unknown>) =>
+  (await web.app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": TG_SECRET }, payload: update })).statusCode;
+
+describe("several web instances", () => {
+  it("serialize one chat's updates in order and dedupe a redelivery that lands on the other instance", async () => {
+    const user = { id: 9_400_001, first_name: "Two", language_code: "en" };
+    await postTo(h.t, tgText(user, "/start"));
+    for (let round = 0; round < 3; round++) {
+      const first = tgText(user, `first ${round}`);
+      const secondUpdate = tgText(user, `second ${round}`);
+      const later = postTo(second, secondUpdate);
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      expect(await Promise.all([later, postTo(h.t, first), postTo(second, first)])).toEqual([200, 200, 200]);
+      const conversation = await h.t.bot.services.conversations.load(`tg:${user.id}`);
+      expect(conversation?.recentUpdates.slice(-2)).toEqual([`tg:u:${String(first.update_id)}`, `tg:u:${String(secondUpdate.update_id)}`]);
+    }
+    // /start plus two replies per round: the redelivered copies produced nothing.
+    expect(h.fake.textsTo(user.id)).toHaveLength(1 + 3 * 2);
+  });
+});
