@@ -11,19 +11,14 @@ export interface TgUser {
 const chatOf = (user: TgUser) => ({ id: user.id, type: "private", first_name: user.first_name });
 const fromOf = (user: TgUser) => ({ id: user.id, is_bot: false, first_name: user.first_name, ...(user.username ? { username: user.username } : {}), ...(user.language_code ? { language_code: user.language_code } : {}) });
 
+/** A private-chat message update carrying `content` (text, photo, …). */
+function messageUpdate(user: TgUser, updateId: number, content: Record<string, unknown>): Record<string, unknown> {
+  return { update_id: updateId, message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: chatOf(user), from: fromOf(user), ...content } };
+}
+
 export function tgText(user: TgUser, text: string, updateId = nextUpdateId++): Record<string, unknown> {
   const command = /^\/\w+/.exec(text);
-  return {
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: chatOf(user),
-      from: fromOf(user),
-      text,
-      ...(command ? { entities: [{ offset: 0, length: command[0].length, type: "bot_command" }] } : {}),
-    },
-  };
+  return messageUpdate(user, updateId, { text, ...(command ? { entities: [{ offset: 0, length: command[0].length, type: "bot_command" }] } : {}) });
 }
 
 export function tgButton(user: TgUser, data: string, messageId = 1, updateId = nextUpdateId++): Record<string, unknown> {
@@ -40,19 +35,12 @@ export function tgButton(user: TgUser, data: string, messageId = 1, updateId = n
 }
 
 export function tgPhoto(user: TgUser, updateId = nextUpdateId++): Record<string, unknown> {
-  return {
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: chatOf(user),
-      from: fromOf(user),
-      photo: [
-        { file_id: "PHOTO_SMALL_ID", file_unique_id: "PS1", width: 90, height: 67, file_size: 1254 },
-        { file_id: "PHOTO_LARGE_ID", file_unique_id: "PL1", width: 1280, height: 960, file_size: 98765 },
-      ],
-    },
-  };
+  return messageUpdate(user, updateId, {
+    photo: [
+      { file_id: "PHOTO_SMALL_ID", file_unique_id: "PS1", width: 90, height: 67, file_size: 1254 },
+      { file_id: "PHOTO_LARGE_ID", file_unique_id: "PL1", width: 1280, height: 960, file_size: 98765 },
+    ],
+  });
 }
 
 export function tgBlocked(user: TgUser, updateId = nextUpdateId++): Record<string, unknown> {
