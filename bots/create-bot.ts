@@ -11,6 +11,9 @@ import { ConversationEngine } from "./engine/engine.ts";
 import { createTranslator } from "./engine/i18n.ts";
 import type { Action, Flow } from "./engine/contract.ts";
 import type { BotServices } from "./engine/services.ts";
+import { AuditLog } from "../core/admin/audit-log.ts";
+import { RoleService } from "../core/admin/role-service.ts";
+import { adminActions } from "./flows/admin/admin-actions.ts";
 import { helpAction, menuAction } from "./flows/help/help-action.ts";
 import { inviteAction } from "./flows/invite/invite-action.ts";
 import { languageActions } from "./flows/language/language-actions.ts";
@@ -29,6 +32,8 @@ export interface BotDeps {
   redis: Redis;
   logger: Logger;
   now?: () => Date;
+  /** Counts admin commands tried without the role. */
+  onDenied?: (actionId: string) => void;
   /** More flows and actions, installed after the built-in ones (features under development, test probes). */
   plugins?: { flows?: Flow[]; actions?: Action[] };
 }
@@ -43,6 +48,8 @@ export const COMMANDS = ["start", "menu", "help", "language"] as const;
 export async function createBot(deps: BotDeps): Promise<Bot> {
   const now = deps.now ?? (() => new Date());
   const users = new UserService(deps.mongo, now);
+  const audit = new AuditLog(deps.mongo, now);
+  const ownerIdentities = [...deps.config.admins.telegramIds.map((id) => `tg:${id}`), ...deps.config.admins.viberIds.map((id) => `vb:${id}`)];
   const services: BotServices = {
     users,
     conversations: new ConversationStore({ redis: deps.redis, prefix: deps.config.redis.prefix, flowTtlMs: deps.config.bot.conversationTtlMs }),
@@ -54,18 +61,21 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     }),
     translator: await createTranslator(),
     botLinks: { telegramUsername: deps.config.bot.telegramUsername, viberChatUri: deps.config.bot.viberChatUri },
+    roles: new RoleService({ connection: deps.mongo, audit, ownerIdentities }),
+    audit,
   };
   const engine = new ConversationEngine({
     services,
     gate: new ChatGate({ redis: deps.redis, prefix: deps.config.redis.prefix }),
     logger: deps.logger,
     flows: [linkFlow, ...(deps.plugins?.flows ?? [])],
-    actions: [menuAction, helpAction, inviteAction, linkAction, ...languageActions, ...(deps.plugins?.actions ?? [])],
+    actions: [menuAction, helpAction, inviteAction, linkAction, ...languageActions, ...adminActions, ...(deps.plugins?.actions ?? [])],
     menu: mainMenu,
     start: handleStart,
-    commands: { menu: "menu", help: "help", language: "language" },
+    commands: { menu: "menu", help: "help", language: "language", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit" },
     conversationTtlMs: deps.config.bot.conversationTtlMs,
     now,
+    onDenied: deps.onDenied,
   });
   return { engine, services };
 }

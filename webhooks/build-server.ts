@@ -76,10 +76,10 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
   await app.register(healthRoutes(runtime, metrics));
 
   const { config, logger } = runtime;
-  const bot = await createBot({ config, mongo: runtime.mongo, redis: runtime.redis, logger, plugins });
+  const bot = await createBot({ config, mongo: runtime.mongo, redis: runtime.redis, logger, plugins, onDenied: (action) => metrics.adminDenied.inc({ action }) });
   const channels: Channels = {};
   if (config.telegram.mode !== "off") {
-    channels.telegram = createTelegramChannel(config.telegram, bot, logger);
+    channels.telegram = createTelegramChannel(config.telegram, bot, logger, { redis: runtime.redis, prefix: config.redis.prefix });
     if (config.telegram.mode === "webhook") await app.register(telegramWebhookRoute(channels.telegram, config.telegram.secret));
   }
 

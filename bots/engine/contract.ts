@@ -1,5 +1,6 @@
 import type { TFunction } from "i18next";
 import type { ChannelProfile } from "../../core/users/user-service.ts";
+import type { Section } from "../../core/admin/roles.ts";
 import type { Channel, Language, Transport, UserDoc } from "../../core/users/user-model.ts";
 import type { Logger } from "../../core/logging/create-logger.ts";
 import type { BotServices } from "./services.ts";
@@ -93,10 +94,16 @@ export interface Flow {
   steps: Record<string, Step>;
 }
 
-/** A menu entry or command that answers at once, or starts a flow. */
+/**
+ * A menu entry or command that answers at once, or starts a flow. A gated
+ * action does not exist for people without the role: they get the same
+ * answer as for an unknown command.
+ */
 export interface Action {
   id: string;
-  run(ctx: FlowContext): Promise<ActionResult> | ActionResult;
+  gate?: Section | "any_role";
+  /** `args` is what followed the command (`/grant U2345678 reviewer`); empty for buttons. */
+  run(ctx: FlowContext, args: string): Promise<ActionResult> | ActionResult;
 }
 
 export type ActionResult = { replies: Reply[]; menu?: boolean } | { startFlow: string; replies?: Reply[] };

@@ -1,6 +1,7 @@
 import { freshConversation, type ConversationDoc } from "../../core/conversations/conversation-store.ts";
 import type { Logger } from "../../core/logging/create-logger.ts";
 import { normalizeInput, toNumericText } from "../../core/text/burmese-text.ts";
+import { mayUse } from "../../core/admin/roles.ts";
 import type { ResolvedUser } from "../../core/users/user-service.ts";
 import { NAV_BACK, NAV_CANCEL, parseButton, stepData } from "./button-data.ts";
 import type { ChatGate } from "./chat-gate.ts";
@@ -26,6 +27,8 @@ export interface EngineOptions {
   /** A flow left untouched this long starts over. */
   conversationTtlMs: number;
   now?: () => Date;
+  /** Someone used an admin command or button without the role (counted in metrics; they see "unknown"). */
+  onDenied?: (actionId: string) => void;
 }
 
 /** Called inside the chat's turn, so replies leave in the same order as updates arrived. */
@@ -71,6 +74,7 @@ export class ConversationEngine {
         profile: envelope.profile,
         inviteCode,
       });
+      resolved.user = await services.roles.bootstrapOwner(resolved.user, `${envelope.channel}:${envelope.externalId}`, envelope.channel);
       const now = this.now();
       const stored = await services.conversations.load(chatKey);
       if (stored?.recentUpdates.includes(envelope.updateKey) === true) {
@@ -83,7 +87,7 @@ export class ConversationEngine {
 
       let outcome: Outcome;
       try {
-        outcome = await this.route(ctx, current, next, envelope.incoming, resolved);
+        outcome = resolved.user.status === "banned" ? await this.banned(ctx) : await this.route(ctx, current, next, envelope.incoming, resolved);
       } catch (error) {
         logger.error({ err: error }, "flow failed; apologising and resetting the conversation");
         clearFlow(next);
@@ -103,6 +107,13 @@ export class ConversationEngine {
       }
       return outcome;
     });
+  }
+
+  /** A banned person is told once, politely, and then gets no service. */
+  private async banned(ctx: FlowContext): Promise<Outcome> {
+    if (ctx.user.bannedNoticeSent) return { replies: [], duplicate: false };
+    await ctx.services.users.markBannedNoticeSent(ctx.user._id);
+    return { replies: [{ kind: "text", text: ctx.t("common:banned") }], duplicate: false };
   }
 
   private context(resolved: ResolvedUser, chatKey: string, envelope: Envelope, next: ConversationDoc, logger: Logger, now: Date): FlowContext {
@@ -138,12 +149,15 @@ export class ConversationEngine {
     }
     if (incoming.kind === "command") {
       const actionId = this.options.commands[incoming.command];
-      if (actionId !== undefined) return reply(await this.runAction(ctx, next, actionId));
+      if (actionId !== undefined && this.allowed(actionId, ctx)) return reply(await this.runAction(ctx, next, actionId, incoming.args));
       return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:unknown_text") }]));
     }
     if (incoming.kind === "button") {
       const button = parseButton(incoming.data);
-      if (button.kind === "action" && this.actions.has(button.action)) return reply(await this.runAction(ctx, next, button.action));
+      if (button.kind === "action" && this.actions.has(button.action)) {
+        if (!this.allowed(button.action, ctx)) return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:unknown_text") }]));
+        return reply(await this.runAction(ctx, next, button.action, ""));
+      }
       if (expired) return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:expired") }]));
       if (button.kind === "nav" && active !== undefined) {
         if (button.nav === "cancel") {
@@ -171,11 +185,20 @@ export class ConversationEngine {
     return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t(text) }]));
   }
 
-  private async runAction(ctx: FlowContext, next: ConversationDoc, actionId: string): Promise<Reply[]> {
+  /** Gated actions do not exist for people without the role; the attempt is counted. */
+  private allowed(actionId: string, ctx: FlowContext): boolean {
+    const gate = this.actions.get(actionId)?.gate;
+    if (gate === undefined) return true;
+    const ok = gate === "any_role" ? ctx.user.roles.length > 0 : mayUse(ctx.user, gate);
+    if (!ok) this.options.onDenied?.(actionId);
+    return ok;
+  }
+
+  private async runAction(ctx: FlowContext, next: ConversationDoc, actionId: string, args: string): Promise<Reply[]> {
     const action = this.actions.get(actionId);
     if (action === undefined) throw new Error(`no action ${actionId}`);
     clearFlow(next);
-    const result = await action.run(ctx);
+    const result = await action.run(ctx, args);
     if ("startFlow" in result) {
       const flow = this.flows.get(result.startFlow);
       if (flow === undefined) throw new Error(`no flow ${result.startFlow}`);

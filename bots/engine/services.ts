@@ -1,3 +1,5 @@
+import type { AuditLog } from "../../core/admin/audit-log.ts";
+import type { RoleService } from "../../core/admin/role-service.ts";
 import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
 import type { LinkService } from "../../core/linking/link-service.ts";
 import type { UserService } from "../../core/users/user-service.ts";
@@ -16,4 +18,6 @@ export interface BotServices {
   links: LinkService;
   translator: Translator;
   botLinks: BotLinks;
+  roles: RoleService;
+  audit: AuditLog;
 }

@@ -1,4 +1,5 @@
 import type { Connection } from "mongoose";
+import { auditModel } from "../admin/audit-log.ts";
 import { decisionModel } from "../decisions/decision-store.ts";
 import { LinkService } from "../linking/link-service.ts";
 import { userModels } from "../users/user-model.ts";
@@ -11,6 +12,7 @@ import { userModels } from "../users/user-model.ts";
 export function registerModels(connection: Connection): Connection {
   userModels(connection);
   decisionModel(connection);
+  auditModel(connection);
   LinkService.registerModel(connection);
   return connection;
 }

@@ -3,6 +3,8 @@ import { Schema, type Connection, type Model } from "mongoose";
 export const LANGUAGES = ["en", "my"] as const;
 export type Language = (typeof LANGUAGES)[number];
 export type Channel = "tg" | "vb";
+export const ROLES = ["owner", "admin", "recruiter", "reviewer", "finance"] as const;
+export type Role = (typeof ROLES)[number];
 /** How replies reach an identity: the real platform, or the local sandbox page. */
 export type Transport = "telegram" | "viber" | "sandbox";
 
@@ -18,6 +20,10 @@ export interface UserDoc {
   status: "active" | "banned" | "merged";
   /** For a `merged` user: the account its identities moved to. */
   mergedInto: string | null;
+  /** Admin roles; empty for almost everyone. */
+  roles: Role[];
+  /** A banned user is told once; this records that they were. */
+  bannedNoticeSent: boolean;
   createdAt: Date;
   lastSeenAt: Date;
 }
@@ -45,6 +51,8 @@ const userSchema = new Schema<UserDoc>(
     invitedBy: { type: String, default: null },
     status: { type: String, enum: ["active", "banned", "merged"], required: true, default: "active" },
     mergedInto: { type: String, default: null },
+    roles: { type: [String], enum: ROLES, default: [] },
+    bannedNoticeSent: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
   },

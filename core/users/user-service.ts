@@ -86,6 +86,8 @@ export class UserService {
       invitedBy: inviter?._id ?? null,
       status: "active",
       mergedInto: null,
+      roles: [],
+      bannedNoticeSent: false,
       createdAt: now,
       lastSeenAt: now,
     });
@@ -141,6 +143,10 @@ export class UserService {
       id = user.mergedInto;
     }
     throw new Error(`merge chain too long from ${userId}`);
+  }
+
+  async markBannedNoticeSent(userId: string): Promise<void> {
+    await this.models.User.updateOne({ _id: userId }, { $set: { bannedNoticeSent: true } }).exec();
   }
 
   async setLanguage(userId: string, language: Language): Promise<void> {

@@ -8,6 +8,8 @@ export interface Metrics {
   httpDuration: Histogram<"method" | "route" | "status">;
   /** Delivery receipts the channels report (Viber delivered / seen / failed). */
   channelReceipts: Counter<"channel" | "event">;
+  /** Admin commands tried by people without the role. */
+  adminDenied: Counter<"action">;
 }
 
 /**
@@ -52,7 +54,13 @@ export function createMetrics(queues: QueueRegistry): Metrics {
     labelNames: ["channel", "event"] as const,
     registers: [registry],
   });
-  return { registry, httpRequests, httpDuration, channelReceipts };
+  const adminDenied = new Counter({
+    name: "admin_denied_total",
+    help: "Admin commands or buttons used without the role (answered as unknown)",
+    labelNames: ["action"] as const,
+    registers: [registry],
+  });
+  return { registry, httpRequests, httpDuration, channelReceipts, adminDenied };
 }
 
 /** Times every request; unmatched routes share one label so scanners cannot blow up cardinality. */

@@ -3,6 +3,8 @@ import type { TelegramConfig } from "../../../core/config/load-config.ts";
 import { AppError } from "../../../core/errors/app-error.ts";
 import type { Logger } from "../../../core/logging/create-logger.ts";
 import { COMMANDS, type Bot } from "../../create-bot.ts";
+import type { Redis } from "ioredis";
+import { syncAdminCommands } from "./admin-commands.ts";
 import { createTelegramApi, deliverToTelegram } from "./telegram-sender.ts";
 import { telegramUpdateSchema, toTelegramEvent } from "./telegram-update.ts";
 
@@ -20,7 +22,12 @@ export interface TelegramChannel {
 }
 
 /** Telegram as a transport for the engine: flows never see grammY types. */
-export function createTelegramChannel(config: Exclude<TelegramConfig, { mode: "off" }>, bot: Bot, logger: Logger): TelegramChannel {
+export function createTelegramChannel(
+  config: Exclude<TelegramConfig, { mode: "off" }>,
+  bot: Bot,
+  logger: Logger,
+  state: { redis: Redis; prefix: string },
+): TelegramChannel {
   const api = createTelegramApi(config.token, config.apiRoot);
   const log = logger.child({ channel: "telegram" });
 
@@ -38,6 +45,9 @@ export function createTelegramChannel(config: Exclude<TelegramConfig, { mode: "o
     await bot.engine.handle(envelope, async (outcome, ctx) => {
       try {
         await deliverToTelegram(api, { chatId: envelope.externalId, callbackQueryId, messageId: envelope.incoming.kind === "button" ? envelope.incoming.messageId : undefined }, outcome, log);
+        await syncAdminCommands({ api, redis: state.redis, prefix: state.prefix, translator: bot.services.translator, chatId: envelope.externalId, user: ctx.user }).catch((error: unknown) =>
+          log.warn({ err: error }, "could not update the admin command menu"),
+        );
       } catch (error) {
         if (error instanceof AppError && error.code === "recipient_blocked") {
           await bot.services.users.markUnreachable(ctx.chatKey);

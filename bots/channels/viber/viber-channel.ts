@@ -22,6 +22,13 @@ function incomingOf(message: ViberInbound): Incoming {
   switch (message.type) {
     case "text": {
       const text = message.text ?? "";
+      // Viber has no bot commands; "/admin" typed as text works the same as on Telegram.
+      const command = /^\/([a-z_]{1,32})(?:\s+([\s\S]*))?$/i.exec(text.trim());
+      if (command?.[1] !== undefined) {
+        const name = command[1].toLowerCase();
+        const args = (command[2] ?? "").trim();
+        return name === "start" ? { kind: "start", payload: args === "" ? undefined : args } : { kind: "command", command: name, args };
+      }
       return parseButton(text).kind === "unknown" ? { kind: "text", text } : { kind: "button", data: text };
     }
     case "picture":

@@ -1,0 +1,43 @@
+import type { Api } from "grammy";
+import type { Redis } from "ioredis";
+import { mayUse, type Section } from "../../../core/admin/roles.ts";
+import type { UserDoc } from "../../../core/users/user-model.ts";
+import type { Translator } from "../../engine/i18n.ts";
+import { COMMANDS } from "../../create-bot.ts";
+
+/** Admin commands and the section each needs; `admin` needs any role. */
+const ADMIN_COMMANDS: Array<[command: string, section: Section | "any_role"]> = [
+  ["admin", "any_role"],
+  ["stats", "stats"],
+  ["user", "users"],
+  ["broadcast", "broadcast"],
+  ["audit", "audit"],
+  ["grant", "roles"],
+  ["revoke", "roles"],
+];
+
+/**
+ * Gives an admin their own Telegram command menu, scoped to their chat and in
+ * their language, and takes it away when their last role is revoked. A
+ * signature per chat in Redis means the Bot API is called only on change.
+ */
+export async function syncAdminCommands(options: { api: Api; redis: Redis; prefix: string; translator: Translator; chatId: string; user: UserDoc }): Promise<void> {
+  const { api, redis, chatId, user } = options;
+  const key = `${options.prefix}:tg-admin-menu:${chatId}`;
+  const signature = user.roles.length === 0 ? "" : `${[...user.roles].sort().join(",")}|${user.language}`;
+  const current = await redis.get(key);
+  if ((current ?? "") === signature) return;
+  const scope = { type: "chat" as const, chat_id: Number(chatId) };
+  if (signature === "") {
+    await api.deleteMyCommands({ scope });
+    await redis.del(key);
+    return;
+  }
+  const t = options.translator.t(user.language);
+  const commands = [
+    ...COMMANDS.map((command) => ({ command, description: t(`common:commands.${command}`) })),
+    ...ADMIN_COMMANDS.filter(([, gate]) => (gate === "any_role" ? true : mayUse(user, gate))).map(([command]) => ({ command, description: t(`admin:commands.${command}`) })),
+  ];
+  await api.setMyCommands(commands, { scope });
+  await redis.set(key, signature);
+}

@@ -1,0 +1,28 @@
+import type { Role, UserDoc } from "../users/user-model.ts";
+
+/** The admin sections, in menu order; each later feature adds its own (jobs, referrals, KYC, payouts). */
+export const SECTIONS = ["stats", "users", "broadcast", "audit", "roles"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** Which roles may use each section. Owners may use everything. */
+const SECTION_ROLES: Record<Section, readonly Role[]> = {
+  stats: ["owner", "admin", "recruiter", "reviewer", "finance"],
+  users: ["owner", "admin"],
+  broadcast: ["owner", "admin"],
+  audit: ["owner", "admin"],
+  roles: ["owner"],
+};
+
+export function mayUse(user: Pick<UserDoc, "roles">, section: Section): boolean {
+  return user.roles.some((role) => SECTION_ROLES[section].includes(role));
+}
+
+export function sectionsFor(user: Pick<UserDoc, "roles">): Section[] {
+  return SECTIONS.filter((section) => mayUse(user, section));
+}
+
+/** The role an action is recorded under: the highest one the user holds. */
+export function primaryRole(user: Pick<UserDoc, "roles">): Role | undefined {
+  const order: Role[] = ["owner", "admin", "finance", "reviewer", "recruiter"];
+  return order.find((role) => user.roles.includes(role));
+}
