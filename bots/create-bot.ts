@@ -13,7 +13,10 @@ import type { Action, Flow } from "./engine/contract.ts";
 import type { BotServices } from "./engine/services.ts";
 import { AuditLog } from "../core/admin/audit-log.ts";
 import { RoleService } from "../core/admin/role-service.ts";
+import { NotificationService, type NotificationQueue } from "../core/notifications/notification-service.ts";
 import { adminActions } from "./flows/admin/admin-actions.ts";
+import { statsActions } from "./flows/admin/stats-action.ts";
+import { userAdminActions, userAdminFlow } from "./flows/admin/user-admin-flow.ts";
 import { helpAction, menuAction } from "./flows/help/help-action.ts";
 import { inviteAction } from "./flows/invite/invite-action.ts";
 import { languageActions } from "./flows/language/language-actions.ts";
@@ -32,6 +35,9 @@ export interface BotDeps {
   redis: Redis;
   logger: Logger;
   now?: () => Date;
+  /** Where notifications are queued (BullMQ in the web process). */
+  notificationQueue: NotificationQueue;
+  queueDepths?: BotServices["queueDepths"];
   /** Counts admin commands tried without the role. */
   onDenied?: (actionId: string) => void;
   /** More flows and actions, installed after the built-in ones (features under development, test probes). */
@@ -63,16 +69,18 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     botLinks: { telegramUsername: deps.config.bot.telegramUsername, viberChatUri: deps.config.bot.viberChatUri },
     roles: new RoleService({ connection: deps.mongo, audit, ownerIdentities }),
     audit,
+    notifier: new NotificationService({ connection: deps.mongo, queue: deps.notificationQueue, quiet: deps.config.notifications.quietHours, now }),
+    queueDepths: deps.queueDepths ?? (async () => []),
   };
   const engine = new ConversationEngine({
     services,
     gate: new ChatGate({ redis: deps.redis, prefix: deps.config.redis.prefix }),
     logger: deps.logger,
-    flows: [linkFlow, ...(deps.plugins?.flows ?? [])],
-    actions: [menuAction, helpAction, inviteAction, linkAction, ...languageActions, ...adminActions, ...(deps.plugins?.actions ?? [])],
+    flows: [linkFlow, userAdminFlow, ...(deps.plugins?.flows ?? [])],
+    actions: [menuAction, helpAction, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...(deps.plugins?.actions ?? [])],
     menu: mainMenu,
     start: handleStart,
-    commands: { menu: "menu", help: "help", language: "language", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit" },
+    commands: { menu: "menu", help: "help", language: "language", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats" },
     conversationTtlMs: deps.config.bot.conversationTtlMs,
     now,
     onDenied: deps.onDenied,

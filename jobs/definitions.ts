@@ -1,3 +1,5 @@
+import type { Config } from "../core/config/load-config.ts";
+import { notifyQueues } from "./notifications/notify-queues.ts";
 import type { QueueDefinition } from "./queue-registry.ts";
 
 /**
@@ -6,6 +8,6 @@ import type { QueueDefinition } from "./queue-registry.ts";
  * worker for each. Order does not matter; names must be unique.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function platformQueues(): QueueDefinition<any>[] {
-  return [];
+export function platformQueues(_config: Config): QueueDefinition<any>[] {
+  return [...notifyQueues()];
 }

@@ -1,6 +1,27 @@
 import { Queue, type Job, type JobsOptions } from "bullmq";
-import type { Redis } from "./redis/create-redis.ts";
+import type { Connection } from "mongoose";
+import type { Config } from "../core/config/load-config.ts";
 import type { Logger } from "../core/logging/create-logger.ts";
+import type { ChannelSenders } from "../core/notifications/channel-sender.ts";
+import type { Redis } from "./redis/create-redis.ts";
+
+/** What workers may use; built once per worker process. */
+export interface WorkerDeps {
+  config: Config;
+  mongo: Connection;
+  /** Fail-fast command connection (not the blocking worker one). */
+  redis: Redis;
+  senders: ChannelSenders;
+}
+
+export interface JobContext {
+  logger: Logger;
+  /** The lock token, for `job.moveToDelayed(at, token)`. */
+  token: string | undefined;
+  /** Pauses the whole queue (every worker) for `ms`, e.g. after a platform's 429. */
+  rateLimit(ms: number): Promise<void>;
+  deps: WorkerDeps;
+}
 
 /** What a feature declares to get a queue and a worker for it. */
 export interface QueueDefinition<Data = unknown> {
@@ -8,12 +29,14 @@ export interface QueueDefinition<Data = unknown> {
   name: string;
   /** Jobs of this queue processed at once by one worker process. */
   concurrency: number;
+  /** At most `max` jobs per `duration` ms across all workers of this queue (platform send limits). */
+  limiter?: { max: number; duration: number };
   defaultJobOptions?: JobsOptions;
   /**
    * Must be idempotent: BullMQ delivers at least once. Data holds ids only,
    * never secrets or personal data (Redis stores payloads in clear text).
    */
-  process: (job: Job<Data>, context: { logger: Logger }) => Promise<unknown>;
+  process: (job: Job<Data>, context: JobContext) => Promise<unknown>;
 }
 
 /** Keeps finished jobs for a while for dedupe by job id and for inspection, then drops them. */

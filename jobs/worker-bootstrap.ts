@@ -1,6 +1,6 @@
 import { Worker } from "bullmq";
 import type { Logger } from "../core/logging/create-logger.ts";
-import type { QueueDefinition } from "./queue-registry.ts";
+import type { QueueDefinition, QueueRegistry, WorkerDeps } from "./queue-registry.ts";
 import type { Redis } from "./redis/create-redis.ts";
 
 export interface Workers {
@@ -18,16 +18,28 @@ export function startWorkers(options: {
   prefix: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   definitions: readonly QueueDefinition<any>[];
+  queues: QueueRegistry;
+  deps: WorkerDeps;
   logger: Logger;
 }): Workers {
   const workers = options.definitions.map((definition) => {
     const worker = new Worker(
       definition.name,
-      async (job) => {
+      async (job, token) => {
         const logger = options.logger.child({ queue: definition.name, jobId: job.id, attempt: job.attemptsMade + 1 });
-        return definition.process(job, { logger });
+        return definition.process(job, {
+          logger,
+          token,
+          rateLimit: (ms) => options.queues.get(definition.name).rateLimit(ms),
+          deps: options.deps,
+        });
       },
-      { connection: options.connection, prefix: options.prefix, concurrency: definition.concurrency },
+      {
+        connection: options.connection,
+        prefix: options.prefix,
+        concurrency: definition.concurrency,
+        ...(definition.limiter === undefined ? {} : { limiter: definition.limiter }),
+      },
     );
     worker.on("failed", (job, error) => {
       options.logger.warn({ err: error, queue: definition.name, jobId: job?.id }, "job failed");

@@ -5,6 +5,7 @@ import { createTelegramChannel, type TelegramChannel } from "../bots/channels/te
 import { createSandboxChannel, type SandboxChannel } from "../bots/channels/sandbox/sandbox-channel.ts";
 import { createViberChannel, type ViberChannel } from "../bots/channels/viber/viber-channel.ts";
 import { createBot, type Bot, type BotDeps } from "../bots/create-bot.ts";
+import { bullmqNotificationQueue } from "../jobs/notifications/notify-queues.ts";
 import type { Runtime } from "../jobs/runtime/create-runtime.ts";
 import { installErrorShape } from "./plugins/error-shape.ts";
 import { createMetrics, installRequestMetrics, type Metrics } from "./plugins/metrics.ts";
@@ -76,7 +77,16 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
   await app.register(healthRoutes(runtime, metrics));
 
   const { config, logger } = runtime;
-  const bot = await createBot({ config, mongo: runtime.mongo, redis: runtime.redis, logger, plugins, onDenied: (action) => metrics.adminDenied.inc({ action }) });
+  const bot = await createBot({
+    config,
+    mongo: runtime.mongo,
+    redis: runtime.redis,
+    logger,
+    plugins,
+    notificationQueue: bullmqNotificationQueue(runtime.queues),
+    queueDepths: () => runtime.queues.depths(),
+    onDenied: (action) => metrics.adminDenied.inc({ action }),
+  });
   const channels: Channels = {};
   if (config.telegram.mode !== "off") {
     channels.telegram = createTelegramChannel(config.telegram, bot, logger, { redis: runtime.redis, prefix: config.redis.prefix });

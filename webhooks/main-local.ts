@@ -8,6 +8,7 @@ import { bootProcess } from "../core/lifecycle/boot.ts";
 import { localEncryptionKey } from "../infra/local/local-encryption-key.ts";
 import { startLocalServices } from "../infra/local/local-services.ts";
 import { platformQueues } from "../jobs/definitions.ts";
+import { createChannelSenders } from "../bots/channels/senders.ts";
 import { attachWorkers, createRuntime } from "../jobs/runtime/create-runtime.ts";
 import { startWeb } from "./build-server.ts";
 
@@ -26,9 +27,9 @@ const runtime = await createRuntime({
   config: { ...config, mongo: { uri: services.mongoUri }, redis: { ...config.redis, url: services.redisUrl } },
   logger,
   shutdown,
-  definitions: platformQueues(),
+  definitions: platformQueues(config),
 });
-attachWorkers(runtime);
+attachWorkers(runtime, createChannelSenders(runtime.config, runtime.redis));
 const { url } = await startWeb(runtime);
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 process.stderr.write(`[web] TRM is ready in ${seconds}s: ${url}/ready  (Ctrl-C to stop)\n`);

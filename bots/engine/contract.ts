@@ -106,4 +106,7 @@ export interface Action {
   run(ctx: FlowContext, args: string): Promise<ActionResult> | ActionResult;
 }
 
-export type ActionResult = { replies: Reply[]; menu?: boolean } | { startFlow: string; replies?: Reply[] };
+export type ActionResult =
+  | { replies: Reply[]; menu?: boolean }
+  /** Enter a flow, optionally at a later step and with data already known (e.g. `/user U2345678` opens the card). */
+  | { startFlow: string; step?: string; data?: Record<string, unknown>; replies?: Reply[] };

@@ -203,8 +203,8 @@ export class ConversationEngine {
       const flow = this.flows.get(result.startFlow);
       if (flow === undefined) throw new Error(`no flow ${result.startFlow}`);
       next.flow = flow.id;
-      next.step = flow.first;
-      ctx.data = {};
+      next.step = result.step ?? flow.first;
+      ctx.data = { ...(result.data ?? {}) };
       return [...(result.replies ?? []), ...(await this.renderStep(ctx, flow, next))];
     }
     return result.menu === false ? result.replies : this.withMenu(ctx, result.replies);

@@ -1,6 +1,7 @@
 import type { AuditLog } from "../../core/admin/audit-log.ts";
 import type { RoleService } from "../../core/admin/role-service.ts";
 import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
+import type { NotificationService } from "../../core/notifications/notification-service.ts";
 import type { LinkService } from "../../core/linking/link-service.ts";
 import type { UserService } from "../../core/users/user-service.ts";
 import type { Translator } from "./i18n.ts";
@@ -20,4 +21,8 @@ export interface BotServices {
   botLinks: BotLinks;
   roles: RoleService;
   audit: AuditLog;
+  /** Tell someone something later, on their channel, within platform limits. */
+  notifier: NotificationService;
+  /** Jobs per queue and state (for /stats); reaches the queues through the web process. */
+  queueDepths(): Promise<Array<{ queue: string; state: string; count: number }>>;
 }

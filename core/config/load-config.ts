@@ -1,5 +1,6 @@
 import path from "node:path";
 import { AppError } from "../errors/app-error.ts";
+import { parseQuietHours, type QuietHours } from "../notifications/quiet-hours.ts";
 import { envSchema, type RawEnv } from "./env-schema.ts";
 
 export type AppEnv = RawEnv["NODE_ENV"];
@@ -37,6 +38,7 @@ export interface Config {
   gateways: { kbzpay: { apiRoot: string }; wavepay: { apiRoot: string }; ayapay: { apiRoot: string } };
   shutdownTimeoutMs: number;
   bot: { telegramUsername: string; viberChatUri: string; conversationTtlMs: number };
+  notifications: { telegramPerSecond: number; telegramChatIntervalMs: number; viberPerSecond: number; quietHours: QuietHours | undefined };
 }
 
 /** Thrown when the environment is invalid; `problems` lists every one of them. */
@@ -163,6 +165,12 @@ export function loadConfig(env: Env = process.env): Config {
       telegramUsername: raw.TELEGRAM_BOT_USERNAME,
       viberChatUri: raw.VIBER_CHAT_URI,
       conversationTtlMs: Math.round(raw.CONVERSATION_TTL_HOURS * 3_600_000),
+    },
+    notifications: {
+      telegramPerSecond: raw.NOTIFY_TELEGRAM_PER_SECOND,
+      telegramChatIntervalMs: raw.NOTIFY_TELEGRAM_CHAT_INTERVAL_MS,
+      viberPerSecond: raw.NOTIFY_VIBER_PER_SECOND,
+      quietHours: parseQuietHours(raw.QUIET_HOURS),
     },
   };
 }

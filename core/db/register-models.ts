@@ -1,6 +1,7 @@
 import type { Connection } from "mongoose";
 import { auditModel } from "../admin/audit-log.ts";
 import { decisionModel } from "../decisions/decision-store.ts";
+import { notificationModel } from "../notifications/notification-service.ts";
 import { LinkService } from "../linking/link-service.ts";
 import { userModels } from "../users/user-model.ts";
 
@@ -13,6 +14,7 @@ export function registerModels(connection: Connection): Connection {
   userModels(connection);
   decisionModel(connection);
   auditModel(connection);
+  notificationModel(connection);
   LinkService.registerModel(connection);
   return connection;
 }

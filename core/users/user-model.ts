@@ -20,6 +20,8 @@ export interface UserDoc {
   status: "active" | "banned" | "merged";
   /** For a `merged` user: the account its identities moved to. */
   mergedInto: string | null;
+  /** E.164 (`+959…`) when the person gave a phone number; null until then. */
+  phone: string | null;
   /** Admin roles; empty for almost everyone. */
   roles: Role[];
   /** A banned user is told once; this records that they were. */
@@ -51,6 +53,7 @@ const userSchema = new Schema<UserDoc>(
     invitedBy: { type: String, default: null },
     status: { type: String, enum: ["active", "banned", "merged"], required: true, default: "active" },
     mergedInto: { type: String, default: null },
+    phone: { type: String, default: null },
     roles: { type: [String], enum: ROLES, default: [] },
     bannedNoticeSent: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
@@ -59,6 +62,7 @@ const userSchema = new Schema<UserDoc>(
   { versionKey: false, collection: "users" },
 );
 userSchema.index({ invitedBy: 1 });
+userSchema.index({ phone: 1 }, { sparse: true });
 userSchema.index({ createdAt: 1 });
 
 const identitySchema = new Schema<IdentityDoc>(

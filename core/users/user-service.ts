@@ -1,5 +1,6 @@
 import type { Connection } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
+import { toNumericText } from "../text/burmese-text.ts";
 import { newPublicId, PUBLIC_ID_PATTERN } from "./public-id.ts";
 import { userModels, type Channel, type IdentityDoc, type Language, type Transport, type UserDoc, type UserModels } from "./user-model.ts";
 
@@ -86,6 +87,7 @@ export class UserService {
       invitedBy: inviter?._id ?? null,
       status: "active",
       mergedInto: null,
+      phone: null,
       roles: [],
       bannedNoticeSent: false,
       createdAt: now,
@@ -145,6 +147,34 @@ export class UserService {
     throw new Error(`merge chain too long from ${userId}`);
   }
 
+  /**
+   * Finds a user the way an admin names them: a public id, an @username, or
+   * a phone number (users who gave one; stored as E.164 `+959…`).
+   */
+  async findByQuery(query: string): Promise<UserDoc | null> {
+    const value = query.trim();
+    if (PUBLIC_ID_PATTERN.test(value.toUpperCase())) return this.findUser(value.toUpperCase());
+    if (value.startsWith("@")) {
+      const identity = await this.models.Identity.findOne({ username: value.slice(1) }).lean<IdentityDoc>().exec();
+      return identity === null ? null : this.followMerges(identity.userId);
+    }
+    const phone = toE164Myanmar(value);
+    if (phone === undefined) return null;
+    return this.models.User.findOne({ phone }).lean<UserDoc>().exec();
+  }
+
+  async countInvitees(userId: string): Promise<number> {
+    return this.models.User.countDocuments({ invitedBy: userId }).exec();
+  }
+
+  /** Ban or unban; a newly banned user will be told once. Returns the status before. */
+  async setStatus(userId: string, status: "active" | "banned"): Promise<UserDoc["status"] | null> {
+    const user = await this.findUser(userId);
+    if (user === null || user.status === "merged") return null;
+    await this.models.User.updateOne({ _id: userId }, { $set: { status, bannedNoticeSent: false } }).exec();
+    return user.status;
+  }
+
   async markBannedNoticeSent(userId: string): Promise<void> {
     await this.models.User.updateOne({ _id: userId }, { $set: { bannedNoticeSent: true } }).exec();
   }
@@ -181,4 +211,11 @@ export class UserService {
       await this.models.User.updateOne({ _id: identity.userId }, { $set: { status: "merged", mergedInto: targetUserId } }).exec();
     }
   }
+}
+
+/** `09 420 012 345`, `+95 9 420012345`, `၀၉၄၂၀၀၁၂၃၄၅` → `+959420012345`; undefined when it is not a Myanmar mobile number. */
+export function toE164Myanmar(input: string): string | undefined {
+  const digits = toNumericText(input).replace(/[\s().-]/g, "");
+  const national = /^(?:\+?95|0)(9\d{7,10})$/.exec(digits)?.[1];
+  return national === undefined ? undefined : `+95${national}`;
 }

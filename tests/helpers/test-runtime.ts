@@ -6,6 +6,7 @@ import { loadConfig, type Config } from "../../core/config/load-config.ts";
 import { createLogger, type Logger } from "../../core/logging/create-logger.ts";
 import { createShutdown } from "../../core/lifecycle/shutdown.ts";
 import type { QueueDefinition } from "../../jobs/queue-registry.ts";
+import { platformQueues } from "../../jobs/definitions.ts";
 import { createRuntime, type Runtime } from "../../jobs/runtime/create-runtime.ts";
 import type { BotDeps } from "../../bots/create-bot.ts";
 import { buildServer, type WebApp } from "../../webhooks/build-server.ts";
@@ -47,7 +48,7 @@ export async function buildTestApp(
   const config = options.config ?? testConfig();
   const logger = testLogger();
   const shutdown = createShutdown(logger, 20_000);
-  const runtime = await createRuntime({ config, logger, shutdown, definitions: options.definitions ?? [], dbName: uniqueName("db") });
+  const runtime = await createRuntime({ config, logger, shutdown, definitions: options.definitions ?? platformQueues(config), dbName: uniqueName("db") });
   const web = await buildServer(runtime, options.plugins);
   shutdown.add("intake", "http server", () => web.app.close());
   return {

@@ -50,6 +50,17 @@ export interface OutboxItem {
   replaces?: number;
 }
 
+/** Appends bot messages to a chat's sandbox outbox (read by the page). */
+export async function pushToOutbox(redis: Redis, prefix: string, chatKey: string, items: Array<Omit<OutboxItem, "id" | "at">>): Promise<OutboxItem[]> {
+  const stored: OutboxItem[] = [];
+  for (const item of items) stored.push({ ...item, id: await redis.incr(`${prefix}:sandbox:seq:${chatKey}`), at: Date.now() });
+  if (stored.length > 0) {
+    const key = `${prefix}:sandbox:outbox:${chatKey}`;
+    await redis.multi().rpush(key, ...stored.map((item) => JSON.stringify(item))).ltrim(key, -OUTBOX_KEEP, -1).exec();
+  }
+  return stored;
+}
+
 export interface SandboxChannel {
   handle(request: SandboxRequest): Promise<{ items: OutboxItem[]; duplicate: boolean }>;
   messages(chatKey: string, after: number): Promise<OutboxItem[]>;
@@ -68,7 +79,6 @@ const toButtons = (rows: Button[][] | undefined): OutboxItem["buttons"] =>
 export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): SandboxChannel {
   const keys = {
     outbox: (chatKey: string) => `${prefix}:sandbox:outbox:${chatKey}`,
-    seq: (chatKey: string) => `${prefix}:sandbox:seq:${chatKey}`,
     file: (id: string) => `${prefix}:sandbox:file:${id}`,
   };
   let counter = 0;
@@ -99,23 +109,19 @@ export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): Sa
     }
   };
 
-  const record = async (chatKey: string, outcome: Outcome, persona: Persona, pressed: string | undefined): Promise<OutboxItem[]> => {
-    const items: OutboxItem[] = [];
-    for (const reply of outcome.replies) {
-      const id = await redis.incr(keys.seq(chatKey));
-      const item: OutboxItem =
-        reply.kind === "photo"
-          ? { id, at: Date.now(), text: reply.caption ?? "", photo: reply.url, buttons: toButtons(reply.buttons) }
-          : { id, at: Date.now(), text: reply.text, buttons: toButtons(reply.buttons) };
-      // Only Telegram edits in place; Viber always sends a new message.
-      if (reply.kind === "text" && reply.edit === true && persona.channel === "tg" && pressed !== undefined && items.length === 0) item.replaces = Number(pressed);
-      items.push(item);
-    }
-    if (items.length > 0) {
-      await redis.multi().rpush(keys.outbox(chatKey), ...items.map((item) => JSON.stringify(item))).ltrim(keys.outbox(chatKey), -OUTBOX_KEEP, -1).exec();
-    }
-    return items;
-  };
+  const record = (chatKey: string, outcome: Outcome, persona: Persona, pressed: string | undefined): Promise<OutboxItem[]> =>
+    pushToOutbox(
+      redis,
+      prefix,
+      chatKey,
+      outcome.replies.map((reply, index) => {
+        const item: Omit<OutboxItem, "id" | "at"> =
+          reply.kind === "photo" ? { text: reply.caption ?? "", photo: reply.url, buttons: toButtons(reply.buttons) } : { text: reply.text, buttons: toButtons(reply.buttons) };
+        // Only Telegram edits in place; Viber always sends a new message.
+        if (reply.kind === "text" && reply.edit === true && persona.channel === "tg" && pressed !== undefined && index === 0) item.replaces = Number(pressed);
+        return item;
+      }),
+    );
 
   return {
     async handle(request) {

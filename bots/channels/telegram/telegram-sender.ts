@@ -9,10 +9,14 @@ import type { Button, Outcome, Reply } from "../../engine/contract.ts";
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 
-export function createTelegramApi(token: string, apiRoot: string): Api {
+/**
+ * The Bot API client. For replies inside a webhook turn, 429s are retried
+ * after `retry_after` (briefly: a turn must not hang for minutes). Background
+ * senders pass `autoRetry: false` so a 429 reaches the queue, which pauses.
+ */
+export function createTelegramApi(token: string, apiRoot: string, options: { autoRetry?: boolean } = {}): Api {
   const api = new Api(token, { apiRoot, timeoutSeconds: 30 });
-  // Honour retry_after on 429, briefly: a webhook turn must not hang for minutes.
-  api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowInternalServerErrors: false }));
+  if (options.autoRetry !== false) api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowInternalServerErrors: false }));
   return api;
 }
 

@@ -1,0 +1,73 @@
+import { GrammyError } from "grammy";
+import type { Redis } from "ioredis";
+import type { Config } from "../../core/config/load-config.ts";
+import { AppError } from "../../core/errors/app-error.ts";
+import type { ChannelSender, ChannelSenders, SendResult } from "../../core/notifications/channel-sender.ts";
+import { pushToOutbox } from "./sandbox/sandbox-channel.ts";
+import { createTelegramApi } from "./telegram/telegram-sender.ts";
+import { ViberClient } from "./viber/viber-client.ts";
+
+/** Viber takes at most 300 receivers per broadcast_message call. */
+export const VIBER_BROADCAST_MAX = 300;
+
+function telegramSender(config: Exclude<Config["telegram"], { mode: "off" }>): ChannelSender {
+  const api = createTelegramApi(config.token, config.apiRoot, { autoRetry: false });
+  return {
+    transport: "telegram",
+    async send({ externalId }, message): Promise<SendResult> {
+      try {
+        if (message.imageUrl === undefined) await api.sendMessage(externalId, message.text.slice(0, 4096));
+        else await api.sendPhoto(externalId, message.imageUrl, { caption: message.text.slice(0, 1024) });
+        return { kind: "sent" };
+      } catch (error) {
+        if (error instanceof GrammyError && error.error_code === 403) return { kind: "unreachable" };
+        if (error instanceof GrammyError && error.error_code === 429) return { kind: "rate_limited", retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 };
+        throw error;
+      }
+    },
+  };
+}
+
+function viberSender(config: Extract<Config["viber"], { enabled: true }>): ChannelSender {
+  const client = new ViberClient({ apiRoot: config.apiRoot, authToken: config.authToken, sender: { name: config.botName, avatar: config.avatar } });
+  const body = (text: string, imageUrl: string | undefined) =>
+    imageUrl === undefined ? client.messageBody({ type: "text", text: text.slice(0, 7000) }) : client.messageBody({ type: "picture", text: text.slice(0, 768), media: imageUrl });
+  return {
+    transport: "viber",
+    async send({ externalId }, message): Promise<SendResult> {
+      try {
+        await client.call("send_message", { receiver: externalId, ...body(message.text, message.imageUrl) });
+        return { kind: "sent" };
+      } catch (error) {
+        if (error instanceof AppError && error.code === "recipient_blocked") return { kind: "unreachable" };
+        if (error instanceof AppError && error.code === "rate_limited") return { kind: "rate_limited", retryAfterMs: error.retryAfterMs ?? 60_000 };
+        throw error;
+      }
+    },
+    async sendMany(receivers, message) {
+      if (receivers.length > VIBER_BROADCAST_MAX) throw new Error(`at most ${VIBER_BROADCAST_MAX} receivers per Viber broadcast`);
+      const response = await client.call("broadcast_message", { broadcast_list: receivers, ...body(message.text, message.imageUrl) });
+      const failed = (response as { failed_list?: Array<{ receiver?: string }> }).failed_list ?? [];
+      return { unreachable: failed.map((entry) => entry.receiver ?? "").filter((receiver) => receiver !== "") };
+    },
+  };
+}
+
+function sandboxSender(redis: Redis, prefix: string): ChannelSender {
+  return {
+    transport: "sandbox",
+    async send({ channel, externalId }, message) {
+      await pushToOutbox(redis, prefix, `${channel}:${externalId}`, [{ text: message.text, buttons: [], ...(message.imageUrl === undefined ? {} : { photo: message.imageUrl }) }]);
+      return { kind: "sent" };
+    },
+  };
+}
+
+/** Every sender the configuration turns on; the worker process hands them to the notification queues. */
+export function createChannelSenders(config: Config, redis: Redis): ChannelSenders {
+  const senders: ChannelSenders = {};
+  if (config.telegram.mode !== "off") senders.telegram = telegramSender(config.telegram);
+  if (config.viber.enabled) senders.viber = viberSender(config.viber);
+  if (config.sandbox) senders.sandbox = sandboxSender(redis, config.redis.prefix);
+  return senders;
+}

@@ -1,0 +1,115 @@
+import { Schema, type Connection, type Model } from "mongoose";
+import { isDuplicateKey } from "../decisions/decision-store.ts";
+import { userModels, type IdentityDoc, type Language, type Transport, type UserDoc } from "../users/user-model.ts";
+import { quietDelayMs, type QuietHours } from "./quiet-hours.ts";
+
+export type NotificationStatus = "queued" | "sending" | "sent" | "unreachable" | "uncertain";
+
+export interface NotificationDoc {
+  /** The caller's key, e.g. `referral:R123:status:hired`; one notification per key, ever. */
+  _id: string;
+  userId: string;
+  identityKey: string;
+  transport: Transport;
+  text: Record<Language, string>;
+  imageUrl: string | null;
+  urgent: boolean;
+  status: NotificationStatus;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+const notificationSchema = new Schema<NotificationDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    identityKey: { type: String, required: true },
+    transport: { type: String, required: true },
+    text: { en: { type: String, required: true }, my: { type: String, required: true } },
+    imageUrl: { type: String, default: null },
+    urgent: { type: Boolean, required: true },
+    status: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    sentAt: { type: Date, default: null },
+  },
+  { versionKey: false, collection: "notifications" },
+);
+notificationSchema.index({ userId: 1, createdAt: -1 });
+
+export function notificationModel(connection: Connection): Model<NotificationDoc> {
+  return (connection.models.Notification as Model<NotificationDoc> | undefined) ?? connection.model<NotificationDoc>("Notification", notificationSchema);
+}
+
+/** Where queued notifications go: one queue per transport, the key as job id (implemented with BullMQ in jobs/). */
+export interface NotificationQueue {
+  enqueue(transport: Transport, key: string, delayMs: number): Promise<void>;
+}
+
+export type NotifyResult = "queued" | "duplicate" | "unreachable" | "no_user";
+
+/** Telegram first: its messages are free; Viber bills messages outside the person's 24-hour window. */
+const TRANSPORT_ORDER: Transport[] = ["telegram", "sandbox", "viber"];
+
+export function pickIdentity(identities: IdentityDoc[]): IdentityDoc | undefined {
+  return identities.filter((identity) => identity.reachable).sort((a, b) => TRANSPORT_ORDER.indexOf(a.transport) - TRANSPORT_ORDER.indexOf(b.transport))[0];
+}
+
+/**
+ * "Tell this person something later": the core port every feature uses.
+ * The record's `_id` is the caller's key, so a key is queued once only; the
+ * message is delivered on the person's channel in their language by the
+ * workers, which respect platform limits. Non-urgent messages wait out the
+ * quiet hours (Yangon time).
+ */
+export class NotificationService {
+  private readonly model: Model<NotificationDoc>;
+  private readonly connection: Connection;
+  private readonly queue: NotificationQueue;
+  private readonly quiet: QuietHours | undefined;
+  private readonly now: () => Date;
+
+  constructor(options: { connection: Connection; queue: NotificationQueue; quiet: QuietHours | undefined; now?: () => Date }) {
+    this.connection = options.connection;
+    this.model = notificationModel(options.connection);
+    this.queue = options.queue;
+    this.quiet = options.quiet;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async notify(input: { userId: string; key: string; text: Record<Language, string>; imageUrl?: string; urgent?: boolean }): Promise<NotifyResult> {
+    const { User, Identity } = userModels(this.connection);
+    const user = await User.findById(input.userId).lean<UserDoc>().exec();
+    if (user === null) return "no_user";
+    const identity = pickIdentity(await Identity.find({ userId: user._id }).lean<IdentityDoc[]>().exec());
+    if (identity === undefined) return "unreachable";
+    const now = this.now();
+    const urgent = input.urgent ?? false;
+    try {
+      await this.model.create({
+        _id: input.key,
+        userId: user._id,
+        identityKey: identity._id,
+        transport: identity.transport,
+        text: input.text,
+        imageUrl: input.imageUrl ?? null,
+        urgent,
+        status: "queued",
+        createdAt: now,
+        sentAt: null,
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) return "duplicate";
+      throw error;
+    }
+    await this.queue.enqueue(identity.transport, input.key, urgent ? 0 : quietDelayMs(this.quiet, now));
+    return "queued";
+  }
+
+  async find(key: string): Promise<NotificationDoc | null> {
+    return this.model.findById(key).lean<NotificationDoc>().exec();
+  }
+
+  async setStatus(key: string, status: NotificationStatus): Promise<void> {
+    await this.model.updateOne({ _id: key }, { $set: status === "sent" ? { status, sentAt: this.now() } : { status } }).exec();
+  }
+}

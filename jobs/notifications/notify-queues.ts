@@ -1,0 +1,117 @@
+import { DelayedError, RateLimitError, type Job } from "bullmq";
+import { notificationModel, type NotificationDoc, type NotificationQueue } from "../../core/notifications/notification-service.ts";
+import { userModels, type IdentityDoc, type Transport, type UserDoc } from "../../core/users/user-model.ts";
+import type { Config } from "../../core/config/load-config.ts";
+import { SendRate } from "./send-rate.ts";
+import type { JobContext, QueueDefinition, QueueRegistry } from "../queue-registry.ts";
+
+export const NOTIFY_QUEUES: Record<Transport, string> = {
+  telegram: "notify-telegram",
+  viber: "notify-viber",
+  sandbox: "notify-sandbox",
+};
+
+export type DeliveryOutcome = "sent" | "unreachable" | "uncertain" | "already_done" | "missing" | "skipped";
+
+/**
+ * Delivers one notification. Never twice: the record goes queued → sending →
+ * sent, and a job that finds it still `sending` (its process died mid-send)
+ * marks it `uncertain` instead of sending again. A 429 pauses the queue for
+ * `retry_after`; a person who blocked the bot is marked unreachable.
+ */
+export async function deliverNotification(job: Job<{ key: string }>, ctx: JobContext): Promise<DeliveryOutcome> {
+  const { mongo, redis, config, senders } = ctx.deps;
+  const notifications = notificationModel(mongo);
+  const { User, Identity } = userModels(mongo);
+  const key = job.data.key;
+  const doc = await notifications.findById(key).lean<NotificationDoc>().exec();
+  if (doc === null) return "missing";
+  if (doc.status === "sent" || doc.status === "unreachable" || doc.status === "uncertain") return "already_done";
+  if (doc.status === "sending") {
+    await notifications.updateOne({ _id: key }, { $set: { status: "uncertain" } }).exec();
+    ctx.logger.warn({ key }, "notification was in flight when its worker stopped; not sending again");
+    return "uncertain";
+  }
+  const [identity, user] = await Promise.all([
+    Identity.findById(doc.identityKey).lean<IdentityDoc>().exec(),
+    User.findById(doc.userId).lean<UserDoc>().exec(),
+  ]);
+  if (identity === null || user === null || !identity.reachable) {
+    await notifications.updateOne({ _id: key }, { $set: { status: "unreachable" } }).exec();
+    return "unreachable";
+  }
+  if (user.status === "banned") {
+    await notifications.updateOne({ _id: key }, { $set: { status: "unreachable" } }).exec();
+    return "skipped";
+  }
+  const sender = senders[doc.transport];
+  if (sender === undefined) throw new Error(`no sender for ${doc.transport}`);
+
+  // Telegram: about one message per second per chat.
+  if (doc.transport === "telegram" && config.notifications.telegramChatIntervalMs > 0) {
+    const slot = `${config.redis.prefix}:notify-chat:${identity._id}`;
+    const free = await redis.set(slot, "1", "PX", config.notifications.telegramChatIntervalMs, "NX");
+    if (free === null) {
+      const wait = Math.max(50, await redis.pttl(slot));
+      await job.moveToDelayed(Date.now() + wait, ctx.token);
+      throw new DelayedError();
+    }
+  }
+
+  // The platform's overall rate, shared by every worker and by broadcasts.
+  const rate = sendRate(ctx.deps, doc.transport);
+  const wait = await rate.reserve();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+
+  await notifications.updateOne({ _id: key }, { $set: { status: "sending" } }).exec();
+  let result;
+  try {
+    result = await sender.send({ channel: identity.channel, externalId: identity.externalId }, { text: doc.text[user.language], imageUrl: doc.imageUrl ?? undefined });
+  } catch (error) {
+    await notifications.updateOne({ _id: key }, { $set: { status: "queued" } }).exec();
+    throw error;
+  }
+  switch (result.kind) {
+    case "sent":
+      await notifications.updateOne({ _id: key }, { $set: { status: "sent", sentAt: new Date() } }).exec();
+      return "sent";
+    case "unreachable":
+      await notifications.updateOne({ _id: key }, { $set: { status: "unreachable" } }).exec();
+      await Identity.updateOne({ _id: identity._id }, { $set: { reachable: false, unreachableAt: new Date() } }).exec();
+      return "unreachable";
+    case "rate_limited":
+      await notifications.updateOne({ _id: key }, { $set: { status: "queued" } }).exec();
+      await rate.pause(result.retryAfterMs);
+      await ctx.rateLimit(result.retryAfterMs);
+      throw new RateLimitError();
+  }
+}
+
+/** Sends per second each transport allows (configurable; the sandbox is local). */
+export function ratePerSecond(config: Config, transport: Transport): number {
+  return transport === "telegram" ? config.notifications.telegramPerSecond : transport === "viber" ? config.notifications.viberPerSecond : 50;
+}
+
+/** The shared slot schedule of one transport (notifications and broadcasts draw from the same budget). */
+export function sendRate(deps: Pick<JobContext["deps"], "redis" | "config">, transport: Transport): SendRate {
+  return new SendRate({ redis: deps.redis, key: `${deps.config.redis.prefix}:send-rate:${transport}`, perSecond: ratePerSecond(deps.config, transport) });
+}
+
+/** One queue per transport; the pace comes from the shared send-rate schedule, not BullMQ's fixed windows. */
+export function notifyQueues(): QueueDefinition<{ key: string }>[] {
+  return (Object.keys(NOTIFY_QUEUES) as Transport[]).map((transport) => ({
+    name: NOTIFY_QUEUES[transport],
+    concurrency: 8,
+    defaultJobOptions: { attempts: 8, backoff: { type: "exponential", delay: 5_000 } },
+    process: deliverNotification,
+  }));
+}
+
+/** The core NotificationQueue port on BullMQ: the notification key is the job id, so a key is queued once. */
+export function bullmqNotificationQueue(queues: QueueRegistry): NotificationQueue {
+  return {
+    async enqueue(transport, key, delayMs) {
+      await queues.get(NOTIFY_QUEUES[transport]).add("notify", { key }, { jobId: encodeURIComponent(key), delay: delayMs });
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createChannelSenders } from "../../bots/channels/senders.ts";
+import { notificationModel } from "../../core/notifications/notification-service.ts";
+import { quietDelayMs, parseQuietHours } from "../../core/notifications/quiet-hours.ts";
+import { userModels } from "../../core/users/user-model.ts";
+import { NOTIFY_QUEUES } from "../../jobs/notifications/notify-queues.ts";
+import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
+import { tgText, type TgUser } from "../fakes/telegram-updates.ts";
+import { telegramHarness, type TelegramHarness } from "../helpers/telegram-harness.ts";
+
+let h: TelegramHarness;
+let n = 7_000_000;
+const text = (value: string) => ({ en: `EN ${value}`, my: `MY ${value}` });
+const waitFor = async (check: () => boolean | Promise<boolean>, timeoutMs = 15_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+async function person(language = "en"): Promise<{ user: TgUser; id: string }> {
+  const user: TgUser = { id: ++n, first_name: `P${n}`, language_code: language };
+  await h.post(tgText(user, "/start"));
+  return { user, id: (await userModels(h.t.runtime.mongo).Identity.findById(`tg:${user.id}`).lean())?.userId ?? "" };
+}
+const notify = (userId: string, key: string, urgent = true) => h.t.bot.services.notifier.notify({ userId, key, text: text(key), urgent });
+const status = async (key: string) => (await notificationModel(h.t.runtime.mongo).findById(key).lean())?.status;
+
+beforeAll(async () => {
+  h = await telegramHarness({ QUIET_HOURS: "off", NOTIFY_TELEGRAM_PER_SECOND: "20" });
+  attachWorkers(h.t.runtime, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
+});
+afterAll(() => h.close());
+
+describe("notification pipeline", () => {
+  it("delivers in the person's language, and a key is queued once only", async () => {
+    const { user, id } = await person("my");
+    expect(await notify(id, "t1:a")).toBe("queued");
+    expect(await notify(id, "t1:a")).toBe("duplicate");
+    await waitFor(async () => (await status("t1:a")) === "sent");
+    expect(h.fake.textsTo(user.id).filter((value) => value === "MY t1:a")).toHaveLength(1);
+  });
+
+  it("keeps one chat to about one message per second", async () => {
+    const { user, id } = await person();
+    for (const key of ["t2:a", "t2:b", "t2:c"]) await notify(id, key);
+    await waitFor(async () => (await status("t2:c")) === "sent" && (await status("t2:b")) === "sent");
+    const times = h.fake.sent("sendMessage", user.id).filter((call) => String(call.payload.text).startsWith("EN t2")).map((call) => call.at).sort();
+    expect(times).toHaveLength(3);
+    expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(900);
+    expect((times[2] ?? 0) - (times[1] ?? 0)).toBeGreaterThanOrEqual(900);
+  });
+
+  it("never exceeds the configured overall rate in any one-second window", async () => {
+    const people = await Promise.all(Array.from({ length: 50 }, () => person()));
+    const started = Date.now();
+    await Promise.all(people.map(({ id }, i) => notify(id, `t3:${i}`)));
+    await waitFor(async () => (await notificationModel(h.t.runtime.mongo).countDocuments({ _id: { $regex: "^t3:" }, status: "sent" })) === 50, 20_000);
+    const times = h.fake.sent("sendMessage").filter((call) => call.at >= started && String(call.payload.text).startsWith("EN t3:")).map((call) => call.at).sort((a, b) => a - b);
+    expect(times).toHaveLength(50);
+    let worst = 0;
+    for (let i = 0; i < times.length; i++) worst = Math.max(worst, times.filter((t) => t >= (times[i] ?? 0) && t < (times[i] ?? 0) + 1000).length);
+    expect(worst).toBeLessThanOrEqual(20);
+  });
+
+  it("honours retry_after on 429 by pausing the queue, then delivers", async () => {
+    const { user, id } = await person();
+    h.fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 2", parameters: { retry_after: 2 } });
+    await notify(id, "t4:a");
+    await waitFor(async () => (await status("t4:a")) === "sent");
+    const attempts = h.fake.sent("sendMessage", user.id).filter((call) => call.payload.text === "EN t4:a");
+    expect(attempts).toHaveLength(2);
+    expect((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(1900);
+  });
+
+  it("marks a person who blocked the bot unreachable and skips them afterwards", async () => {
+    const { user, id } = await person();
+    h.fake.failNext("sendMessage", { error_code: 403, description: "Forbidden: bot was blocked by the user" });
+    await notify(id, "t5:a");
+    await waitFor(async () => (await status("t5:a")) === "unreachable");
+    expect((await userModels(h.t.runtime.mongo).Identity.findById(`tg:${user.id}`).lean())?.reachable).toBe(false);
+    expect(await notify(id, "t5:b")).toBe("unreachable");
+  });
+
+  it("does not send twice a notification that was in flight when its worker died", async () => {
+    const { user, id } = await person();
+    await h.t.runtime.queues.get(NOTIFY_QUEUES.telegram).pause();
+    await notify(id, "t6:a");
+    await notificationModel(h.t.runtime.mongo).updateOne({ _id: "t6:a" }, { $set: { status: "sending" } });
+    await h.t.runtime.queues.get(NOTIFY_QUEUES.telegram).resume();
+    await waitFor(async () => (await status("t6:a")) === "uncertain");
+    expect(h.fake.textsTo(user.id).filter((value) => value === "EN t6:a")).toHaveLength(0);
+  });
+
+  it("holds non-urgent notifications during quiet hours (Yangon time) and sends urgent ones at once", async () => {
+    const quiet = parseQuietHours("22:00-07:00");
+    // 23:30 in Yangon is 17:00 UTC: 7.5 hours to wait.
+    expect(quietDelayMs(quiet, new Date("2026-11-22T17:00:00Z"))).toBe(7.5 * 3600_000);
+    // 12:00 in Yangon is 05:30 UTC: no wait.
+    expect(quietDelayMs(quiet, new Date("2026-11-22T05:30:00Z"))).toBe(0);
+    expect(quietDelayMs(parseQuietHours("off"), new Date("2026-11-22T17:00:00Z"))).toBe(0);
+
+    const always = await telegramHarness({ QUIET_HOURS: "00:00-23:59" });
+    try {
+      const user: TgUser = { id: 7_999_001, first_name: "Night", language_code: "en" };
+      await always.post(tgText(user, "/start"));
+      const id = (await userModels(always.t.runtime.mongo).Identity.findById(`tg:${user.id}`).lean())?.userId ?? "";
+      await always.t.bot.services.notifier.notify({ userId: id, key: "t7:later", text: text("later") });
+      await always.t.bot.services.notifier.notify({ userId: id, key: "t7:now", text: text("now"), urgent: true });
+      const queue = always.t.runtime.queues.get(NOTIFY_QUEUES.telegram);
+      expect(await queue.getJobState(encodeURIComponent("t7:later"))).toBe("delayed");
+      expect(await queue.getJobState(encodeURIComponent("t7:now"))).toBe("waiting");
+    } finally {
+      await always.close();
+    }
+  });
+});
