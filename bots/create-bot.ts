@@ -13,7 +13,9 @@ import type { Action, Flow } from "./engine/contract.ts";
 import type { BotServices } from "./engine/services.ts";
 import { AuditLog } from "../core/admin/audit-log.ts";
 import { RoleService } from "../core/admin/role-service.ts";
+import { BroadcastService, type BroadcastQueue } from "../core/broadcasts/broadcast-service.ts";
 import { NotificationService, type NotificationQueue } from "../core/notifications/notification-service.ts";
+import { broadcastActions, broadcastFlow } from "./flows/admin/broadcast-flow.ts";
 import { adminActions } from "./flows/admin/admin-actions.ts";
 import { statsActions } from "./flows/admin/stats-action.ts";
 import { userAdminActions, userAdminFlow } from "./flows/admin/user-admin-flow.ts";
@@ -37,6 +39,8 @@ export interface BotDeps {
   now?: () => Date;
   /** Where notifications are queued (BullMQ in the web process). */
   notificationQueue: NotificationQueue;
+  /** Where broadcasts are started (BullMQ in the web process). */
+  broadcastQueue: BroadcastQueue;
   queueDepths?: BotServices["queueDepths"];
   /** Counts admin commands tried without the role. */
   onDenied?: (actionId: string) => void;
@@ -70,17 +74,18 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     roles: new RoleService({ connection: deps.mongo, audit, ownerIdentities }),
     audit,
     notifier: new NotificationService({ connection: deps.mongo, queue: deps.notificationQueue, quiet: deps.config.notifications.quietHours, now }),
+    broadcasts: new BroadcastService({ connection: deps.mongo, queue: deps.broadcastQueue, audit, now }),
     queueDepths: deps.queueDepths ?? (async () => []),
   };
   const engine = new ConversationEngine({
     services,
     gate: new ChatGate({ redis: deps.redis, prefix: deps.config.redis.prefix }),
     logger: deps.logger,
-    flows: [linkFlow, userAdminFlow, ...(deps.plugins?.flows ?? [])],
-    actions: [menuAction, helpAction, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...(deps.plugins?.actions ?? [])],
+    flows: [linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
+    actions: [menuAction, helpAction, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...(deps.plugins?.actions ?? [])],
     menu: mainMenu,
     start: handleStart,
-    commands: { menu: "menu", help: "help", language: "language", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats" },
+    commands: { menu: "menu", help: "help", language: "language", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast" },
     conversationTtlMs: deps.config.bot.conversationTtlMs,
     now,
     onDenied: deps.onDenied,

@@ -12,6 +12,8 @@ export interface WorkerDeps {
   /** Fail-fast command connection (not the blocking worker one). */
   redis: Redis;
   senders: ChannelSenders;
+  /** Producers, for jobs that queue other work (a broadcast notifying its admin). */
+  queues: QueueRegistry;
 }
 
 export interface JobContext {
@@ -29,8 +31,8 @@ export interface QueueDefinition<Data = unknown> {
   name: string;
   /** Jobs of this queue processed at once by one worker process. */
   concurrency: number;
-  /** At most `max` jobs per `duration` ms across all workers of this queue (platform send limits). */
-  limiter?: { max: number; duration: number };
+  /** How long a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
+  lockDuration?: number;
   defaultJobOptions?: JobsOptions;
   /**
    * Must be idempotent: BullMQ delivers at least once. Data holds ids only,

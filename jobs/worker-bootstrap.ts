@@ -38,7 +38,7 @@ export function startWorkers(options: {
         connection: options.connection,
         prefix: options.prefix,
         concurrency: definition.concurrency,
-        ...(definition.limiter === undefined ? {} : { limiter: definition.limiter }),
+        ...(definition.lockDuration === undefined ? {} : { lockDuration: definition.lockDuration, stalledInterval: definition.lockDuration }),
       },
     );
     worker.on("failed", (job, error) => {

@@ -5,6 +5,7 @@ import { createTelegramChannel, type TelegramChannel } from "../bots/channels/te
 import { createSandboxChannel, type SandboxChannel } from "../bots/channels/sandbox/sandbox-channel.ts";
 import { createViberChannel, type ViberChannel } from "../bots/channels/viber/viber-channel.ts";
 import { createBot, type Bot, type BotDeps } from "../bots/create-bot.ts";
+import { bullmqBroadcastQueue } from "../jobs/broadcasts/broadcast-runner.ts";
 import { bullmqNotificationQueue } from "../jobs/notifications/notify-queues.ts";
 import type { Runtime } from "../jobs/runtime/create-runtime.ts";
 import { installErrorShape } from "./plugins/error-shape.ts";
@@ -84,6 +85,7 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
     logger,
     plugins,
     notificationQueue: bullmqNotificationQueue(runtime.queues),
+    broadcastQueue: bullmqBroadcastQueue(runtime.queues),
     queueDepths: () => runtime.queues.depths(),
     onDenied: (action) => metrics.adminDenied.inc({ action }),
   });

@@ -1,5 +1,6 @@
 import type { AuditLog } from "../../core/admin/audit-log.ts";
 import type { RoleService } from "../../core/admin/role-service.ts";
+import type { BroadcastService } from "../../core/broadcasts/broadcast-service.ts";
 import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
 import type { NotificationService } from "../../core/notifications/notification-service.ts";
 import type { LinkService } from "../../core/linking/link-service.ts";
@@ -23,6 +24,7 @@ export interface BotServices {
   audit: AuditLog;
   /** Tell someone something later, on their channel, within platform limits. */
   notifier: NotificationService;
+  broadcasts: BroadcastService;
   /** Jobs per queue and state (for /stats); reaches the queues through the web process. */
   queueDepths(): Promise<Array<{ queue: string; state: string; count: number }>>;
 }

@@ -1,5 +1,6 @@
 import type { Connection } from "mongoose";
 import { auditModel } from "../admin/audit-log.ts";
+import { broadcastModel } from "../broadcasts/broadcast-service.ts";
 import { decisionModel } from "../decisions/decision-store.ts";
 import { notificationModel } from "../notifications/notification-service.ts";
 import { LinkService } from "../linking/link-service.ts";
@@ -15,6 +16,7 @@ export function registerModels(connection: Connection): Connection {
   decisionModel(connection);
   auditModel(connection);
   notificationModel(connection);
+  broadcastModel(connection);
   LinkService.registerModel(connection);
   return connection;
 }

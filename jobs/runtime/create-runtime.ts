@@ -72,7 +72,7 @@ export function attachWorkers(runtime: Runtime, senders: ChannelSenders = {}): v
     prefix: runtime.config.redis.prefix,
     definitions: runtime.definitions,
     queues: runtime.queues,
-    deps: { config: runtime.config, mongo: runtime.mongo, redis: runtime.redis, senders },
+    deps: { config: runtime.config, mongo: runtime.mongo, redis: runtime.redis, senders, queues: runtime.queues },
     logger: runtime.logger,
   });
   // Registered after the connections were, but phases order them: drain runs before connections close.

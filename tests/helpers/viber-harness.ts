@@ -18,7 +18,7 @@ export interface ViberHarness {
 }
 
 /** The whole web app with Viber and Telegram both on, each talking to its fake API. */
-export async function viberHarness(): Promise<ViberHarness> {
+export async function viberHarness(env: Record<string, string> = {}): Promise<ViberHarness> {
   const viber = await new FakeViberApi(VB_TOKEN).start();
   const telegram = await new FakeTelegramApi(TG_TOKEN).start();
   const t = await buildTestApp({
@@ -30,6 +30,7 @@ export async function viberHarness(): Promise<ViberHarness> {
       TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
       TELEGRAM_API_ROOT: telegram.url,
       PUBLIC_URL: "https://bot.example.test",
+      ...env,
     }),
     plugins: probePlugins,
   });

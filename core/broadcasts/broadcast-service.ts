@@ -1,0 +1,148 @@
+import { randomBytes } from "node:crypto";
+import { Schema, type Connection, type Model } from "mongoose";
+import type { AuditLog } from "../admin/audit-log.ts";
+import { pickIdentity } from "../notifications/notification-service.ts";
+import { userModels, type Channel, type IdentityDoc, type Language, type UserDoc } from "../users/user-model.ts";
+
+export type Segment = { kind: "all" } | { kind: "channel"; channel: Channel } | { kind: "language"; language: Language };
+
+export interface BroadcastDoc {
+  _id: string;
+  createdBy: string;
+  /** Where progress and the summary go (the admin's public id). */
+  adminUserId: string;
+  createdAt: Date;
+  text: Record<Language, string>;
+  imageUrl: string | null;
+  segment: Segment;
+  /** Progress/summary templates in both languages (`{{sent}}`, `{{failed}}`, …), filled in by the worker. */
+  templates: { progress: Record<Language, string>; summary: Record<Language, string>; cancelled: Record<Language, string> };
+  status: "running" | "done" | "cancelled";
+  /** Set once the recipient list is taken. */
+  recipients: number | null;
+  skipped: number | null;
+  finishedAt: Date | null;
+}
+
+const broadcastSchema = new Schema<BroadcastDoc>(
+  {
+    _id: { type: String, required: true },
+    createdBy: { type: String, required: true },
+    adminUserId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    text: { en: { type: String, required: true }, my: { type: String, required: true } },
+    imageUrl: { type: String, default: null },
+    segment: { type: Schema.Types.Mixed, required: true },
+    templates: { type: Schema.Types.Mixed, required: true },
+    status: { type: String, required: true },
+    recipients: { type: Number, default: null },
+    skipped: { type: Number, default: null },
+    finishedAt: { type: Date, default: null },
+  },
+  { versionKey: false, collection: "broadcasts" },
+);
+
+export function broadcastModel(connection: Connection): Model<BroadcastDoc> {
+  return (connection.models.Broadcast as Model<BroadcastDoc> | undefined) ?? connection.model<BroadcastDoc>("Broadcast", broadcastSchema);
+}
+
+export interface Recipient {
+  userId: string;
+  identity: Pick<IdentityDoc, "_id" | "channel" | "externalId" | "transport">;
+  language: Language;
+}
+
+/**
+ * Who a segment reaches: active users with a reachable chat, each once (their
+ * preferred chat), and how many were left out because they cannot be reached.
+ * Two queries over the whole user base: run when a broadcast starts, never per message.
+ */
+export async function segmentRecipients(connection: Connection, segment: Segment): Promise<{ recipients: Recipient[]; unreachable: number }> {
+  const { User, Identity } = userModels(connection);
+  const userFilter = segment.kind === "language" ? { status: "active" as const, language: segment.language } : { status: "active" as const };
+  const [users, identities] = await Promise.all([
+    User.find(userFilter, { language: 1 }).lean<Array<Pick<UserDoc, "_id" | "language">>>().exec(),
+    Identity.find(segment.kind === "channel" ? { channel: segment.channel } : {}, { userId: 1, channel: 1, externalId: 1, transport: 1, reachable: 1 }).lean<IdentityDoc[]>().exec(),
+  ]);
+  const byUser = new Map<string, IdentityDoc[]>();
+  for (const identity of identities) byUser.set(identity.userId, [...(byUser.get(identity.userId) ?? []), identity]);
+  const recipients: Recipient[] = [];
+  let unreachable = 0;
+  for (const user of users) {
+    const chats = byUser.get(user._id);
+    if (chats === undefined) continue;
+    const chosen = pickIdentity(chats);
+    if (chosen === undefined) {
+      unreachable++;
+      continue;
+    }
+    recipients.push({ userId: user._id, identity: chosen, language: user.language });
+  }
+  return { recipients, unreachable };
+}
+
+/** Starts the broadcast's runner (BullMQ in jobs/). */
+export interface BroadcastQueue {
+  start(broadcastId: string): Promise<void>;
+}
+
+/** Creating, counting and cancelling broadcasts; the worker does the sending. */
+export class BroadcastService {
+  private readonly model: Model<BroadcastDoc>;
+  private readonly connection: Connection;
+  private readonly queue: BroadcastQueue;
+  private readonly audit: AuditLog;
+  private readonly now: () => Date;
+
+  constructor(options: { connection: Connection; queue: BroadcastQueue; audit: AuditLog; now?: () => Date }) {
+    this.connection = options.connection;
+    this.model = broadcastModel(options.connection);
+    this.queue = options.queue;
+    this.audit = options.audit;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async count(segment: Segment): Promise<{ recipients: number; viber: number; unreachable: number }> {
+    const { recipients, unreachable } = await segmentRecipients(this.connection, segment);
+    return { recipients: recipients.length, viber: recipients.filter((recipient) => recipient.identity.transport === "viber").length, unreachable };
+  }
+
+  async start(input: Pick<BroadcastDoc, "text" | "imageUrl" | "segment" | "templates"> & { admin: UserDoc; channel: Channel }): Promise<BroadcastDoc> {
+    const doc: BroadcastDoc = {
+      _id: `B${randomBytes(5).toString("hex").toUpperCase()}`,
+      createdBy: input.admin._id,
+      adminUserId: input.admin._id,
+      createdAt: this.now(),
+      text: input.text,
+      imageUrl: input.imageUrl,
+      segment: input.segment,
+      templates: input.templates,
+      status: "running",
+      recipients: null,
+      skipped: null,
+      finishedAt: null,
+    };
+    await this.model.create(doc);
+    await this.audit.record({ actorId: input.admin._id, actorRole: input.admin.roles.includes("owner") ? "owner" : "admin", channel: input.channel, action: "broadcast.start", target: doc._id, after: { segment: input.segment } });
+    await this.queue.start(doc._id);
+    return doc;
+  }
+
+  async find(id: string): Promise<BroadcastDoc | null> {
+    return this.model.findById(id).lean<BroadcastDoc>().exec();
+  }
+
+  /** Stops a running broadcast after the messages in flight; nobody gets it twice either way. */
+  async cancel(id: string, admin: UserDoc, channel: Channel): Promise<"cancelled" | "not_running"> {
+    const doc = await this.find(id);
+    if (doc === null || doc.status !== "running") return "not_running";
+    await this.model.updateOne({ _id: id }, { $set: { status: "cancelled" } }).exec();
+    await this.audit.record({ actorId: admin._id, actorRole: admin.roles.includes("owner") ? "owner" : "admin", channel, action: "broadcast.cancel", target: id });
+    return "cancelled";
+  }
+}
+
+/** `{{name}}` placeholders only; the worker fills progress templates without i18n. */
+export function fillTemplate(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (match, name: string) => (name in values ? String(values[name]) : match));
+}

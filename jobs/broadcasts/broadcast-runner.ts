@@ -1,0 +1,209 @@
+import type { Job } from "bullmq";
+import { decideOnce } from "../../core/decisions/decision-store.ts";
+import { broadcastModel, fillTemplate, segmentRecipients, type BroadcastDoc, type BroadcastQueue } from "../../core/broadcasts/broadcast-service.ts";
+import { NotificationService } from "../../core/notifications/notification-service.ts";
+import type { ChannelSender, OutboundMessage } from "../../core/notifications/channel-sender.ts";
+import { userModels, type Channel, type Language, type Transport } from "../../core/users/user-model.ts";
+import { bullmqNotificationQueue, sendRate } from "../notifications/notify-queues.ts";
+import type { JobContext, QueueDefinition, QueueRegistry } from "../queue-registry.ts";
+
+export const BROADCAST_QUEUE = "broadcast";
+/** Recipients taken from the list per round. Viber takes 300 per call. */
+const BATCH = 300;
+const PARALLEL_SENDS = 8;
+const PROGRESS_EVERY_MS = 5_000;
+
+interface Entry {
+  transport: Transport;
+  channel: Channel;
+  externalId: string;
+  userId: string;
+  language: Language;
+}
+
+const encode = (entry: Entry) => [entry.transport, entry.channel, entry.userId, entry.language, entry.externalId].join("|");
+function decode(line: string): Entry {
+  const [transport, channel, userId, language, ...rest] = line.split("|");
+  return { transport: transport as Transport, channel: channel as Channel, userId: userId ?? "", language: language as Language, externalId: rest.join("|") };
+}
+
+/** Runs `work` over `items` with at most `parallel` at once. */
+async function pool<T>(items: T[], parallel: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  }));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One broadcast, start to finish; resumable at any point. The recipient
+ * list is taken once into Redis; each recipient is claimed with HSETNX right
+ * before their message leaves and marked done after, so a run that resumes
+ * after a crash skips everyone already claimed: nobody gets it twice. A
+ * claim left by a killed worker counts as "uncertain" (the message may or
+ * may not have left).
+ */
+export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): Promise<string> {
+  const { mongo, redis, config, senders, queues } = ctx.deps;
+  const model = broadcastModel(mongo);
+  const id = job.data.id;
+  const keys = {
+    todo: `${config.redis.prefix}:bc:${id}:todo`,
+    state: `${config.redis.prefix}:bc:${id}:state`,
+    counts: `${config.redis.prefix}:bc:${id}:counts`,
+  };
+  let doc = await model.findById(id).lean<BroadcastDoc>().exec();
+  if (doc === null || doc.status === "done") return "nothing to do";
+
+  if (doc.recipients === null) {
+    const { recipients, unreachable } = await segmentRecipients(mongo, doc.segment);
+    await redis.del(keys.todo);
+    for (let i = 0; i < recipients.length; i += 1000) {
+      const lines = recipients.slice(i, i + 1000).map((recipient) =>
+        encode({ transport: recipient.identity.transport, channel: recipient.identity.channel, externalId: recipient.identity.externalId, userId: recipient.userId, language: recipient.language }),
+      );
+      await redis.rpush(keys.todo, ...lines);
+    }
+    await model.updateOne({ _id: id }, { $set: { recipients: recipients.length, skipped: unreachable } }).exec();
+    doc = { ...doc, recipients: recipients.length, skipped: unreachable };
+    ctx.logger.info({ broadcast: id, recipients: recipients.length, skipped: unreachable }, "broadcast recipients taken");
+  }
+
+  // One runner per broadcast (its id is the job id): nothing of ours is in flight as it starts, so claims
+  // still marked "sending" belong to a run that died; they count as uncertain and are never resent.
+  await redis.hset(keys.counts, "inflight", 0);
+  const notifier = new NotificationService({ connection: mongo, queue: bullmqNotificationQueue(queues), quiet: undefined });
+  const { Identity } = userModels(mongo);
+  const total = doc.recipients ?? 0;
+  const counts = async () => {
+    const raw = await redis.hgetall(keys.counts);
+    const sent = Number(raw.sent ?? 0);
+    const failed = Number(raw.failed ?? 0);
+    const claimed = await redis.hlen(keys.state);
+    const uncertain = Math.max(0, claimed - sent - failed - Number(raw.inflight ?? 0));
+    return { sent, failed, uncertain, skipped: doc?.skipped ?? 0, total, remaining: Math.max(0, total - sent - failed - uncertain) };
+  };
+  const tell = async (kind: "progress" | "summary" | "cancelled", seq: number | string) => {
+    const values = await counts();
+    const templates = doc?.templates[kind];
+    if (templates === undefined) return;
+    await notifier.notify({
+      userId: doc?.adminUserId ?? "",
+      key: `bc:${id}:${kind}:${seq}`,
+      text: { en: fillTemplate(templates.en, { ...values, id }), my: fillTemplate(templates.my, { ...values, id }) },
+      urgent: true,
+    });
+  };
+
+  const message = (language: Language): OutboundMessage => ({ text: doc?.text[language] ?? "", imageUrl: doc?.imageUrl ?? undefined });
+
+  /** Claim, send, record. Returns false when the platform asked us to slow down (the entry stays to retry). */
+  const sendOne = async (sender: ChannelSender, entry: Entry): Promise<void> => {
+    const rate = sendRate(ctx.deps, entry.transport);
+    for (;;) {
+      const wait = await rate.reserve();
+      if (wait > 0) await sleep(wait);
+      if ((await redis.hsetnx(keys.state, entry.userId, "sending")) === 0) return;
+      await redis.hincrby(keys.counts, "inflight", 1);
+      try {
+        const result = await sender.send({ channel: entry.channel, externalId: entry.externalId }, message(entry.language));
+        if (result.kind === "rate_limited") {
+          await redis.hdel(keys.state, entry.userId);
+          await rate.pause(result.retryAfterMs);
+          continue;
+        }
+        await redis.multi().hset(keys.state, entry.userId, result.kind).hincrby(keys.counts, result.kind === "sent" ? "sent" : "failed", 1).exec();
+        if (result.kind === "unreachable") await Identity.updateOne({ _id: `${entry.channel}:${entry.externalId}` }, { $set: { reachable: false, unreachableAt: new Date() } }).exec();
+        return;
+      } catch (error) {
+        // Transport failure: the request may not have left; release the claim and retry later.
+        await redis.hdel(keys.state, entry.userId);
+        throw error;
+      } finally {
+        await redis.hincrby(keys.counts, "inflight", -1);
+      }
+    }
+  };
+
+  /** Viber: up to 300 receivers per broadcast_message call, one send-rate slot per call. */
+  const sendViberGroup = async (sender: ChannelSender, entries: Entry[], language: Language): Promise<void> => {
+    const claimed: Entry[] = [];
+    for (const entry of entries) if ((await redis.hsetnx(keys.state, entry.userId, "sending")) === 1) claimed.push(entry);
+    if (claimed.length === 0 || sender.sendMany === undefined) return;
+    const rate = sendRate(ctx.deps, "viber");
+    const wait = await rate.reserve();
+    if (wait > 0) await sleep(wait);
+    let unreachable: string[];
+    try {
+      ({ unreachable } = await sender.sendMany(claimed.map((entry) => entry.externalId), message(language)));
+    } catch (error) {
+      await redis.hdel(keys.state, ...claimed.map((entry) => entry.userId));
+      throw error;
+    }
+    const failed = new Set(unreachable);
+    const record = redis.multi();
+    for (const entry of claimed) record.hset(keys.state, entry.userId, failed.has(entry.externalId) ? "unreachable" : "sent");
+    record.hincrby(keys.counts, "sent", claimed.length - failed.size).hincrby(keys.counts, "failed", failed.size);
+    await record.exec();
+    for (const externalId of failed) await Identity.updateOne({ _id: `vb:${externalId}` }, { $set: { reachable: false, unreachableAt: new Date() } }).exec();
+  };
+
+  let lastProgress = Date.now();
+  let progressSeq = Number((await redis.hget(keys.counts, "progress")) ?? 0);
+  for (;;) {
+    const current = await model.findById(id, { status: 1 }).lean<Pick<BroadcastDoc, "status">>().exec();
+    if (current?.status === "cancelled") {
+      if (await decideOnce(mongo, `bc:${id}:cancelled`)) await tell("cancelled", "end");
+      await redis.del(keys.todo);
+      return "cancelled";
+    }
+    const lines = await redis.lrange(keys.todo, 0, BATCH - 1);
+    if (lines.length === 0) break;
+    const entries = lines.map(decode);
+    const viber = entries.filter((entry) => entry.transport === "viber");
+    const others = entries.filter((entry) => entry.transport !== "viber");
+    for (const language of ["en", "my"] as const) {
+      const group = viber.filter((entry) => entry.language === language);
+      const sender = senders.viber;
+      if (group.length > 0 && sender !== undefined) await sendViberGroup(sender, group, language);
+    }
+    await pool(others, PARALLEL_SENDS, async (entry) => {
+      const sender = senders[entry.transport];
+      if (sender !== undefined) await sendOne(sender, entry);
+    });
+    await redis.ltrim(keys.todo, lines.length, -1);
+    if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+      lastProgress = Date.now();
+      progressSeq = await redis.hincrby(keys.counts, "progress", 1);
+      await tell("progress", progressSeq);
+    }
+  }
+
+  if (await decideOnce(mongo, `bc:${id}:done`)) {
+    await model.updateOne({ _id: id }, { $set: { status: "done", finishedAt: new Date() } }).exec();
+    await tell("summary", "end");
+  }
+  return "done";
+}
+
+export function broadcastQueueDefinition(): QueueDefinition<{ id: string }> {
+  return {
+    name: BROADCAST_QUEUE,
+    concurrency: 2,
+    // A killed worker's broadcast is taken over by another (or the restarted one) within seconds.
+    lockDuration: 10_000,
+    defaultJobOptions: { attempts: 20, backoff: { type: "fixed", delay: 2_000 }, removeOnComplete: { age: 7 * 24 * 3600 } },
+    process: runBroadcast,
+  };
+}
+
+/** The core BroadcastQueue port: one runner job per broadcast (the id is the job id). */
+export function bullmqBroadcastQueue(queues: QueueRegistry): BroadcastQueue {
+  return {
+    async start(broadcastId) {
+      await queues.get(BROADCAST_QUEUE).add("run", { id: broadcastId }, { jobId: broadcastId });
+    },
+  };
+}
