@@ -35,8 +35,6 @@ async function pool<T>(items: T[], parallel: number, work: (item: T) => Promise<
   }));
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * One broadcast, start to finish; resumable at any point. The recipient
  * list is taken once into Redis; each recipient is claimed with HSETNX right
@@ -99,12 +97,11 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
 
   const message = (language: Language): OutboundMessage => ({ text: doc?.text[language] ?? "", imageUrl: doc?.imageUrl ?? undefined });
 
-  /** Claim, send, record. Returns false when the platform asked us to slow down (the entry stays to retry). */
+  /** Claim, send, record; when the platform asks us to slow down, release the claim, pause, and try again. */
   const sendOne = async (sender: ChannelSender, entry: Entry): Promise<void> => {
     const rate = sendRate(ctx.deps, entry.transport);
     for (;;) {
-      const wait = await rate.reserve();
-      if (wait > 0) await sleep(wait);
+      await rate.acquire();
       if ((await redis.hsetnx(keys.state, entry.userId, "sending")) === 0) return;
       await redis.hincrby(keys.counts, "inflight", 1);
       try {
@@ -132,9 +129,7 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
     const claimed: Entry[] = [];
     for (const entry of entries) if ((await redis.hsetnx(keys.state, entry.userId, "sending")) === 1) claimed.push(entry);
     if (claimed.length === 0 || sender.sendMany === undefined) return;
-    const rate = sendRate(ctx.deps, "viber");
-    const wait = await rate.reserve();
-    if (wait > 0) await sleep(wait);
+    await sendRate(ctx.deps, "viber").acquire();
     let unreachable: string[];
     try {
       ({ unreachable } = await sender.sendMany(claimed.map((entry) => entry.externalId), message(language)));
@@ -151,7 +146,6 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
   };
 
   let lastProgress = Date.now();
-  let progressSeq = Number((await redis.hget(keys.counts, "progress")) ?? 0);
   for (;;) {
     const current = await model.findById(id, { status: 1 }).lean<Pick<BroadcastDoc, "status">>().exec();
     if (current?.status === "cancelled") {
@@ -176,8 +170,7 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
     await redis.ltrim(keys.todo, lines.length, -1);
     if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
       lastProgress = Date.now();
-      progressSeq = await redis.hincrby(keys.counts, "progress", 1);
-      await tell("progress", progressSeq);
+      await tell("progress", await redis.hincrby(keys.counts, "progress", 1));
     }
   }
 

@@ -60,8 +60,7 @@ export async function deliverNotification(job: Job<{ key: string }>, ctx: JobCon
 
   // The platform's overall rate, shared by every worker and by broadcasts.
   const rate = sendRate(ctx.deps, doc.transport);
-  const wait = await rate.reserve();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  await rate.acquire();
 
   await notifications.updateOne({ _id: key }, { $set: { status: "sending" } }).exec();
   let result;

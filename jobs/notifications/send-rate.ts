@@ -13,16 +13,22 @@ local slot = math.max(nowMs, tat)
 redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1])), 'PX', 600000)
 return slot - nowMs`;
 
-/** Pushes every future slot to at least `now + ms` (a platform's 429 retry_after). */
+/** Pushes every future slot to at least `now + ms` and marks the pause, so sends already waiting for a slot hold too. */
 const PAUSE = `
 local now = redis.call('TIME')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 redis.call('SET', KEYS[1], tostring(math.max(tat, nowMs + tonumber(ARGV[1]))), 'PX', 600000)
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
 return 1`;
 
-/** 3% under the limit, so network jitter cannot squeeze one more send into a one-second window. */
-const MARGIN = 0.97;
+/**
+ * Slots are spaced for 90% of the limit: between taking a slot and the request
+ * reaching the platform there are a database write and the network, whose
+ * jitter (tens of ms on a loaded machine) must not squeeze one more send into
+ * any one-second window.
+ */
+const MARGIN = 0.9;
 
 export class SendRate {
   private readonly redis: Redis;
@@ -40,7 +46,20 @@ export class SendRate {
     return Number(await this.redis.eval(RESERVE, 1, this.key, String(this.intervalMs)));
   }
 
+  /** Waits for a slot, and again for any pause (429) that began while waiting; resolves when the send may leave. */
+  async acquire(): Promise<void> {
+    for (;;) {
+      const wait = await this.reserve();
+      if (wait > 0) await sleep(wait);
+      const paused = await this.redis.pttl(`${this.key}:paused`);
+      if (paused <= 0) return;
+      await sleep(paused);
+    }
+  }
+
   async pause(ms: number): Promise<void> {
-    await this.redis.eval(PAUSE, 1, this.key, String(ms));
+    await this.redis.eval(PAUSE, 2, this.key, `${this.key}:paused`, String(Math.max(1, Math.round(ms))));
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

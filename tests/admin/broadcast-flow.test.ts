@@ -12,7 +12,10 @@ const OWNER: TgUser = { id: 8_100_001, first_name: "Owner", language_code: "en" 
 let h: ViberHarness;
 let seeded: Awaited<ReturnType<typeof seedUsers>>;
 const lastCall = () => h.telegram.calls.filter((call) => String(call.payload.chat_id) === String(OWNER.id) && /^(sendMessage|editMessageText)$/.test(call.method)).at(-1);
-const lastText = () => String(lastCall()?.payload.text ?? "");
+const lastText = () => {
+  const value = lastCall()?.payload.text;
+  return typeof value === "string" ? value : "";
+};
 const press = async (label: string) => {
   const data = buttonsOf(lastCall()).find((button) => button.text === label)?.data;
   if (data === undefined) throw new Error(`no button "${label}" in: ${lastText()}`);

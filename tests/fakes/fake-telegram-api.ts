@@ -5,6 +5,8 @@ export interface RecordedCall {
   method: string;
   payload: Record<string, unknown>;
   at: number;
+  /** HTTP status the fake answered (or will answer, for a held request). */
+  status: number;
 }
 
 interface Failure {
@@ -32,6 +34,7 @@ export class FakeTelegramApi {
   private nextMessageId = 1000;
   private readonly failures = new Map<string, Failure[]>();
   private readonly token: string;
+  private held: Array<() => void> | undefined;
 
   constructor(token: string) {
     this.token = token;
@@ -54,10 +57,11 @@ export class FakeTelegramApi {
         if (match === null || match[1] !== this.token) return send(404, { ok: false, error_code: 404, description: "Not Found" });
         const method = match[2] ?? "";
         const payload = await readBody(request);
-        this.calls.push({ method, payload, at: Date.now() });
         const failure = this.failures.get(method)?.shift();
-        if (failure !== undefined) return send(failure.error_code, { ok: false, ...failure });
-        send(200, { ok: true, result: this.resultFor(method, payload) });
+        this.calls.push({ method, payload, at: Date.now(), status: failure?.error_code ?? 200 });
+        const answer = () => (failure !== undefined ? send(failure.error_code, { ok: false, ...failure }) : send(200, { ok: true, result: this.resultFor(method, payload) }));
+        if (this.held !== undefined) this.held.push(answer);
+        else answer();
       })();
     });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
@@ -90,15 +94,31 @@ export class FakeTelegramApi {
     return this.calls.filter((call) => call.method === method && (chatId === undefined || String(call.payload.chat_id) === String(chatId)));
   }
 
-  /** Every message text a chat received (sent or edited), in order. */
+  /** Every message text a chat received (sent or edited, answered 200), in order. */
   textsTo(chatId: string | number): string[] {
     return this.calls
-      .filter((call) => ["sendMessage", "editMessageText"].includes(call.method) && String(call.payload.chat_id) === String(chatId))
+      .filter((call) => call.status === 200 && ["sendMessage", "editMessageText"].includes(call.method) && String(call.payload.chat_id) === String(chatId))
       .map((call) => String(call.payload.text));
   }
 
   clear(): void {
     this.calls.length = 0;
+  }
+
+  /** From now on, record requests but do not answer them (a platform that went quiet mid-send). */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  get heldCount(): number {
+    return this.held?.length ?? 0;
+  }
+
+  /** Answers every held request and stops holding. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const answer of held) answer();
   }
 
   async stop(): Promise<void> {

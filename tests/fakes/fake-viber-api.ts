@@ -35,8 +35,8 @@ export class FakeViberApi {
         if (request.headers["x-viber-auth-token"] !== this.token) return send(JSON.stringify({ status: 2, status_message: "invalidAuthToken" }));
         const method = /^\/pa\/(\w+)$/.exec(request.url ?? "")?.[1] ?? "";
         const payload = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
-        this.calls.push({ method, payload, at: Date.now() });
         const status = this.statuses.get(method)?.shift() ?? 0;
+        this.calls.push({ method, payload, at: Date.now(), status: status === 0 ? 200 : 400 });
         // A 19-digit message_token, unquoted, as Viber sends it.
         send(`{"status":${status},"status_message":"${status === 0 ? "ok" : "error"}","message_token":${(this.nextToken++).toString()},"billing_status":1}`);
       })();
@@ -50,7 +50,7 @@ export class FakeViberApi {
   }
 
   textsTo(receiver: string): string[] {
-    return this.calls.filter((call) => call.method === "send_message" && call.payload.receiver === receiver).map((call) => String(call.payload.text));
+    return this.calls.filter((call) => call.status === 200 && call.method === "send_message" && call.payload.receiver === receiver).map((call) => String(call.payload.text));
   }
 
   lastTo(receiver: string): RecordedCall | undefined {
