@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { bootProcess } from "../core/lifecycle/boot.ts";
+import { seedDemoPeople } from "../core/demo/seed-demo.ts";
 import { localEncryptionKey } from "../infra/local/local-encryption-key.ts";
 import { startLocalServices } from "../infra/local/local-services.ts";
 import { platformQueues } from "../jobs/definitions.ts";
@@ -16,6 +17,10 @@ const dataDir = path.resolve(process.env.TRM_DATA_DIR ?? ".data");
 const env = { ...process.env };
 env.ENCRYPTION_KEY ||= localEncryptionKey(dataDir);
 env.STORAGE_DIR ||= path.join(dataDir, "storage");
+/** Local mode only: a sandbox persona that is owner, so /admin can be tried at once. */
+const LOCAL_OWNER = "900000001";
+const localOwner = (env.ADMIN_TELEGRAM_IDS ?? "") === "";
+if (localOwner) env.ADMIN_TELEGRAM_IDS = LOCAL_OWNER;
 
 const startedAt = performance.now();
 const { config, logger, shutdown } = bootProcess(env, true);
@@ -30,6 +35,13 @@ const runtime = await createRuntime({
   definitions: platformQueues(config),
 });
 attachWorkers(runtime, createChannelSenders(runtime.config, runtime.redis));
+if (runtime.config.sandbox) {
+  const seeded = await seedDemoPeople(runtime.mongo);
+  if (seeded > 0) process.stderr.write(`[demo] added ${seeded} demo people reachable through the sandbox\n`);
+}
 const { url } = await startWeb(runtime);
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 process.stderr.write(`[web] TRM is ready in ${seconds}s: ${url}/ready  (Ctrl-C to stop)\n`);
+if (runtime.config.sandbox) {
+  process.stderr.write(`[web] Sandbox: ${url}/sandbox${localOwner ? `  (owner persona: Telegram, user id ${LOCAL_OWNER})` : ""}\n`);
+}

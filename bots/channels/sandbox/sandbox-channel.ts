@@ -88,9 +88,8 @@ export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): Sa
       case "start":
         return { kind: "start", payload: event.payload };
       case "text":
-        return event.text.startsWith("/") && persona.channel === "tg"
-          ? parseCommand(event.text)
-          : { kind: "text", text: event.text };
+        // Like the real adapters: Telegram commands, and "/command" typed as text on Viber.
+        return /^\/[a-z_]{1,32}(\s|$)/i.test(event.text) ? parseCommand(event.text) : { kind: "text", text: event.text };
       case "button":
         return { kind: "button", data: event.data, messageId: event.messageId };
       case "photo":
