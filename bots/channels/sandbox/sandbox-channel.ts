@@ -83,7 +83,7 @@ export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): Sa
   };
   let counter = 0;
 
-  const incomingOf = async (event: SandboxRequest["event"], persona: Persona): Promise<Incoming> => {
+  const incomingOf = async (event: SandboxRequest["event"]): Promise<Incoming> => {
     switch (event.kind) {
       case "start":
         return { kind: "start", payload: event.payload };
@@ -125,7 +125,7 @@ export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): Sa
   return {
     async handle(request) {
       const { persona, event } = request;
-      const incoming = await incomingOf(event, persona);
+      const incoming = await incomingOf(event);
       const envelope: Envelope = {
         channel: persona.channel,
         transport: "sandbox",
