@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { commandFromText } from "../../engine/command-text.ts";
 import type { Button, Envelope, Incoming, Outcome } from "../../engine/contract.ts";
 import type { Bot } from "../../create-bot.ts";
 
@@ -89,7 +90,7 @@ export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): Sa
         return { kind: "start", payload: event.payload };
       case "text":
         // Like the real adapters: Telegram commands, and "/command" typed as text on Viber.
-        return /^\/[a-z_]{1,32}(\s|$)/i.test(event.text) ? parseCommand(event.text) : { kind: "text", text: event.text };
+        return commandFromText(event.text) ?? { kind: "text", text: event.text };
       case "button":
         return { kind: "button", data: event.data, messageId: event.messageId };
       case "photo":
@@ -147,10 +148,4 @@ export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): Sa
     },
     file: (id) => redis.getBuffer(keys.file(id)),
   };
-}
-
-function parseCommand(text: string): Incoming {
-  const [head = "", ...rest] = text.slice(1).split(/\s+/);
-  const args = rest.join(" ").trim();
-  return head === "start" ? { kind: "start", payload: args === "" ? undefined : args } : { kind: "command", command: head.toLowerCase(), args };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { commandFromText } from "../../engine/command-text.ts";
 import type { Envelope, Incoming } from "../../engine/contract.ts";
 
 const user = z.object({
@@ -44,15 +45,7 @@ export type TelegramEvent =
   | { kind: "ignored"; reason: string };
 
 function incomingOf(msg: z.infer<typeof message>, fromId: number): Incoming | undefined {
-  if (msg.text !== undefined) {
-    const command = /^\/([a-z_]{1,32})(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(msg.text);
-    if (command?.[1] !== undefined) {
-      const name = command[1].toLowerCase();
-      const args = (command[2] ?? "").trim();
-      return name === "start" ? { kind: "start", payload: args === "" ? undefined : args } : { kind: "command", command: name, args };
-    }
-    return { kind: "text", text: msg.text };
-  }
+  if (msg.text !== undefined) return commandFromText(msg.text) ?? { kind: "text", text: msg.text };
   const photo = msg.photo?.at(-1);
   if (photo !== undefined) return { kind: "photo", fileRef: photo.file_id, size: photo.file_size };
   if (msg.document !== undefined) {

@@ -2,6 +2,7 @@ import type { ViberConfig } from "../../../core/config/load-config.ts";
 import { AppError } from "../../../core/errors/app-error.ts";
 import type { Logger } from "../../../core/logging/create-logger.ts";
 import { parseButton } from "../../engine/button-data.ts";
+import { commandFromText } from "../../engine/command-text.ts";
 import type { Envelope, Incoming } from "../../engine/contract.ts";
 import type { Bot } from "../../create-bot.ts";
 import { ViberClient } from "./viber-client.ts";
@@ -23,12 +24,8 @@ function incomingOf(message: ViberInbound): Incoming {
     case "text": {
       const text = message.text ?? "";
       // Viber has no bot commands; "/admin" typed as text works the same as on Telegram.
-      const command = /^\/([a-z_]{1,32})(?:\s+([\s\S]*))?$/i.exec(text.trim());
-      if (command?.[1] !== undefined) {
-        const name = command[1].toLowerCase();
-        const args = (command[2] ?? "").trim();
-        return name === "start" ? { kind: "start", payload: args === "" ? undefined : args } : { kind: "command", command: name, args };
-      }
+      const command = commandFromText(text);
+      if (command !== undefined) return command;
       return parseButton(text).kind === "unknown" ? { kind: "text", text } : { kind: "button", data: text };
     }
     case "picture":
