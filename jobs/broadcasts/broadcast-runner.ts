@@ -10,7 +10,7 @@ import type { JobContext, QueueDefinition, QueueRegistry } from "../queue-regist
 export const BROADCAST_QUEUE = "broadcast";
 /** Recipients taken from the list per round. Viber takes 300 per call. */
 const BATCH = 300;
-const PARALLEL_SENDS = 8;
+const PARALLEL_SENDS = 16;
 const PROGRESS_EVERY_MS = 5_000;
 
 interface Entry {
@@ -57,6 +57,8 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
 
   if (doc.recipients === null) {
     const { recipients, unreachable } = await segmentRecipients(mongo, doc.segment);
+    // Grouped by transport and language, so a batch of Viber recipients fills a 300-person call.
+    recipients.sort((a, b) => (a.identity.transport + a.language).localeCompare(b.identity.transport + b.language));
     await redis.del(keys.todo);
     for (let i = 0; i < recipients.length; i += 1000) {
       const lines = recipients.slice(i, i + 1000).map((recipient) =>
