@@ -12,6 +12,7 @@ import { createTranslator } from "./engine/i18n.ts";
 import type { Action, Flow } from "./engine/contract.ts";
 import type { BotServices } from "./engine/services.ts";
 import { AuditLog } from "../core/admin/audit-log.ts";
+import { userFigures } from "../core/admin/platform-stats.ts";
 import { RoleService } from "../core/admin/role-service.ts";
 import { BroadcastService, type BroadcastQueue } from "../core/broadcasts/broadcast-service.ts";
 import { NotificationService, type NotificationQueue } from "../core/notifications/notification-service.ts";
@@ -76,6 +77,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     notifier: new NotificationService({ connection: deps.mongo, queue: deps.notificationQueue, quiet: deps.config.notifications.quietHours, now }),
     broadcasts: new BroadcastService({ connection: deps.mongo, queue: deps.broadcastQueue, audit, now }),
     queueDepths: deps.queueDepths ?? (async () => []),
+    userFigures: (at) => userFigures(deps.mongo, at),
   };
   const engine = new ConversationEngine({
     services,

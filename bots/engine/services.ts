@@ -1,4 +1,5 @@
 import type { AuditLog } from "../../core/admin/audit-log.ts";
+import type { UserFigures } from "../../core/admin/platform-stats.ts";
 import type { RoleService } from "../../core/admin/role-service.ts";
 import type { BroadcastService } from "../../core/broadcasts/broadcast-service.ts";
 import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
@@ -25,6 +26,8 @@ export interface BotServices {
   /** Tell someone something later, on their channel, within platform limits. */
   notifier: NotificationService;
   broadcasts: BroadcastService;
+  /** User figures for /stats. */
+  userFigures(now: Date): Promise<UserFigures>;
   /** Jobs per queue and state (for /stats); reaches the queues through the web process. */
   queueDepths(): Promise<Array<{ queue: string; state: string; count: number }>>;
 }

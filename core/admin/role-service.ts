@@ -13,10 +13,8 @@ export class RoleService {
   private readonly users: Model<UserDoc>;
   private readonly audit: AuditLog;
   private readonly ownerIdentities: ReadonlySet<string>;
-  readonly connection: Connection;
 
   constructor(options: { connection: Connection; audit: AuditLog; ownerIdentities: Iterable<string> }) {
-    this.connection = options.connection;
     this.users = userModels(options.connection).User;
     this.audit = options.audit;
     this.ownerIdentities = new Set(options.ownerIdentities);
@@ -29,6 +27,11 @@ export class RoleService {
     await this.users.updateOne({ _id: user._id }, { $set: { roles } }).exec();
     await this.audit.record({ actorId: "system", actorRole: "system", channel, action: "role.bootstrap_owner", target: user._id, before: { roles: user.roles }, after: { roles } });
     return { ...user, roles };
+  }
+
+  /** Everyone holding a role (a short list), for the Roles section. */
+  async holders(limit = 50): Promise<Array<Pick<UserDoc, "_id" | "name" | "roles">>> {
+    return this.users.find({ roles: { $ne: [] } }, { name: 1, roles: 1 }).limit(limit).lean<Array<Pick<UserDoc, "_id" | "name" | "roles">>>().exec();
   }
 
   async change(actor: UserDoc, channel: Channel, targetId: string, role: Role, grant: boolean): Promise<GrantResult> {

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
-import { userModels, type IdentityDoc, type Language, type Transport, type UserDoc } from "../users/user-model.ts";
+import { identitiesOfUser, userModels, type IdentityDoc, type Language, type Transport, type UserDoc } from "../users/user-model.ts";
 import { quietDelayMs, type QuietHours } from "./quiet-hours.ts";
 
 export type NotificationStatus = "queued" | "sending" | "sent" | "unreachable" | "uncertain";
@@ -77,10 +77,10 @@ export class NotificationService {
   }
 
   async notify(input: { userId: string; key: string; text: Record<Language, string>; imageUrl?: string; urgent?: boolean }): Promise<NotifyResult> {
-    const { User, Identity } = userModels(this.connection);
+    const { User } = userModels(this.connection);
     const user = await User.findById(input.userId).lean<UserDoc>().exec();
     if (user === null) return "no_user";
-    const identity = pickIdentity(await Identity.find({ userId: user._id }).lean<IdentityDoc[]>().exec());
+    const identity = pickIdentity(await identitiesOfUser(this.connection, user));
     if (identity === undefined) return "unreachable";
     const now = this.now();
     const urgent = input.urgent ?? false;

@@ -22,6 +22,8 @@ export interface UserDoc {
   mergedInto: string | null;
   /** E.164 (`+959…`) when the person gave a phone number; null until then. */
   phone: string | null;
+  /** Keys of this user's chats (`tg:…`, `vb:…`), so they are read by `_id` (FerretDB indexes nothing else). */
+  identityKeys: string[];
   /** Admin roles; empty for almost everyone. */
   roles: Role[];
   /** A banned user is told once; this records that they were. */
@@ -54,6 +56,7 @@ const userSchema = new Schema<UserDoc>(
     status: { type: String, enum: ["active", "banned", "merged"], required: true, default: "active" },
     mergedInto: { type: String, default: null },
     phone: { type: String, default: null },
+    identityKeys: { type: [String], default: [] },
     roles: { type: [String], enum: ROLES, default: [] },
     bannedNoticeSent: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
@@ -91,4 +94,11 @@ export function userModels(connection: Connection): UserModels {
     User: (connection.models.User as Model<UserDoc> | undefined) ?? connection.model<UserDoc>("User", userSchema),
     Identity: (connection.models.Identity as Model<IdentityDoc> | undefined) ?? connection.model<IdentityDoc>("Identity", identitySchema),
   };
+}
+
+/** A user's chats, each read by `_id`. */
+export async function identitiesOfUser(connection: Connection, user: Pick<UserDoc, "identityKeys">): Promise<IdentityDoc[]> {
+  const { Identity } = userModels(connection);
+  const found = await Promise.all(user.identityKeys.map((key) => Identity.findById(key).lean<IdentityDoc>().exec()));
+  return found.filter((identity): identity is IdentityDoc => identity !== null);
 }

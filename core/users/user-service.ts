@@ -2,7 +2,7 @@ import type { Connection } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
 import { toNumericText } from "../text/burmese-text.ts";
 import { newPublicId, PUBLIC_ID_PATTERN } from "./public-id.ts";
-import { userModels, type Channel, type IdentityDoc, type Language, type Transport, type UserDoc, type UserModels } from "./user-model.ts";
+import { identitiesOfUser, userModels, type Channel, type IdentityDoc, type Language, type Transport, type UserDoc, type UserModels } from "./user-model.ts";
 
 export interface ChannelProfile {
   name: string;
@@ -32,9 +32,11 @@ export const identityKey = (channel: Channel, externalId: string): string => `${
 /** Users and their channel identities. Every lookup goes by `_id`. */
 export class UserService {
   private readonly models: UserModels;
+  private readonly connection: Connection;
   private readonly now: () => Date;
 
   constructor(connection: Connection, now: () => Date = () => new Date()) {
+    this.connection = connection;
     this.models = userModels(connection);
     this.now = now;
   }
@@ -48,7 +50,8 @@ export class UserService {
   }
 
   async identitiesOf(userId: string): Promise<IdentityDoc[]> {
-    return this.models.Identity.find({ userId }).lean<IdentityDoc[]>().exec();
+    const user = await this.findUser(userId);
+    return user === null ? [] : identitiesOfUser(this.connection, user);
   }
 
   /**
@@ -88,6 +91,7 @@ export class UserService {
       status: "active",
       mergedInto: null,
       phone: null,
+      identityKeys: [key],
       roles: [],
       bannedNoticeSent: false,
       createdAt: now,
@@ -205,10 +209,16 @@ export class UserService {
   async moveIdentity(identityKeyValue: string, targetUserId: string): Promise<void> {
     const identity = await this.findIdentity(identityKeyValue);
     if (identity === null || identity.userId === targetUserId) return;
+    const [from, to] = await Promise.all([this.findUser(identity.userId), this.findUser(targetUserId)]);
+    if (to === null) return;
+    await this.models.User.updateOne({ _id: targetUserId }, { $set: { identityKeys: [...new Set([...to.identityKeys, identityKeyValue])] } }).exec();
     await this.models.Identity.updateOne({ _id: identityKeyValue }, { $set: { userId: targetUserId } }).exec();
-    const left = await this.models.Identity.countDocuments({ userId: identity.userId }).exec();
-    if (left === 0) {
-      await this.models.User.updateOne({ _id: identity.userId }, { $set: { status: "merged", mergedInto: targetUserId } }).exec();
+    if (from !== null) {
+      const left = from.identityKeys.filter((key) => key !== identityKeyValue);
+      await this.models.User.updateOne(
+        { _id: from._id },
+        { $set: left.length === 0 ? { identityKeys: left, status: "merged", mergedInto: targetUserId } : { identityKeys: left } },
+      ).exec();
     }
   }
 }

@@ -6,6 +6,7 @@ import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
 import { buttonsOf } from "../fakes/fake-telegram-api.ts";
 import { tgButton, tgText, type TgUser } from "../fakes/telegram-updates.ts";
 import { seedUsers } from "../helpers/seed-users.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
 
 const OWNER: TgUser = { id: 8_100_001, first_name: "Owner", language_code: "en" };
@@ -20,13 +21,6 @@ const press = async (label: string) => {
   const data = buttonsOf(lastCall()).find((button) => button.text === label)?.data;
   if (data === undefined) throw new Error(`no button "${label}" in: ${lastText()}`);
   await h.postTelegram(tgButton(OWNER, data));
-};
-const waitFor = async (check: () => Promise<boolean> | boolean, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 };
 
 beforeAll(async () => {

@@ -11,9 +11,10 @@ import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { FakeViberApi } from "../fakes/fake-viber-api.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import { seedUsers } from "../helpers/seed-users.ts";
+import { channelEnv, VB_TOKEN } from "../helpers/channel-env.ts";
 import { TG_SECRET, TG_TOKEN } from "../helpers/telegram-harness.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
-import { VB_TOKEN } from "../helpers/viber-harness.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const USERS = 5_000;
@@ -37,13 +38,6 @@ function startWorker(): ChildProcess {
   return child;
 }
 
-const waitFor = async (check: () => Promise<boolean> | boolean, timeoutMs: number, what: string) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 beforeAll(async () => {
   redis = await startRedis({ dataDir, port: await getPort({ host: "127.0.0.1" }), durable: true });
@@ -51,13 +45,7 @@ beforeAll(async () => {
   viber = await new FakeViberApi(VB_TOKEN).start();
   const vars = {
     REDIS_URL: redis.url,
-    TELEGRAM_MODE: "webhook",
-    TELEGRAM_BOT_TOKEN: TG_TOKEN,
-    TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-    TELEGRAM_API_ROOT: telegram.url,
-    VIBER_AUTH_TOKEN: VB_TOKEN,
-    VIBER_API_ROOT: viber.url,
-    PUBLIC_URL: "https://bot.example.test",
+    ...channelEnv(telegram.url, viber.url),
     ADMIN_TELEGRAM_IDS: String(OWNER.id),
     QUIET_HOURS: "off",
     NOTIFY_TELEGRAM_PER_SECOND: String(TG_RATE),

@@ -6,18 +6,12 @@ import { userModels } from "../../core/users/user-model.ts";
 import { NOTIFY_QUEUES } from "../../jobs/notifications/notify-queues.ts";
 import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
 import { tgText, type TgUser } from "../fakes/telegram-updates.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 import { telegramHarness, type TelegramHarness } from "../helpers/telegram-harness.ts";
 
 let h: TelegramHarness;
 let n = 7_000_000;
 const text = (value: string) => ({ en: `EN ${value}`, my: `MY ${value}` });
-const waitFor = async (check: () => boolean | Promise<boolean>, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 async function person(language = "en"): Promise<{ user: TgUser; id: string }> {
   const user: TgUser = { id: ++n, first_name: `P${n}`, language_code: language };
   await h.post(tgText(user, "/start"));

@@ -74,6 +74,27 @@ describe("roles", () => {
     expect(h.fake.sent("deleteMyCommands")[0]?.payload.scope).toEqual({ type: "chat", chat_id: STAFF.id });
   });
 
+  it("checks the role for every admin command: nothing exists for no role, a reviewer gets only stats", async () => {
+    const commands = ["/admin", "/stats", "/user U2345678", "/audit", "/grant U2345678 admin", "/revoke U2345678 admin", "/broadcast"];
+    for (const command of commands) {
+      await h.post(tgText(NOBODY, command));
+      expect(lastTo(NOBODY), command).toBe(UNKNOWN);
+    }
+    const staffId = await publicId(STAFF);
+    await h.post(tgText(OWNER, `/grant ${staffId} reviewer`));
+    const allowed = new Set(["/admin", "/stats"]);
+    for (const command of commands) {
+      await h.post(tgText(STAFF, command));
+      if (allowed.has(command)) expect(lastTo(STAFF), command).not.toContain("နားမလည်ပါ");
+      else expect(lastTo(STAFF), command).toContain("နားမလည်ပါ");
+    }
+    await h.post(tgText(OWNER, `/revoke ${staffId} reviewer`));
+    for (const command of commands) {
+      await h.post(tgText(STAFF, command));
+      expect(lastTo(STAFF), `${command} after revoke`).toContain("နားမလည်ပါ");
+    }
+  });
+
   it("explains bad arguments and refuses to remove the last owner", async () => {
     await h.post(tgText(OWNER, "/grant someone"));
     expect(lastTo(OWNER)).toBe("Usage: /grant <public id> <role>, for example /grant U2345678 reviewer");
@@ -89,7 +110,7 @@ describe("audit log", () => {
     const staffId = await publicId(STAFF);
     const ownerId = await publicId(OWNER);
     const grants = await auditModel(h.t.runtime.mongo).find({ target: staffId }).sort({ at: 1 }).lean();
-    expect(grants.map((entry) => entry.action)).toEqual(["role.grant", "role.revoke"]);
+    expect(grants.map((entry) => entry.action)).toEqual(["role.grant", "role.revoke", "role.grant", "role.revoke"]);
     expect(grants[0]).toMatchObject({ actorId: ownerId, actorRole: "owner", channel: "tg", before: { roles: [] }, after: { roles: ["reviewer"] } });
 
     await h.post(tgText(OWNER, `/audit target ${staffId}`));

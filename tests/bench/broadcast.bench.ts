@@ -13,8 +13,9 @@ import { buildServer } from "../../webhooks/build-server.ts";
 import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { FakeViberApi } from "../fakes/fake-viber-api.ts";
 import { seedUsers } from "../helpers/seed-users.ts";
-import { TG_SECRET, TG_TOKEN } from "../helpers/telegram-harness.ts";
-import { VB_TOKEN } from "../helpers/viber-harness.ts";
+import { channelEnv, VB_TOKEN } from "../helpers/channel-env.ts";
+import { TG_TOKEN } from "../helpers/telegram-harness.ts";
+import { loadConfig } from "../../core/config/load-config.ts";
 import { platformQueues } from "../../jobs/definitions.ts";
 import { benchRuntime } from "./bench-env.ts";
 
@@ -25,18 +26,12 @@ const VB_RATE = Number(process.env.BENCH_VB_RATE ?? 20);
 const telegram = await new FakeTelegramApi(TG_TOKEN).start();
 const viber = await new FakeViberApi(VB_TOKEN).start();
 const vars = {
-  TELEGRAM_MODE: "webhook",
-  TELEGRAM_BOT_TOKEN: TG_TOKEN,
-  TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-  TELEGRAM_API_ROOT: telegram.url,
-  VIBER_AUTH_TOKEN: VB_TOKEN,
-  VIBER_API_ROOT: viber.url,
-  PUBLIC_URL: "https://bot.example.test",
+  ...channelEnv(telegram.url, viber.url),
   QUIET_HOURS: "off",
   NOTIFY_TELEGRAM_PER_SECOND: String(TG_RATE),
   NOTIFY_VIBER_PER_SECOND: String(VB_RATE),
 };
-const env = await benchRuntime(vars, platformQueues(await import("../../core/config/load-config.ts").then((m) => m.loadConfig({ ...vars }))));
+const env = await benchRuntime(vars, platformQueues(loadConfig(vars)));
 const { bot } = await buildServer(env.runtime);
 
 let peakRss = process.memoryUsage().rss;

@@ -2,10 +2,11 @@ import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { FakeViberApi } from "../fakes/fake-viber-api.ts";
 import { signViber } from "../fakes/viber-events.ts";
 import { probePlugins } from "./probe-flows.ts";
+import { channelEnv, VB_TOKEN } from "./channel-env.ts";
 import { TG_SECRET, TG_TOKEN } from "./telegram-harness.ts";
 import { buildTestApp, testConfig, type TestApp } from "./test-runtime.ts";
 
-export const VB_TOKEN = "4453b6ac12345678-e02c5f12174805f9-daec9cbb5448c51f";
+export { VB_TOKEN } from "./channel-env.ts";
 
 export interface ViberHarness {
   t: TestApp;
@@ -22,16 +23,7 @@ export async function viberHarness(env: Record<string, string> = {}): Promise<Vi
   const viber = await new FakeViberApi(VB_TOKEN).start();
   const telegram = await new FakeTelegramApi(TG_TOKEN).start();
   const t = await buildTestApp({
-    config: testConfig({
-      VIBER_AUTH_TOKEN: VB_TOKEN,
-      VIBER_API_ROOT: viber.url,
-      TELEGRAM_MODE: "webhook",
-      TELEGRAM_BOT_TOKEN: TG_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-      TELEGRAM_API_ROOT: telegram.url,
-      PUBLIC_URL: "https://bot.example.test",
-      ...env,
-    }),
+    config: testConfig({ ...channelEnv(telegram.url, viber.url), ...env }),
     plugins: probePlugins,
   });
   return {

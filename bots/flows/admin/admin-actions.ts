@@ -1,6 +1,6 @@
 import { primaryRole, sectionsFor } from "../../../core/admin/roles.ts";
 import { PUBLIC_ID_PATTERN } from "../../../core/users/public-id.ts";
-import { ROLES, userModels, type Role } from "../../../core/users/user-model.ts";
+import { ROLES, type Role } from "../../../core/users/user-model.ts";
 import { actionData } from "../../engine/button-data.ts";
 import type { Action, FlowContext } from "../../engine/contract.ts";
 import { yangonTime } from "./yangon-time.ts";
@@ -24,7 +24,7 @@ export const adminMenuAction: Action = {
 };
 
 async function rolesOverview(ctx: FlowContext): Promise<string> {
-  const holders = await userModels(ctx.services.roles.connection).User.find({ roles: { $ne: [] } }, { name: 1, roles: 1 }).limit(50).lean().exec();
+  const holders = await ctx.services.roles.holders();
   const lines = holders.map((holder) => `${holder._id} · ${holder.name} · ${holder.roles.map((role) => ctx.t(`admin:role.${role}`)).join(", ")}`);
   return [ctx.t("admin:roles_help"), "", holders.length === 0 ? ctx.t("admin:roles_none") : ctx.t("admin:roles_list"), ...lines].join("\n");
 }

@@ -1,9 +1,8 @@
-import { userFigures } from "../../../core/admin/platform-stats.ts";
 import type { Action, FlowContext } from "../../engine/contract.ts";
 import { yangonTime } from "./yangon-time.ts";
 
 async function statsText(ctx: FlowContext): Promise<string> {
-  const [figures, depths] = await Promise.all([userFigures(ctx.services.roles.connection, ctx.now), ctx.services.queueDepths().catch(() => [])]);
+  const [figures, depths] = await Promise.all([ctx.services.userFigures(ctx.now), ctx.services.queueDepths().catch(() => [])]);
   const byQueue = new Map<string, Record<string, number>>();
   for (const row of depths) byQueue.set(row.queue, { ...(byQueue.get(row.queue) ?? {}), [row.state]: row.count });
   const queues = [...byQueue.entries()].map(([queue, counts]) => `${queue}: ${counts.waiting ?? 0} / ${counts.delayed ?? 0} / ${counts.failed ?? 0}`).join("\n") || "—";
