@@ -15,6 +15,8 @@ import { AuditLog } from "../core/admin/audit-log.ts";
 import { userFigures } from "../core/admin/platform-stats.ts";
 import { RoleService } from "../core/admin/role-service.ts";
 import { BroadcastService, type BroadcastQueue } from "../core/broadcasts/broadcast-service.ts";
+import { CatalogService } from "../core/catalog/catalog-service.ts";
+import { jobActions, jobSearchFlow, savedJobsFlow } from "./flows/jobs/job-search-flow.ts";
 import { NotificationService, type NotificationQueue } from "../core/notifications/notification-service.ts";
 import { broadcastActions, broadcastFlow } from "./flows/admin/broadcast-flow.ts";
 import { adminActions } from "./flows/admin/admin-actions.ts";
@@ -76,6 +78,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     audit,
     notifier: new NotificationService({ connection: deps.mongo, queue: deps.notificationQueue, quiet: deps.config.notifications.quietHours, now }),
     broadcasts: new BroadcastService({ connection: deps.mongo, queue: deps.broadcastQueue, audit, now }),
+    catalog: new CatalogService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, logger: deps.logger }),
     queueDepths: deps.queueDepths ?? (async () => []),
     userFigures: (at) => userFigures(deps.mongo, at),
   };
@@ -83,11 +86,11 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     services,
     gate: new ChatGate({ redis: deps.redis, prefix: deps.config.redis.prefix }),
     logger: deps.logger,
-    flows: [linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
-    actions: [menuAction, helpAction, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...(deps.plugins?.actions ?? [])],
+    flows: [jobSearchFlow, savedJobsFlow, linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
+    actions: [menuAction, helpAction, ...jobActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...(deps.plugins?.actions ?? [])],
     menu: mainMenu,
     start: handleStart,
-    commands: { menu: "menu", help: "help", language: "language", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast" },
+    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast" },
     conversationTtlMs: deps.config.bot.conversationTtlMs,
     now,
     onDenied: deps.onDenied,

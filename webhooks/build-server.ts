@@ -89,6 +89,8 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
     queueDepths: () => runtime.queues.depths(),
     onDenied: (action) => metrics.adminDenied.inc({ action }),
   });
+  const stopCatalog = await bot.services.catalog.start();
+  app.addHook("onClose", stopCatalog);
   const channels: Channels = {};
   if (config.telegram.mode !== "off") {
     channels.telegram = createTelegramChannel(config.telegram, bot, logger, { redis: runtime.redis, prefix: config.redis.prefix });

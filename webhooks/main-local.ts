@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { bootProcess } from "../core/lifecycle/boot.ts";
+import { seedDemoCatalog } from "../core/demo/seed-catalog.ts";
 import { seedDemoPeople } from "../core/demo/seed-demo.ts";
 import { localEncryptionKey } from "../infra/local/local-encryption-key.ts";
 import { startLocalServices } from "../infra/local/local-services.ts";
@@ -35,6 +36,9 @@ const runtime = await createRuntime({
   definitions: platformQueues(config),
 });
 attachWorkers(runtime, createChannelSenders(runtime.config, runtime.redis));
+// An empty local database gets the demo catalog, and (with the sandbox) demo people to broadcast to.
+const jobs = await seedDemoCatalog(runtime.mongo);
+if (jobs > 0) process.stderr.write(`[demo] added ${jobs} demo jobs\n`);
 if (runtime.config.sandbox) {
   const seeded = await seedDemoPeople(runtime.mongo);
   if (seeded > 0) process.stderr.write(`[demo] added ${seeded} demo people reachable through the sandbox\n`);

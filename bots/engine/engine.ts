@@ -11,8 +11,12 @@ import type { BotServices } from "./services.ts";
 /** Builds the main menu for a person (each feature adds its entries). */
 export type MenuBuilder = (ctx: FlowContext) => Button[][];
 
-/** Answers `/start` (with its deep-link payload) and first contact. */
-export type StartHandler = (ctx: FlowContext, payload: string | undefined, resolved: ResolvedUser) => Promise<Reply[]> | Reply[];
+/** Answers `/start` (with its deep-link payload) and first contact; may open a flow (a shared job's card). */
+export type StartHandler = (
+  ctx: FlowContext,
+  payload: string | undefined,
+  resolved: ResolvedUser,
+) => Promise<Reply[] | { replies: Reply[]; startFlow: string; step: string; data: Record<string, unknown>; after?: Reply[] }> | Reply[];
 
 export interface EngineOptions {
   services: BotServices;
@@ -145,7 +149,14 @@ export class ConversationEngine {
 
     if (incoming.kind === "start") {
       clearFlow(next);
-      return reply(await this.options.start(ctx, incoming.payload, resolved));
+      const started = await this.options.start(ctx, incoming.payload, resolved);
+      if (Array.isArray(started)) return reply(started);
+      const flow = this.flows.get(started.startFlow);
+      if (flow === undefined) throw new Error(`no flow ${started.startFlow}`);
+      next.flow = flow.id;
+      next.step = started.step;
+      ctx.data = { ...started.data };
+      return reply([...started.replies, ...(await this.renderStep(ctx, flow, next)), ...(started.after ?? [])]);
     }
     if (incoming.kind === "command") {
       const actionId = this.options.commands[incoming.command];

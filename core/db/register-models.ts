@@ -1,6 +1,7 @@
 import type { Connection } from "mongoose";
 import { auditModel } from "../admin/audit-log.ts";
 import { broadcastModel } from "../broadcasts/broadcast-service.ts";
+import { catalogModels } from "../catalog/catalog-models.ts";
 import { decisionModel } from "../decisions/decision-store.ts";
 import { notificationModel } from "../notifications/notification-service.ts";
 import { LinkService } from "../linking/link-service.ts";
@@ -17,6 +18,7 @@ export function registerModels(connection: Connection): Connection {
   auditModel(connection);
   notificationModel(connection);
   broadcastModel(connection);
+  catalogModels(connection);
   LinkService.registerModel(connection);
   return connection;
 }

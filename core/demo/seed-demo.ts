@@ -1,19 +1,10 @@
 import type { Connection } from "mongoose";
+import { base31 } from "../users/public-id.ts";
 import { userModels, type IdentityDoc, type UserDoc } from "../users/user-model.ts";
 
 export const DEMO_PEOPLE = 300;
-const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-
-/** `UDEM` + the index in base 31 over the public-id alphabet: valid, distinct, recognisable. */
-export function demoId(index: number): string {
-  let rest = index;
-  let digits = "";
-  for (let i = 0; i < 4; i++) {
-    digits = (ALPHABET[rest % 31] ?? "2") + digits;
-    rest = Math.floor(rest / 31);
-  }
-  return `UDEM${digits}`;
-}
+/** `UDEM` + the index in base 31: valid, distinct, recognisable. */
+export const demoId = (index: number): string => `UDEM${base31(index, 4)}`;
 
 /**
  * Local mode only: on a fresh database, 300 demo people reachable through the

@@ -10,4 +10,15 @@ export function newPublicId(): string {
   return id;
 }
 
+/** `index` in base 31 over the id alphabet, `width` characters: distinct, valid ids for demo data. */
+export function base31(index: number, width: number): string {
+  let rest = index;
+  let digits = "";
+  for (let i = 0; i < width; i++) {
+    digits = (ALPHABET[rest % 31] ?? "2") + digits;
+    rest = Math.floor(rest / 31);
+  }
+  return digits;
+}
+
 export const PUBLIC_ID_PATTERN = /^U[2-9A-HJKMNP-Z]{7}$/;

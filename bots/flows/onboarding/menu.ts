@@ -4,6 +4,10 @@ import type { Button, FlowContext } from "../../engine/contract.ts";
 /** The main menu shows only what exists; each feature adds its entry here, in this order. */
 export function mainMenu(ctx: FlowContext): Button[][] {
   return [
+    [
+      { label: ctx.t("jobs:menu_find"), data: actionData("jobs") },
+      { label: ctx.t("jobs:menu_saved"), data: actionData("saved") },
+    ],
     [{ label: ctx.t("common:menu.invite"), data: actionData("invite") }],
     [{ label: ctx.t("common:menu.link"), data: actionData("link") }],
     [

@@ -1,5 +1,7 @@
 import type { ResolvedUser } from "../../../core/users/user-service.ts";
 import type { FlowContext, Reply } from "../../engine/contract.ts";
+import { inviteCodeFrom } from "../../engine/engine.ts";
+import { jobIdFrom } from "../jobs/job-links.ts";
 import { languagePicker } from "../language/language-actions.ts";
 import { mainMenu } from "./menu.ts";
 
@@ -9,7 +11,7 @@ import { mainMenu } from "./menu.ts";
  * decides the language of this first message) or, for someone who already
  * chose, the menu. One message, so a Viber welcome fits in the webhook answer.
  */
-export async function handleStart(ctx: FlowContext, _payload: string | undefined, resolved: ResolvedUser): Promise<Reply[]> {
+export async function handleStart(ctx: FlowContext, payload: string | undefined, resolved: ResolvedUser): Promise<Reply[] | { replies: Reply[]; startFlow: string; step: string; data: Record<string, unknown>; after?: Reply[] }> {
   const lines = [ctx.t("onboarding:welcome", { name: ctx.user.name })];
   switch (resolved.invite) {
     case "recorded": {
@@ -28,6 +30,17 @@ export async function handleStart(ctx: FlowContext, _payload: string | undefined
       break;
     default:
       break;
+  }
+  // A shared job link opens the job first (the sharer is recorded for referrals), then, for a newcomer, the language choice.
+  const jobId = jobIdFrom(payload);
+  if (jobId !== undefined && (await ctx.services.catalog.findJob(jobId)) !== null) {
+    return {
+      replies: [{ kind: "text", text: lines.join("\n") }],
+      startFlow: "jobs",
+      step: "job",
+      data: { jobId, sharedBy: inviteCodeFrom(payload) ?? "", page: 1 },
+      after: ctx.user.languageChosen ? [] : [languagePicker(ctx)],
+    };
   }
   if (!ctx.user.languageChosen) return [languagePicker(ctx, lines.join("\n"))];
   return [{ kind: "text", text: `${lines.join("\n")}\n\n${ctx.t("common:menu.title")}`, buttons: mainMenu(ctx) }];

@@ -1,0 +1,264 @@
+import type { JobFilters } from "../../../core/catalog/job-index.ts";
+import { formatKyat, formatSalary, parseSalaryInput } from "../../../core/catalog/job-format.ts";
+import { CATEGORY_IDS, REGION_IDS, REGIONS, townshipLabel, townshipsOf, type CategoryId, type RegionId } from "../../../core/catalog/taxonomy.ts";
+import type { Action, Button, Flow, FlowContext, Reply, StepInput, Transition } from "../../engine/contract.ts";
+import { stringField } from "../../engine/flow-data.ts";
+import { jobLinks } from "./job-links.ts";
+import { categoryLabel, companyName, jobCardText, placeOf } from "./job-view.ts";
+
+export const PAGE_SIZE = 5;
+const text = (value: string): Reply => ({ kind: "text", text: value });
+
+/** The filters kept in the flow's data between steps. */
+function filtersOf(ctx: FlowContext): JobFilters {
+  const data = ctx.data;
+  const minSalary = typeof data.minSalary === "number" ? data.minSalary : undefined;
+  return {
+    keyword: stringField(data, "keyword") || undefined,
+    category: (stringField(data, "category") || undefined) as CategoryId | undefined,
+    region: (stringField(data, "region") || undefined) as RegionId | undefined,
+    township: stringField(data, "township") || undefined,
+    minSalary,
+  };
+}
+
+/** Each active filter with its label, for the summary and the "remove" buttons. */
+function activeFilters(ctx: FlowContext): Array<{ key: string; label: string }> {
+  const f = filtersOf(ctx);
+  const list: Array<{ key: string; label: string }> = [];
+  if (f.keyword !== undefined) list.push({ key: "keyword", label: `“${f.keyword}”` });
+  if (f.category !== undefined) list.push({ key: "category", label: categoryLabel(ctx, f.category) });
+  if (f.region !== undefined) {
+    const township = f.township === undefined ? undefined : townshipLabel(f.region, f.township)?.[ctx.user.language];
+    list.push({ key: "region", label: township ?? REGIONS[f.region].name[ctx.user.language] });
+  }
+  if (f.minSalary !== undefined) list.push({ key: "minSalary", label: ctx.t("jobs:min_salary", { amount: formatKyat(f.minSalary, ctx.user.language) }) });
+  return list;
+}
+
+function dropFilter(ctx: FlowContext, key: string): void {
+  if (key === "region") {
+    delete ctx.data.region;
+    delete ctx.data.township;
+  } else delete ctx.data[key];
+  ctx.data.page = 1;
+}
+
+const pairs = (buttons: Button[]): Button[][] => buttons.reduce<Button[][]>((rows, button, i) => (i % 2 === 0 ? [...rows, [button]] : [...rows.slice(0, -1), [...(rows.at(-1) ?? []), button]]), []);
+
+async function renderResults(ctx: FlowContext): Promise<Reply[]> {
+  const page = typeof ctx.data.page === "number" ? ctx.data.page : 1;
+  const result = ctx.services.catalog.search(filtersOf(ctx), page, PAGE_SIZE);
+  ctx.data.page = result.page;
+  if (result.total === 0) {
+    return [
+      {
+        kind: "text",
+        text: ctx.t("jobs:none"),
+        buttons: [...activeFilters(ctx).map((filter) => [ctx.stepButton(ctx.t("jobs:drop", { filter: filter.label }), `drop:${filter.key}`)]), [ctx.stepButton(ctx.t("jobs:change"), "filters")]],
+      },
+    ];
+  }
+  const lines: string[] = [ctx.t("jobs:results", { total: result.total, page: result.page, pages: result.pages })];
+  const buttons: Button[] = [];
+  for (const [i, job] of result.jobs.entries()) {
+    const n = (result.page - 1) * PAGE_SIZE + i + 1;
+    const { name } = await companyName(ctx, job);
+    lines.push(ctx.t("jobs:result_line", { n, title: job.title[ctx.user.language], company: name, place: placeOf(job, ctx), salary: formatSalary(job.salaryMin, job.salaryMax, ctx.user.language) }));
+    buttons.push(ctx.stepButton(`${n}. ${job.title[ctx.user.language]}`.slice(0, 60), `job:${job._id}`));
+  }
+  const paging: Button[] = [];
+  if (result.page > 1) paging.push(ctx.stepButton(ctx.t("jobs:prev"), "prev"));
+  if (result.page < result.pages) paging.push(ctx.stepButton(ctx.t("jobs:next"), "next"));
+  return [{ kind: "text", text: lines.join("\n\n"), buttons: [...buttons.map((button) => [button]), ...(paging.length > 0 ? [paging] : []), [ctx.stepButton(ctx.t("jobs:change"), "filters")]] }];
+}
+
+async function renderCard(ctx: FlowContext): Promise<Reply[]> {
+  const job = await ctx.services.catalog.findJob(stringField(ctx.data, "jobId"));
+  if (job === null) return [text(ctx.t("jobs:not_found"))];
+  const saved = (await ctx.services.catalog.savedJobs(ctx.user._id)).includes(job._id);
+  return [{ kind: "text", text: await jobCardText(ctx, job), buttons: [[ctx.stepButton(ctx.t(saved ? "jobs:unsave" : "jobs:save"), "save"), ctx.stepButton(ctx.t("jobs:share"), "share")]] }];
+}
+
+async function share(ctx: FlowContext): Promise<Reply[]> {
+  const job = await ctx.services.catalog.findJob(stringField(ctx.data, "jobId"));
+  if (job === null) return [text(ctx.t("jobs:not_found"))];
+  const links = jobLinks(ctx.services.botLinks, job._id, ctx.user._id);
+  const link = ctx.channel === "vb" ? links.viber : links.telegram;
+  const { name } = await companyName(ctx, job);
+  const shareText = ctx.t("jobs:share_text", { title: job.title[ctx.user.language], company: name, place: placeOf(job, ctx), salary: formatSalary(job.salaryMin, job.salaryMax, ctx.user.language), link });
+  const button =
+    ctx.channel === "tg"
+      ? { label: ctx.t("jobs:share_telegram"), url: `https://t.me/share/url?url=${encodeURIComponent(links.telegram)}&text=${encodeURIComponent(shareText.replace(link, "").trim())}` }
+      : { label: ctx.t("jobs:share_viber"), url: `viber://forward?text=${encodeURIComponent(shareText)}` };
+  return [{ kind: "text", text: ctx.t("jobs:share_intro", links), buttons: [[button]] }, text(shareText)];
+}
+
+function typedKeyword(ctx: FlowContext, input: StepInput): Transition | undefined {
+  if (input.kind !== "text" || input.text.trim() === "") return undefined;
+  ctx.data.keyword = input.text.trim().slice(0, 100);
+  ctx.data.page = 1;
+  return { to: "results" };
+}
+
+/** Browse and search: filters (keyword, category, location, minimum salary) → paged results → job card. */
+export const jobSearchFlow: Flow = {
+  id: "jobs",
+  first: "filters",
+  steps: {
+    filters: {
+      render: (ctx) => {
+        const active = activeFilters(ctx);
+        const summary = active.length === 0 ? ctx.t("jobs:filters_none") : ctx.t("jobs:filters_current", { filters: active.map((filter) => filter.label).join(" · ") });
+        const rows: Button[][] = [
+          [ctx.stepButton(ctx.t("jobs:f_keyword"), "keyword"), ctx.stepButton(ctx.t("jobs:f_category"), "category")],
+          [ctx.stepButton(ctx.t("jobs:f_location"), "region"), ctx.stepButton(ctx.t("jobs:f_salary"), "salary")],
+          [ctx.stepButton(ctx.t("jobs:show"), "results")],
+        ];
+        if (active.length > 0) rows.push([ctx.stepButton(ctx.t("jobs:clear"), "clear")]);
+        return [{ kind: "text", text: `${ctx.t("jobs:filters_title")}\n${summary}`, buttons: rows }];
+      },
+      handle: async (ctx, input) => {
+        const typed = typedKeyword(ctx, input);
+        if (typed !== undefined) return typed;
+        if (input.kind !== "value") return { stay: [] };
+        if (input.value === "clear") {
+          for (const key of ["keyword", "category", "region", "township", "minSalary"]) delete ctx.data[key];
+          return { stay: await jobSearchFlow.steps.filters?.render(ctx) ?? [] };
+        }
+        if (["keyword", "category", "region", "salary", "results"].includes(input.value)) {
+          ctx.data.page = 1;
+          return { to: input.value };
+        }
+        return { stay: [] };
+      },
+    },
+    keyword: {
+      render: (ctx) => [text(ctx.t("jobs:ask_keyword"))],
+      handle: (ctx, input) => typedKeyword(ctx, input) ?? { stay: [text(ctx.t("jobs:ask_keyword"))] },
+    },
+    category: {
+      render: (ctx) => [{ kind: "text", text: ctx.t("jobs:ask_category"), buttons: [...pairs(CATEGORY_IDS.map((id) => ctx.stepButton(categoryLabel(ctx, id), id))), [ctx.stepButton(ctx.t("jobs:any"), "any")]] }],
+      handle: (ctx, input) => {
+        if (input.kind !== "value") return typedKeyword(ctx, input) ?? { stay: [] };
+        if (input.value === "any") delete ctx.data.category;
+        else if ((CATEGORY_IDS as string[]).includes(input.value)) ctx.data.category = input.value;
+        return { to: "results" };
+      },
+    },
+    region: {
+      render: (ctx) => [{ kind: "text", text: ctx.t("jobs:ask_region"), buttons: [...pairs(REGION_IDS.map((id) => ctx.stepButton(REGIONS[id].name[ctx.user.language], id))), [ctx.stepButton(ctx.t("jobs:any"), "any")]] }],
+      handle: (ctx, input) => {
+        if (input.kind !== "value") return typedKeyword(ctx, input) ?? { stay: [] };
+        delete ctx.data.township;
+        if (input.value === "any" || !(REGION_IDS as string[]).includes(input.value)) {
+          delete ctx.data.region;
+          return { to: "results" };
+        }
+        ctx.data.region = input.value;
+        return { to: "township" };
+      },
+    },
+    township: {
+      render: (ctx) => {
+        const region = stringField(ctx.data, "region") as RegionId;
+        const name = REGIONS[region].name[ctx.user.language];
+        const buttons = townshipsOf(region).map((id) => ctx.stepButton(townshipLabel(region, id)?.[ctx.user.language] ?? id, id));
+        return [{ kind: "text", text: ctx.t("jobs:ask_township", { region: name }), buttons: [...pairs(buttons), [ctx.stepButton(ctx.t("jobs:whole_region", { region: name }), "any")]] }];
+      },
+      handle: (ctx, input) => {
+        if (input.kind !== "value") return typedKeyword(ctx, input) ?? { stay: [] };
+        const region = stringField(ctx.data, "region") as RegionId;
+        if (townshipsOf(region).includes(input.value)) ctx.data.township = input.value;
+        return { to: "results" };
+      },
+    },
+    salary: {
+      render: (ctx) => [{ kind: "text", text: ctx.t("jobs:ask_salary"), buttons: [[ctx.stepButton(ctx.t("jobs:any"), "any")]] }],
+      handle: (ctx, input) => {
+        if (input.kind === "value" && input.value === "any") {
+          delete ctx.data.minSalary;
+          return { to: "results" };
+        }
+        const amount = input.kind === "text" ? parseSalaryInput(input.text) : undefined;
+        if (amount === undefined) return { stay: [{ kind: "text", text: ctx.t("jobs:bad_salary"), buttons: [[ctx.stepButton(ctx.t("jobs:any"), "any")]] }] };
+        ctx.data.minSalary = amount;
+        return { to: "results" };
+      },
+    },
+    results: {
+      render: renderResults,
+      handle: async (ctx, input) => {
+        const typed = typedKeyword(ctx, input);
+        if (typed !== undefined) return { stay: await renderResults(ctx) };
+        if (input.kind !== "value") return { stay: [] };
+        const page = typeof ctx.data.page === "number" ? ctx.data.page : 1;
+        if (input.value === "next" || input.value === "prev") {
+          ctx.data.page = input.value === "next" ? page + 1 : page - 1;
+          return { stay: await renderResults(ctx) };
+        }
+        if (input.value === "filters") return { to: "filters" };
+        if (input.value.startsWith("drop:")) {
+          dropFilter(ctx, input.value.slice(5));
+          return { stay: await renderResults(ctx) };
+        }
+        if (input.value.startsWith("job:")) {
+          ctx.data.jobId = input.value.slice(4);
+          return { to: "job" };
+        }
+        return { stay: [] };
+      },
+    },
+    job: {
+      render: renderCard,
+      handle: async (ctx, input) => {
+        if (input.kind !== "value") return { stay: [] };
+        if (input.value === "save") {
+          const saved = await ctx.services.catalog.toggleSaved(ctx.user._id, stringField(ctx.data, "jobId"));
+          return { stay: [text(ctx.t(saved ? "jobs:saved" : "jobs:unsaved")), ...(await renderCard(ctx))] };
+        }
+        if (input.value === "share") return { stay: await share(ctx) };
+        return { stay: [] };
+      },
+    },
+  },
+};
+
+/** "Saved jobs": the list (closed ones marked), each opening its card. */
+async function savedList(ctx: FlowContext): Promise<Reply[]> {
+  const ids = await ctx.services.catalog.savedJobs(ctx.user._id);
+  if (ids.length === 0) return [text(ctx.t("jobs:saved_none"))];
+  const lines = [ctx.t("jobs:saved_title")];
+  const buttons: Button[][] = [];
+  for (const [i, id] of ids.slice(0, 10).entries()) {
+    const job = await ctx.services.catalog.findJob(id);
+    if (job === null) continue;
+    const { name } = await companyName(ctx, job);
+    lines.push(ctx.t("jobs:saved_line", { n: i + 1, title: job.title[ctx.user.language], company: name, closed: job.status === "open" ? "" : ctx.t("jobs:closed_mark") }));
+    buttons.push([ctx.stepButton(`${i + 1}. ${job.title[ctx.user.language]}`.slice(0, 60), `job:${job._id}`)]);
+  }
+  return [{ kind: "text", text: lines.join("\n"), buttons }];
+}
+
+export const savedJobsFlow: Flow = {
+  id: "saved",
+  first: "list",
+  steps: {
+    list: {
+      render: savedList,
+      handle: (ctx, input) => {
+        if (input.kind === "value" && input.value.startsWith("job:")) {
+          ctx.data.jobId = input.value.slice(4);
+          return { to: "job" };
+        }
+        return { stay: [] };
+      },
+    },
+    job: jobSearchFlow.steps.job ?? { render: () => [], handle: () => ({ stay: [] }) },
+  },
+};
+
+export const jobActions: Action[] = [
+  { id: "jobs", run: () => ({ startFlow: "jobs", data: { page: 1 } }) },
+  { id: "saved", run: () => ({ startFlow: "saved" }) },
+];

@@ -1,0 +1,35 @@
+import type { CompanyDoc, JobDoc } from "../../../core/catalog/catalog-models.ts";
+import { formatDate, formatKyat, formatSalary } from "../../../core/catalog/job-format.ts";
+import { CATEGORIES, EMPLOYMENT_TYPES, REGIONS, townshipLabel } from "../../../core/catalog/taxonomy.ts";
+import type { FlowContext } from "../../engine/contract.ts";
+
+export function placeOf(job: JobDoc, ctx: FlowContext): string {
+  const language = ctx.user.language;
+  const township = townshipLabel(job.region, job.township)?.[language] ?? job.township;
+  return `${township}, ${REGIONS[job.region].name[language]}`;
+}
+
+export async function companyName(ctx: FlowContext, job: JobDoc): Promise<{ name: string; company: CompanyDoc | null }> {
+  const company = await ctx.services.catalog.findCompany(job.companyId);
+  return { name: company?.name[ctx.user.language] ?? "—", company };
+}
+
+/** The job card text, in the person's language (salary and dates formatted for it). */
+export async function jobCardText(ctx: FlowContext, job: JobDoc): Promise<string> {
+  const language = ctx.user.language;
+  const { name, company } = await companyName(ctx, job);
+  const text = ctx.t("jobs:card", {
+    title: job.title[language],
+    company: name,
+    verified: company?.verified === true ? ctx.t("jobs:verified") : "",
+    place: placeOf(job, ctx),
+    salary: formatSalary(job.salaryMin, job.salaryMax, language),
+    employment: EMPLOYMENT_TYPES[job.employment][language],
+    bonus: formatKyat(job.bonus, language),
+    posted: formatDate(new Date(job.postedAt), language),
+    description: job.description[language],
+  });
+  return job.status === "open" ? text : `${ctx.t("jobs:closed_note")}\n\n${text}`;
+}
+
+export const categoryLabel = (ctx: FlowContext, id: keyof typeof CATEGORIES) => CATEGORIES[id][ctx.user.language];

@@ -1,0 +1,113 @@
+import { randomInt } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { Connection } from "mongoose";
+import type { Logger } from "../logging/create-logger.ts";
+import { catalogModels, type CatalogModels, type CompanyDoc, type JobDoc } from "./catalog-models.ts";
+import { JobIndex, type JobFilters, type SearchPage } from "./job-index.ts";
+
+const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+export const JOB_ID_PATTERN = /^J[2-9A-HJKMNP-Z]{6}$/;
+export const SAVED_LIMIT = 50;
+
+export function newJobId(): string {
+  let id = "J";
+  for (let i = 0; i < 6; i++) id += ALPHABET[randomInt(ALPHABET.length)];
+  return id;
+}
+
+/**
+ * Companies, jobs, saved jobs, and search over open jobs. Every instance
+ * keeps its own in-memory index: a change is applied locally at once and
+ * announced on a Redis channel so other instances reload that job by `_id`.
+ */
+export class CatalogService {
+  readonly index = new JobIndex();
+  private readonly models: CatalogModels;
+  private readonly redis: Redis;
+  private readonly channel: string;
+  private readonly logger: Logger;
+  private subscriber: Redis | undefined;
+
+  constructor(options: { connection: Connection; redis: Redis; prefix: string; logger: Logger }) {
+    this.models = catalogModels(options.connection);
+    this.redis = options.redis;
+    this.channel = `${options.prefix}:catalog-changes`;
+    this.logger = options.logger;
+  }
+
+  /** Reloads every open job (at start, and after bulk imports or seeding). */
+  async refresh(): Promise<number> {
+    const open = await this.models.Job.find({ status: "open" }).lean<JobDoc[]>().exec();
+    for (const job of open) this.index.upsert(job);
+    return open.length;
+  }
+
+  /** Loads the open jobs into the index and follows other instances' changes. Returns a stop function. */
+  async start(): Promise<() => Promise<void>> {
+    await this.refresh();
+    this.subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.subscriber.on("error", (error: Error) => this.logger.warn({ err: error }, "catalog subscriber error"));
+    this.subscriber.on("message", (_channel: string, jobId: string) => {
+      void this.reload(jobId).catch((error: unknown) => this.logger.warn({ err: error, jobId }, "catalog reload failed"));
+    });
+    await this.subscriber.subscribe(this.channel);
+    this.logger.info({ jobs: this.index.size }, "job index loaded");
+    return async () => {
+      this.subscriber?.disconnect();
+    };
+  }
+
+  private async reload(jobId: string): Promise<void> {
+    const job = await this.findJob(jobId);
+    if (job === null) this.index.remove(jobId);
+    else this.index.upsert(job);
+  }
+
+  private async changed(job: JobDoc): Promise<void> {
+    this.index.upsert(job);
+    await this.redis.publish(this.channel, job._id).catch(() => undefined);
+  }
+
+  async findJob(jobId: string): Promise<JobDoc | null> {
+    return this.models.Job.findById(jobId).lean<JobDoc>().exec();
+  }
+
+  async findCompany(companyId: string): Promise<CompanyDoc | null> {
+    return this.models.Company.findById(companyId).lean<CompanyDoc>().exec();
+  }
+
+  async addCompany(company: CompanyDoc): Promise<void> {
+    await this.models.Company.create(company);
+  }
+
+  async publish(job: JobDoc): Promise<void> {
+    await this.models.Job.create(job);
+    await this.changed(job);
+  }
+
+  async setStatus(jobId: string, status: JobDoc["status"]): Promise<JobDoc | null> {
+    const job = await this.findJob(jobId);
+    if (job === null) return null;
+    await this.models.Job.updateOne({ _id: jobId }, { $set: { status } }).exec();
+    const next = { ...job, status };
+    await this.changed(next);
+    return next;
+  }
+
+  search(filters: JobFilters, page: number, pageSize: number): SearchPage {
+    return this.index.search(filters, page, pageSize);
+  }
+
+  async savedJobs(userId: string): Promise<string[]> {
+    return (await this.models.Saved.findById(userId).lean().exec())?.jobIds ?? [];
+  }
+
+  /** Saves or unsaves; returns whether the job is saved afterwards. */
+  async toggleSaved(userId: string, jobId: string): Promise<boolean> {
+    const current = await this.savedJobs(userId);
+    const saved = !current.includes(jobId);
+    const jobIds = saved ? [jobId, ...current].slice(0, SAVED_LIMIT) : current.filter((id) => id !== jobId);
+    await this.models.Saved.updateOne({ _id: userId }, { $set: { jobIds } }, { upsert: true }).exec();
+    return saved;
+  }
+}

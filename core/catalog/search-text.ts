@@ -1,0 +1,55 @@
+import { normalizeInput } from "../text/burmese-text.ts";
+
+const MYANMAR = /[\u1000-\u109F]/;
+/** Starts of a Burmese syllable: consonants, independent vowels, digits (a stacked consonant after ္ does not start one). */
+const SYLLABLE_START = /[\u1000-\u102A\u103F\u104C-\u104F\u1040-\u1049]/;
+
+/** Burmese syllables (the usual "sylbreak" rule): break before a syllable start unless stacked (after ္) or killed (before ် or ္). */
+export function burmeseSyllables(word: string): string[] {
+  const chars = [...word];
+  const syllables: string[] = [];
+  let current = "";
+  chars.forEach((char, i) => {
+    const prev = chars[i - 1];
+    const next = chars[i + 1];
+    const startsNew = SYLLABLE_START.test(char) && prev !== "\u1039" && next !== "\u103A" && next !== "\u1039";
+    if (startsNew && current !== "") {
+      syllables.push(current);
+      current = "";
+    }
+    current += char;
+  });
+  if (current !== "") syllables.push(current);
+  return syllables;
+}
+
+/** English: lower case, and plurals folded (jobs → job, cashiers → cashier, companies → company, boxes → box). */
+export function englishStem(word: string): string {
+  if (word.length > 4 && word.endsWith("ies")) return `${word.slice(0, -3)}y`;
+  if (word.length > 3 && /(ches|shes|xes|sses)$/.test(word)) return word.slice(0, -2);
+  if (word.length > 3 && word.endsWith("s") && !word.endsWith("ss")) return word.slice(0, -1);
+  return word;
+}
+
+const segmenter = new Intl.Segmenter("my", { granularity: "word" });
+
+/**
+ * Search tokens of a text, after the same normalization as user input
+ * (Zawgyi → Unicode, Burmese digits → ASCII). Burmese is written without
+ * spaces between words, so it yields its syllables: a query matches whatever
+ * way the words were run together or split. English yields stemmed words.
+ */
+export function searchTokens(text: string): string[] {
+  const normalized = normalizeInput(text).text.toLowerCase();
+  const tokens = new Set<string>();
+  for (const part of segmenter.segment(normalized)) {
+    if (!part.isWordLike) continue;
+    const word = part.segment;
+    if (MYANMAR.test(word)) {
+      for (const syllable of burmeseSyllables(word)) if (MYANMAR.test(syllable)) tokens.add(syllable);
+    } else {
+      for (const piece of word.split(/[^a-z0-9]+/)) if (piece.length > 1 || /\d/.test(piece)) tokens.add(englishStem(piece));
+    }
+  }
+  return [...tokens];
+}
