@@ -15,7 +15,10 @@ import { AuditLog } from "../core/admin/audit-log.ts";
 import { userFigures } from "../core/admin/platform-stats.ts";
 import { RoleService } from "../core/admin/role-service.ts";
 import { BroadcastService, type BroadcastQueue } from "../core/broadcasts/broadcast-service.ts";
+import { AlertService } from "../core/catalog/alert-service.ts";
 import { CatalogService } from "../core/catalog/catalog-service.ts";
+import { alertActions, alertsFlow } from "./flows/jobs/alerts-flow.ts";
+import { alertTexts } from "./flows/jobs/alert-texts.ts";
 import { jobActions, jobSearchFlow, savedJobsFlow } from "./flows/jobs/job-search-flow.ts";
 import { NotificationService, type NotificationQueue } from "../core/notifications/notification-service.ts";
 import { broadcastActions, broadcastFlow } from "./flows/admin/broadcast-flow.ts";
@@ -44,6 +47,8 @@ export interface BotDeps {
   notificationQueue: NotificationQueue;
   /** Where broadcasts are started (BullMQ in the web process). */
   broadcastQueue: BroadcastQueue;
+  /** Where a new job's alerts are queued (BullMQ in the web process). */
+  alertQueue?: { jobPublished(data: ReturnType<typeof alertTexts>): Promise<void> };
   queueDepths?: BotServices["queueDepths"];
   /** Counts admin commands tried without the role. */
   onDenied?: (actionId: string) => void;
@@ -79,18 +84,26 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     notifier: new NotificationService({ connection: deps.mongo, queue: deps.notificationQueue, quiet: deps.config.notifications.quietHours, now }),
     broadcasts: new BroadcastService({ connection: deps.mongo, queue: deps.broadcastQueue, audit, now }),
     catalog: new CatalogService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, logger: deps.logger }),
+    alerts: new AlertService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix }),
     queueDepths: deps.queueDepths ?? (async () => []),
     userFigures: (at) => userFigures(deps.mongo, at),
   };
+  const alertQueue = deps.alertQueue;
+  if (alertQueue !== undefined) {
+    services.catalog.onPublished = async (job) => {
+      const company = await services.catalog.findCompany(job.companyId);
+      await alertQueue.jobPublished(alertTexts(job, company?.name ?? { en: "—", my: "—" }, services.translator, services.botLinks));
+    };
+  }
   const engine = new ConversationEngine({
     services,
     gate: new ChatGate({ redis: deps.redis, prefix: deps.config.redis.prefix }),
     logger: deps.logger,
-    flows: [jobSearchFlow, savedJobsFlow, linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
-    actions: [menuAction, helpAction, ...jobActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...(deps.plugins?.actions ?? [])],
+    flows: [jobSearchFlow, savedJobsFlow, alertsFlow, linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
+    actions: [menuAction, helpAction, ...jobActions, ...alertActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...(deps.plugins?.actions ?? [])],
     menu: mainMenu,
     start: handleStart,
-    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast" },
+    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast" },
     conversationTtlMs: deps.config.bot.conversationTtlMs,
     now,
     onDenied: deps.onDenied,

@@ -1,4 +1,5 @@
 import type { Config } from "../core/config/load-config.ts";
+import { alertQueueDefinitions } from "./alerts/job-alerts.ts";
 import { broadcastQueueDefinition } from "./broadcasts/broadcast-runner.ts";
 import { notifyQueues } from "./notifications/notify-queues.ts";
 import type { QueueDefinition } from "./queue-registry.ts";
@@ -10,5 +11,5 @@ import type { QueueDefinition } from "./queue-registry.ts";
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function platformQueues(_config: Config): QueueDefinition<any>[] {
-  return [...notifyQueues(), broadcastQueueDefinition()];
+  return [...notifyQueues(), broadcastQueueDefinition(), ...alertQueueDefinitions()];
 }

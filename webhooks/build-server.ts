@@ -5,6 +5,7 @@ import { createTelegramChannel, type TelegramChannel } from "../bots/channels/te
 import { createSandboxChannel, type SandboxChannel } from "../bots/channels/sandbox/sandbox-channel.ts";
 import { createViberChannel, type ViberChannel } from "../bots/channels/viber/viber-channel.ts";
 import { createBot, type Bot, type BotDeps } from "../bots/create-bot.ts";
+import { bullmqAlertQueue } from "../jobs/alerts/job-alerts.ts";
 import { bullmqBroadcastQueue } from "../jobs/broadcasts/broadcast-runner.ts";
 import { bullmqNotificationQueue } from "../jobs/notifications/notify-queues.ts";
 import type { Runtime } from "../jobs/runtime/create-runtime.ts";
@@ -86,6 +87,7 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
     plugins,
     notificationQueue: bullmqNotificationQueue(runtime.queues),
     broadcastQueue: bullmqBroadcastQueue(runtime.queues),
+    alertQueue: bullmqAlertQueue(runtime.queues),
     queueDepths: () => runtime.queues.depths(),
     onDenied: (action) => metrics.adminDenied.inc({ action }),
   });

@@ -11,6 +11,17 @@ export function yangonMidnight(now: Date): Date {
   return new Date(Math.floor(local / DAY_MS) * DAY_MS - YANGON_OFFSET_MS);
 }
 
+/** `2026-11-22`: the calendar day in Yangon. */
+export function yangonDay(now: Date): string {
+  return new Date(now.getTime() + YANGON_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Milliseconds from `now` until `hour`:00 of the next Yangon morning (or today's, if still ahead). */
+export function untilYangonHour(now: Date, hour: number): number {
+  const target = yangonMidnight(now).getTime() + hour * 3600_000;
+  return target > now.getTime() ? target - now.getTime() : target + DAY_MS - now.getTime();
+}
+
 export interface UserFigures {
   total: number;
   byChannel: { tg: number; vb: number };

@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Connection } from "mongoose";
+import { AppError } from "../errors/app-error.ts";
 import type { Logger } from "../logging/create-logger.ts";
 import { catalogModels, type CatalogModels, type CompanyDoc, type JobDoc } from "./catalog-models.ts";
 import { JobIndex, type JobFilters, type SearchPage } from "./job-index.ts";
@@ -27,6 +28,8 @@ export class CatalogService {
   private readonly channel: string;
   private readonly logger: Logger;
   private subscriber: Redis | undefined;
+  /** Called after a job is published (the bot layer queues its alerts). */
+  onPublished: ((job: JobDoc) => Promise<void>) | undefined;
 
   constructor(options: { connection: Connection; redis: Redis; prefix: string; logger: Logger }) {
     this.models = catalogModels(options.connection);
@@ -81,8 +84,10 @@ export class CatalogService {
   }
 
   async publish(job: JobDoc): Promise<void> {
+    if (!JOB_ID_PATTERN.test(job._id)) throw new AppError("invalid_input", "invalid_job_id", `not a job id: ${job._id}`);
     await this.models.Job.create(job);
     await this.changed(job);
+    await this.onPublished?.(job);
   }
 
   async setStatus(jobId: string, status: JobDoc["status"]): Promise<JobDoc | null> {

@@ -128,6 +128,7 @@ export const envSchema = z.object({
   NOTIFY_TELEGRAM_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number" }).int().min(1).max(1000).default(30)),
   NOTIFY_TELEGRAM_CHAT_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number" }).int().min(0).max(60_000).default(1000)),
   NOTIFY_VIBER_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number" }).int().min(1).max(1000).default(20)),
+  ALERTS_PER_DAY: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number" }).int().min(1).max(100).default(3)),
   QUIET_HOURS: z.preprocess(
     emptyToUndefined,
     z.string().regex(/^(off|([01]?\d|2[0-3]):[0-5]\d-([01]?\d|2[0-3]):[0-5]\d)$/, "must be HH:MM-HH:MM (Yangon time) or off").default("22:00-07:00"),

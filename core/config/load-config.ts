@@ -38,6 +38,7 @@ export interface Config {
   gateways: { kbzpay: { apiRoot: string }; wavepay: { apiRoot: string }; ayapay: { apiRoot: string } };
   shutdownTimeoutMs: number;
   bot: { telegramUsername: string; viberChatUri: string; conversationTtlMs: number };
+  alerts: { perDay: number };
   notifications: { telegramPerSecond: number; telegramChatIntervalMs: number; viberPerSecond: number; quietHours: QuietHours | undefined };
 }
 
@@ -166,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
       viberChatUri: raw.VIBER_CHAT_URI,
       conversationTtlMs: Math.round(raw.CONVERSATION_TTL_HOURS * 3_600_000),
     },
+    alerts: { perDay: raw.ALERTS_PER_DAY },
     notifications: {
       telegramPerSecond: raw.NOTIFY_TELEGRAM_PER_SECOND,
       telegramChatIntervalMs: raw.NOTIFY_TELEGRAM_CHAT_INTERVAL_MS,

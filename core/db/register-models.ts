@@ -1,6 +1,7 @@
 import type { Connection } from "mongoose";
 import { auditModel } from "../admin/audit-log.ts";
 import { broadcastModel } from "../broadcasts/broadcast-service.ts";
+import { alertModel } from "../catalog/alert-service.ts";
 import { catalogModels } from "../catalog/catalog-models.ts";
 import { decisionModel } from "../decisions/decision-store.ts";
 import { notificationModel } from "../notifications/notification-service.ts";
@@ -19,6 +20,7 @@ export function registerModels(connection: Connection): Connection {
   notificationModel(connection);
   broadcastModel(connection);
   catalogModels(connection);
+  alertModel(connection);
   LinkService.registerModel(connection);
   return connection;
 }

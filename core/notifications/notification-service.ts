@@ -43,6 +43,7 @@ export function notificationModel(connection: Connection): Model<NotificationDoc
 /** Where queued notifications go: one queue per transport, the key as job id (implemented with BullMQ in jobs/). */
 export interface NotificationQueue {
   enqueue(transport: Transport, key: string, delayMs: number): Promise<void>;
+  enqueueMany(transport: Transport, keys: string[], delayMs: number): Promise<void>;
 }
 
 export type NotifyResult = "queued" | "duplicate" | "unreachable" | "no_user";
@@ -103,6 +104,45 @@ export class NotificationService {
     }
     await this.queue.enqueue(identity.transport, input.key, urgent ? 0 : quietDelayMs(this.quiet, now));
     return "queued";
+  }
+
+  /**
+   * Many notifications at once for chats already chosen (job alerts): one bulk
+   * insert (keys already present are skipped: never twice) and one bulk enqueue.
+   * Returns how many were queued.
+   */
+  async notifyMany(entries: Array<{ key: string; userId: string; identityKey: string; transport: Transport; text: Record<Language, string>; urgent?: boolean }>): Promise<number> {
+    if (entries.length === 0) return 0;
+    const now = this.now();
+    const docs = entries.map((entry) => ({
+      _id: entry.key,
+      userId: entry.userId,
+      identityKey: entry.identityKey,
+      transport: entry.transport,
+      text: entry.text,
+      imageUrl: null,
+      urgent: entry.urgent ?? false,
+      status: "queued" as const,
+      createdAt: now,
+      sentAt: null,
+    }));
+    let inserted: string[] = docs.map((doc) => doc._id);
+    try {
+      await this.model.insertMany(docs, { ordered: false });
+    } catch (error) {
+      const failed = new Set(((error as { writeErrors?: Array<{ index?: number; err?: { index?: number } }> }).writeErrors ?? []).map((writeError) => writeError.index ?? writeError.err?.index));
+      if (failed.size === 0) throw error;
+      inserted = docs.filter((_, index) => !failed.has(index)).map((doc) => doc._id);
+    }
+    const fresh = new Set(inserted);
+    const byTransport = new Map<Transport, string[]>();
+    for (const entry of entries) {
+      if (!fresh.has(entry.key)) continue;
+      byTransport.set(entry.transport, [...(byTransport.get(entry.transport) ?? []), entry.key]);
+    }
+    const delay = quietDelayMs(this.quiet, now);
+    for (const [transport, keys] of byTransport) await this.queue.enqueueMany(transport, keys, delay);
+    return fresh.size;
   }
 
   async find(key: string): Promise<NotificationDoc | null> {

@@ -112,5 +112,11 @@ export function bullmqNotificationQueue(queues: QueueRegistry): NotificationQueu
     async enqueue(transport, key, delayMs) {
       await queues.get(NOTIFY_QUEUES[transport]).add("notify", { key }, { jobId: encodeURIComponent(key), delay: delayMs });
     },
+    async enqueueMany(transport, keys, delayMs) {
+      const queue = queues.get(NOTIFY_QUEUES[transport]);
+      for (let i = 0; i < keys.length; i += 1000) {
+        await queue.addBulk(keys.slice(i, i + 1000).map((key) => ({ name: "notify", data: { key }, opts: { jobId: encodeURIComponent(key), delay: delayMs } })));
+      }
+    },
   };
 }

@@ -98,7 +98,7 @@ describe("finding, saving and sharing jobs", () => {
     await tgPress(ANN, "🔤 Keyword");
     await h.postTelegram(tgText(ANN, "astronaut"));
     expect(tgText_(ANN)).toBe("No open jobs match these filters. Remove a filter to see more.");
-    expect(buttonsOf(tgLast(ANN)).map((button) => button.text)).toEqual(["✖ “astronaut”", "✖ Security", "⚙️ Change filters", "⬅️ Back", "✖️ Cancel"]);
+    expect(buttonsOf(tgLast(ANN)).map((button) => button.text)).toEqual(["✖ “astronaut”", "✖ Security", "🔔 Alert me about new jobs like these", "⚙️ Change filters", "⬅️ Back", "✖️ Cancel"]);
     await tgPress(ANN, "✖ “astronaut”");
     expect(tgText_(ANN)).toMatch(/jobs found/);
   });

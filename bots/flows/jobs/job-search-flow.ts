@@ -3,6 +3,7 @@ import { formatKyat, formatSalary, parseSalaryInput } from "../../../core/catalo
 import { CATEGORY_IDS, REGION_IDS, REGIONS, townshipLabel, townshipsOf, type CategoryId, type RegionId } from "../../../core/catalog/taxonomy.ts";
 import type { Action, Button, Flow, FlowContext, Reply, StepInput, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
+import { subscribe } from "./alerts-flow.ts";
 import { jobLinks } from "./job-links.ts";
 import { categoryLabel, companyName, jobCardText, placeOf } from "./job-view.ts";
 
@@ -55,7 +56,11 @@ async function renderResults(ctx: FlowContext): Promise<Reply[]> {
       {
         kind: "text",
         text: ctx.t("jobs:none"),
-        buttons: [...activeFilters(ctx).map((filter) => [ctx.stepButton(ctx.t("jobs:drop", { filter: filter.label }), `drop:${filter.key}`)]), [ctx.stepButton(ctx.t("jobs:change"), "filters")]],
+        buttons: [
+          ...activeFilters(ctx).map((filter) => [ctx.stepButton(ctx.t("jobs:drop", { filter: filter.label }), `drop:${filter.key}`)]),
+          [ctx.stepButton(ctx.t("alerts:alert_me"), "alert")],
+          [ctx.stepButton(ctx.t("jobs:change"), "filters")],
+        ],
       },
     ];
   }
@@ -70,7 +75,13 @@ async function renderResults(ctx: FlowContext): Promise<Reply[]> {
   const paging: Button[] = [];
   if (result.page > 1) paging.push(ctx.stepButton(ctx.t("jobs:prev"), "prev"));
   if (result.page < result.pages) paging.push(ctx.stepButton(ctx.t("jobs:next"), "next"));
-  return [{ kind: "text", text: lines.join("\n\n"), buttons: [...buttons.map((button) => [button]), ...(paging.length > 0 ? [paging] : []), [ctx.stepButton(ctx.t("jobs:change"), "filters")]] }];
+  return [
+    {
+      kind: "text",
+      text: lines.join("\n\n"),
+      buttons: [...buttons.map((button) => [button]), ...(paging.length > 0 ? [paging] : []), [ctx.stepButton(ctx.t("alerts:alert_me"), "alert")], [ctx.stepButton(ctx.t("jobs:change"), "filters")]],
+    },
+  ];
 }
 
 async function renderCard(ctx: FlowContext): Promise<Reply[]> {
@@ -198,6 +209,11 @@ export const jobSearchFlow: Flow = {
           return { stay: await renderResults(ctx) };
         }
         if (input.value === "filters") return { to: "filters" };
+        if (input.value === "alert") {
+          const { category, region } = filtersOf(ctx);
+          if (category === undefined && region === undefined) return { stay: [text(ctx.t("alerts:need_filter")), ...(await renderResults(ctx))] };
+          return { stay: [text(await subscribe(ctx, category ?? null, region ?? null)), ...(await renderResults(ctx))] };
+        }
         if (input.value.startsWith("drop:")) {
           dropFilter(ctx, input.value.slice(5));
           return { stay: await renderResults(ctx) };

@@ -8,6 +8,7 @@ export function mainMenu(ctx: FlowContext): Button[][] {
       { label: ctx.t("jobs:menu_find"), data: actionData("jobs") },
       { label: ctx.t("jobs:menu_saved"), data: actionData("saved") },
     ],
+    [{ label: ctx.t("alerts:menu"), data: actionData("alerts") }],
     [{ label: ctx.t("common:menu.invite"), data: actionData("invite") }],
     [{ label: ctx.t("common:menu.link"), data: actionData("link") }],
     [
