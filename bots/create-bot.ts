@@ -17,6 +17,12 @@ import { RoleService } from "../core/admin/role-service.ts";
 import { BroadcastService, type BroadcastQueue } from "../core/broadcasts/broadcast-service.ts";
 import { AlertService } from "../core/catalog/alert-service.ts";
 import { CatalogService } from "../core/catalog/catalog-service.ts";
+import { createFileFetcher } from "./channels/file-fetchers.ts";
+import { addJobFlow } from "./flows/recruit/add-job-flow.ts";
+import { companiesFlow } from "./flows/recruit/companies-flow.ts";
+import { importJobsFlow } from "./flows/recruit/import-flow.ts";
+import { manageJobFlow } from "./flows/recruit/manage-job-flow.ts";
+import { recruitActions } from "./flows/recruit/recruit-actions.ts";
 import { alertActions, alertsFlow } from "./flows/jobs/alerts-flow.ts";
 import { alertTexts } from "./flows/jobs/alert-texts.ts";
 import { jobActions, jobSearchFlow, savedJobsFlow } from "./flows/jobs/job-search-flow.ts";
@@ -85,6 +91,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     broadcasts: new BroadcastService({ connection: deps.mongo, queue: deps.broadcastQueue, audit, now }),
     catalog: new CatalogService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, logger: deps.logger }),
     alerts: new AlertService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix }),
+    files: createFileFetcher(deps.config, deps.redis),
     queueDepths: deps.queueDepths ?? (async () => []),
     userFigures: (at) => userFigures(deps.mongo, at),
   };
@@ -99,11 +106,11 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     services,
     gate: new ChatGate({ redis: deps.redis, prefix: deps.config.redis.prefix }),
     logger: deps.logger,
-    flows: [jobSearchFlow, savedJobsFlow, alertsFlow, linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
-    actions: [menuAction, helpAction, ...jobActions, ...alertActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...(deps.plugins?.actions ?? [])],
+    flows: [jobSearchFlow, savedJobsFlow, alertsFlow, addJobFlow, importJobsFlow, manageJobFlow, companiesFlow, linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
+    actions: [menuAction, helpAction, ...jobActions, ...alertActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...recruitActions, ...(deps.plugins?.actions ?? [])],
     menu: mainMenu,
     start: handleStart,
-    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast" },
+    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast", recruit: "recruit", job: "job" },
     conversationTtlMs: deps.config.bot.conversationTtlMs,
     now,
     onDenied: deps.onDenied,

@@ -61,6 +61,8 @@ export interface FlowContext {
   user: UserDoc;
   chatKey: string;
   channel: Channel;
+  /** How this chat is reached (a sandbox persona has channel tg/vb and transport sandbox). */
+  transport: Transport;
   /** The active flow's own data; mutate it to keep values between steps. */
   data: Record<string, unknown>;
   services: BotServices;

@@ -127,6 +127,7 @@ export class ConversationEngine {
       user: resolved.user,
       chatKey,
       channel: envelope.channel,
+      transport: envelope.transport,
       data: next.data,
       services,
       logger,

@@ -3,6 +3,7 @@ import type { UserFigures } from "../../core/admin/platform-stats.ts";
 import type { RoleService } from "../../core/admin/role-service.ts";
 import type { BroadcastService } from "../../core/broadcasts/broadcast-service.ts";
 import type { AlertService } from "../../core/catalog/alert-service.ts";
+import type { FileFetcher } from "../../core/files/file-fetcher.ts";
 import type { CatalogService } from "../../core/catalog/catalog-service.ts";
 import type { ConversationStore } from "../../core/conversations/conversation-store.ts";
 import type { NotificationService } from "../../core/notifications/notification-service.ts";
@@ -31,6 +32,8 @@ export interface BotServices {
   /** Companies, jobs, saved jobs and search. */
   catalog: CatalogService;
   alerts: AlertService;
+  /** Downloads files people send (imports, later documents). */
+  files: FileFetcher;
   /** User figures for /stats. */
   userFigures(now: Date): Promise<UserFigures>;
   /** Jobs per queue and state (for /stats); reaches the queues through the web process. */

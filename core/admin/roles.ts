@@ -1,11 +1,12 @@
 import type { Role, UserDoc } from "../users/user-model.ts";
 
 /** The admin sections, in menu order; each later feature adds its own (jobs, referrals, KYC, payouts). */
-export const SECTIONS = ["stats", "users", "broadcast", "audit", "roles"] as const;
+export const SECTIONS = ["jobs", "stats", "users", "broadcast", "audit", "roles"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Which roles may use each section. Owners may use everything. */
 const SECTION_ROLES: Record<Section, readonly Role[]> = {
+  jobs: ["owner", "admin", "recruiter"],
   stats: ["owner", "admin", "recruiter", "reviewer", "finance"],
   users: ["owner", "admin"],
   broadcast: ["owner", "admin"],

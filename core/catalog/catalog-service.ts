@@ -99,6 +99,35 @@ export class CatalogService {
     return next;
   }
 
+  async setBonus(jobId: string, bonus: number): Promise<JobDoc | null> {
+    const job = await this.findJob(jobId);
+    if (job === null) return null;
+    await this.models.Job.updateOne({ _id: jobId }, { $set: { bonus } }).exec();
+    const next = { ...job, bonus };
+    await this.changed(next);
+    return next;
+  }
+
+  async companies(): Promise<CompanyDoc[]> {
+    return this.models.Company.find({}).sort({ _id: 1 }).limit(100).lean<CompanyDoc[]>().exec();
+  }
+
+  async setVerified(companyId: string, verified: boolean): Promise<CompanyDoc | null> {
+    const company = await this.findCompany(companyId);
+    if (company === null) return null;
+    await this.models.Company.updateOne({ _id: companyId }, { $set: { verified } }).exec();
+    return { ...company, verified };
+  }
+
+  /** Publishes many jobs at once (an import): one bulk insert, then the index and alerts. */
+  async publishMany(jobs: JobDoc[]): Promise<void> {
+    await this.models.Job.insertMany(jobs, { ordered: true });
+    for (const job of jobs) {
+      await this.changed(job);
+      await this.onPublished?.(job);
+    }
+  }
+
   search(filters: JobFilters, page: number, pageSize: number): SearchPage {
     return this.index.search(filters, page, pageSize);
   }

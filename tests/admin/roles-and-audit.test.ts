@@ -34,7 +34,7 @@ describe("roles", () => {
   it("gives owners the admin menu of their sections", async () => {
     await h.post(tgText(OWNER, "/admin"));
     expect(lastTo(OWNER)).toBe("Admin. Choose a section:");
-    expect(buttonsOf(lastCall(OWNER)).map((button) => button.data)).toEqual(["m:admin.stats", "m:admin.users", "m:admin.broadcast", "m:admin.audit", "m:admin.roles"]);
+    expect(buttonsOf(lastCall(OWNER)).map((button) => button.data)).toEqual(["m:admin.jobs", "m:admin.stats", "m:admin.users", "m:admin.broadcast", "m:admin.audit", "m:admin.roles"]);
   });
 
   it("to someone without a role, admin commands and buttons do not exist, and the attempts are counted", async () => {
@@ -75,7 +75,7 @@ describe("roles", () => {
   });
 
   it("checks the role for every admin command: nothing exists for no role, a reviewer gets only stats", async () => {
-    const commands = ["/admin", "/stats", "/user U2345678", "/audit", "/grant U2345678 admin", "/revoke U2345678 admin", "/broadcast"];
+    const commands = ["/admin", "/stats", "/user U2345678", "/audit", "/grant U2345678 admin", "/revoke U2345678 admin", "/broadcast", "/recruit", "/job JD22222"];
     for (const command of commands) {
       await h.post(tgText(NOBODY, command));
       expect(lastTo(NOBODY), command).toBe(UNKNOWN);

@@ -8,6 +8,7 @@ import { COMMANDS } from "../../create-bot.ts";
 /** Admin commands and the section each needs; `admin` needs any role. */
 const ADMIN_COMMANDS: Array<[command: string, section: Section | "any_role"]> = [
   ["admin", "any_role"],
+  ["recruit", "jobs"],
   ["stats", "stats"],
   ["user", "users"],
   ["broadcast", "broadcast"],

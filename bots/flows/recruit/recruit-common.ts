@@ -1,0 +1,23 @@
+import { primaryRole } from "../../../core/admin/roles.ts";
+import type { Button, FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
+
+export const text = (value: string): Reply => ({ kind: "text", text: value });
+
+export async function auditRecruit(ctx: FlowContext, action: string, target: string | null, before: Record<string, unknown> | null, after: Record<string, unknown> | null): Promise<void> {
+  await ctx.services.audit.record({ actorId: ctx.user._id, actorRole: primaryRole(ctx.user) ?? "recruiter", channel: ctx.channel, action, target, before, after });
+}
+
+export const pairs = (buttons: Button[]): Button[][] => buttons.reduce<Button[][]>((rows, button, i) => (i % 2 === 0 ? [...rows, [button]] : [...rows.slice(0, -1), [...(rows.at(-1) ?? []), button]]), []);
+
+/** A step that asks for one line of text, stores it under `field`, and goes to `next`. */
+export function askText(prompt: string, field: string, next: string, max: number): Step {
+  return {
+    render: (ctx) => [text(ctx.t(prompt))],
+    handle: (ctx: FlowContext, input: StepInput): Transition => {
+      if (input.kind !== "text" || input.text.trim() === "") return { stay: [text(ctx.t(prompt))] };
+      if (input.text.length > max) return { stay: [text(ctx.t("recruit:too_long", { max }))] };
+      ctx.data[field] = input.text.trim();
+      return { to: next };
+    },
+  };
+}
