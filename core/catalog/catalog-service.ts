@@ -121,7 +121,13 @@ export class CatalogService {
 
   /** Publishes many jobs at once (an import): one bulk insert, then the index and alerts. */
   async publishMany(jobs: JobDoc[]): Promise<void> {
-    await this.models.Job.insertMany(jobs, { ordered: true });
+    try {
+      await this.models.Job.insertMany(jobs, { ordered: true });
+    } catch (error) {
+      // All or nothing: take back whatever went in before the failure (no transactions on FerretDB).
+      await this.models.Job.deleteMany({ _id: { $in: jobs.map((job) => job._id) } }).exec();
+      throw error;
+    }
     for (const job of jobs) {
       await this.changed(job);
       await this.onPublished?.(job);
