@@ -1,3 +1,4 @@
+import { twoPerRow } from "../../engine/button-layout.ts";
 import type { AlertSub } from "../../../core/catalog/alert-service.ts";
 import { MAX_ALERTS } from "../../../core/catalog/alert-service.ts";
 import { CATEGORIES, CATEGORY_IDS, REGION_IDS, REGIONS, type CategoryId, type RegionId } from "../../../core/catalog/taxonomy.ts";
@@ -29,7 +30,6 @@ async function list(ctx: FlowContext): Promise<Reply[]> {
   return [{ kind: "text", text: lines.join("\n"), buttons }];
 }
 
-const pairs = (buttons: Button[]): Button[][] => buttons.reduce<Button[][]>((rows, button, i) => (i % 2 === 0 ? [...rows, [button]] : [...rows.slice(0, -1), [...(rows.at(-1) ?? []), button]]), []);
 
 /** "Job alerts": see them, remove one in one tap, add one by category and/or region. */
 export const alertsFlow: Flow = {
@@ -51,7 +51,7 @@ export const alertsFlow: Flow = {
       },
     },
     category: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("alerts:ask_category"), buttons: [...pairs(CATEGORY_IDS.map((id) => ctx.stepButton(CATEGORIES[id][ctx.user.language], id))), [ctx.stepButton(ctx.t("alerts:any_category"), "any")]] }],
+      render: (ctx) => [{ kind: "text", text: ctx.t("alerts:ask_category"), buttons: [...twoPerRow(CATEGORY_IDS.map((id) => ctx.stepButton(CATEGORIES[id][ctx.user.language], id))), [ctx.stepButton(ctx.t("alerts:any_category"), "any")]] }],
       handle: (ctx, input) => {
         if (input.kind !== "value") return { stay: [] };
         ctx.data.category = (CATEGORY_IDS as string[]).includes(input.value) ? input.value : "";
@@ -59,7 +59,7 @@ export const alertsFlow: Flow = {
       },
     },
     region: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("alerts:ask_region"), buttons: [...pairs(REGION_IDS.map((id) => ctx.stepButton(REGIONS[id].name[ctx.user.language], id))), [ctx.stepButton(ctx.t("alerts:anywhere"), "any")]] }],
+      render: (ctx) => [{ kind: "text", text: ctx.t("alerts:ask_region"), buttons: [...twoPerRow(REGION_IDS.map((id) => ctx.stepButton(REGIONS[id].name[ctx.user.language], id))), [ctx.stepButton(ctx.t("alerts:anywhere"), "any")]] }],
       handle: async (ctx, input) => {
         if (input.kind !== "value") return { stay: [] };
         const category = (stringField(ctx.data, "category") || null) as CategoryId | null;

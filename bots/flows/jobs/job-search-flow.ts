@@ -1,3 +1,4 @@
+import { twoPerRow } from "../../engine/button-layout.ts";
 import type { JobFilters } from "../../../core/catalog/job-index.ts";
 import { formatKyat, formatSalary, parseSalaryInput } from "../../../core/catalog/job-format.ts";
 import { CATEGORY_IDS, REGION_IDS, REGIONS, townshipLabel, townshipsOf, type CategoryId, type RegionId } from "../../../core/catalog/taxonomy.ts";
@@ -45,7 +46,6 @@ function dropFilter(ctx: FlowContext, key: string): void {
   ctx.data.page = 1;
 }
 
-const pairs = (buttons: Button[]): Button[][] => buttons.reduce<Button[][]>((rows, button, i) => (i % 2 === 0 ? [...rows, [button]] : [...rows.slice(0, -1), [...(rows.at(-1) ?? []), button]]), []);
 
 async function renderResults(ctx: FlowContext): Promise<Reply[]> {
   const page = typeof ctx.data.page === "number" ? ctx.data.page : 1;
@@ -149,7 +149,7 @@ export const jobSearchFlow: Flow = {
       handle: (ctx, input) => typedKeyword(ctx, input) ?? { stay: [text(ctx.t("jobs:ask_keyword"))] },
     },
     category: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("jobs:ask_category"), buttons: [...pairs(CATEGORY_IDS.map((id) => ctx.stepButton(categoryLabel(ctx, id), id))), [ctx.stepButton(ctx.t("jobs:any"), "any")]] }],
+      render: (ctx) => [{ kind: "text", text: ctx.t("jobs:ask_category"), buttons: [...twoPerRow(CATEGORY_IDS.map((id) => ctx.stepButton(categoryLabel(ctx, id), id))), [ctx.stepButton(ctx.t("jobs:any"), "any")]] }],
       handle: (ctx, input) => {
         if (input.kind !== "value") return typedKeyword(ctx, input) ?? { stay: [] };
         if (input.value === "any") delete ctx.data.category;
@@ -158,7 +158,7 @@ export const jobSearchFlow: Flow = {
       },
     },
     region: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("jobs:ask_region"), buttons: [...pairs(REGION_IDS.map((id) => ctx.stepButton(REGIONS[id].name[ctx.user.language], id))), [ctx.stepButton(ctx.t("jobs:any"), "any")]] }],
+      render: (ctx) => [{ kind: "text", text: ctx.t("jobs:ask_region"), buttons: [...twoPerRow(REGION_IDS.map((id) => ctx.stepButton(REGIONS[id].name[ctx.user.language], id))), [ctx.stepButton(ctx.t("jobs:any"), "any")]] }],
       handle: (ctx, input) => {
         if (input.kind !== "value") return typedKeyword(ctx, input) ?? { stay: [] };
         delete ctx.data.township;
@@ -175,7 +175,7 @@ export const jobSearchFlow: Flow = {
         const region = stringField(ctx.data, "region") as RegionId;
         const name = REGIONS[region].name[ctx.user.language];
         const buttons = townshipsOf(region).map((id) => ctx.stepButton(townshipLabel(region, id)?.[ctx.user.language] ?? id, id));
-        return [{ kind: "text", text: ctx.t("jobs:ask_township", { region: name }), buttons: [...pairs(buttons), [ctx.stepButton(ctx.t("jobs:whole_region", { region: name }), "any")]] }];
+        return [{ kind: "text", text: ctx.t("jobs:ask_township", { region: name }), buttons: [...twoPerRow(buttons), [ctx.stepButton(ctx.t("jobs:whole_region", { region: name }), "any")]] }];
       },
       handle: (ctx, input) => {
         if (input.kind !== "value") return typedKeyword(ctx, input) ?? { stay: [] };

@@ -1,3 +1,4 @@
+import { twoPerRow } from "../../engine/button-layout.ts";
 import type { JobDoc } from "../../../core/catalog/catalog-models.ts";
 import { newJobId } from "../../../core/catalog/catalog-service.ts";
 import { parseSalaryInput } from "../../../core/catalog/job-format.ts";
@@ -5,7 +6,7 @@ import { CATEGORIES, CATEGORY_IDS, EMPLOYMENT_TYPES, REGION_IDS, REGIONS, townsh
 import type { Flow, FlowContext } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { jobCardText } from "../jobs/job-view.ts";
-import { askText, auditRecruit, pairs, text } from "./recruit-common.ts";
+import { askText, auditRecruit, text } from "./recruit-common.ts";
 
 /** `300000-500000`, `3-5 သိန်း`, `3 သိန်း - 5 သိန်း` → [min, max]. */
 export function parseSalaryRange(input: string): [number, number] | undefined {
@@ -47,7 +48,7 @@ export const addJobFlow: Flow = {
       render: async (ctx) => {
         const companies = await ctx.services.catalog.companies();
         if (companies.length === 0) return [text(ctx.t("recruit:no_companies"))];
-        return [{ kind: "text", text: ctx.t("recruit:ask_company"), buttons: pairs(companies.slice(0, 20).map((company) => ctx.stepButton(company.name[ctx.user.language].slice(0, 40), company._id))) }];
+        return [{ kind: "text", text: ctx.t("recruit:ask_company"), buttons: twoPerRow(companies.slice(0, 20).map((company) => ctx.stepButton(company.name[ctx.user.language].slice(0, 40), company._id))) }];
       },
       handle: async (ctx, input) => {
         if (input.kind !== "value" || (await ctx.services.catalog.findCompany(input.value)) === null) return { stay: [] };
@@ -56,7 +57,7 @@ export const addJobFlow: Flow = {
       },
     },
     category: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("recruit:ask_category"), buttons: pairs(CATEGORY_IDS.map((id) => ctx.stepButton(CATEGORIES[id][ctx.user.language], id))) }],
+      render: (ctx) => [{ kind: "text", text: ctx.t("recruit:ask_category"), buttons: twoPerRow(CATEGORY_IDS.map((id) => ctx.stepButton(CATEGORIES[id][ctx.user.language], id))) }],
       handle: (ctx, input) => {
         if (input.kind !== "value" || !(CATEGORY_IDS as string[]).includes(input.value)) return { stay: [] };
         ctx.data.category = input.value;
@@ -64,7 +65,7 @@ export const addJobFlow: Flow = {
       },
     },
     region: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("recruit:ask_region"), buttons: pairs(REGION_IDS.map((id) => ctx.stepButton(REGIONS[id].name[ctx.user.language], id))) }],
+      render: (ctx) => [{ kind: "text", text: ctx.t("recruit:ask_region"), buttons: twoPerRow(REGION_IDS.map((id) => ctx.stepButton(REGIONS[id].name[ctx.user.language], id))) }],
       handle: (ctx, input) => {
         if (input.kind !== "value" || !(REGION_IDS as string[]).includes(input.value)) return { stay: [] };
         ctx.data.region = input.value;
@@ -74,7 +75,7 @@ export const addJobFlow: Flow = {
     township: {
       render: (ctx) => {
         const region = stringField(ctx.data, "region") as RegionId;
-        return [{ kind: "text", text: ctx.t("recruit:ask_township"), buttons: pairs(townshipsOf(region).map((id) => ctx.stepButton(townshipLabel(region, id)?.[ctx.user.language] ?? id, id))) }];
+        return [{ kind: "text", text: ctx.t("recruit:ask_township"), buttons: twoPerRow(townshipsOf(region).map((id) => ctx.stepButton(townshipLabel(region, id)?.[ctx.user.language] ?? id, id))) }];
       },
       handle: (ctx, input) => {
         if (input.kind !== "value" || !townshipsOf(stringField(ctx.data, "region") as RegionId).includes(input.value)) return { stay: [] };
@@ -100,7 +101,7 @@ export const addJobFlow: Flow = {
       },
     },
     employment: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("recruit:ask_employment"), buttons: pairs(Object.entries(EMPLOYMENT_TYPES).map(([id, label]) => ctx.stepButton(label[ctx.user.language], id))) }],
+      render: (ctx) => [{ kind: "text", text: ctx.t("recruit:ask_employment"), buttons: twoPerRow(Object.entries(EMPLOYMENT_TYPES).map(([id, label]) => ctx.stepButton(label[ctx.user.language], id))) }],
       handle: (ctx, input) => {
         if (input.kind !== "value" || !(input.value in EMPLOYMENT_TYPES)) return { stay: [] };
         ctx.data.employment = input.value;

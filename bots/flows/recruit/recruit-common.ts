@@ -1,5 +1,5 @@
 import { primaryRole } from "../../../core/admin/roles.ts";
-import type { Button, FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
+import type { FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
 
 export const text = (value: string): Reply => ({ kind: "text", text: value });
 
@@ -7,7 +7,6 @@ export async function auditRecruit(ctx: FlowContext, action: string, target: str
   await ctx.services.audit.record({ actorId: ctx.user._id, actorRole: primaryRole(ctx.user) ?? "recruiter", channel: ctx.channel, action, target, before, after });
 }
 
-export const pairs = (buttons: Button[]): Button[][] => buttons.reduce<Button[][]>((rows, button, i) => (i % 2 === 0 ? [...rows, [button]] : [...rows.slice(0, -1), [...(rows.at(-1) ?? []), button]]), []);
 
 /** A step that asks for one line of text, stores it under `field`, and goes to `next`. */
 export function askText(prompt: string, field: string, next: string, max: number): Step {
