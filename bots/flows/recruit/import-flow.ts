@@ -19,7 +19,8 @@ export const importJobsFlow: Flow = {
         try {
           bytes = await ctx.services.files.fetch(ctx.transport, input.fileRef, IMPORT_MAX_BYTES);
         } catch (error) {
-          return { stay: [text(ctx.t("recruit:file_failed", { reason: isAppError(error) ? error.code : "download" }))] };
+          const code = isAppError(error) && (error.code === "file_too_large" || error.code === "file_expired") ? error.code : "other";
+          return { stay: [text(ctx.t("recruit:file_failed", { reason: ctx.t(`recruit:reason.${code}`) }))] };
         }
         const companyIds = new Set((await ctx.services.catalog.companies()).map((company) => company._id));
         const result = parseJobImport(bytes, input.name, { companyIds, createdBy: ctx.user._id, now: ctx.now });
