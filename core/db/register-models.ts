@@ -2,6 +2,7 @@ import type { Connection } from "mongoose";
 import { auditModel } from "../admin/audit-log.ts";
 import { broadcastModel } from "../broadcasts/broadcast-service.ts";
 import { alertModel } from "../catalog/alert-service.ts";
+import { ledgerModels } from "../wallet/ledger.ts";
 import { catalogModels } from "../catalog/catalog-models.ts";
 import { decisionModel } from "../decisions/decision-store.ts";
 import { notificationModel } from "../notifications/notification-service.ts";
@@ -21,6 +22,7 @@ export function registerModels(connection: Connection): Connection {
   broadcastModel(connection);
   catalogModels(connection);
   alertModel(connection);
+  ledgerModels(connection);
   LinkService.registerModel(connection);
   return connection;
 }
