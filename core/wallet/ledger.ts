@@ -58,8 +58,11 @@ export function ledgerModels(connection: Connection) {
 /** Accounts of people never go below zero; system accounts (`system:…`) may. */
 export const mayGoNegative = (account: string): boolean => account.startsWith("system:");
 
-/** A clock skew allowance when walking back the chain for a transaction's own earlier posting. */
-const SKEW_MS = 60_000;
+/**
+ * Clock skew allowed between the hosts writing one account, when walking back
+ * for a transaction's own posting (which is never older than its marker).
+ */
+const SKEW_MS = 5_000;
 
 export class InsufficientFunds extends AppError {
   constructor(account: string, balance: number, amount: number) {
@@ -76,6 +79,8 @@ export class InsufficientFunds extends AppError {
 export class Ledger {
   private readonly models: ReturnType<typeof ledgerModels>;
   private readonly now: () => Date;
+  /** Writers of one account in this process wait their turn (fewer lost races); across processes the unique `_id` decides. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(connection: Connection, now: () => Date = () => new Date()) {
     this.models = ledgerModels(connection);
@@ -99,10 +104,14 @@ export class Ledger {
     return (await this.last(account))?.balanceAfter ?? 0;
   }
 
-  /** Walks back from `from` while postings are not older than `since`, looking for the transaction's own posting. */
-  private async findOwn(account: string, from: PostingDoc | null, txKey: string, since: Date): Promise<PostingDoc | null> {
+  /**
+   * Walks back from `from` looking for the transaction's own posting, down to
+   * postings already checked (`checkedUpTo`) or older than `since`: each
+   * posting is read at most once per call, however many retries contention causes.
+   */
+  private async findOwn(account: string, from: PostingDoc | null, txKey: string, since: Date, checkedUpTo: number): Promise<PostingDoc | null> {
     let current = from;
-    while (current !== null && current.at.getTime() >= since.getTime() - SKEW_MS) {
+    while (current !== null && current.seq > checkedUpTo && current.at.getTime() >= since.getTime() - SKEW_MS) {
       if (current.txKey === txKey) return current;
       if (current.seq <= 1) return null;
       current = await this.models.Posting.findById(`${account}:${current.seq - 1}`).lean<PostingDoc>().exec();
@@ -117,6 +126,17 @@ export class Ledger {
    */
   async post(account: string, amount: number, txKey: string): Promise<PostingDoc> {
     if (!Number.isSafeInteger(amount) || amount === 0) throw new AppError("invalid_input", "bad_amount", "amounts are whole kyat, not zero");
+    const previous = this.queues.get(account) ?? Promise.resolve();
+    const turn = previous.catch(() => undefined).then(() => this.append(account, amount, txKey));
+    this.queues.set(account, turn);
+    try {
+      return await turn;
+    } finally {
+      if (this.queues.get(account) === turn) this.queues.delete(account);
+    }
+  }
+
+  private async append(account: string, amount: number, txKey: string): Promise<PostingDoc> {
     const markerId = `txp:${txKey}:${account}`;
     let marker = await this.models.TxAccount.findById(markerId).lean<TxAccountDoc>().exec();
     if (marker?.postingId != null) {
@@ -132,13 +152,15 @@ export class Ledger {
       marker = await this.models.TxAccount.findById(markerId).lean<TxAccountDoc>().exec();
     }
     const startedAt = marker?.startedAt ?? this.now();
+    let checkedUpTo = 0;
     for (let attempt = 0; attempt < 1000; attempt++) {
       const last = await this.last(account);
-      const own = await this.findOwn(account, last, txKey, new Date(startedAt));
+      const own = await this.findOwn(account, last, txKey, new Date(startedAt), checkedUpTo);
       if (own !== null) {
         await this.models.TxAccount.updateOne({ _id: markerId }, { $set: { postingId: own._id } }).exec();
         return own;
       }
+      checkedUpTo = last?.seq ?? 0;
       const balance = last?.balanceAfter ?? 0;
       if (balance + amount < 0 && !mayGoNegative(account)) throw new InsufficientFunds(account, balance, amount);
       const seq = (last?.seq ?? 0) + 1;
