@@ -29,6 +29,22 @@ const COMPANIES: Array<[string, string, string]> = [
   ["Sunrise Call Center", "နေထွက် ဖုန်းဝန်ဆောင်မှုဌာန", "hr@sunrise.example"],
 ];
 
+/** Which demo companies plausibly hire for each category (indexes into COMPANIES). */
+const EMPLOYERS: Record<CategoryId, number[]> = {
+  it: [2, 8, 11],
+  sales: [4, 8, 9, 11],
+  finance: [8, 4],
+  hospitality: [0, 9],
+  driving: [5, 3, 4],
+  factory: [3, 5],
+  health: [6],
+  education: [7],
+  construction: [1],
+  office: [1, 2, 4, 5, 7],
+  service: [11, 4, 6, 8],
+  security: [10, 1, 3, 4],
+};
+
 type Template = { title: [string, string]; description: [string, string]; salary: [number, number] | null; employment: EmploymentType };
 
 const TEMPLATES: Record<CategoryId, Template[]> = {
@@ -103,7 +119,7 @@ export function demoCatalog(now = new Date(), count = DEMO_JOBS): { companies: C
     const raise = Math.round((next() * 0.3) * 10) * 10_000;
     jobs.push({
       _id: demoJobId(i),
-      companyId: pick(companies)._id,
+      companyId: companies[pick(EMPLOYERS[category])]?._id ?? "C001",
       title: { en: template.title[0], my: template.title[1] },
       description: { en: template.description[0], my: template.description[1] },
       category,
