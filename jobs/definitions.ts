@@ -1,4 +1,3 @@
-import type { Config } from "../core/config/load-config.ts";
 import { alertQueueDefinitions } from "./alerts/job-alerts.ts";
 import { broadcastQueueDefinition } from "./broadcasts/broadcast-runner.ts";
 import { notifyQueues } from "./notifications/notify-queues.ts";
@@ -10,6 +9,6 @@ import type { QueueDefinition } from "./queue-registry.ts";
  * worker for each. Order does not matter; names must be unique.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function platformQueues(_config: Config): QueueDefinition<any>[] {
+export function platformQueues(): QueueDefinition<any>[] {
   return [...notifyQueues(), broadcastQueueDefinition(), ...alertQueueDefinitions()];
 }

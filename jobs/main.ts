@@ -5,6 +5,6 @@ import { createChannelSenders } from "../bots/channels/senders.ts";
 import { attachWorkers, createRuntime } from "./runtime/create-runtime.ts";
 
 const { config, logger, shutdown } = bootProcess();
-const runtime = await createRuntime({ config, logger, shutdown, definitions: platformQueues(config), syncIndexes: false });
+const runtime = await createRuntime({ config, logger, shutdown, definitions: platformQueues(), syncIndexes: false });
 attachWorkers(runtime, createChannelSenders(runtime.config, runtime.redis));
 logger.info({ queues: runtime.queues.names() }, "worker process ready");

@@ -33,7 +33,7 @@ const runtime = await createRuntime({
   config: { ...config, mongo: { uri: services.mongoUri }, redis: { ...config.redis, url: services.redisUrl } },
   logger,
   shutdown,
-  definitions: platformQueues(config),
+  definitions: platformQueues(),
 });
 attachWorkers(runtime, createChannelSenders(runtime.config, runtime.redis));
 // An empty local database gets the demo catalog, and (with the sandbox) demo people to broadcast to.

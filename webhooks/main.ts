@@ -5,6 +5,6 @@ import { createRuntime } from "../jobs/runtime/create-runtime.ts";
 import { startWeb } from "./build-server.ts";
 
 const { config, logger, shutdown } = bootProcess();
-const runtime = await createRuntime({ config, logger, shutdown, definitions: platformQueues(config) });
+const runtime = await createRuntime({ config, logger, shutdown, definitions: platformQueues() });
 const { url } = await startWeb(runtime);
 logger.info({ url }, "web process ready");

@@ -74,10 +74,15 @@ export interface FlowContext {
   switchLanguage(language: Language): Promise<void>;
 }
 
-/** A step's answer to an input. */
+/**
+ * A step's answer to an input. `stay` with no replies asks the step's question
+ * again (never silence); `retry` shows an error followed by the step's own
+ * buttons (only for steps whose render has no side effects).
+ */
 export type Transition =
   | { to: string; replies?: Reply[] }
   | { stay: Reply[] }
+  | { retry: Reply[] }
   | { done: Reply[] };
 
 /** Input a step receives: typed text, a pressed step button's value, or anything else. */

@@ -227,7 +227,11 @@ export class ConversationEngine {
       clearFlow(next);
       return this.withMenu(ctx, transition.done);
     }
-    if ("stay" in transition) return this.withNav(ctx, next, transition.stay);
+    if ("stay" in transition) return transition.stay.length === 0 ? this.renderStep(ctx, flow, next) : this.withNav(ctx, next, transition.stay);
+    if ("retry" in transition) {
+      const buttons = (await this.step(flow, next.step ?? flow.first).render(ctx)).at(-1)?.buttons ?? [];
+      return this.withNav(ctx, next, attachButtons(transition.retry, buttons));
+    }
     this.step(flow, transition.to);
     if (next.step !== null) next.history.push(next.step);
     next.step = transition.to;

@@ -5,6 +5,7 @@ import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
 import { buttonsOf } from "../fakes/fake-telegram-api.ts";
 import { tgButton, tgText, type TgUser } from "../fakes/telegram-updates.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 import { telegramHarness, type TelegramHarness } from "../helpers/telegram-harness.ts";
 
 const OWNER: TgUser = { id: 6_000_001, first_name: "Owner", language_code: "en" };
@@ -84,8 +85,7 @@ describe("/user", () => {
     expect(lastTo(OWNER)).toContain("Send this to");
     await press(OWNER, "📤 Send");
     expect(lastTo(OWNER)).toContain(`Queued for ${annId}.`);
-    const deadline = Date.now() + 10_000;
-    while (!lastTo(ANN).includes("Monday") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => lastTo(ANN).includes("Monday"), 10_000, "the message");
     expect(lastTo(ANN)).toBe("Message from the TRM team:\nYour interview is on Monday at 10:00.");
     expect(await auditModel(h.t.runtime.mongo).countDocuments({ action: "user.message", target: annId })).toBe(1);
   });

@@ -15,7 +15,6 @@ import { FakeViberApi } from "../fakes/fake-viber-api.ts";
 import { seedUsers } from "../helpers/seed-users.ts";
 import { channelEnv, VB_TOKEN } from "../helpers/channel-env.ts";
 import { TG_TOKEN } from "../helpers/telegram-harness.ts";
-import { loadConfig } from "../../core/config/load-config.ts";
 import { platformQueues } from "../../jobs/definitions.ts";
 import { benchRuntime } from "./bench-env.ts";
 
@@ -31,7 +30,7 @@ const vars = {
   NOTIFY_TELEGRAM_PER_SECOND: String(TG_RATE),
   NOTIFY_VIBER_PER_SECOND: String(VB_RATE),
 };
-const env = await benchRuntime(vars, platformQueues(loadConfig(vars)));
+const env = await benchRuntime(vars, platformQueues());
 const { bot } = await buildServer(env.runtime);
 
 let peakRss = process.memoryUsage().rss;

@@ -12,7 +12,6 @@ import { demoCatalog } from "../../core/demo/seed-catalog.ts";
 import { notificationModel } from "../../core/notifications/notification-service.ts";
 import { platformQueues } from "../../jobs/definitions.ts";
 import { JOB_ALERTS_QUEUE, fanOutJobAlerts, type JobAlertData } from "../../jobs/alerts/job-alerts.ts";
-import { loadConfig } from "../../core/config/load-config.ts";
 import { benchRuntime } from "./bench-env.ts";
 import { percentile } from "./load.ts";
 
@@ -21,7 +20,7 @@ const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 50_000);
 const QUERIES = ["ကားမောင်း", "ကားေမာင္း", "စာရင်းကိုင်", "ဟိုတယ်", "သူနာပြု", "အင်္ဂလိပ်စာ ဆရာ", "driver", "accountants", "Hotel receptionist", "nurse", "web developer", "security guard"];
 const FILTERS = [{}, { region: "yangon" as const }, { category: "hospitality" as const, region: "mandalay" as const }, { minSalary: 500_000 }];
 
-const env = await benchRuntime({}, platformQueues(loadConfig({})));
+const env = await benchRuntime({}, platformQueues());
 const { mongo, redis, config, logger } = env.runtime;
 
 // Search: 10,000 jobs in the database, loaded into the index the way a web process does at boot.

@@ -48,7 +48,7 @@ export async function buildTestApp(
   const config = options.config ?? testConfig();
   const logger = testLogger();
   const shutdown = createShutdown(logger, 20_000);
-  const runtime = await createRuntime({ config, logger, shutdown, definitions: options.definitions ?? platformQueues(config), dbName: uniqueName("db") });
+  const runtime = await createRuntime({ config, logger, shutdown, definitions: options.definitions ?? platformQueues(), dbName: uniqueName("db") });
   const web = await buildServer(runtime, options.plugins);
   shutdown.add("intake", "http server", () => web.app.close());
   return {

@@ -3,7 +3,7 @@ import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { buttonsOf } from "../fakes/fake-telegram-api.ts";
 import { keyboardOf } from "../fakes/fake-viber-api.ts";
-import { tgButton, tgText, type TgUser } from "../fakes/telegram-updates.ts";
+import { tgButton, tgPhoto, tgText, type TgUser } from "../fakes/telegram-updates.ts";
 import { vbConversationStarted, vbText, type VbUser } from "../fakes/viber-events.ts";
 import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
 
@@ -41,6 +41,11 @@ afterAll(() => h.close());
 describe("finding, saving and sharing jobs", () => {
   it("Telegram, English: search by keyword, open a job, save it, find it in saved jobs, share it", async () => {
     await tgPress(ANN, "🔎 Find jobs");
+    expect(tgText_(ANN)).toContain("Find jobs. Choose filters");
+    // Something the step cannot use gets its question again, never silence.
+    const before = h.telegram.textsTo(ANN.id).length;
+    await h.postTelegram(tgPhoto(ANN));
+    expect(h.telegram.textsTo(ANN.id).length).toBe(before + 1);
     expect(tgText_(ANN)).toContain("Find jobs. Choose filters");
     await h.postTelegram(tgText(ANN, "drivers"));
     expect(tgText_(ANN)).toMatch(/^\d+ jobs found \(page 1 of \d+\):/);

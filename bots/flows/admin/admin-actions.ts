@@ -51,7 +51,7 @@ function roleChange(id: "grant" | "revoke"): Action {
         case "last_owner":
           return { replies: [text(ctx.t("admin:last_owner"))] };
         case "unchanged":
-          return { replies: [text(ctx.t("admin:unchanged", { ...vars, roles: result.user.roles.join(", ") || "—" }))] };
+          return { replies: [text(ctx.t("admin:unchanged", { ...vars, roles: result.user.roles.map((held) => ctx.t(`admin:role.${held}`)).join(", ") || "—" }))] };
         case "done":
           if (result.user._id === ctx.user._id) ctx.user = { ...ctx.user, roles: result.user.roles };
           return { replies: [text(ctx.t(id === "grant" ? "admin:granted" : "admin:revoked", vars))] };

@@ -47,7 +47,7 @@ export const broadcastFlow: Flow = {
           ctx.data.image = input.text.trim();
           return { to: "segment" };
         }
-        return { stay: [{ kind: "text", text: ctx.t("broadcast:bad_image"), buttons: [[ctx.stepButton(ctx.t("broadcast:skip"), "skip")]] }] };
+        return { retry: [text(ctx.t("broadcast:bad_image"))] };
       },
     },
     segment: {

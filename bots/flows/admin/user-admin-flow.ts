@@ -23,7 +23,7 @@ async function card(ctx: FlowContext): Promise<Reply[]> {
   ]);
   await audit(ctx, "user.view", null, null);
   const chats = identities
-    .map((identity) => `${identity.channel === "tg" ? "Telegram" : "Viber"}${identity.transport === "sandbox" ? " (sandbox)" : ""}${identity.username ? ` @${identity.username}` : ""}: ${ctx.t(identity.reachable ? "useradmin:reachable" : "useradmin:unreachable")}`)
+    .map((identity) => `${identity.channel === "tg" ? "Telegram" : "Viber"}${identity.transport === "sandbox" ? ctx.t("useradmin:sandbox_mark") : ""}${identity.username ? ` @${identity.username}` : ""}: ${ctx.t(identity.reachable ? "useradmin:reachable" : "useradmin:unreachable")}`)
     .join("; ");
   const summary = ctx.t("useradmin:card", {
     id: user._id,

@@ -2,7 +2,7 @@ import { twoPerRow } from "../../engine/button-layout.ts";
 import type { JobFilters } from "../../../core/catalog/job-index.ts";
 import { formatKyat, formatSalary, parseSalaryInput } from "../../../core/catalog/job-format.ts";
 import { CATEGORY_IDS, REGION_IDS, REGIONS, townshipLabel, townshipsOf, type CategoryId, type RegionId } from "../../../core/catalog/taxonomy.ts";
-import type { Action, Button, Flow, FlowContext, Reply, StepInput, Transition } from "../../engine/contract.ts";
+import type { Action, Button, Flow, FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { subscribe } from "./alerts-flow.ts";
 import { jobLinks } from "./job-links.ts";
@@ -112,6 +112,19 @@ function typedKeyword(ctx: FlowContext, input: StepInput): Transition | undefine
   return { to: "results" };
 }
 
+const jobCardStep: Step = {
+  render: renderCard,
+  handle: async (ctx, input) => {
+    if (input.kind !== "value") return { stay: [] };
+    if (input.value === "save") {
+      const saved = await ctx.services.catalog.toggleSaved(ctx.user._id, stringField(ctx.data, "jobId"));
+      return { stay: [text(ctx.t(saved ? "jobs:saved" : "jobs:unsaved")), ...(await renderCard(ctx))] };
+    }
+    if (input.value === "share") return { stay: await share(ctx) };
+    return { stay: [] };
+  },
+};
+
 /** Browse and search: filters (keyword, category, location, minimum salary) → paged results → job card. */
 export const jobSearchFlow: Flow = {
   id: "jobs",
@@ -192,7 +205,7 @@ export const jobSearchFlow: Flow = {
           return { to: "results" };
         }
         const amount = input.kind === "text" ? parseSalaryInput(input.text) : undefined;
-        if (amount === undefined) return { stay: [{ kind: "text", text: ctx.t("jobs:bad_salary"), buttons: [[ctx.stepButton(ctx.t("jobs:any"), "any")]] }] };
+        if (amount === undefined) return { retry: [text(ctx.t("jobs:bad_salary"))] };
         ctx.data.minSalary = amount;
         return { to: "results" };
       },
@@ -225,18 +238,7 @@ export const jobSearchFlow: Flow = {
         return { stay: [] };
       },
     },
-    job: {
-      render: renderCard,
-      handle: async (ctx, input) => {
-        if (input.kind !== "value") return { stay: [] };
-        if (input.value === "save") {
-          const saved = await ctx.services.catalog.toggleSaved(ctx.user._id, stringField(ctx.data, "jobId"));
-          return { stay: [text(ctx.t(saved ? "jobs:saved" : "jobs:unsaved")), ...(await renderCard(ctx))] };
-        }
-        if (input.value === "share") return { stay: await share(ctx) };
-        return { stay: [] };
-      },
-    },
+    job: jobCardStep,
   },
 };
 
@@ -270,7 +272,7 @@ export const savedJobsFlow: Flow = {
         return { stay: [] };
       },
     },
-    job: jobSearchFlow.steps.job ?? { render: () => [], handle: () => ({ stay: [] }) },
+    job: jobCardStep,
   },
 };
 

@@ -95,7 +95,7 @@ export const addJobFlow: Flow = {
           return { to: "employment" };
         }
         const range = input.kind === "text" ? parseSalaryRange(input.text) : undefined;
-        if (range === undefined) return { stay: [{ kind: "text", text: ctx.t("recruit:bad_salary"), buttons: [[ctx.stepButton(ctx.t("recruit:negotiable"), "negotiable")]] }] };
+        if (range === undefined) return { retry: [text(ctx.t("recruit:bad_salary"))] };
         ctx.data.salary = range;
         return { to: "employment" };
       },
