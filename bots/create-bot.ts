@@ -36,6 +36,22 @@ import { inviteAction } from "./flows/invite/invite-action.ts";
 import { languageActions } from "./flows/language/language-actions.ts";
 import { linkAction, linkFlow } from "./flows/link/link-flow.ts";
 import { mainMenu } from "./flows/onboarding/menu.ts";
+import { MediaLinks } from "../core/files/media-links.ts";
+import { MediaVault, type MediaQueue } from "../core/files/media-vault.ts";
+import { readLeaderboard } from "../core/referrals/leaderboard.ts";
+import { networkSizes } from "../core/referrals/network.ts";
+import { ReferralService } from "../core/referrals/referral-service.ts";
+import { RewardService } from "../core/referrals/reward-service.ts";
+import { Ledger } from "../core/wallet/ledger.ts";
+import { WalletService } from "../core/wallet/wallet-service.ts";
+import { applyAction, applyFlow } from "./flows/referrals/apply-flow.ts";
+import { myReferralsAction, withdrawAction, withdrawFlow } from "./flows/referrals/my-referrals.ts";
+import { referAction, referFlow } from "./flows/referrals/refer-flow.ts";
+import { installReferralNotices } from "./flows/referrals/referral-notices.ts";
+import { reviewActions, reviewReferralsFlow } from "./flows/referrals/review-flow.ts";
+import { displayNameAction, displayNameFlow, leaderboardAction } from "./flows/leaderboard/leaderboard-flow.ts";
+import { networkAction } from "./flows/network/network-action.ts";
+import { walletAction } from "./flows/wallet/wallet-action.ts";
 import { handleStart } from "./flows/onboarding/start.ts";
 
 export interface Bot {
@@ -53,6 +69,8 @@ export interface BotDeps {
   notificationQueue: NotificationQueue;
   /** Where broadcasts are started (BullMQ in the web process). */
   broadcastQueue: BroadcastQueue;
+  /** Where files people send are queued for encrypted intake (BullMQ in the web process). */
+  mediaQueue: MediaQueue;
   /** Where a new job's alerts are queued (BullMQ in the web process). */
   alertQueue?: { jobPublished(data: ReturnType<typeof alertTexts>): Promise<void> };
   queueDepths?: BotServices["queueDepths"];
@@ -63,7 +81,7 @@ export interface BotDeps {
 }
 
 /** Commands every channel understands (Telegram shows them in its menu). */
-export const COMMANDS = ["start", "menu", "help", "language"] as const;
+export const COMMANDS = ["start", "menu", "help", "myreferrals", "wallet", "language"] as const;
 
 /**
  * Builds the conversation layer: core services, the engine, and every
@@ -74,6 +92,9 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   const users = new UserService(deps.mongo, now);
   const audit = new AuditLog(deps.mongo, now);
   const ownerIdentities = [...deps.config.admins.telegramIds.map((id) => `tg:${id}`), ...deps.config.admins.viberIds.map((id) => `vb:${id}`)];
+  const catalog = new CatalogService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, logger: deps.logger });
+  const wallet = new WalletService(new Ledger(deps.mongo, now));
+  const rewards = new RewardService({ connection: deps.mongo, wallet, users, commissionBasisPoints: deps.config.referrals.commissionBasisPoints, now });
   const services: BotServices = {
     users,
     conversations: new ConversationStore({ redis: deps.redis, prefix: deps.config.redis.prefix, flowTtlMs: deps.config.bot.conversationTtlMs }),
@@ -89,12 +110,25 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     audit,
     notifier: new NotificationService({ connection: deps.mongo, queue: deps.notificationQueue, quiet: deps.config.notifications.quietHours, now }),
     broadcasts: new BroadcastService({ connection: deps.mongo, queue: deps.broadcastQueue, audit, now }),
-    catalog: new CatalogService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, logger: deps.logger }),
+    catalog,
+    referrals: new ReferralService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, perDay: deps.config.referrals.perDay, catalog, users, rewards, now }),
+    rewards,
+    wallet,
+    network: { sizes: (userId) => networkSizes(deps.mongo, userId) },
+    leaderboard: { read: (at) => readLeaderboard(deps.mongo, at) },
+    media: {
+      vault: new MediaVault({ connection: deps.mongo, keys: deps.config.encryptionKeys, storageDir: deps.config.storageDir, now }),
+      queue: deps.mediaQueue,
+      links: new MediaLinks({ redis: deps.redis, prefix: deps.config.redis.prefix, baseUrl: deps.config.http.publicUrl ?? "" }),
+    },
+    rewardRelease: deps.config.referrals.release,
+    commissionBasisPoints: deps.config.referrals.commissionBasisPoints,
     alerts: new AlertService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix }),
     files: createFileFetcher(deps.config, deps.redis),
     queueDepths: deps.queueDepths ?? (async () => []),
     userFigures: (at) => userFigures(deps.mongo, at),
   };
+  installReferralNotices(services);
   const alertQueue = deps.alertQueue;
   if (alertQueue !== undefined) {
     services.catalog.onPublished = async (job) => {
@@ -106,11 +140,11 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     services,
     gate: new ChatGate({ redis: deps.redis, prefix: deps.config.redis.prefix }),
     logger: deps.logger,
-    flows: [jobSearchFlow, savedJobsFlow, alertsFlow, addJobFlow, importJobsFlow, manageJobFlow, companiesFlow, linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
-    actions: [menuAction, helpAction, ...jobActions, ...alertActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...recruitActions, ...(deps.plugins?.actions ?? [])],
+    flows: [referFlow, applyFlow, withdrawFlow, displayNameFlow, reviewReferralsFlow, jobSearchFlow, savedJobsFlow, alertsFlow, addJobFlow, importJobsFlow, manageJobFlow, companiesFlow, linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
+    actions: [menuAction, helpAction, referAction, applyAction, myReferralsAction, withdrawAction, walletAction, networkAction, leaderboardAction, displayNameAction, ...reviewActions, ...jobActions, ...alertActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...recruitActions, ...(deps.plugins?.actions ?? [])],
     menu: mainMenu,
     start: handleStart,
-    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast", recruit: "recruit", job: "job" },
+    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast", recruit: "recruit", job: "job", myreferrals: "myreferrals", wallet: "wallet", network: "network", leaderboard: "leaderboard", referrals: "referrals", release: "release" },
     conversationTtlMs: deps.config.bot.conversationTtlMs,
     now,
     onDenied: deps.onDenied,

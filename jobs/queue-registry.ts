@@ -3,6 +3,7 @@ import type { Connection } from "mongoose";
 import type { Config } from "../core/config/load-config.ts";
 import type { Logger } from "../core/logging/create-logger.ts";
 import type { ChannelSenders } from "../core/notifications/channel-sender.ts";
+import type { FileFetcher } from "../core/files/file-fetcher.ts";
 import type { Redis } from "./redis/create-redis.ts";
 
 /** What workers may use; built once per worker process. */
@@ -12,6 +13,8 @@ export interface WorkerDeps {
   /** Fail-fast command connection (not the blocking worker one). */
   redis: Redis;
   senders: ChannelSenders;
+  /** Downloads files people sent (media intake); absent in processes that do not ingest. */
+  files: FileFetcher | undefined;
   /** Producers, for jobs that queue other work (a broadcast notifying its admin). */
   queues: QueueRegistry;
 }
@@ -34,6 +37,8 @@ export interface QueueDefinition<Data = unknown> {
   /** How long a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
   lockDuration?: number;
   defaultJobOptions?: JobsOptions;
+  /** A recurring job, run every `everyMs` (one BullMQ job scheduler, however many workers start). */
+  schedule?: { id: string; everyMs: number };
   /**
    * Must be idempotent: BullMQ delivers at least once. Data holds ids only,
    * never secrets or personal data (Redis stores payloads in clear text).

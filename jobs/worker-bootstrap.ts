@@ -41,6 +41,12 @@ export function startWorkers(options: {
         ...(definition.lockDuration === undefined ? {} : { lockDuration: definition.lockDuration, stalledInterval: definition.lockDuration }),
       },
     );
+    if (definition.schedule !== undefined) {
+      options.queues
+        .get(definition.name)
+        .upsertJobScheduler(definition.schedule.id, { every: definition.schedule.everyMs }, { name: definition.schedule.id })
+        .catch((error: unknown) => options.logger.warn({ err: error, queue: definition.name }, "could not schedule"));
+    }
     worker.on("failed", (job, error) => {
       options.logger.warn({ err: error, queue: definition.name, jobId: job?.id }, "job failed");
     });

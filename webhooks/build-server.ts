@@ -12,6 +12,8 @@ import type { Runtime } from "../jobs/runtime/create-runtime.ts";
 import { installErrorShape } from "./plugins/error-shape.ts";
 import { createMetrics, installRequestMetrics, type Metrics } from "./plugins/metrics.ts";
 import { healthRoutes } from "./routes/health-routes.ts";
+import { mediaRoutes } from "./routes/media-routes.ts";
+import { bullmqMediaQueue } from "../jobs/media/media-ingest.ts";
 import { telegramWebhookRoute } from "./routes/telegram-webhook.ts";
 import { sandboxRoutes } from "./routes/sandbox-routes.ts";
 import { viberWebhookRoute } from "./routes/viber-webhook.ts";
@@ -88,9 +90,11 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
     notificationQueue: bullmqNotificationQueue(runtime.queues),
     broadcastQueue: bullmqBroadcastQueue(runtime.queues),
     alertQueue: bullmqAlertQueue(runtime.queues),
+    mediaQueue: bullmqMediaQueue(runtime.queues),
     queueDepths: () => runtime.queues.depths(),
     onDenied: (action) => metrics.adminDenied.inc({ action }),
   });
+  await app.register(mediaRoutes(bot.services.media.links, bot.services.media.vault));
   const stopCatalog = await bot.services.catalog.start();
   app.addHook("onClose", stopCatalog);
   const channels: Channels = {};

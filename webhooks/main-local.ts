@@ -11,6 +11,7 @@ import { localEncryptionKey } from "../infra/local/local-encryption-key.ts";
 import { startLocalServices } from "../infra/local/local-services.ts";
 import { platformQueues } from "../jobs/definitions.ts";
 import { createChannelSenders } from "../bots/channels/senders.ts";
+import { createFileFetcher } from "../bots/channels/file-fetchers.ts";
 import { attachWorkers, createRuntime } from "../jobs/runtime/create-runtime.ts";
 import { startWeb } from "./build-server.ts";
 
@@ -35,7 +36,7 @@ const runtime = await createRuntime({
   shutdown,
   definitions: platformQueues(),
 });
-attachWorkers(runtime, createChannelSenders(runtime.config, runtime.redis));
+attachWorkers(runtime, createChannelSenders(runtime.config, runtime.redis), createFileFetcher(runtime.config, runtime.redis));
 // An empty local database gets the demo catalog, and (with the sandbox) demo people to broadcast to.
 const jobs = await seedDemoCatalog(runtime.mongo);
 if (jobs > 0) process.stderr.write(`[demo] added ${jobs} demo jobs\n`);

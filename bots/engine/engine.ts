@@ -168,7 +168,7 @@ export class ConversationEngine {
       const button = parseButton(incoming.data);
       if (button.kind === "action" && this.actions.has(button.action)) {
         if (!this.allowed(button.action, ctx)) return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:unknown_text") }]));
-        return reply(await this.runAction(ctx, next, button.action, ""));
+        return reply(await this.runAction(ctx, next, button.action, button.args));
       }
       if (expired) return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:expired") }]));
       if (button.kind === "nav" && active !== undefined) {

@@ -10,6 +10,12 @@ import type { NotificationService } from "../../core/notifications/notification-
 import type { LinkService } from "../../core/linking/link-service.ts";
 import type { UserService } from "../../core/users/user-service.ts";
 import type { Translator } from "./i18n.ts";
+import type { MediaLinks } from "../../core/files/media-links.ts";
+import type { MediaQueue, MediaVault } from "../../core/files/media-vault.ts";
+import type { LeaderboardDoc } from "../../core/referrals/leaderboard.ts";
+import type { ReferralService } from "../../core/referrals/referral-service.ts";
+import type { RewardService } from "../../core/referrals/reward-service.ts";
+import type { WalletService } from "../../core/wallet/wallet-service.ts";
 
 /** Where people reach the bot; used to build invite and share links. */
 export interface BotLinks {
@@ -34,6 +40,17 @@ export interface BotServices {
   alerts: AlertService;
   /** Downloads files people send (imports, later documents). */
   files: FileFetcher;
+  referrals: ReferralService;
+  rewards: RewardService;
+  wallet: WalletService;
+  network: { sizes(userId: string): Promise<number[]> };
+  leaderboard: { read(now: Date): Promise<LeaderboardDoc | null> };
+  /** Encrypted files (CVs, later KYC documents): intake, and short-lived links for those allowed to see them. */
+  media: { vault: MediaVault; queue: MediaQueue; links: MediaLinks };
+  /** How pending rewards become available. */
+  rewardRelease: "finance" | "invoice";
+  /** Network commission per level, in basis points of the bonus. */
+  commissionBasisPoints: number[];
   /** User figures for /stats. */
   userFigures(now: Date): Promise<UserFigures>;
   /** Jobs per queue and state (for /stats); reaches the queues through the web process. */

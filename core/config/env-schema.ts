@@ -129,6 +129,15 @@ export const envSchema = z.object({
   NOTIFY_TELEGRAM_CHAT_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number" }).int().min(0).max(60_000).default(1000)),
   NOTIFY_VIBER_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number" }).int().min(1).max(1000).default(20)),
   ALERTS_PER_DAY: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number" }).int().min(1).max(100).default(3)),
+  REFERRALS_PER_DAY: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number" }).int().min(1).max(1000).default(10)),
+  NETWORK_COMMISSION_PERCENT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\s*\d{1,2}(\.\d{1,2})?\s*(,\s*\d{1,2}(\.\d{1,2})?\s*){0,2}$/, "must be up to three percentages for levels 1-3, e.g. 10,5,2")
+      .default("10,5,2"),
+  ),
+  REWARDS_RELEASE: z.preprocess(emptyToUndefined, z.enum(["finance", "invoice"], { message: "must be finance or invoice" }).default("finance")),
   QUIET_HOURS: z.preprocess(
     emptyToUndefined,
     z.string().regex(/^(off|([01]?\d|2[0-3]):[0-5]\d-([01]?\d|2[0-3]):[0-5]\d)$/, "must be HH:MM-HH:MM (Yangon time) or off").default("22:00-07:00"),

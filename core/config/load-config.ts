@@ -39,6 +39,13 @@ export interface Config {
   shutdownTimeoutMs: number;
   bot: { telegramUsername: string; viberChatUri: string; conversationTtlMs: number };
   alerts: { perDay: number };
+  referrals: {
+    perDay: number;
+    /** Network commission per inviter level 1-3, in basis points of the bonus (10 % = 1000). */
+    commissionBasisPoints: number[];
+    /** `invoice`: rewards become available when the employer's invoice is paid; `finance`: a finance admin releases them. */
+    release: "finance" | "invoice";
+  };
   notifications: { telegramPerSecond: number; telegramChatIntervalMs: number; viberPerSecond: number; quietHours: QuietHours | undefined };
 }
 
@@ -168,6 +175,11 @@ export function loadConfig(env: Env = process.env): Config {
       conversationTtlMs: Math.round(raw.CONVERSATION_TTL_HOURS * 3_600_000),
     },
     alerts: { perDay: raw.ALERTS_PER_DAY },
+    referrals: {
+      perDay: raw.REFERRALS_PER_DAY,
+      commissionBasisPoints: raw.NETWORK_COMMISSION_PERCENT.split(",").map((part) => Math.round(Number(part.trim()) * 100)),
+      release: raw.REWARDS_RELEASE,
+    },
     notifications: {
       telegramPerSecond: raw.NOTIFY_TELEGRAM_PER_SECOND,
       telegramChatIntervalMs: raw.NOTIFY_TELEGRAM_CHAT_INTERVAL_MS,

@@ -3,6 +3,10 @@ import { auditModel } from "../admin/audit-log.ts";
 import { broadcastModel } from "../broadcasts/broadcast-service.ts";
 import { alertModel } from "../catalog/alert-service.ts";
 import { ledgerModels } from "../wallet/ledger.ts";
+import { mediaModel } from "../files/media-vault.ts";
+import { leaderboardModel } from "../referrals/leaderboard.ts";
+import { referralModels } from "../referrals/referral-model.ts";
+import { rewardModel } from "../referrals/reward-service.ts";
 import { catalogModels } from "../catalog/catalog-models.ts";
 import { decisionModel } from "../decisions/decision-store.ts";
 import { notificationModel } from "../notifications/notification-service.ts";
@@ -23,6 +27,10 @@ export function registerModels(connection: Connection): Connection {
   catalogModels(connection);
   alertModel(connection);
   ledgerModels(connection);
+  mediaModel(connection);
+  referralModels(connection);
+  rewardModel(connection);
+  leaderboardModel(connection);
   LinkService.registerModel(connection);
   return connection;
 }

@@ -3,11 +3,16 @@ import { randomInt } from "node:crypto";
 /** No 0/O, 1/I/L: ids are read aloud and typed on phones. */
 const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
+/** `length` random characters of the id alphabet. */
+export function randomId(length: number): string {
+  let id = "";
+  for (let i = 0; i < length; i++) id += ALPHABET[randomInt(ALPHABET.length)];
+  return id;
+}
+
 /** `U` + 7 characters: 31^7 ≈ 2.7e10 ids, short enough for a Telegram deep link next to other data. */
 export function newPublicId(): string {
-  let id = "U";
-  for (let i = 0; i < 7; i++) id += ALPHABET[randomInt(ALPHABET.length)];
-  return id;
+  return `U${randomId(7)}`;
 }
 
 /** `index` in base 31 over the id alphabet, `width` characters: distinct, valid ids for demo data. */

@@ -12,6 +12,8 @@ export interface UserDoc {
   /** Public id, e.g. `U4K7M2QX`; also the user's invite code. */
   _id: string;
   name: string;
+  /** The name shown on the leaderboard, if the person chose one (otherwise their name is masked). */
+  displayName: string | null;
   language: Language;
   /** False until the person picked a language themselves. */
   languageChosen: boolean;
@@ -50,6 +52,7 @@ const userSchema = new Schema<UserDoc>(
   {
     _id: { type: String, required: true },
     name: { type: String, required: true, maxlength: 128 },
+    displayName: { type: String, default: null, maxlength: 32 },
     language: { type: String, enum: LANGUAGES, required: true },
     languageChosen: { type: Boolean, required: true, default: false },
     invitedBy: { type: String, default: null },

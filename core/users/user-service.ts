@@ -85,6 +85,7 @@ export class UserService {
     const now = this.now();
     const user = await this.insertUser({
       name: input.profile.name.slice(0, 128) || "—",
+      displayName: null,
       language: languageFromHint(input.profile.languageHint),
       languageChosen: false,
       invitedBy: inviter?._id ?? null,
@@ -177,6 +178,14 @@ export class UserService {
     if (user === null || user.status === "merged") return null;
     await this.models.User.updateOne({ _id: userId }, { $set: { status, bannedNoticeSent: false } }).exec();
     return user.status;
+  }
+
+  async setDisplayName(userId: string, displayName: string | null): Promise<void> {
+    await this.models.User.updateOne({ _id: userId }, { $set: { displayName } }).exec();
+  }
+
+  async setPhone(userId: string, phone: string): Promise<void> {
+    await this.models.User.updateOne({ _id: userId }, { $set: { phone } }).exec();
   }
 
   async markBannedNoticeSent(userId: string): Promise<void> {

@@ -15,7 +15,14 @@ export interface PostingDoc {
   amount: number;
   balanceAfter: number;
   txKey: string;
+  /** Why, for statements: a machine code and its parameters, rendered in the reader's language. */
+  memo: PostingMemo;
   at: Date;
+}
+
+export interface PostingMemo {
+  code: string;
+  params: Record<string, string | number>;
 }
 
 /** Where one transaction stands on one account (`txp:<txKey>:<account>`): when it started, and its posting once made. */
@@ -39,11 +46,14 @@ const postingSchema = new Schema<PostingDoc>(
     amount: { type: Number, required: true },
     balanceAfter: { type: Number, required: true },
     txKey: { type: String, required: true },
+    memo: { type: Schema.Types.Mixed, required: true },
     at: { type: Date, required: true },
   },
-  { versionKey: false, collection: "ledger_postings" },
+  { versionKey: false, collection: "ledger_postings", minimize: false },
 );
 postingSchema.index({ account: 1, seq: -1 });
+/** A transaction touches an account once, enforced by the database (the chain walk below only finds the posting again). */
+postingSchema.index({ txKey: 1, account: 1 }, { unique: true });
 const txAccountSchema = new Schema<TxAccountDoc>({ _id: String, startedAt: { type: Date, required: true }, postingId: { type: String, default: null } }, { versionKey: false, collection: "ledger_tx_accounts" });
 const headSchema = new Schema<HeadDoc>({ _id: String, seq: { type: Number, required: true } }, { versionKey: false, collection: "ledger_heads" });
 
@@ -124,10 +134,10 @@ export class Ledger {
    * concurrent repeat of the same transaction finds the first posting and
    * returns it. Refuses (InsufficientFunds) to take a person's balance below zero.
    */
-  async post(account: string, amount: number, txKey: string): Promise<PostingDoc> {
+  async post(account: string, amount: number, txKey: string, memo: PostingMemo = { code: "adjustment", params: {} }): Promise<PostingDoc> {
     if (!Number.isSafeInteger(amount) || amount === 0) throw new AppError("invalid_input", "bad_amount", "amounts are whole kyat, not zero");
     const previous = this.queues.get(account) ?? Promise.resolve();
-    const turn = previous.catch(() => undefined).then(() => this.append(account, amount, txKey));
+    const turn = previous.catch(() => undefined).then(() => this.append(account, amount, txKey, memo));
     this.queues.set(account, turn);
     try {
       return await turn;
@@ -136,7 +146,7 @@ export class Ledger {
     }
   }
 
-  private async append(account: string, amount: number, txKey: string): Promise<PostingDoc> {
+  private async append(account: string, amount: number, txKey: string, memo: PostingMemo): Promise<PostingDoc> {
     const markerId = `txp:${txKey}:${account}`;
     let marker = await this.models.TxAccount.findById(markerId).lean<TxAccountDoc>().exec();
     if (marker?.postingId != null) {
@@ -164,18 +174,35 @@ export class Ledger {
       const balance = last?.balanceAfter ?? 0;
       if (balance + amount < 0 && !mayGoNegative(account)) throw new InsufficientFunds(account, balance, amount);
       const seq = (last?.seq ?? 0) + 1;
-      const posting: PostingDoc = { _id: `${account}:${seq}`, account, seq, amount, balanceAfter: balance + amount, txKey, at: this.now() };
+      const posting: PostingDoc = { _id: `${account}:${seq}`, account, seq, amount, balanceAfter: balance + amount, txKey, memo, at: this.now() };
       try {
         await this.models.Posting.create(posting);
       } catch (error) {
-        if (isDuplicateKey(error)) continue; // someone appended seq first: look again (maybe it was this very transaction)
-        throw error;
+        if (!isDuplicateKey(error)) throw error;
+        // FerretDB does not say which index refused: if seq n is free, it was the (txKey, account) index.
+        const taken = await this.models.Posting.findById(posting._id).lean<PostingDoc>().exec();
+        if (taken !== null) continue; // someone appended seq n first: look again (maybe it was this very transaction)
+        const own = await this.models.Posting.findOne({ txKey, account }).lean<PostingDoc>().exec();
+        if (own === null) continue;
+        await this.models.TxAccount.updateOne({ _id: markerId }, { $set: { postingId: own._id } }).exec();
+        return own;
       }
       await this.models.TxAccount.updateOne({ _id: markerId }, { $set: { postingId: posting._id } }).exec();
       await this.models.Head.updateOne({ _id: account }, { $max: { seq } }, { upsert: true }).exec();
       return posting;
     }
     throw new AppError("retry_later", "ledger_contended", `account ${account} is too busy`);
+  }
+
+  /** The last `limit` postings of an account, newest first. */
+  async recent(account: string, limit: number): Promise<PostingDoc[]> {
+    const postings: PostingDoc[] = [];
+    let current = await this.last(account);
+    while (current !== null && postings.length < limit) {
+      postings.push(current);
+      current = current.seq <= 1 ? null : await this.models.Posting.findById(`${account}:${current.seq - 1}`).lean<PostingDoc>().exec();
+    }
+    return postings;
   }
 
   /** Every posting of an account, oldest first (for statements and checks). */

@@ -67,7 +67,7 @@ const data: JobAlertData = {
   digest: { title: { en: "{{count}} more", my: "{{count}}" }, line: { en: "{{title}}", my: "{{title}}" } },
 };
 const workerConnection = redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
-const worker = new Worker<JobAlertData>(JOB_ALERTS_QUEUE, (job) => fanOutJobAlerts(job, { logger, token: undefined, rateLimit: async () => undefined, deps: { config: { ...config, alerts: { perDay: 1_000 } }, mongo, redis, senders: {}, queues: env.runtime.queues } }), {
+const worker = new Worker<JobAlertData>(JOB_ALERTS_QUEUE, (job) => fanOutJobAlerts(job, { logger, token: undefined, rateLimit: async () => undefined, deps: { config: { ...config, alerts: { perDay: 1_000 } }, mongo, redis, senders: {}, files: undefined, queues: env.runtime.queues } }), {
   connection: workerConnection,
   prefix: config.redis.prefix,
 });

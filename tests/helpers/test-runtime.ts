@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Redis } from "ioredis";
 import mongoose from "mongoose";
 import { inject } from "vitest";
@@ -18,6 +20,9 @@ export function testLogger(): Logger {
   return createLogger({ level: (process.env.TEST_LOG_LEVEL as Config["logLevel"] | undefined) ?? "silent", pretty: false });
 }
 
+/** A fixed key for tests' encrypted files (never used outside tests). */
+export const TEST_ENCRYPTION_KEY = `test1:${Buffer.alloc(32, 7).toString("base64")}`;
+
 /** The environment a test app boots with: the shared services plus whatever the test overrides. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
   return loadConfig({
@@ -26,6 +31,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     MONGODB_URI: inject("mongoUri"),
     REDIS_URL: inject("redisUrl"),
     REDIS_PREFIX: uniqueName("q"),
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    STORAGE_DIR: path.join(tmpdir(), uniqueName("storage")),
     ...overrides,
   });
 }

@@ -9,6 +9,8 @@ import { COMMANDS } from "../../create-bot.ts";
 const ADMIN_COMMANDS: Array<[command: string, section: Section | "any_role"]> = [
   ["admin", "any_role"],
   ["recruit", "jobs"],
+  ["referrals", "referrals"],
+  ["release", "finance"],
   ["stats", "stats"],
   ["user", "users"],
   ["broadcast", "broadcast"],

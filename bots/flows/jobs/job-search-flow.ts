@@ -1,3 +1,4 @@
+import { actionData } from "../../engine/button-data.ts";
 import { twoPerRow } from "../../engine/button-layout.ts";
 import type { JobFilters } from "../../../core/catalog/job-index.ts";
 import { formatKyat, formatSalary, parseSalaryInput } from "../../../core/catalog/job-format.ts";
@@ -88,7 +89,20 @@ async function renderCard(ctx: FlowContext): Promise<Reply[]> {
   const job = await ctx.services.catalog.findJob(stringField(ctx.data, "jobId"));
   if (job === null) return [text(ctx.t("jobs:not_found"))];
   const saved = (await ctx.services.catalog.savedJobs(ctx.user._id)).includes(job._id);
-  return [{ kind: "text", text: await jobCardText(ctx, job), buttons: [[ctx.stepButton(ctx.t(saved ? "jobs:unsave" : "jobs:save"), "save"), ctx.stepButton(ctx.t("jobs:share"), "share")]] }];
+  const sharedBy = stringField(ctx.data, "sharedBy");
+  const refer: Button[] = [];
+  if (job.status === "open") {
+    // Someone who came through a colleague's link may apply (credited to them); anyone may refer a candidate.
+    if (sharedBy !== "" && sharedBy !== ctx.user._id) refer.push({ label: ctx.t("referrals:apply_button"), data: actionData("apply", `${job._id}_${sharedBy}`) });
+    refer.push({ label: ctx.t("referrals:refer_button", { bonus: formatKyat(job.bonus, ctx.user.language) }), data: actionData("refer", job._id) });
+  }
+  return [
+    {
+      kind: "text",
+      text: await jobCardText(ctx, job),
+      buttons: [...refer.map((button) => [button]), [ctx.stepButton(ctx.t(saved ? "jobs:unsave" : "jobs:save"), "save"), ctx.stepButton(ctx.t("jobs:share"), "share")]],
+    },
+  ];
 }
 
 async function share(ctx: FlowContext): Promise<Reply[]> {

@@ -9,7 +9,15 @@ export function mainMenu(ctx: FlowContext): Button[][] {
       { label: ctx.t("jobs:menu_saved"), data: actionData("saved") },
     ],
     [{ label: ctx.t("alerts:menu"), data: actionData("alerts") }],
-    [{ label: ctx.t("common:menu.invite"), data: actionData("invite") }],
+    [
+      { label: ctx.t("referrals:menu_mine"), data: actionData("myreferrals") },
+      { label: ctx.t("wallet:menu"), data: actionData("wallet") },
+    ],
+    [
+      { label: ctx.t("common:menu.invite"), data: actionData("invite") },
+      { label: ctx.t("network:menu"), data: actionData("network") },
+    ],
+    [{ label: ctx.t("leaderboard:menu"), data: actionData("leaderboard") }],
     [{ label: ctx.t("common:menu.link"), data: actionData("link") }],
     [
       { label: ctx.t("common:menu.language"), data: actionData("language") },

@@ -1,0 +1,65 @@
+import { JOB_ID_PATTERN } from "../../../core/catalog/catalog-service.ts";
+import { PUBLIC_ID_PATTERN } from "../../../core/users/public-id.ts";
+import type { Action, Flow, FlowContext, Reply } from "../../engine/contract.ts";
+import { stringField } from "../../engine/flow-data.ts";
+import { consentStep, cvStep, jobTitle, nameStep, phoneStep, refusal, text } from "./candidate-steps.ts";
+
+async function summary(ctx: FlowContext): Promise<Reply[]> {
+  const job = await jobTitle(ctx, stringField(ctx.data, "jobId"));
+  if (job === undefined) return [text(ctx.t("jobs:not_found"))];
+  const cv = stringField(ctx.data, "cvMediaId") === "" ? ctx.t("referrals:cv_none") : ctx.t("referrals:cv_attached");
+  return [
+    {
+      kind: "text",
+      text: ctx.t("referrals:apply.summary", { job: job.title, name: stringField(ctx.data, "name"), phone: stringField(ctx.data, "phone"), cv }),
+      buttons: [[ctx.stepButton(ctx.t("referrals:apply.send"), "confirm")]],
+    },
+  ];
+}
+
+/** Apply through a shared job link: name → phone → optional CV → consent → confirm; the sharer is the referrer. */
+export const applyFlow: Flow = {
+  id: "apply",
+  first: "name",
+  steps: {
+    name: nameStep("self", "phone"),
+    phone: phoneStep("self", "cv"),
+    cv: cvStep("consent"),
+    consent: consentStep("self", "confirm"),
+    confirm: {
+      render: summary,
+      handle: async (ctx, input) => {
+        if (input.kind !== "value" || input.value !== "confirm") return { stay: [] };
+        try {
+          const cvMediaId = stringField(ctx.data, "cvMediaId");
+          const referral = await ctx.services.referrals.submit({
+            jobId: stringField(ctx.data, "jobId"),
+            referrerId: stringField(ctx.data, "sharedBy"),
+            submittedBy: ctx.user._id,
+            source: "link",
+            candidate: { name: stringField(ctx.data, "name"), phone: stringField(ctx.data, "phone") },
+            candidateUserId: ctx.user._id,
+            relationship: null,
+            cvMediaId: cvMediaId === "" ? null : cvMediaId,
+          });
+          return { done: [text(ctx.t("referrals:apply.done", { ref: referral._id }))] };
+        } catch (error) {
+          return refusal(ctx, error);
+        }
+      },
+    },
+  },
+};
+
+/** `m:apply:<jobId>_<sharer>` from a shared job's card. */
+export const applyAction: Action = {
+  id: "apply",
+  run: async (ctx, args) => {
+    const [jobId = "", sharedBy = ""] = args.trim().toUpperCase().split("_");
+    const job = JOB_ID_PATTERN.test(jobId) ? await ctx.services.catalog.findJob(jobId) : null;
+    if (job === null || !PUBLIC_ID_PATTERN.test(sharedBy)) return { replies: [text(ctx.t("jobs:not_found"))] };
+    if (job.status !== "open") return { replies: [text(ctx.t("referrals:refused.job_closed"))] };
+    if (sharedBy === ctx.user._id) return { replies: [text(ctx.t("referrals:refused.self_referral"))] };
+    return { startFlow: "apply", data: { jobId, sharedBy }, replies: [text(ctx.t("referrals:apply.intro", { job: job.title[ctx.user.language] }))] };
+  },
+};

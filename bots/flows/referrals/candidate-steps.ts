@@ -1,0 +1,124 @@
+import { MEDIA_MAX_BYTES } from "../../../core/files/media-vault.ts";
+import { isAppError } from "../../../core/errors/app-error.ts";
+import { formatKyat } from "../../../core/catalog/job-format.ts";
+import { toE164Myanmar } from "../../../core/users/user-service.ts";
+import type { FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
+import { stringField } from "../../engine/flow-data.ts";
+
+export const text = (value: string): Reply => ({ kind: "text", text: value });
+
+/** Declared types we accept before the bytes are checked (the worker checks the bytes). */
+const CV_MIME = /^(application\/pdf|image\/(jpeg|png|webp)|application\/msword|application\/vnd\.openxmlformats-officedocument\.wordprocessingml\.document)$/;
+const CV_NAME = /\.(pdf|jpe?g|png|webp|docx?)$/i;
+
+/** Whose data a step asks for: the referrer types the candidate's, an applicant their own. */
+type Who = "candidate" | "self";
+const key = (who: Who, name: string): string => `referrals:${who === "self" ? "apply" : "refer"}.${name}`;
+
+/** A person's full name: 2-80 characters, at least one letter. */
+export function nameStep(who: Who, next: string): Step {
+  return {
+    render: (ctx) => [text(ctx.t(key(who, "ask_name")))],
+    handle: (ctx, input) => {
+      const value = input.kind === "text" ? input.text.replace(/\s+/g, " ").trim() : "";
+      if (value.length < 2 || value.length > 80 || !/\p{L}/u.test(value)) return { stay: [text(ctx.t("referrals:bad_name"))] };
+      ctx.data.name = value;
+      return { to: next };
+    },
+  };
+}
+
+/** A Myanmar mobile number in any common form (Burmese digits too), or a shared contact; stored as E.164. */
+export function phoneStep(who: Who, next: string): Step {
+  return {
+    render: (ctx) => [
+      {
+        kind: "text",
+        text: ctx.t(key(who, "ask_phone")),
+        ...(who === "self" ? { buttons: [[{ label: ctx.t("referrals:apply.share_phone"), request: "contact" as const }]] } : {}),
+      },
+    ],
+    handle: async (ctx, input) => {
+      const raw = input.kind === "text" ? input.text : input.kind === "contact" ? input.phone : "";
+      const phone = toE164Myanmar(raw);
+      if (phone === undefined) return { stay: [text(ctx.t("referrals:bad_phone"))] };
+      if (who === "candidate" && ctx.user.phone === phone) return { stay: [text(ctx.t("referrals:self_phone"))] };
+      ctx.data.phone = phone;
+      if (who === "self" && ctx.user.phone === null) {
+        await ctx.services.users.setPhone(ctx.user._id, phone);
+        ctx.user = { ...ctx.user, phone };
+      }
+      return { to: next, replies: [{ kind: "text", text: ctx.t("referrals:phone_ok", { phone }), removeKeyboard: true }] };
+    },
+  };
+}
+
+function fileOf(input: StepInput): { fileRef: string; size?: number | undefined; mime?: string | undefined; name?: string | undefined } | undefined {
+  if (input.kind === "photo") return { fileRef: input.fileRef, size: input.size, mime: "image/jpeg" };
+  if (input.kind === "file") return input;
+  return undefined;
+}
+
+/** An optional CV (photo, PDF or Word, ≤ 10 MB): registered and queued for encrypted intake; its bytes are checked by the worker. */
+export function cvStep(next: string): Step {
+  return {
+    render: (ctx) => [{ kind: "text", text: ctx.t("referrals:ask_cv"), buttons: [[ctx.stepButton(ctx.t("referrals:skip_cv"), "skip")]] }],
+    handle: async (ctx, input) => {
+      if (input.kind === "value" && input.value === "skip") {
+        ctx.data.cvMediaId = "";
+        return { to: next };
+      }
+      const file = fileOf(input);
+      if (file === undefined) return { retry: [text(ctx.t("referrals:cv_expected"))] };
+      if ((file.size ?? 0) > MEDIA_MAX_BYTES) return { retry: [text(ctx.t("referrals:cv_too_large"))] };
+      const declaredOk = (file.mime !== undefined && CV_MIME.test(file.mime)) || (file.name !== undefined && CV_NAME.test(file.name));
+      if (file.mime !== undefined && !declaredOk) return { retry: [text(ctx.t("referrals:cv_bad_type"))] };
+      const t = (language: "en" | "my") => ctx.services.translator.t(language)("referrals:cv_refused_later");
+      const mediaId = await ctx.services.media.vault.register({ ownerId: ctx.user._id, purpose: "cv", transport: ctx.transport, fileRef: file.fileRef, rejectNotice: { en: t("en"), my: t("my") } });
+      await ctx.services.media.queue.ingest(mediaId);
+      ctx.data.cvMediaId = mediaId;
+      return { to: next, replies: [text(ctx.t("referrals:cv_received"))] };
+    },
+  };
+}
+
+/** Consent: the referrer confirms the candidate agreed; an applicant agrees themselves. */
+export function consentStep(who: Who, next: string): Step {
+  return {
+    render: (ctx) => [
+      {
+        kind: "text",
+        text: ctx.t(key(who, "ask_consent"), { name: stringField(ctx.data, "name") }),
+        buttons: [[ctx.stepButton(ctx.t("referrals:consent_yes"), "yes"), ctx.stepButton(ctx.t("referrals:consent_no"), "no")]],
+      },
+    ],
+    handle: (ctx, input) => {
+      if (input.kind !== "value") return { stay: [] };
+      if (input.value === "no") return { done: [text(ctx.t(key(who, "no_consent")))] };
+      ctx.data.consent = true;
+      return { to: next };
+    },
+  };
+}
+
+/** The person's answer to a refused submission, in their language; unknown errors go up. */
+export function refusal(ctx: FlowContext, error: unknown): Transition {
+  if (!isAppError(error)) throw error;
+  switch (error.code) {
+    case "duplicate_candidate":
+    case "self_referral":
+    case "job_closed":
+    case "job_not_found":
+    case "referrer_not_found":
+      return { done: [text(ctx.t(`referrals:refused.${error.code}`))] };
+    case "daily_limit":
+      return { done: [text(ctx.t("referrals:refused.daily_limit", { count: Number(error.details?.limit ?? 0) }))] };
+    default:
+      throw error;
+  }
+}
+
+export async function jobTitle(ctx: FlowContext, jobId: string): Promise<{ title: string; bonus: string } | undefined> {
+  const job = await ctx.services.catalog.findJob(jobId);
+  return job === null ? undefined : { title: job.title[ctx.user.language], bonus: formatKyat(job.bonus, ctx.user.language) };
+}

@@ -1,0 +1,82 @@
+import { Schema, type Connection, type Model } from "mongoose";
+import { userModels, type UserDoc } from "../users/user-model.ts";
+import { rewardModel } from "./reward-service.ts";
+
+export interface LeaderboardEntry {
+  rank: number;
+  userId: string;
+  /** The name the person chose to show, or their name masked. */
+  name: string;
+  hires: number;
+  earned: number;
+}
+
+export interface LeaderboardDoc {
+  /** The Yangon month, `2026-11`. */
+  _id: string;
+  computedAt: Date;
+  entries: LeaderboardEntry[];
+}
+
+const leaderboardSchema = new Schema<LeaderboardDoc>(
+  { _id: String, computedAt: { type: Date, required: true }, entries: [{ _id: false, rank: Number, userId: String, name: String, hires: Number, earned: Number }] },
+  { versionKey: false, collection: "leaderboards" },
+);
+
+export function leaderboardModel(connection: Connection): Model<LeaderboardDoc> {
+  return (connection.models.Leaderboard as Model<LeaderboardDoc> | undefined) ?? connection.model<LeaderboardDoc>("Leaderboard", leaderboardSchema);
+}
+
+const YANGON_OFFSET_MS = 6.5 * 3600_000;
+
+/** The Yangon month of an instant, and when it starts and ends. */
+export function yangonMonth(now: Date): { id: string; start: Date; end: Date } {
+  const local = new Date(now.getTime() + YANGON_OFFSET_MS);
+  const year = local.getUTCFullYear();
+  const month = local.getUTCMonth();
+  return {
+    id: `${year}-${String(month + 1).padStart(2, "0")}`,
+    start: new Date(Date.UTC(year, month, 1) - YANGON_OFFSET_MS),
+    end: new Date(Date.UTC(year, month + 1, 1) - YANGON_OFFSET_MS),
+  };
+}
+
+const graphemes = (text: string): string[] => [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text)].map((part) => part.segment);
+
+/** `Aung Ko Ko` → `A*** K* K*`; a Burmese name keeps its first letter per word the same way. */
+export function maskName(name: string): string {
+  const words = name.trim().split(/\s+/).filter((word) => word !== "");
+  if (words.length === 0) return "***";
+  return words.map((word) => `${graphemes(word)[0] ?? ""}${"*".repeat(Math.min(3, Math.max(1, graphemes(word).length - 1)))}`).join(" ");
+}
+
+export const publicName = (user: Pick<UserDoc, "name" | "displayName">): string => user.displayName ?? maskName(user.name);
+
+/**
+ * Ranks the month's referrers by hires (rewards at level 0), then by what
+ * they earned that month (bonuses and commissions), and stores the result
+ * for the month. Run hourly by a scheduled job; readers only read.
+ */
+export async function computeLeaderboard(connection: Connection, now: Date): Promise<LeaderboardDoc> {
+  const month = yangonMonth(now);
+  const rows = await rewardModel(connection)
+    .aggregate<{ _id: string; hires: number; earned: number }>([
+      { $match: { createdAt: { $gte: month.start, $lt: month.end } } },
+      { $group: { _id: "$beneficiaryId", hires: { $sum: { $cond: [{ $eq: ["$level", 0] }, 1, 0] } }, earned: { $sum: "$amount" } } },
+    ])
+    .exec();
+  const ranked = rows.filter((row) => row.hires > 0).sort((a, b) => b.hires - a.hires || b.earned - a.earned || a._id.localeCompare(b._id));
+  const { User } = userModels(connection);
+  const users = new Map((await User.find({ _id: { $in: ranked.map((row) => row._id) } }, { name: 1, displayName: 1 }).lean<Array<Pick<UserDoc, "_id" | "name" | "displayName">>>().exec()).map((user) => [user._id, user]));
+  const entries = ranked.map((row, index) => {
+    const user = users.get(row._id);
+    return { rank: index + 1, userId: row._id, name: user === undefined ? "***" : publicName(user), hires: row.hires, earned: row.earned };
+  });
+  const doc: LeaderboardDoc = { _id: month.id, computedAt: now, entries };
+  await leaderboardModel(connection).replaceOne({ _id: month.id }, doc, { upsert: true }).exec();
+  return doc;
+}
+
+export async function readLeaderboard(connection: Connection, now: Date): Promise<LeaderboardDoc | null> {
+  return leaderboardModel(connection).findById(yangonMonth(now).id).lean<LeaderboardDoc>().exec();
+}
