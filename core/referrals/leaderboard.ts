@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from "mongoose";
+import { burmeseSyllables } from "../text/burmese-syllables.ts";
 import { userModels, type UserDoc } from "../users/user-model.ts";
 import { rewardModel } from "./reward-service.ts";
 
@@ -41,13 +42,17 @@ export function yangonMonth(now: Date): { id: string; start: Date; end: Date } {
   };
 }
 
-const graphemes = (text: string): string[] => [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text)].map((part) => part.segment);
+const MYANMAR = /[\u1000-\u109F]/;
 
-/** `Aung Ko Ko` → `A*** K* K*`; a Burmese name keeps its first letter per word the same way. */
+/**
+ * `Aung Ko Ko` → `A*** K*** K***`; a Burmese name (whose syllables are often
+ * not spaced) keeps only its first syllable: `အောင်ကိုကို` → `အောင်***`.
+ */
 export function maskName(name: string): string {
   const words = name.trim().split(/\s+/).filter((word) => word !== "");
   if (words.length === 0) return "***";
-  return words.map((word) => `${graphemes(word)[0] ?? ""}${"*".repeat(Math.min(3, Math.max(1, graphemes(word).length - 1)))}`).join(" ");
+  if (MYANMAR.test(name)) return `${burmeseSyllables(words[0] ?? "")[0] ?? ""}***`;
+  return words.map((word) => `${[...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(word)][0]?.segment ?? ""}***`).join(" ");
 }
 
 export const publicName = (user: Pick<UserDoc, "name" | "displayName">): string => user.displayName ?? maskName(user.name);
@@ -59,12 +64,15 @@ export const publicName = (user: Pick<UserDoc, "name" | "displayName">): string 
  */
 export async function computeLeaderboard(connection: Connection, now: Date): Promise<LeaderboardDoc> {
   const month = yangonMonth(now);
-  const rows = await rewardModel(connection)
-    .aggregate<{ _id: string; hires: number; earned: number }>([
-      { $match: { createdAt: { $gte: month.start, $lt: month.end } } },
-      { $group: { _id: "$beneficiaryId", hires: { $sum: { $cond: [{ $eq: ["$level", 0] }, 1, 0] } }, earned: { $sum: "$amount" } } },
-    ])
-    .exec();
+  // Two plain groupings (FerretDB 1.24 has no $cond): hires from level-0 rewards, earnings from all.
+  const Reward = rewardModel(connection);
+  const inMonth = { createdAt: { $gte: month.start, $lt: month.end } };
+  const [hires, earnings] = await Promise.all([
+    Reward.aggregate<{ _id: string; count: number }>([{ $match: { ...inMonth, level: 0 } }, { $group: { _id: "$beneficiaryId", count: { $sum: 1 } } }]).exec(),
+    Reward.aggregate<{ _id: string; total: number }>([{ $match: inMonth }, { $group: { _id: "$beneficiaryId", total: { $sum: "$amount" } } }]).exec(),
+  ]);
+  const earned = new Map(earnings.map((row) => [row._id, row.total]));
+  const rows = hires.map((row) => ({ _id: row._id, hires: row.count, earned: earned.get(row._id) ?? 0 }));
   const ranked = rows.filter((row) => row.hires > 0).sort((a, b) => b.hires - a.hires || b.earned - a.earned || a._id.localeCompare(b._id));
   const { User } = userModels(connection);
   const users = new Map((await User.find({ _id: { $in: ranked.map((row) => row._id) } }, { name: 1, displayName: 1 }).lean<Array<Pick<UserDoc, "_id" | "name" | "displayName">>>().exec()).map((user) => [user._id, user]));

@@ -35,6 +35,8 @@ export class FakeTelegramApi {
   private readonly failures = new Map<string, Failure[]>();
   private readonly token: string;
   private held: Array<() => void> | undefined;
+  /** Files people "sent", by file id, served like Telegram's file downloads. */
+  private readonly files = new Map<string, Buffer>();
 
   constructor(token: string) {
     this.token = token;
@@ -49,11 +51,19 @@ export class FakeTelegramApi {
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
       void (async () => {
-        const match = /^\/bot([^/]+)\/(\w+)$/.exec(request.url ?? "");
         const send = (status: number, body: unknown) => {
           response.writeHead(status, { "content-type": "application/json" });
           response.end(JSON.stringify(body));
         };
+        const download = /^\/file\/bot([^/]+)\/files\/([\w-]+)$/.exec(request.url ?? "");
+        if (download !== null) {
+          const bytes = download[1] === this.token ? this.files.get(download[2] ?? "") : undefined;
+          if (bytes === undefined) return send(404, { ok: false, error_code: 404, description: "Not Found" });
+          response.writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.length });
+          response.end(bytes);
+          return;
+        }
+        const match = /^\/bot([^/]+)\/(\w+)$/.exec(request.url ?? "");
         if (match === null || match[1] !== this.token) return send(404, { ok: false, error_code: 404, description: "Not Found" });
         const method = match[2] ?? "";
         const payload = await readBody(request);
@@ -76,11 +86,21 @@ export class FakeTelegramApi {
       case "sendMessage":
       case "sendPhoto":
         return { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat, text: payload.text };
+      case "getFile": {
+        const id = String(payload.file_id);
+        const bytes = this.files.get(id);
+        return bytes === undefined ? { file_id: id, file_unique_id: id } : { file_id: id, file_unique_id: id, file_size: bytes.length, file_path: `files/${id}` };
+      }
       case "editMessageText":
         return { message_id: Number(payload.message_id), date: Math.floor(Date.now() / 1000), chat, text: payload.text };
       default:
         return true;
     }
+  }
+
+  /** Makes a file downloadable through getFile and `/file/bot<token>/<path>`. */
+  addFile(fileId: string, bytes: Buffer): void {
+    this.files.set(fileId, bytes);
   }
 
   failNext(method: string, failure: Failure, times = 1): void {

@@ -43,6 +43,14 @@ export function tgPhoto(user: TgUser, updateId = nextUpdateId++): Record<string,
   });
 }
 
+export function tgDocument(user: TgUser, document: { fileId: string; name: string; mime: string; size: number }, updateId = nextUpdateId++): Record<string, unknown> {
+  return messageUpdate(user, updateId, { document: { file_id: document.fileId, file_unique_id: `u${document.fileId}`, file_name: document.name, mime_type: document.mime, file_size: document.size } });
+}
+
+export function tgContact(user: TgUser, phone: string, updateId = nextUpdateId++): Record<string, unknown> {
+  return messageUpdate(user, updateId, { contact: { phone_number: phone, first_name: user.first_name, user_id: user.id } });
+}
+
 export function tgBlocked(user: TgUser, updateId = nextUpdateId++): Record<string, unknown> {
   return {
     update_id: updateId,
