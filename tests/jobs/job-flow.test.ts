@@ -1,31 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
 import { userModels } from "../../core/users/user-model.ts";
-import { buttonsOf } from "../fakes/fake-telegram-api.ts";
-import { keyboardOf } from "../fakes/fake-viber-api.ts";
 import { tgButton, tgPhoto, tgText, type TgUser } from "../fakes/telegram-updates.ts";
 import { vbConversationStarted, vbText, type VbUser } from "../fakes/viber-events.ts";
+import { chatDriver } from "../helpers/chat-driver.ts";
 import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
 
 let h: ViberHarness;
 const ANN: TgUser = { id: 9_500_001, first_name: "Ann", language_code: "en" };
 const HLA: VbUser = { id: "jobsHla0001==", name: "Hla", language: "my" };
-const tgLast = (user: TgUser) => h.telegram.calls.filter((call) => String(call.payload.chat_id) === String(user.id) && /^(sendMessage|editMessageText)$/.test(call.method)).at(-1);
-const tgText_ = (user: TgUser) => {
-  const value = tgLast(user)?.payload.text;
-  return typeof value === "string" ? value : "";
-};
-const tgPress = async (user: TgUser, label: string | RegExp) => {
-  const found = buttonsOf(tgLast(user)).find((button) => (typeof label === "string" ? button.text === label : label.test(button.text)));
-  if (found?.data === undefined) throw new Error(`no button ${String(label)} in: ${tgText_(user)}`);
-  await h.postTelegram(tgButton(user, found.data));
-};
+const d = () => chatDriver(h);
+const tgText_ = (user: TgUser) => d().tgText(user);
+const tgPress = (user: TgUser, label: string | RegExp) => d().tgPress(user, label);
 const vbLast = (user: VbUser) => h.viber.lastTo(user.id);
-const vbPress = async (user: VbUser, label: string | RegExp) => {
-  const found = keyboardOf(vbLast(user)?.payload).find((button) => (typeof label === "string" ? button.text === label : label.test(button.text)));
-  if (found === undefined) throw new Error(`no button ${String(label)} in: ${String(vbLast(user)?.payload.text)}`);
-  await h.post(vbText(user, found.body));
-};
+const vbPress = (user: VbUser, label: string | RegExp) => d().vbPress(user, label);
 
 beforeAll(async () => {
   h = await viberHarness();
@@ -103,7 +91,7 @@ describe("finding, saving and sharing jobs", () => {
     await tgPress(ANN, "🔤 Keyword");
     await h.postTelegram(tgText(ANN, "astronaut"));
     expect(tgText_(ANN)).toBe("No open jobs match these filters. Remove a filter to see more.");
-    expect(buttonsOf(tgLast(ANN)).map((button) => button.text)).toEqual(["✖ “astronaut”", "✖ Security", "🔔 Alert me about new jobs like these", "⚙️ Change filters", "⬅️ Back", "✖️ Cancel"]);
+    expect(d().tgButtons(ANN)).toEqual(["✖ “astronaut”", "✖ Security", "🔔 Alert me about new jobs like these", "⚙️ Change filters", "⬅️ Back", "✖️ Cancel"]);
     await tgPress(ANN, "✖ “astronaut”");
     expect(tgText_(ANN)).toMatch(/jobs found/);
   });

@@ -46,7 +46,7 @@ async function listStep(ctx: FlowContext): Promise<Reply[]> {
   ];
 }
 
-async function cardStep(ctx: FlowContext): Promise<Reply[]> {
+async function cardStep(ctx: FlowContext, audited = true): Promise<Reply[]> {
   const ref = stringField(ctx.data, "ref");
   const referral = await ctx.services.referrals.find(ref);
   if (referral === null) return [text(ctx.t("referrals:not_found", { ref }))];
@@ -56,7 +56,7 @@ async function cardStep(ctx: FlowContext): Promise<Reply[]> {
     referral.cvMediaId === null ? null : ctx.services.media.vault.find(referral.cvMediaId),
   ]);
   // The card shows a candidate's phone: every opening is audited.
-  await auditRecruit(ctx, "referral.view", referral._id, null, null);
+  if (audited) await auditRecruit(ctx, "referral.view", referral._id, null, null);
   const language = ctx.user.language;
   const history = referral.history.map((move) =>
     ctx.t("referrals:review.history_line", { date: formatDate(new Date(move.at), language), to: ctx.t(`referrals:status.${move.to}`), by: move.by, reason: move.reason === null ? "" : ` (${ctx.t(`referrals:reason.${move.reason}`)})` }),
@@ -133,10 +133,10 @@ export const reviewReferralsFlow: Flow = {
       },
     },
     card: {
-      render: cardStep,
+      render: (ctx) => cardStep(ctx),
       handle: async (ctx, input) => {
         if (input.kind !== "value") return { stay: [] };
-        if (input.value === "cv") return { stay: await openCv(ctx) };
+        if (input.value === "cv") return { stay: [...(await openCv(ctx)), ...(await cardStep(ctx, false))] };
         const to = input.value.startsWith("to:") ? input.value.slice(3) : "";
         if (!isStatus(to)) return { stay: [] };
         if (to === "rejected") return { to: "reason" };
