@@ -126,7 +126,7 @@ async function poll() {
   }
 }
 
-async function openChat(persona) {
+async function openChat(persona, payload) {
   state.persona = persona;
   state.after = 0;
   document.body.classList.toggle("vb", persona.channel === "vb");
@@ -141,7 +141,8 @@ async function openChat(persona) {
   localStorage.setItem(storageKey(), "1");
   await poll();
   // First time: Telegram sends /start, Viber opens the conversation (conversation_started).
-  if (!seen) await send({ kind: "start" }, persona.channel === "tg" ? "/start" : null);
+  // A first contact may come through an invite or job link: its code is the start payload.
+  if (!seen) await send({ kind: "start", payload: payload || undefined }, persona.channel === "tg" ? `/start${payload ? ` ${payload}` : ""}` : null);
   clearInterval(state.poll);
   state.poll = setInterval(poll, 2000);
 }
@@ -149,7 +150,7 @@ async function openChat(persona) {
 $("#persona").addEventListener("submit", (submit) => {
   submit.preventDefault();
   const form = new FormData(submit.target);
-  void openChat({ channel: form.get("channel"), id: String(form.get("id")).trim(), name: String(form.get("name")).trim(), language: form.get("language") });
+  void openChat({ channel: form.get("channel"), id: String(form.get("id")).trim(), name: String(form.get("name")).trim(), language: form.get("language") }, String(form.get("payload") ?? "").trim());
 });
 
 $("#compose").addEventListener("submit", (submit) => {

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFileFetcher } from "../../bots/channels/file-fetchers.ts";
+import { createChannelSenders } from "../../bots/channels/senders.ts";
+import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
+import { userModels } from "../../core/users/user-model.ts";
+import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
+import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+
+interface Persona {
+  channel: "tg" | "vb";
+  id: string;
+  name: string;
+  language: "en" | "my";
+}
+type Item = { id: number; text: string; buttons: Array<Array<{ label: string; data?: string }>> };
+
+let t: TestApp;
+let n = 0;
+const OWNER: Persona = { channel: "tg", id: "900000001", name: "Owner", language: "en" };
+const GRAND: Persona = { channel: "vb", id: "sbGrand0001", name: "Daw Khin", language: "my" };
+const INV: Persona = { channel: "tg", id: "900000102", name: "Ko Myo", language: "my" };
+const ANN: Persona = { channel: "tg", id: "900000103", name: "Ann", language: "en" };
+
+async function say(persona: Persona, event: Record<string, unknown>): Promise<Item[]> {
+  const response = await t.app.inject({ method: "POST", url: "/sandbox/api/events", payload: { persona, eventId: `sbref-${++n}-${Date.now()}`, event } });
+  expect(response.statusCode).toBe(200);
+  return response.json<{ items: Item[] }>().items;
+}
+async function outbox(persona: Persona): Promise<Item[]> {
+  return (await t.app.inject({ method: "GET", url: `/sandbox/api/messages?chat=${persona.channel}:${persona.id}&after=0` })).json<{ items: Item[] }>().items;
+}
+function button(items: Item[], label: string | RegExp): string {
+  const found = items.flatMap((item) => item.buttons.flat()).find((candidate) => (typeof label === "string" ? candidate.label === label : label.test(candidate.label)))?.data;
+  if (found === undefined) throw new Error(`no "${String(label)}" in ${JSON.stringify(items.map((item) => item.text))}`);
+  return found;
+}
+const press = (persona: Persona, items: Item[], label: string | RegExp) => say(persona, { kind: "button", data: button(items, label) });
+const publicIdOf = async (persona: Persona) => (await userModels(t.runtime.mongo).Identity.findById(`${persona.channel}:${persona.id}`).lean())?.userId ?? "";
+
+async function open(persona: Persona, payload?: string): Promise<void> {
+  await say(persona, { kind: "start", ...(payload === undefined ? {} : { payload }) });
+  await say(persona, { kind: "button", data: `m:lang.${persona.language}` });
+}
+
+beforeAll(async () => {
+  t = await buildTestApp({ config: testConfig({ SANDBOX: "true", ADMIN_TELEGRAM_IDS: OWNER.id, QUIET_HOURS: "off" }) });
+  attachWorkers(t.runtime, createChannelSenders(t.runtime.config, t.runtime.redis), createFileFetcher(t.runtime.config, t.runtime.redis));
+  await seedDemoCatalog(t.runtime.mongo, new Date());
+  await t.bot.services.catalog.refresh();
+});
+afterAll(() => t.close());
+
+describe("the referral story in the sandbox", () => {
+  it("a person refers a candidate to a seeded job with a CV, the owner persona moves it to hired, and the referrer and both inviters see pending rewards, in English and Burmese", async () => {
+    await open(OWNER);
+    await open(GRAND);
+    await open(INV, await publicIdOf(GRAND));
+    await open(ANN, await publicIdOf(INV));
+
+    const menu = await say(ANN, { kind: "text", text: "/menu" });
+    await press(ANN, menu, "🔎 Find jobs");
+    const results = await say(ANN, { kind: "text", text: "cashier" });
+    const card = await press(ANN, results, /^1\. /);
+    expect(card[0]?.text).toContain("Cashier");
+    await press(ANN, card, /^🤝 Refer a candidate/);
+    await say(ANN, { kind: "text", text: "Ma Thida" });
+    await say(ANN, { kind: "text", text: "09 9777 12345" });
+    const pdf = Buffer.from("%PDF-1.7\n% sandbox CV\n%%EOF\n");
+    const relationship = await say(ANN, { kind: "file", name: "thida.pdf", mime: "application/pdf", dataBase64: pdf.toString("base64") });
+    const consent = await press(ANN, relationship, "Friend");
+    const summary = await press(ANN, consent, "✅ Yes");
+    expect(summary.at(-1)?.text).toContain("CV: CV attached");
+    const done = await press(ANN, summary, "✅ Confirm");
+    const ref = /referral number is (R\w{7})/.exec(done.map((item) => item.text).join("\n"))?.[1] ?? "";
+    expect(ref).toMatch(/^R[2-9A-HJKMNP-Z]{7}$/);
+
+    let view = await say(OWNER, { kind: "text", text: `/referrals ${ref}` });
+    await waitFor(async () => {
+      view = await say(OWNER, { kind: "text", text: `/referrals ${ref}` });
+      return view.at(-1)?.text.includes("CV: ready") ?? false;
+    });
+    for (const step of ["🔎 Screening", "🗣 Interview", "📄 Offer", "🎉 Hired"]) view = await press(OWNER, view, step);
+    expect(view.map((item) => item.text).join("\n")).toContain("Rewards credited as pending:");
+
+    await waitFor(async () => (await outbox(ANN)).some((item) => item.text.startsWith("🎉 Ma Thida was hired")));
+    await waitFor(async () => (await outbox(INV)).some((item) => item.text.startsWith("🎁 သင့်ကွန်ရက်ထဲမှ")));
+    await waitFor(async () => (await outbox(GRAND)).some((item) => item.text.startsWith("🎁 သင့်ကွန်ရက်ထဲမှ")));
+
+    const annWallet = await say(ANN, { kind: "text", text: "/wallet" });
+    expect(annWallet[0]?.text).toMatch(/Pending: MMK [1-9][\d,]*\n/);
+    const invWallet = await say(INV, { kind: "text", text: "/wallet" });
+    expect(invWallet[0]?.text).toMatch(/စောင့်ဆိုင်းဆဲ: [၁-၉][၀-၉,]* ကျပ်\n/);
+    expect(invWallet[0]?.text).toContain("ကွန်ရက် ကော်မရှင်၊ အဆင့် 1");
+    const grandWallet = await say(GRAND, { kind: "text", text: "/wallet" });
+    expect(grandWallet[0]?.text).toMatch(/စောင့်ဆိုင်းဆဲ: [၁-၉][၀-၉,]* ကျပ်\n/);
+    expect(grandWallet[0]?.text).toContain("အဆင့် 2");
+  });
+});
