@@ -24,7 +24,7 @@ export interface UserDoc {
   mergedInto: string | null;
   /** E.164 (`+959…`) when the person gave a phone number; null until then. */
   phone: string | null;
-  /** Keys of this user's chats (`tg:…`, `vb:…`), so they are read by `_id` (FerretDB indexes nothing else). */
+  /** Keys of this user's chats (`tg:…`, `vb:…`), so they are read by `_id` (the only filter FerretDB pushes down). */
   identityKeys: string[];
   /** Admin roles; empty for almost everyone. */
   roles: Role[];

@@ -25,13 +25,6 @@ export interface PostingMemo {
   params: Record<string, string | number>;
 }
 
-/** Where one transaction stands on one account (`txp:<txKey>:<account>`): when it started, and its posting once made. */
-interface TxAccountDoc {
-  _id: string;
-  startedAt: Date;
-  postingId: string | null;
-}
-
 /** The chain's last known position (a hint: the chain itself is the truth). */
 interface HeadDoc {
   _id: string;
@@ -52,15 +45,13 @@ const postingSchema = new Schema<PostingDoc>(
   { versionKey: false, collection: "ledger_postings", minimize: false },
 );
 postingSchema.index({ account: 1, seq: -1 });
-/** A transaction touches an account once, enforced by the database (the chain walk below only finds the posting again). */
+/** A transaction touches an account once: enforced by the database, on MongoDB and on FerretDB alike. */
 postingSchema.index({ txKey: 1, account: 1 }, { unique: true });
-const txAccountSchema = new Schema<TxAccountDoc>({ _id: String, startedAt: { type: Date, required: true }, postingId: { type: String, default: null } }, { versionKey: false, collection: "ledger_tx_accounts" });
 const headSchema = new Schema<HeadDoc>({ _id: String, seq: { type: Number, required: true } }, { versionKey: false, collection: "ledger_heads" });
 
 export function ledgerModels(connection: Connection) {
   return {
     Posting: (connection.models.LedgerPosting as Model<PostingDoc> | undefined) ?? connection.model<PostingDoc>("LedgerPosting", postingSchema),
-    TxAccount: (connection.models.LedgerTxAccount as Model<TxAccountDoc> | undefined) ?? connection.model<TxAccountDoc>("LedgerTxAccount", txAccountSchema),
     Head: (connection.models.LedgerHead as Model<HeadDoc> | undefined) ?? connection.model<HeadDoc>("LedgerHead", headSchema),
   };
 }
@@ -68,11 +59,10 @@ export function ledgerModels(connection: Connection) {
 /** Accounts of people never go below zero; system accounts (`system:…`) may. */
 export const mayGoNegative = (account: string): boolean => account.startsWith("system:");
 
-/**
- * Clock skew allowed between the hosts writing one account, when walking back
- * for a transaction's own posting (which is never older than its marker).
- */
-const SKEW_MS = 5_000;
+/** Accounts whose chain end is remembered in-process (cleared when full). */
+const KNOWN_MAX = 50_000;
+/** The head document is written at seq 1, 9, 17, …: a reader without a memory walks at most this many postings forward. */
+const HEAD_EVERY = 8;
 
 export class InsufficientFunds extends AppError {
   constructor(account: string, balance: number, amount: number) {
@@ -89,6 +79,10 @@ export class InsufficientFunds extends AppError {
 export class Ledger {
   private readonly models: ReturnType<typeof ledgerModels>;
   private readonly now: () => Date;
+  /** Once-per-transaction rests on the unique (txKey, account) index: make sure it exists before the first posting. */
+  private indexesReady: Promise<unknown> | undefined;
+  /** The chain end this process last saw, per account (a hint, like the head document). */
+  private readonly known = new Map<string, number>();
   /** Writers of one account in this process wait their turn (fewer lost races); across processes the unique `_id` decides. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
@@ -99,34 +93,32 @@ export class Ledger {
 
   /** The last posting of an account (null when it has none): the head hint, then forward by `_id` to the real end. */
   async last(account: string): Promise<PostingDoc | null> {
-    const head = await this.models.Head.findById(account).lean<HeadDoc>().exec();
-    let seq = head?.seq ?? 0;
+    // Where this process last saw the chain end saves the head read; the walk forward makes any hint safe.
+    let seq = this.known.get(account) ?? (await this.models.Head.findById(account).lean<HeadDoc>().exec())?.seq ?? 0;
     let found: PostingDoc | null = seq === 0 ? null : await this.models.Posting.findById(`${account}:${seq}`).lean<PostingDoc>().exec();
     for (;;) {
       const next = await this.models.Posting.findById(`${account}:${seq + 1}`).lean<PostingDoc>().exec();
-      if (next === null) return found;
+      if (next === null) {
+        this.remember(account, seq);
+        return found;
+      }
       found = next;
       seq++;
     }
+  }
+
+  private remember(account: string, seq: number): void {
+    if (this.known.size >= KNOWN_MAX && !this.known.has(account)) this.known.clear();
+    this.known.set(account, seq);
   }
 
   async balance(account: string): Promise<number> {
     return (await this.last(account))?.balanceAfter ?? 0;
   }
 
-  /**
-   * Walks back from `from` looking for the transaction's own posting, down to
-   * postings already checked (`checkedUpTo`) or older than `since`: each
-   * posting is read at most once per call, however many retries contention causes.
-   */
-  private async findOwn(account: string, from: PostingDoc | null, txKey: string, since: Date, checkedUpTo: number): Promise<PostingDoc | null> {
-    let current = from;
-    while (current !== null && current.seq > checkedUpTo && current.at.getTime() >= since.getTime() - SKEW_MS) {
-      if (current.txKey === txKey) return current;
-      if (current.seq <= 1) return null;
-      current = await this.models.Posting.findById(`${account}:${current.seq - 1}`).lean<PostingDoc>().exec();
-    }
-    return null;
+  /** A transaction's posting on an account, found through the unique (txKey, account) index (a collection scan on FerretDB: only replays and refusals come here). */
+  private async findOwn(account: string, txKey: string): Promise<PostingDoc | null> {
+    return this.models.Posting.findOne({ txKey, account }).lean<PostingDoc>().exec();
   }
 
   /**
@@ -136,6 +128,8 @@ export class Ledger {
    */
   async post(account: string, amount: number, txKey: string, memo: PostingMemo = { code: "adjustment", params: {} }): Promise<PostingDoc> {
     if (!Number.isSafeInteger(amount) || amount === 0) throw new AppError("invalid_input", "bad_amount", "amounts are whole kyat, not zero");
+    this.indexesReady ??= this.models.Posting.createIndexes();
+    await this.indexesReady;
     const previous = this.queues.get(account) ?? Promise.resolve();
     const turn = previous.catch(() => undefined).then(() => this.append(account, amount, txKey, memo));
     this.queues.set(account, turn);
@@ -146,49 +140,40 @@ export class Ledger {
     }
   }
 
+  /**
+   * Reads the chain's end, checks the rule, inserts seq+1. Two unique indexes
+   * decide every race: `_id` (`<account>:<seq>`: one posting per position) and
+   * (txKey, account) (one posting per transaction). FerretDB's duplicate-key
+   * error does not say which index refused, so the position is read back: taken
+   * means "someone else appended first, look again"; free means "this
+   * transaction is already on the chain".
+   */
   private async append(account: string, amount: number, txKey: string, memo: PostingMemo): Promise<PostingDoc> {
-    const markerId = `txp:${txKey}:${account}`;
-    let marker = await this.models.TxAccount.findById(markerId).lean<TxAccountDoc>().exec();
-    if (marker?.postingId != null) {
-      const done = await this.models.Posting.findById(marker.postingId).lean<PostingDoc>().exec();
-      if (done !== null) return done;
-    }
-    if (marker === null) {
-      try {
-        await this.models.TxAccount.create({ _id: markerId, startedAt: this.now(), postingId: null });
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
-      marker = await this.models.TxAccount.findById(markerId).lean<TxAccountDoc>().exec();
-    }
-    const startedAt = marker?.startedAt ?? this.now();
-    let checkedUpTo = 0;
     for (let attempt = 0; attempt < 1000; attempt++) {
       const last = await this.last(account);
-      const own = await this.findOwn(account, last, txKey, new Date(startedAt), checkedUpTo);
-      if (own !== null) {
-        await this.models.TxAccount.updateOne({ _id: markerId }, { $set: { postingId: own._id } }).exec();
-        return own;
-      }
-      checkedUpTo = last?.seq ?? 0;
       const balance = last?.balanceAfter ?? 0;
-      if (balance + amount < 0 && !mayGoNegative(account)) throw new InsufficientFunds(account, balance, amount);
+      if (balance + amount < 0 && !mayGoNegative(account)) {
+        // A replay of a debit that was applied must not be refused for the balance it left.
+        const own = await this.findOwn(account, txKey);
+        if (own !== null) return own;
+        throw new InsufficientFunds(account, balance, amount);
+      }
       const seq = (last?.seq ?? 0) + 1;
       const posting: PostingDoc = { _id: `${account}:${seq}`, account, seq, amount, balanceAfter: balance + amount, txKey, memo, at: this.now() };
       try {
         await this.models.Posting.create(posting);
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
-        // FerretDB does not say which index refused: if seq n is free, it was the (txKey, account) index.
         const taken = await this.models.Posting.findById(posting._id).lean<PostingDoc>().exec();
-        if (taken !== null) continue; // someone appended seq n first: look again (maybe it was this very transaction)
-        const own = await this.models.Posting.findOne({ txKey, account }).lean<PostingDoc>().exec();
-        if (own === null) continue;
-        await this.models.TxAccount.updateOne({ _id: markerId }, { $set: { postingId: own._id } }).exec();
-        return own;
+        if (taken?.txKey === txKey) return taken; // a concurrent repeat of this transaction got there first
+        if (taken !== null) continue;
+        const own = await this.findOwn(account, txKey);
+        if (own !== null) return own;
+        continue;
       }
-      await this.models.TxAccount.updateOne({ _id: markerId }, { $set: { postingId: posting._id } }).exec();
-      await this.models.Head.updateOne({ _id: account }, { $max: { seq } }, { upsert: true }).exec();
+      this.remember(account, seq);
+      // The shared hint for other processes is refreshed every few postings: fewer writes, and at most that many extra reads.
+      if (seq % HEAD_EVERY === 1) await this.models.Head.updateOne({ _id: account }, { $max: { seq } }, { upsert: true }).exec();
       return posting;
     }
     throw new AppError("retry_later", "ledger_contended", `account ${account} is too busy`);

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFileFetcher } from "../../bots/channels/file-fetchers.ts";
 import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
+import { readLeaderboard } from "../../core/referrals/leaderboard.ts";
+import { LEADERBOARD_QUEUE } from "../../jobs/leaderboard/leaderboard-job.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
@@ -95,5 +97,20 @@ describe("the referral story in the sandbox", () => {
     const grandWallet = await say(GRAND, { kind: "text", text: "/wallet" });
     expect(grandWallet[0]?.text).toMatch(/စောင့်ဆိုင်းဆဲ: [၁-၉][၀-၉,]* ကျပ်\n/);
     expect(grandWallet[0]?.text).toContain("အဆင့် 2");
+  });
+
+  it("the leaderboard is recomputed by an hourly job scheduler; a person sees the board and their own rank, and may choose the name shown", async () => {
+    const queue = t.runtime.queues.get(LEADERBOARD_QUEUE);
+    await waitFor(async () => (await queue.getJobSchedulers()).some((scheduler) => scheduler.key === "leaderboard-hourly" && Number(scheduler.every) === 3_600_000));
+    await queue.add("now", {});
+    await waitFor(async () => ((await readLeaderboard(t.runtime.mongo, new Date()))?.entries.length ?? 0) > 0);
+    const board = await say(ANN, { kind: "text", text: "/leaderboard" });
+    expect(board[0]?.text).toMatch(/^🏆 Top referrers this month \(updated hourly\):\n1\. A\*\*\* · 1 hired · MMK [\d,]+\n\nYou are number 1 of 1 with 1 hired\.\nYour name shows as: A\*\*\*$/);
+    const ask = await press(ANN, board, "✏️ Change how my name shows");
+    expect(ask.at(-1)?.text).toContain("Type the name to show on the leaderboard");
+    expect((await say(ANN, { kind: "text", text: "https://spam" })).at(-1)?.text).toBe("Please type 2 to 32 letters, without links or @names.");
+    expect((await say(ANN, { kind: "text", text: "Ann the Recruiter" }))[0]?.text).toBe("Done. The leaderboard will show you as Ann the Recruiter from its next update.");
+    const burmese = await say(INV, { kind: "text", text: "/leaderboard" });
+    expect(burmese[0]?.text).toContain("ဒီလ စာရင်းထဲ မပါသေးပါ");
   });
 });
