@@ -92,10 +92,10 @@ export class Ledger {
   }
 
   /** The last posting of an account (null when it has none): the head hint, then forward by `_id` to the real end. */
-  async last(account: string): Promise<PostingDoc | null> {
+  async last(account: string, from?: PostingDoc): Promise<PostingDoc | null> {
     // Where this process last saw the chain end saves the head read; the walk forward makes any hint safe.
-    let seq = this.known.get(account) ?? (await this.models.Head.findById(account).lean<HeadDoc>().exec())?.seq ?? 0;
-    let found: PostingDoc | null = seq === 0 ? null : await this.models.Posting.findById(`${account}:${seq}`).lean<PostingDoc>().exec();
+    let seq = from?.seq ?? this.known.get(account) ?? (await this.models.Head.findById(account).lean<HeadDoc>().exec())?.seq ?? 0;
+    let found: PostingDoc | null = from ?? (seq === 0 ? null : await this.models.Posting.findById(`${account}:${seq}`).lean<PostingDoc>().exec());
     for (;;) {
       const next = await this.models.Posting.findById(`${account}:${seq + 1}`).lean<PostingDoc>().exec();
       if (next === null) {
@@ -149,8 +149,9 @@ export class Ledger {
    * transaction is already on the chain".
    */
   private async append(account: string, amount: number, txKey: string, memo: PostingMemo): Promise<PostingDoc> {
+    let seen: PostingDoc | undefined;
     for (let attempt = 0; attempt < 1000; attempt++) {
-      const last = await this.last(account);
+      const last = await this.last(account, seen);
       const balance = last?.balanceAfter ?? 0;
       if (balance + amount < 0 && !mayGoNegative(account)) {
         // A replay of a debit that was applied must not be refused for the balance it left.
@@ -166,7 +167,13 @@ export class Ledger {
         if (!isDuplicateKey(error)) throw error;
         const taken = await this.models.Posting.findById(posting._id).lean<PostingDoc>().exec();
         if (taken?.txKey === txKey) return taken; // a concurrent repeat of this transaction got there first
-        if (taken !== null) continue;
+        if (taken !== null) {
+          // Another writer (another process: this one queues per account) appended first. Go on from its posting,
+          // after a short random pause so racing writers spread out instead of colliding again.
+          seen = taken;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+          continue;
+        }
         const own = await this.findOwn(account, txKey);
         if (own !== null) return own;
         continue;

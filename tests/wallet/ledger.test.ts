@@ -5,11 +5,14 @@ import { buildTestApp, type TestApp } from "../helpers/test-runtime.ts";
 
 let t: TestApp;
 let ledger: Ledger;
+/** Writers that share nothing but the database, as separate processes would. */
+let writers: Ledger[];
 let run = 0;
 
 beforeAll(async () => {
   t = await buildTestApp();
   ledger = new Ledger(t.runtime.mongo);
+  writers = [ledger, new Ledger(t.runtime.mongo), new Ledger(t.runtime.mongo)];
 });
 afterAll(() => t.close());
 
@@ -48,8 +51,8 @@ describe("ledger", () => {
               const txKey = `tx${run}:${n++}`;
               const account = accounts[op.account] ?? "";
               if (op.amount > 0) credits.set(txKey, account);
-              return Array.from({ length: op.replays }, () =>
-                ledger.post(account, op.amount, txKey).catch((error: unknown) => {
+              return Array.from({ length: op.replays }, (_, replay) =>
+                (writers[(n + replay) % writers.length] as Ledger).post(account, op.amount, txKey).catch((error: unknown) => {
                   if (!(error instanceof InsufficientFunds)) throw error;
                 }),
               );
@@ -72,7 +75,7 @@ describe("ledger", () => {
 
   it("applies one transaction posted 50 times at once exactly once", async () => {
     const account = "user:fifty";
-    const results = await Promise.all(Array.from({ length: 50 }, () => ledger.post(account, 75_000, "hired:R1")));
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => (writers[i % writers.length] as Ledger).post(account, 75_000, "hired:R1")));
     expect(new Set(results.map((posting) => posting._id)).size).toBe(1);
     expect(await ledger.history(account)).toHaveLength(1);
     expect(await ledger.balance(account)).toBe(75_000);
@@ -83,7 +86,7 @@ describe("ledger", () => {
   it("never lets concurrent withdrawals take a balance below zero", async () => {
     const account = "user:withdraw";
     await ledger.post(account, 100_000, "credit:1");
-    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => ledger.post(account, -30_000, `withdraw:${i}`)));
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => (writers[i % writers.length] as Ledger).post(account, -30_000, `withdraw:${i}`)));
     const succeeded = outcomes.filter((outcome) => outcome.status === "fulfilled").length;
     expect(succeeded).toBe(3);
     expect(outcomes.filter((outcome) => outcome.status === "rejected").every((outcome) => outcome.reason instanceof InsufficientFunds)).toBe(true);

@@ -6,13 +6,14 @@ import { buildTestApp, type TestApp } from "../helpers/test-runtime.ts";
 
 let t: TestApp;
 let ledger: Ledger;
-let wallet: WalletService;
+/** Three writers with their own in-process queues and memories, as three processes would be. */
+let wallets: WalletService[];
 let run = 0;
 
 beforeAll(async () => {
   t = await buildTestApp();
   ledger = new Ledger(t.runtime.mongo);
-  wallet = new WalletService(ledger);
+  wallets = [new WalletService(ledger), new WalletService(new Ledger(t.runtime.mongo)), new WalletService(new Ledger(t.runtime.mongo))];
 });
 afterAll(() => t.close());
 
@@ -36,12 +37,12 @@ describe("wallet", () => {
             batch.flatMap((op) => {
               const txKey = `w${run}:${n++}`;
               if (op.kind === "credit") credited.set(txKey, op.amount);
-              const once = () =>
+              const once = (wallet: WalletService) =>
                 op.kind === "credit"
                   ? wallet.credit(user, "pending", op.amount, txKey, { code: "referral_bonus", params: {} })
                   : wallet.move(user, MOVES[op.kind][0], MOVES[op.kind][1], op.amount, txKey, { code: "adjustment", params: {} });
-              return Array.from({ length: op.replays }, () =>
-                once().catch((error: unknown) => {
+              return Array.from({ length: op.replays }, (_, replay) =>
+                once(wallets[(n + replay) % wallets.length] as WalletService).catch((error: unknown) => {
                   if (!(error instanceof InsufficientFunds)) throw error;
                 }),
               );
