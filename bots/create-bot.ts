@@ -52,6 +52,10 @@ import { reviewActions, reviewReferralsFlow } from "./flows/referrals/review-flo
 import { displayNameAction, displayNameFlow, leaderboardAction } from "./flows/leaderboard/leaderboard-flow.ts";
 import { networkAction } from "./flows/network/network-action.ts";
 import { walletAction } from "./flows/wallet/wallet-action.ts";
+import { KycService } from "../core/kyc/kyc-service.ts";
+import { kycActions, kycDeleteFlow, kycFlow } from "./flows/kyc/kyc-flow.ts";
+import { installKycNotices } from "./flows/kyc/kyc-notices.ts";
+import { kycReviewActions, kycReviewFlow } from "./flows/kyc/kyc-review-flow.ts";
 import { handleStart } from "./flows/onboarding/start.ts";
 
 export interface Bot {
@@ -94,6 +98,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   const ownerIdentities = [...deps.config.admins.telegramIds.map((id) => `tg:${id}`), ...deps.config.admins.viberIds.map((id) => `vb:${id}`)];
   const catalog = new CatalogService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, logger: deps.logger });
   const wallet = new WalletService(new Ledger(deps.mongo, now));
+  const vault = new MediaVault({ connection: deps.mongo, keys: deps.config.encryptionKeys, storageDir: deps.config.storageDir, now });
   const rewards = new RewardService({ connection: deps.mongo, wallet, users, commissionBasisPoints: deps.config.referrals.commissionBasisPoints, now });
   const services: BotServices = {
     users,
@@ -117,10 +122,12 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     network: { sizes: (userId) => networkSizes(deps.mongo, userId) },
     leaderboard: { read: (at) => readLeaderboard(deps.mongo, at) },
     media: {
-      vault: new MediaVault({ connection: deps.mongo, keys: deps.config.encryptionKeys, storageDir: deps.config.storageDir, now }),
+      vault,
       queue: deps.mediaQueue,
       links: new MediaLinks({ redis: deps.redis, prefix: deps.config.redis.prefix, baseUrl: deps.config.http.publicUrl ?? "" }),
     },
+    kyc: new KycService({ connection: deps.mongo, vault, audit, payoutInFlight: async (userId) => (await wallet.balances(userId)).held > 0, now }),
+    kycRetentionDays: deps.config.kyc.retentionDays,
     rewardRelease: deps.config.referrals.release,
     commissionBasisPoints: deps.config.referrals.commissionBasisPoints,
     alerts: new AlertService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix }),
@@ -129,6 +136,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     userFigures: (at) => userFigures(deps.mongo, at),
   };
   installReferralNotices(services);
+  installKycNotices(services);
   const alertQueue = deps.alertQueue;
   if (alertQueue !== undefined) {
     services.catalog.onPublished = async (job) => {
@@ -140,11 +148,11 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     services,
     gate: new ChatGate({ redis: deps.redis, prefix: deps.config.redis.prefix }),
     logger: deps.logger,
-    flows: [referFlow, applyFlow, withdrawFlow, displayNameFlow, reviewReferralsFlow, jobSearchFlow, savedJobsFlow, alertsFlow, addJobFlow, importJobsFlow, manageJobFlow, companiesFlow, linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
-    actions: [menuAction, helpAction, referAction, applyAction, myReferralsAction, withdrawAction, walletAction, networkAction, leaderboardAction, displayNameAction, ...reviewActions, ...jobActions, ...alertActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...recruitActions, ...(deps.plugins?.actions ?? [])],
+    flows: [kycFlow, kycDeleteFlow, kycReviewFlow, referFlow, applyFlow, withdrawFlow, displayNameFlow, reviewReferralsFlow, jobSearchFlow, savedJobsFlow, alertsFlow, addJobFlow, importJobsFlow, manageJobFlow, companiesFlow, linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
+    actions: [menuAction, helpAction, ...kycActions, ...kycReviewActions, referAction, applyAction, myReferralsAction, withdrawAction, walletAction, networkAction, leaderboardAction, displayNameAction, ...reviewActions, ...jobActions, ...alertActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...recruitActions, ...(deps.plugins?.actions ?? [])],
     menu: mainMenu,
     start: handleStart,
-    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast", recruit: "recruit", job: "job", myreferrals: "myreferrals", wallet: "wallet", network: "network", leaderboard: "leaderboard", referrals: "referrals", release: "release" },
+    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast", recruit: "recruit", job: "job", myreferrals: "myreferrals", wallet: "wallet", network: "network", leaderboard: "leaderboard", referrals: "referrals", release: "release", verify: "kyc", kyc: "kycreview" },
     conversationTtlMs: deps.config.bot.conversationTtlMs,
     now,
     onDenied: deps.onDenied,

@@ -16,6 +16,7 @@ import type { LeaderboardDoc } from "../../core/referrals/leaderboard.ts";
 import type { ReferralService } from "../../core/referrals/referral-service.ts";
 import type { RewardService } from "../../core/referrals/reward-service.ts";
 import type { WalletService } from "../../core/wallet/wallet-service.ts";
+import type { KycService } from "../../core/kyc/kyc-service.ts";
 
 /** Where people reach the bot; used to build invite and share links. */
 export interface BotLinks {
@@ -47,6 +48,8 @@ export interface BotServices {
   leaderboard: { read(now: Date): Promise<LeaderboardDoc | null> };
   /** Encrypted files (CVs, later KYC documents): intake, and short-lived links for those allowed to see them. */
   media: { vault: MediaVault; queue: MediaQueue; links: MediaLinks };
+  kyc: KycService;
+  kycRetentionDays: number;
   /** How pending rewards become available. */
   rewardRelease: "finance" | "invoice";
   /** Network commission per level, in basis points of the bonus. */

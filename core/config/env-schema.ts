@@ -138,6 +138,7 @@ export const envSchema = z.object({
       .default("10,5,2"),
   ),
   REWARDS_RELEASE: z.preprocess(emptyToUndefined, z.enum(["finance", "invoice"], { message: "must be finance or invoice" }).default("finance")),
+  KYC_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number of days" }).int().min(1).max(3650).default(90)),
   QUIET_HOURS: z.preprocess(
     emptyToUndefined,
     z.string().regex(/^(off|([01]?\d|2[0-3]):[0-5]\d-([01]?\d|2[0-3]):[0-5]\d)$/, "must be HH:MM-HH:MM (Yangon time) or off").default("22:00-07:00"),

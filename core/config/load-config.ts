@@ -39,6 +39,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   bot: { telegramUsername: string; viberChatUri: string; conversationTtlMs: number };
   alerts: { perDay: number };
+  /** KYC documents are deleted this many days after the decision. */
+  kyc: { retentionDays: number };
   referrals: {
     perDay: number;
     /** Network commission per inviter level 1-3, in basis points of the bonus (10 % = 1000). */
@@ -175,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
       conversationTtlMs: Math.round(raw.CONVERSATION_TTL_HOURS * 3_600_000),
     },
     alerts: { perDay: raw.ALERTS_PER_DAY },
+    kyc: { retentionDays: raw.KYC_RETENTION_DAYS },
     referrals: {
       perDay: raw.REFERRALS_PER_DAY,
       commissionBasisPoints: raw.NETWORK_COMMISSION_PERCENT.split(",").map((part) => Math.round(Number(part.trim()) * 100)),

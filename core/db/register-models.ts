@@ -4,6 +4,7 @@ import { broadcastModel } from "../broadcasts/broadcast-service.ts";
 import { alertModel } from "../catalog/alert-service.ts";
 import { ledgerModels } from "../wallet/ledger.ts";
 import { mediaModel } from "../files/media-vault.ts";
+import { kycModels } from "../kyc/kyc-models.ts";
 import { leaderboardModel } from "../referrals/leaderboard.ts";
 import { referralModels } from "../referrals/referral-model.ts";
 import { rewardModel } from "../referrals/reward-service.ts";
@@ -28,6 +29,7 @@ export function registerModels(connection: Connection): Connection {
   alertModel(connection);
   ledgerModels(connection);
   mediaModel(connection);
+  kycModels(connection);
   referralModels(connection);
   rewardModel(connection);
   leaderboardModel(connection);

@@ -1,12 +1,13 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
+import { imageSize } from "image-size";
 import { Schema, type Connection, type Model } from "mongoose";
 import type { EncryptionKey } from "../config/load-config.ts";
 import { AppError } from "../errors/app-error.ts";
 import type { Language, Transport } from "../users/user-model.ts";
 import { randomId } from "../users/public-id.ts";
+import { FsBlobStore, type BlobStore } from "./blob-store.ts";
 import type { FileFetcher } from "./file-fetcher.ts";
 
 /** What a file is for decides which types are accepted. */
@@ -15,8 +16,11 @@ export type MediaPurpose = "cv" | "kyc";
 /** Types accepted per purpose, by what the bytes are (not what the file claims). */
 const ACCEPTED: Record<MediaPurpose, ReadonlySet<string>> = {
   cv: new Set(["application/pdf", "image/jpeg", "image/png", "image/webp", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/x-cfb"]),
-  kyc: new Set(["image/jpeg", "image/png", "image/webp"]),
+  kyc: new Set(["image/jpeg", "image/png", "application/pdf"]),
 };
+
+/** A photo of a document smaller than this on its short side cannot be read by a reviewer. */
+export const KYC_MIN_IMAGE_SIDE = 400;
 
 export const MEDIA_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -25,7 +29,7 @@ export interface MediaDoc {
   _id: string;
   ownerId: string;
   purpose: MediaPurpose;
-  status: "pending" | "stored" | "rejected";
+  status: "pending" | "stored" | "rejected" | "deleted";
   /** Where to download it from; cleared once the file is stored or refused. */
   source: { transport: Transport; fileRef: string } | null;
   /** What the owner is told if the bytes are refused, already in both languages. */
@@ -35,8 +39,14 @@ export interface MediaDoc {
   ext: string | null;
   size: number | null;
   keyId: string | null;
+  /** The file's data key, encrypted by the master key `keyId` (base64: IV, tag, ciphertext). */
+  wrappedKey: string | null;
+  /** SHA-256 of the plaintext, hex. */
+  sha256: string | null;
   createdAt: Date;
   storedAt: Date | null;
+  /** Set when the bytes were deleted (retention, or the owner asked); the record stays. */
+  deletedAt: Date | null;
 }
 
 const mediaSchema = new Schema<MediaDoc>(
@@ -52,8 +62,11 @@ const mediaSchema = new Schema<MediaDoc>(
     ext: { type: String, default: null },
     size: { type: Number, default: null },
     keyId: { type: String, default: null },
+    wrappedKey: { type: String, default: null },
+    sha256: { type: String, default: null },
     createdAt: { type: Date, required: true },
     storedAt: { type: Date, default: null },
+    deletedAt: { type: Date, default: null },
   },
   { versionKey: false, collection: "media" },
 );
@@ -62,29 +75,54 @@ export function mediaModel(connection: Connection): Model<MediaDoc> {
   return (connection.models.Media as Model<MediaDoc> | undefined) ?? connection.model<MediaDoc>("Media", mediaSchema);
 }
 
-const MAGIC = Buffer.from("TRM1");
-
-/** `TRM1`, key id length, key id, IV (12), tag (16), ciphertext. The media id is authenticated too, so a file cannot be swapped for another. */
-export function sealBytes(key: EncryptionKey, mediaId: string, plain: Buffer): Buffer {
+function gcmEncrypt(key: Buffer, plain: Buffer, aad: string): Buffer {
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key.key, iv);
-  cipher.setAAD(Buffer.from(mediaId));
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(Buffer.from(aad));
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  const id = Buffer.from(key.id);
-  return Buffer.concat([MAGIC, Buffer.from([id.length]), id, iv, cipher.getAuthTag(), body]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
 }
 
-export function openBytes(keys: EncryptionKey[], mediaId: string, sealed: Buffer): Buffer {
-  if (!sealed.subarray(0, 4).equals(MAGIC)) throw new AppError("internal", "media_corrupt", "not a sealed file");
-  const idLength = sealed[4] ?? 0;
-  const keyId = sealed.subarray(5, 5 + idLength).toString();
+function gcmDecrypt(key: Buffer, sealed: Buffer, aad: string): Buffer {
+  const decipher = createDecipheriv("aes-256-gcm", key, sealed.subarray(0, 12));
+  decipher.setAAD(Buffer.from(aad));
+  decipher.setAuthTag(sealed.subarray(12, 28));
+  return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+}
+
+/**
+ * Envelope encryption: a fresh 256-bit data key per file encrypts the bytes
+ * (AES-256-GCM, the media id as associated data); the master key `key.id`
+ * wraps the data key (AES-256-GCM, media id and key id as associated data).
+ */
+export function sealBytes(key: EncryptionKey, mediaId: string, plain: Buffer): { sealed: Buffer; wrappedKey: string } {
+  const dataKey = randomBytes(32);
+  const sealed = gcmEncrypt(dataKey, plain, mediaId);
+  const wrappedKey = gcmEncrypt(key.key, dataKey, `${mediaId}:${key.id}`).toString("base64");
+  dataKey.fill(0);
+  return { sealed, wrappedKey };
+}
+
+/** Unwraps the data key with the master key it names (old keys stay readable after a rotation), then decrypts. */
+export function openBytes(keys: EncryptionKey[], mediaId: string, keyId: string, wrappedKey: string, sealed: Buffer): Buffer {
   const key = keys.find((candidate) => candidate.id === keyId);
   if (key === undefined) throw new AppError("unavailable", "media_key_missing", `encryption key ${keyId} is not configured`);
-  const offset = 5 + idLength;
-  const decipher = createDecipheriv("aes-256-gcm", key.key, sealed.subarray(offset, offset + 12));
-  decipher.setAAD(Buffer.from(mediaId));
-  decipher.setAuthTag(sealed.subarray(offset + 12, offset + 28));
-  return Buffer.concat([decipher.update(sealed.subarray(offset + 28)), decipher.final()]);
+  const dataKey = gcmDecrypt(key.key, Buffer.from(wrappedKey, "base64"), `${mediaId}:${keyId}`);
+  try {
+    return gcmDecrypt(dataKey, sealed, mediaId);
+  } finally {
+    dataKey.fill(0);
+  }
+}
+
+/** The shorter side of an image in pixels; 0 when its size cannot be read. */
+function shortSide(bytes: Buffer): number {
+  try {
+    const size = imageSize(bytes);
+    return Math.min(size.width, size.height);
+  } catch {
+    return 0;
+  }
 }
 
 /** Where a stored file can be queued for download (BullMQ in the web process; the media id is the whole payload). */
@@ -101,13 +139,13 @@ export interface MediaQueue {
 export class MediaVault {
   private readonly model: Model<MediaDoc>;
   private readonly keys: EncryptionKey[];
-  private readonly dir: string;
+  private readonly store: BlobStore;
   private readonly now: () => Date;
 
-  constructor(options: { connection: Connection; keys: EncryptionKey[]; storageDir: string; now?: () => Date }) {
+  constructor(options: { connection: Connection; keys: EncryptionKey[]; storageDir: string; store?: BlobStore; now?: () => Date }) {
     this.model = mediaModel(options.connection);
     this.keys = options.keys;
-    this.dir = path.join(options.storageDir, "media");
+    this.store = options.store ?? new FsBlobStore(path.join(options.storageDir, "media"));
     this.now = options.now ?? (() => new Date());
   }
 
@@ -130,8 +168,11 @@ export class MediaVault {
       ext: null,
       size: null,
       keyId: null,
+      wrappedKey: null,
+      sha256: null,
       createdAt: this.now(),
       storedAt: null,
+      deletedAt: null,
     });
     return id;
   }
@@ -155,11 +196,22 @@ export class MediaVault {
     }
     const type = await fileTypeFromBuffer(bytes);
     if (type === undefined || !ACCEPTED[doc.purpose].has(type.mime)) return this.refuse(doc, "file_type_refused");
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const file = path.join(this.dir, mediaId);
-    await writeFile(`${file}.tmp`, sealBytes(key, mediaId, bytes), { mode: 0o600 });
-    await rename(`${file}.tmp`, file);
-    const stored = { status: "stored" as const, source: null, mime: type.mime, ext: type.ext === "cfb" ? "doc" : type.ext, size: bytes.length, keyId: key.id, storedAt: this.now() };
+    if (doc.purpose === "kyc" && type.mime.startsWith("image/")) {
+      if (shortSide(bytes) < KYC_MIN_IMAGE_SIDE) return this.refuse(doc, "image_too_small");
+    }
+    const { sealed, wrappedKey } = sealBytes(key, mediaId, bytes);
+    await this.store.put(mediaId, sealed);
+    const stored = {
+      status: "stored" as const,
+      source: null,
+      mime: type.mime,
+      ext: type.ext === "cfb" ? "doc" : type.ext,
+      size: bytes.length,
+      keyId: key.id,
+      wrappedKey,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      storedAt: this.now(),
+    };
     await this.model.updateOne({ _id: mediaId }, { $set: stored }).exec();
     return { ...doc, ...stored };
   }
@@ -173,8 +225,14 @@ export class MediaVault {
   /** The decrypted bytes of a stored file (callers audit who read it). */
   async read(mediaId: string): Promise<{ bytes: Buffer; mime: string; ext: string }> {
     const doc = await this.find(mediaId);
-    if (doc === null || doc.status !== "stored") throw new AppError("not_found", "media_not_found", `no stored media ${mediaId}`);
-    const sealed = await readFile(path.join(this.dir, mediaId));
-    return { bytes: openBytes(this.keys, mediaId, sealed), mime: doc.mime ?? "application/octet-stream", ext: doc.ext ?? "bin" };
+    if (doc === null || doc.status !== "stored" || doc.keyId === null || doc.wrappedKey === null) throw new AppError("not_found", "media_not_found", `no stored media ${mediaId}`);
+    const sealed = await this.store.get(mediaId);
+    return { bytes: openBytes(this.keys, mediaId, doc.keyId, doc.wrappedKey, sealed), mime: doc.mime ?? "application/octet-stream", ext: doc.ext ?? "bin" };
+  }
+
+  /** Deletes a file's bytes (retention, or its owner asked); the record stays, marked deleted. Safe to repeat. */
+  async erase(mediaId: string): Promise<void> {
+    await this.store.delete(mediaId);
+    await this.model.updateOne({ _id: mediaId }, { $set: { status: "deleted", wrappedKey: null, source: null, deletedAt: this.now() } }).exec();
   }
 }

@@ -34,7 +34,7 @@ describe("roles", () => {
   it("gives owners the admin menu of their sections", async () => {
     await h.post(tgText(OWNER, "/admin"));
     expect(lastTo(OWNER)).toBe("Admin. Choose a section:");
-    expect(buttonsOf(lastCall(OWNER)).map((button) => button.data)).toEqual(["m:admin.jobs", "m:admin.referrals", "m:admin.finance", "m:admin.stats", "m:admin.users", "m:admin.broadcast", "m:admin.audit", "m:admin.roles"]);
+    expect(buttonsOf(lastCall(OWNER)).map((button) => button.data)).toEqual(["m:admin.jobs", "m:admin.referrals", "m:admin.kyc", "m:admin.finance", "m:admin.stats", "m:admin.users", "m:admin.broadcast", "m:admin.audit", "m:admin.roles"]);
   });
 
   it("to someone without a role, admin commands and buttons do not exist, and the attempts are counted", async () => {
@@ -59,9 +59,9 @@ describe("roles", () => {
     h.fake.clear();
     await h.post(tgText(STAFF, "/admin"));
     expect(lastTo(STAFF)).toBe("စီမံခန့်ခွဲမှု။ ကဏ္ဍတစ်ခု ရွေးပါ:");
-    expect(buttonsOf(lastCall(STAFF)).map((button) => button.data)).toEqual(["m:admin.stats"]);
+    expect(buttonsOf(lastCall(STAFF)).map((button) => button.data)).toEqual(["m:admin.kyc", "m:admin.stats"]);
     const menu = h.fake.sent("setMyCommands").find((call) => JSON.stringify(call.payload.scope) === JSON.stringify({ type: "chat", chat_id: STAFF.id }));
-    expect((menu?.payload.commands as Array<{ command: string; description: string }>).map((command) => command.command)).toEqual(["start", "menu", "help", "myreferrals", "wallet", "language", "admin", "stats"]);
+    expect((menu?.payload.commands as Array<{ command: string; description: string }>).map((command) => command.command)).toEqual(["start", "menu", "help", "myreferrals", "wallet", "language", "admin", "kyc", "stats"]);
     expect(JSON.stringify(menu?.payload.commands)).toContain("စာရင်းအင်းများ");
     await h.post(tgText(STAFF, "/audit"));
     expect(lastTo(STAFF)).toBe("တောင်းပန်ပါတယ်၊ နားမလည်ပါ။ မီနူးထဲက ရွေးပါ၊ ဒါမှမဟုတ် အကူအညီကို နှိပ်ပါ။");

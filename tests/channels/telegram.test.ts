@@ -27,7 +27,7 @@ describe("Telegram: first contact and language", () => {
 
     await h.post(tgButton(ann, "m:lang.en"));
     expect(lastTo(ann)).toContain("Done, I'll speak English.");
-    expect(buttonsOf(lastCallTo(ann)).map((button) => button.text)).toEqual(["🔎 Find jobs", "⭐ Saved jobs", "🔔 Job alerts", "📋 My referrals", "💰 Wallet", "👥 Invite friends", "🌳 My network", "🏆 Leaderboard", "🔗 Link Telegram & Viber", "🌐 Language", "❓ Help"]);
+    expect(buttonsOf(lastCallTo(ann)).map((button) => button.text)).toEqual(["🔎 Find jobs", "⭐ Saved jobs", "🔔 Job alerts", "📋 My referrals", "💰 Wallet", "👥 Invite friends", "🌳 My network", "🏆 Leaderboard", "🪪 Verify identity", "🔗 Link Telegram & Viber", "🌐 Language", "❓ Help"]);
     expect(lastCallTo(ann)?.method).toBe("editMessageText");
     expect(h.fake.sent("answerCallbackQuery").length).toBeGreaterThan(0);
 

@@ -30,8 +30,8 @@ describe("Viber: first contact and language", () => {
     await h.post(vbText(john, "m:lang.en"));
     expect(lastText(john)).toContain("Done, I'll speak English.");
     const keyboard = keyboardOf(h.viber.lastTo(john.id)?.payload);
-    expect(keyboard.map((button) => button.text)).toEqual(["🔎 Find jobs", "⭐ Saved jobs", "🔔 Job alerts", "📋 My referrals", "💰 Wallet", "👥 Invite friends", "🌳 My network", "🏆 Leaderboard", "🔗 Link Telegram & Viber", "🌐 Language", "❓ Help"]);
-    expect(keyboard.map((button) => button.columns)).toEqual([3, 3, 6, 3, 3, 3, 3, 6, 6, 3, 3]);
+    expect(keyboard.map((button) => button.text)).toEqual(["🔎 Find jobs", "⭐ Saved jobs", "🔔 Job alerts", "📋 My referrals", "💰 Wallet", "👥 Invite friends", "🌳 My network", "🏆 Leaderboard", "🪪 Verify identity", "🔗 Link Telegram & Viber", "🌐 Language", "❓ Help"]);
+    expect(keyboard.map((button) => button.columns)).toEqual([3, 3, 6, 3, 3, 3, 3, 3, 3, 6, 3, 3]);
   });
 
   it("greets in Burmese when Viber says the person uses Burmese, and switches language later", async () => {

@@ -12,9 +12,18 @@ export class FakeViberApi {
   private readonly token: string;
   private readonly statuses = new Map<string, number[]>();
   private nextToken = 5_000_000_000_000_000_000n;
+  /** Media people "sent", served like Viber's media URLs; an expired one answers 404. */
+  private readonly media = new Map<string, Buffer | "expired">();
 
   constructor(token: string) {
     this.token = token;
+  }
+
+  /** A media URL for `bytes` (as in a picture message), or one that has already expired. */
+  mediaUrl(id: string, bytes: Buffer | "expired"): string {
+    this.media.set(id, bytes);
+    const address = this.server?.address() as AddressInfo | undefined;
+    return `http://127.0.0.1:${address?.port ?? 0}/media/${id}.jpg`;
   }
 
   get url(): string {
@@ -26,6 +35,16 @@ export class FakeViberApi {
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
       void (async () => {
+        const media = /^\/media\/([\w-]+)\.jpg$/.exec(request.url ?? "");
+        if (media !== null) {
+          const bytes = this.media.get(media[1] ?? "");
+          if (bytes === undefined || bytes === "expired") {
+            response.writeHead(404).end();
+            return;
+          }
+          response.writeHead(200, { "content-type": "image/jpeg", "content-length": bytes.length }).end(bytes);
+          return;
+        }
         const chunks: Buffer[] = [];
         for await (const chunk of request) chunks.push(chunk as Buffer);
         const send = (body: string) => {

@@ -21,8 +21,8 @@ export function vbText(user: VbUser, text: string, token = nextToken++, timestam
   return `{"event":"message","timestamp":${timestamp},"sender":${userJson(user)},"message":{"type":"text","text":${JSON.stringify(text)}},"message_token":${token.toString()}}`;
 }
 
-export function vbPicture(user: VbUser, token = nextToken++): string {
-  return `{"event":"message","timestamp":${clock++},"message_token":${token.toString()},"sender":${userJson(user)},"message":{"type":"picture","text":"","media":"https://example.com/img.jpg"}}`;
+export function vbPicture(user: VbUser, token = nextToken++, media = "https://example.com/img.jpg", size?: number): string {
+  return `{"event":"message","timestamp":${clock++},"message_token":${token.toString()},"sender":${userJson(user)},"message":{"type":"picture","text":"","media":${JSON.stringify(media)}${size === undefined ? "" : `,"size":${size}`}}}`;
 }
 
 export function vbUnsubscribed(user: VbUser): string {

@@ -10,6 +10,7 @@ const ADMIN_COMMANDS: Array<[command: string, section: Section | "any_role"]> = 
   ["admin", "any_role"],
   ["recruit", "jobs"],
   ["referrals", "referrals"],
+  ["kyc", "kyc"],
   ["release", "finance"],
   ["stats", "stats"],
   ["user", "users"],

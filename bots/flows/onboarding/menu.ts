@@ -17,7 +17,10 @@ export function mainMenu(ctx: FlowContext): Button[][] {
       { label: ctx.t("common:menu.invite"), data: actionData("invite") },
       { label: ctx.t("network:menu"), data: actionData("network") },
     ],
-    [{ label: ctx.t("leaderboard:menu"), data: actionData("leaderboard") }],
+    [
+      { label: ctx.t("leaderboard:menu"), data: actionData("leaderboard") },
+      { label: ctx.t("kyc:menu"), data: actionData("kyc") },
+    ],
     [{ label: ctx.t("common:menu.link"), data: actionData("link") }],
     [
       { label: ctx.t("common:menu.language"), data: actionData("language") },
