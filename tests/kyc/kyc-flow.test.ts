@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFileFetcher } from "../../bots/channels/file-fetchers.ts";
+import { createChannelSenders } from "../../bots/channels/senders.ts";
+import { auditModel } from "../../core/admin/audit-log.ts";
+import { kycModels } from "../../core/kyc/kyc-models.ts";
+import { mediaModel } from "../../core/files/media-vault.ts";
+import { userModels } from "../../core/users/user-model.ts";
+import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
+import { tgButton, tgDocument, tgText, type TgUser } from "../fakes/telegram-updates.ts";
+import { vbConversationStarted, vbPicture, vbText, type VbUser } from "../fakes/viber-events.ts";
+import { chatDriver } from "../helpers/chat-driver.ts";
+import { samplePng } from "../helpers/sample-images.ts";
+import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+
+let h: ViberHarness;
+let d: ReturnType<typeof chatDriver>;
+const REVIEWER: TgUser = { id: 9_700_001, first_name: "Reviewer", language_code: "en" };
+const TUN: TgUser = { id: 9_700_002, first_name: "Tun", language_code: "en" };
+const MYA: VbUser = { id: "kycMya00001==", name: "Mya", language: "my" };
+let photo = 0;
+
+const idOf = async (key: string) => (await userModels(h.t.runtime.mongo).Identity.findById(key).lean())?.userId ?? "";
+const allStored = async (userKey: string) => {
+  const userId = await idOf(userKey);
+  const media = await mediaModel(h.t.runtime.mongo).find({ ownerId: userId, purpose: "kyc", status: "stored" }).lean();
+  return media.length >= 3;
+};
+async function tgSendPhoto(user: TgUser): Promise<void> {
+  const fileId = `KYCPHOTO${++photo}`;
+  const bytes = samplePng(800, 500 + photo);
+  h.telegram.addFile(fileId, bytes);
+  await h.postTelegram(tgDocument(user, { fileId, name: "card.png", mime: "image/png", size: bytes.length }));
+}
+
+beforeAll(async () => {
+  h = await viberHarness({ QUIET_HOURS: "off", ADMIN_TELEGRAM_IDS: String(REVIEWER.id) });
+  d = chatDriver(h);
+  attachWorkers(h.t.runtime, createChannelSenders(h.t.runtime.config, h.t.runtime.redis), createFileFetcher(h.t.runtime.config, h.t.runtime.redis));
+  for (const user of [REVIEWER, TUN]) {
+    await h.postTelegram(tgText(user, "/start"));
+    await h.postTelegram(tgButton(user, "m:lang.en"));
+  }
+  await h.post(vbConversationStarted(MYA));
+  await h.post(vbText(MYA, "m:lang.my"));
+});
+afterAll(() => h.close());
+
+describe("KYC on Telegram, in English", () => {
+  it("explains, asks the NRC (saying which part is wrong), name, birth date and three photos, shows a review with changes, and submits", async () => {
+    await d.tgPress(TUN, "🪪 Verify identity");
+    expect(d.tgText(TUN)).toContain("🔒 Privacy: your photos are encrypted.");
+    expect(d.tgText(TUN)).toContain("deleted 90 days after the review");
+    await d.tgPress(TUN, "▶️ Start");
+    await h.postTelegram(tgText(TUN, "13/PAMANA(N)123456"));
+    expect(d.tgText(TUN)).toBe("That township code does not exist in that state or region. Check both parts. Example: 12/OUKAMA(N)123456.");
+    await h.postTelegram(tgText(TUN, "12/OUKAMA(N)12345"));
+    expect(d.tgText(TUN)).toBe("The last part must be exactly 6 digits. Example: 12/OUKAMA(N)123456.");
+    await h.postTelegram(tgText(TUN, "12 / OuKaMa (N) 123456"));
+    expect(h.telegram.textsTo(TUN.id).at(-2)).toBe("NRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ (12/OUKAMA(N)123456)");
+    await h.postTelegram(tgText(TUN, "Tun Tun"));
+    await h.postTelegram(tgText(TUN, "31-02-1990"));
+    expect(d.tgText(TUN)).toBe("Please type a real date, day-month-year, for example 31-12-1990.");
+    await h.postTelegram(tgText(TUN, "၁၅-၀၆-၁၉၉၂"));
+    expect(d.tgText(TUN)).toContain("FRONT of your NRC card");
+    await h.postTelegram(tgDocument(TUN, { fileId: "WORDFILE", name: "card.docx", mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", size: 2000 }));
+    expect(d.tgText(TUN)).toBe("Please send a JPEG or PNG photo, or a PDF scan.");
+    await tgSendPhoto(TUN);
+    expect(h.telegram.textsTo(TUN.id).at(-2)).toBe("Front of the card: received ✅");
+    await tgSendPhoto(TUN);
+    await tgSendPhoto(TUN);
+    const review = d.tgText(TUN);
+    expect(review).toContain("NRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ (12/OUKAMA(N)123456)\nName: Tun Tun\nDate of birth: 15 Jun 1992");
+    // Change the name from the review screen: back to the review afterwards.
+    await d.tgPress(TUN, "✏️ Name");
+    await h.postTelegram(tgText(TUN, "Tun Tun Aung"));
+    expect(d.tgText(TUN)).toContain("Name: Tun Tun Aung");
+    await waitFor(() => allStored(`tg:${TUN.id}`), 15_000, "the photos to be stored");
+    await d.tgPress(TUN, "📨 Submit for review");
+    expect(h.telegram.textsTo(TUN.id).some((value) => value.startsWith("Submitted ✅"))).toBe(true);
+    await d.tgPress(TUN, "🪪 Verify identity");
+    expect(d.tgText(TUN)).toMatch(/^Your documents are waiting for review/);
+  });
+});
+
+describe("KYC on Viber, in Burmese", () => {
+  it("an expired media link gets a request to send again; the review shows it and the person replaces it", async () => {
+    await d.vbPress(MYA, "🪪 ကိုယ်ရေး အတည်ပြုရန်");
+    await d.vbPress(MYA, "▶️ စတင်ရန်");
+    await h.post(vbText(MYA, "၉/မထလ(ႏိုင္)၁၂၃၄၅၆"));
+    expect(h.viber.textsTo(MYA.id).at(-2)).toBe("မှတ်ပုံတင်: ၉/မထလ(နိုင်)၁၂၃၄၅၆ (9/MAHTALA(N)123456)");
+    await h.post(vbText(MYA, "မြမြ"));
+    await h.post(vbText(MYA, "၁-၁-၁၉၉၅"));
+    await h.post(vbPicture(MYA, undefined, h.viber.mediaUrl("mya-front-expired", "expired")));
+    await h.post(vbPicture(MYA, undefined, h.viber.mediaUrl("mya-back", samplePng(700, 500))));
+    await h.post(vbPicture(MYA, undefined, h.viber.mediaUrl("mya-selfie", samplePng(600, 800))));
+    await waitFor(() => h.viber.textsTo(MYA.id).some((value) => value.startsWith("ကတ်ရှေ့ဘက် ကို သုံးလို့မရပါ")), 15_000, "the request to send again");
+    await d.vbPress(MYA, "📨 စစ်ဆေးရန် ပို့မည်");
+    expect(h.viber.textsTo(MYA.id).at(-2)).toBe("ကတ်ရှေ့ဘက် ကို သုံးလို့မရပါ။ ထပ်ပို့ပါ။");
+    expect(d.vbText(MYA)).toContain("ကတ်ရှေ့ဘက်: သုံးမရ၊ ထပ်ပို့ပါ ❗");
+    await d.vbPress(MYA, "✏️ ရှေ့ဘက်");
+    await h.post(vbPicture(MYA, undefined, h.viber.mediaUrl("mya-front", samplePng(800, 520))));
+    await waitFor(() => allStored(`vb:${MYA.id}`), 15_000, "the photos to be stored");
+    await d.vbPress(MYA, "📨 စစ်ဆေးရန် ပို့မည်");
+    expect(h.viber.textsTo(MYA.id).some((value) => value.startsWith("ပို့ပြီးပါပြီ ✅"))).toBe(true);
+  });
+});
+
+describe("review", () => {
+  it("the reviewer sees the queue oldest first, opens a submission (audited) with its photos, approves one and rejects the other; each person hears the outcome in their language", async () => {
+    await h.postTelegram(tgText(REVIEWER, "/kyc"));
+    expect(d.tgText(REVIEWER)).toMatch(/^Waiting for review, oldest first \(2\):/);
+    const [first, second] = await kycModels(h.t.runtime.mongo).Submission.find({ status: "submitted" }).sort({ submittedAt: 1 }).lean();
+    expect(d.tgButtons(REVIEWER)[0]).toMatch(new RegExp(`^${first?._id ?? "-"} · `));
+
+    await d.tgPress(REVIEWER, new RegExp(`^${first?._id ?? "-"} · `));
+    const texts = h.telegram.textsTo(REVIEWER.id);
+    expect(texts.at(-2)).toContain("NRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ (12/OUKAMA(N)123456)\nName: Tun Tun Aung");
+    const links = [...(texts.at(-1) ?? "").matchAll(/https:\/\/bot\.example\.test(\/media\/[A-Za-z0-9_-]{22})/g)].map((match) => match[1] ?? "");
+    expect(links).toHaveLength(3);
+    const front = await h.t.app.inject({ method: "GET", url: links[0] ?? "" });
+    expect(front.statusCode).toBe(200);
+    expect(front.headers["content-type"]).toBe("image/png");
+    const stored = await h.t.bot.services.media.vault.read(first?.documents.front ?? "");
+    expect(front.rawPayload.equals(stored.bytes)).toBe(true);
+    await d.tgPress(REVIEWER, "✅ Approve");
+    expect(h.telegram.textsTo(REVIEWER.id).some((value) => value === `${first?._id ?? ""} approved. The person is told.`)).toBe(true);
+    await waitFor(() => h.telegram.textsTo(TUN.id).includes("✅ Your identity is verified. You can now request payouts."));
+
+    await d.tgPress(REVIEWER, new RegExp(`^${second?._id ?? "-"} · `));
+    await d.tgPress(REVIEWER, "✖️ Reject");
+    await d.tgPress(REVIEWER, "the photos are blurry");
+    await waitFor(() => h.viber.textsTo(MYA.id).some((value) => value.startsWith("သင့်ကိုယ်ရေး အတည်ပြုချက်ကို လက်မခံပါ: ဓာတ်ပုံများ မကြည်လင်။")));
+    expect(h.viber.textsTo(MYA.id).find((value) => value.startsWith("သင့်ကိုယ်ရေး အတည်ပြုချက်ကို"))).toContain("ပြင်ရန်: အလင်းကောင်းသောနေရာတွင်");
+
+    const actions = (await auditModel(h.t.runtime.mongo).find({ target: { $in: [first?._id ?? "", second?._id ?? ""] } }).lean()).map((entry) => entry.action).sort();
+    expect(actions).toEqual(["kyc.approve", "kyc.reject", "kyc.view", "kyc.view"]);
+
+    await h.postTelegram(tgText(TUN, "/verify"));
+    expect(h.telegram.textsTo(TUN.id).at(-2)).toBe("Your identity is verified ✅\nNRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆");
+    await h.post(vbText(MYA, "/verify"));
+    expect(h.viber.textsTo(MYA.id).at(-2)).toContain("နောက်ဆုံး အတည်ပြုချက်ကို လက်မခံပါ: ဓာတ်ပုံများ မကြည်လင်။");
+  });
+
+  it("a person without the reviewer role gets the answer for an unknown command", async () => {
+    await h.postTelegram(tgText(TUN, "/kyc"));
+    expect(d.tgText(TUN)).toBe("Sorry, I didn't understand that. Please choose from the menu, or tap Help.");
+  });
+});
