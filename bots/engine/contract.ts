@@ -46,7 +46,13 @@ export type Reply =
       /** Hide a reply keyboard left from an earlier question. */
       removeKeyboard?: boolean;
     }
-  | { kind: "photo"; url: string; caption?: string; buttons?: Button[][] };
+  | { kind: "photo"; url: string; caption?: string; buttons?: Button[][] }
+  /**
+   * A private file for this chat only (a KYC photo for its reviewer): uploaded
+   * where the platform takes bytes (Telegram), otherwise shown from `link`, a
+   * short-lived URL to the same decrypted file (Viber fetches media by URL).
+   */
+  | { kind: "file"; name: string; mime: string; bytes: Buffer; link: string; caption?: string; buttons?: Button[][] };
 
 /** What the engine decided for one event; the adapter renders it inside the chat's turn. */
 export interface Outcome {

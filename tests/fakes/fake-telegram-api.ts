@@ -18,9 +18,16 @@ interface Failure {
 async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
+  const bytes = Buffer.concat(chunks);
+  const text = bytes.toString("utf8");
   if (text === "") return {};
-  return (request.headers["content-type"] ?? "").includes("json") ? (JSON.parse(text) as Record<string, unknown>) : { raw: text };
+  const type = request.headers["content-type"] ?? "";
+  if (type.includes("multipart/form-data")) {
+    // An upload (sendPhoto/sendDocument with a file): the plain fields, and the whole body to look for the file's bytes in.
+    const field = (name: string) => new RegExp(`name="${name}"\\r\\n\\r\\n([^\\r]*)`).exec(text)?.[1];
+    return { chat_id: field("chat_id"), caption: field("caption"), multipart: bytes };
+  }
+  return type.includes("json") ? (JSON.parse(text) as Record<string, unknown>) : { raw: text };
 }
 
 /**
@@ -85,6 +92,7 @@ export class FakeTelegramApi {
         return { id: 7000001, is_bot: true, first_name: "TRM", username: "TRMJobsBot", can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
       case "sendMessage":
       case "sendPhoto":
+      case "sendDocument":
         return { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat, text: payload.text };
       case "getFile": {
         const id = String(payload.file_id);

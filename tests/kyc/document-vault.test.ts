@@ -6,7 +6,7 @@ import { MediaVault } from "../../core/files/media-vault.ts";
 import type { EncryptionKey } from "../../core/config/load-config.ts";
 import { FakeViberApi } from "../fakes/fake-viber-api.ts";
 import { VB_TOKEN } from "../helpers/channel-env.ts";
-import { samplePng } from "../helpers/sample-images.ts";
+import { samplePng } from "../../webhooks/sandbox-page/sample-images.ts";
 import { buildTestApp, type TestApp } from "../helpers/test-runtime.ts";
 
 let t: TestApp;

@@ -9,7 +9,7 @@ import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
 import { tgButton, tgDocument, tgText, type TgUser } from "../fakes/telegram-updates.ts";
 import { vbConversationStarted, vbPicture, vbText, type VbUser } from "../fakes/viber-events.ts";
 import { chatDriver } from "../helpers/chat-driver.ts";
-import { samplePng } from "../helpers/sample-images.ts";
+import { samplePng } from "../../webhooks/sandbox-page/sample-images.ts";
 import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
@@ -18,6 +18,7 @@ let d: ReturnType<typeof chatDriver>;
 const REVIEWER: TgUser = { id: 9_700_001, first_name: "Reviewer", language_code: "en" };
 const TUN: TgUser = { id: 9_700_002, first_name: "Tun", language_code: "en" };
 const MYA: VbUser = { id: "kycMya00001==", name: "Mya", language: "my" };
+const VB_REVIEWER: VbUser = { id: "kycReviewer1==", name: "Daw Review", language: "my" };
 let photo = 0;
 
 const idOf = async (key: string) => (await userModels(h.t.runtime.mongo).Identity.findById(key).lean())?.userId ?? "";
@@ -34,15 +35,17 @@ async function tgSendPhoto(user: TgUser): Promise<void> {
 }
 
 beforeAll(async () => {
-  h = await viberHarness({ QUIET_HOURS: "off", ADMIN_TELEGRAM_IDS: String(REVIEWER.id) });
+  h = await viberHarness({ QUIET_HOURS: "off", ADMIN_TELEGRAM_IDS: String(REVIEWER.id), ADMIN_VIBER_IDS: VB_REVIEWER.id });
   d = chatDriver(h);
   attachWorkers(h.t.runtime, createChannelSenders(h.t.runtime.config, h.t.runtime.redis), createFileFetcher(h.t.runtime.config, h.t.runtime.redis));
   for (const user of [REVIEWER, TUN]) {
     await h.postTelegram(tgText(user, "/start"));
     await h.postTelegram(tgButton(user, "m:lang.en"));
   }
-  await h.post(vbConversationStarted(MYA));
-  await h.post(vbText(MYA, "m:lang.my"));
+  for (const user of [MYA, VB_REVIEWER]) {
+    await h.post(vbConversationStarted(user));
+    await h.post(vbText(user, "m:lang.my"));
+  }
 });
 afterAll(() => h.close());
 
@@ -107,7 +110,7 @@ describe("KYC on Viber, in Burmese", () => {
 });
 
 describe("review", () => {
-  it("the reviewer sees the queue oldest first, opens a submission (audited) with its photos, approves one and rejects the other; each person hears the outcome in their language", async () => {
+  it("reviewers on Telegram and on Viber see the queue oldest first, open a submission (audited) and receive its photos, approve one and reject the other; each person hears the outcome in their language", async () => {
     await h.postTelegram(tgText(REVIEWER, "/kyc"));
     expect(d.tgText(REVIEWER)).toMatch(/^Waiting for review, oldest first \(2\):/);
     const [first, second] = await kycModels(h.t.runtime.mongo).Submission.find({ status: "submitted" }).sort({ submittedAt: 1 }).lean();
@@ -116,20 +119,30 @@ describe("review", () => {
     await d.tgPress(REVIEWER, new RegExp(`^${first?._id ?? "-"} · `));
     const texts = h.telegram.textsTo(REVIEWER.id);
     expect(texts.at(-2)).toContain("NRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ (12/OUKAMA(N)123456)\nName: Tun Tun Aung");
-    const links = [...(texts.at(-1) ?? "").matchAll(/https:\/\/bot\.example\.test(\/media\/[A-Za-z0-9_-]{22})/g)].map((match) => match[1] ?? "");
-    expect(links).toHaveLength(3);
-    const front = await h.t.app.inject({ method: "GET", url: links[0] ?? "" });
-    expect(front.statusCode).toBe(200);
-    expect(front.headers["content-type"]).toBe("image/png");
+    // The three photos are uploaded to the reviewer's chat, decrypted, with their captions.
+    const photos = h.telegram.sent("sendPhoto", REVIEWER.id);
+    expect(photos.map((call) => call.payload.caption)).toEqual(["Front of the card", "Back of the card", "Selfie with the card"]);
     const stored = await h.t.bot.services.media.vault.read(first?.documents.front ?? "");
-    expect(front.rawPayload.equals(stored.bytes)).toBe(true);
+    expect((photos[0]?.payload.multipart as Buffer).includes(stored.bytes)).toBe(true);
+    expect(h.telegram.calls.filter((call) => call.method === "sendPhoto" && String(call.payload.chat_id) !== String(REVIEWER.id))).toEqual([]);
     await d.tgPress(REVIEWER, "✅ Approve");
     expect(h.telegram.textsTo(REVIEWER.id).some((value) => value === `${first?._id ?? ""} approved. The person is told.`)).toBe(true);
     await waitFor(() => h.telegram.textsTo(TUN.id).includes("✅ Your identity is verified. You can now request payouts."));
 
-    await d.tgPress(REVIEWER, new RegExp(`^${second?._id ?? "-"} · `));
-    await d.tgPress(REVIEWER, "✖️ Reject");
-    await d.tgPress(REVIEWER, "the photos are blurry");
+    // The second one is reviewed on Viber, in Burmese: the photos come as picture messages from short-lived links.
+    await h.post(vbText(VB_REVIEWER, "/kyc"));
+    await d.vbPress(VB_REVIEWER, new RegExp(`^${second?._id ?? "-"} · `));
+    const pictures = h.viber.calls.filter((call) => call.method === "send_message" && call.payload.receiver === VB_REVIEWER.id && call.payload.type === "picture");
+    expect(pictures.map((call) => call.payload.text)).toEqual(["ကတ်ရှေ့ဘက်", "ကတ်နောက်ဘက်", "ကတ်နှင့် ဆယ်လ်ဖီ"]);
+    const link = new URL(String(pictures[1]?.payload.media));
+    expect(link.origin).toBe("https://bot.example.test");
+    const back = await h.t.app.inject({ method: "GET", url: link.pathname });
+    expect(back.statusCode).toBe(200);
+    expect(back.headers["content-type"]).toBe("image/png");
+    expect(back.rawPayload.equals((await h.t.bot.services.media.vault.read(second?.documents.back ?? "")).bytes)).toBe(true);
+    await d.vbPress(VB_REVIEWER, "✖️ ပယ်ရန်");
+    await d.vbPress(VB_REVIEWER, "ဓာတ်ပုံများ မကြည်လင်");
+    expect(h.viber.textsTo(VB_REVIEWER.id).some((value) => value.startsWith(`${second?._id ?? "-"} ပယ်ပြီး။`))).toBe(true);
     await waitFor(() => h.viber.textsTo(MYA.id).some((value) => value.startsWith("သင့်ကိုယ်ရေး အတည်ပြုချက်ကို လက်မခံပါ: ဓာတ်ပုံများ မကြည်လင်။")));
     expect(h.viber.textsTo(MYA.id).find((value) => value.startsWith("သင့်ကိုယ်ရေး အတည်ပြုချက်ကို"))).toContain("ပြင်ရန်: အလင်းကောင်းသောနေရာတွင်");
 

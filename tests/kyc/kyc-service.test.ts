@@ -6,7 +6,7 @@ import { KycService } from "../../core/kyc/kyc-service.ts";
 import { parseNrc, type Nrc } from "../../core/kyc/nrc.ts";
 import { MediaVault } from "../../core/files/media-vault.ts";
 import { AuditLog } from "../../core/admin/audit-log.ts";
-import { samplePng } from "../helpers/sample-images.ts";
+import { samplePng } from "../../webhooks/sandbox-page/sample-images.ts";
 import { buildTestApp, type TestApp } from "../helpers/test-runtime.ts";
 
 let t: TestApp;

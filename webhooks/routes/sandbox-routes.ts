@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { samplePng } from "../sandbox-page/sample-images.ts";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
@@ -28,6 +29,15 @@ export function sandboxRoutes(channel: SandboxChannel, translator: Translator) {
     for (const [url, asset] of assets) {
       app.get(url, async (_request, reply) => reply.type(asset.type).header("cache-control", "no-cache").send(asset.body));
     }
+
+    // Sample card photos (grey PNGs large enough for the KYC check), so KYC can be tried without real documents.
+    const samples = new Map([["nrc-front", samplePng(900, 560, 210)], ["nrc-back", samplePng(900, 560, 180)], ["selfie", samplePng(720, 960, 150)]]);
+    app.get("/sandbox/samples/:name", async (request, reply) => {
+      const parsed = z.object({ name: z.string().regex(/^[a-z-]{1,20}\.png$/) }).safeParse(request.params);
+      const bytes = parsed.success ? samples.get(parsed.data.name.replace(/\.png$/, "")) : undefined;
+      if (bytes === undefined) return reply.code(404).send(errorBody("not_found", "No such sample"));
+      return reply.type("image/png").header("cache-control", "no-cache").send(bytes);
+    });
 
     app.get("/sandbox/api/strings", async (request) => {
       const { lang } = z.object({ lang: z.enum(["en", "my"]).default("en") }).parse(request.query);

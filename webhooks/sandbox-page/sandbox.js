@@ -176,6 +176,17 @@ $("#file").addEventListener("change", async () => {
   void send({ kind, name: file.name, mime: file.type || "application/octet-stream", dataBase64: btoa(binary) }, `📎 ${file.name}`);
 });
 
+// Sample card photos for trying KYC: sent like a photo picked from the phone.
+for (const button of document.querySelectorAll("[data-sample]")) {
+  button.addEventListener("click", async () => {
+    const name = button.dataset.sample;
+    const bytes = new Uint8Array(await (await fetch(`/sandbox/samples/${name}.png`)).arrayBuffer());
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    void send({ kind: "photo", name: `${name}.png`, mime: "image/png", dataBase64: btoa(binary) }, `📷 ${button.textContent}`);
+  });
+}
+
 $("#switch").addEventListener("click", () => {
   clearInterval(state.poll);
   state.persona = null;

@@ -116,7 +116,11 @@ export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): Sa
       chatKey,
       outcome.replies.map((reply, index) => {
         const item: Omit<OutboxItem, "id" | "at"> =
-          reply.kind === "photo" ? { text: reply.caption ?? "", photo: reply.url, buttons: toButtons(reply.buttons) } : { text: reply.text, buttons: toButtons(reply.buttons) };
+          reply.kind === "photo"
+            ? { text: reply.caption ?? "", photo: reply.url, buttons: toButtons(reply.buttons) }
+            : reply.kind === "file"
+              ? { text: /^image\//.test(reply.mime) ? (reply.caption ?? "") : `${reply.caption ?? reply.name}\n${reply.link}`, ...(/^image\//.test(reply.mime) ? { photo: reply.link } : {}), buttons: toButtons(reply.buttons) }
+              : { text: reply.text, buttons: toButtons(reply.buttons) };
         // Only Telegram edits in place; Viber always sends a new message.
         if (reply.kind === "text" && reply.edit === true && persona.channel === "tg" && pressed !== undefined && index === 0) item.replaces = Number(pressed);
         return item;

@@ -1,5 +1,5 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { Api, GrammyError, HttpError, InlineKeyboard } from "grammy";
+import { Api, GrammyError, HttpError, InlineKeyboard, InputFile } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import { AppError } from "../../../core/errors/app-error.ts";
 import type { Logger } from "../../../core/logging/create-logger.ts";
@@ -80,6 +80,13 @@ async function sendOne(api: Api, turn: TelegramTurn, reply: Reply): Promise<void
       ...(reply.caption === undefined ? {} : { caption: reply.caption.slice(0, CAPTION_LIMIT) }),
       ...(markup === undefined ? {} : { reply_markup: markup }),
     });
+    return;
+  }
+  if (reply.kind === "file") {
+    const options = { ...(reply.caption === undefined ? {} : { caption: reply.caption.slice(0, CAPTION_LIMIT) }), ...(markup === undefined ? {} : { reply_markup: markup }) };
+    const upload = new InputFile(reply.bytes, reply.name);
+    if (/^image\/(jpeg|png|webp)$/.test(reply.mime)) await api.sendPhoto(turn.chatId, upload, options);
+    else await api.sendDocument(turn.chatId, upload, options);
     return;
   }
   const text = reply.text.slice(0, TEXT_LIMIT);

@@ -34,7 +34,8 @@ export interface ViberKeyboard {
 
 export type ViberMessage =
   | { type: "text"; text: string; keyboard?: ViberKeyboard; tracking_data?: string; min_api_version?: number }
-  | { type: "picture"; text: string; media: string; keyboard?: ViberKeyboard; min_api_version?: number };
+  | { type: "picture"; text: string; media: string; keyboard?: ViberKeyboard; min_api_version?: number }
+  | { type: "file"; media: string; size: number; file_name: string; keyboard?: ViberKeyboard; min_api_version?: number };
 
 /**
  * A small typed client for Viber's REST bot API. The auth token goes only in

@@ -41,6 +41,12 @@ export function viberMessages(replies: Reply[]): ViberMessage[] {
     const keyboard = keyboardOf(reply.buttons ?? []);
     const extra = keyboard === undefined ? {} : { keyboard };
     if (reply.kind === "photo") return { type: "picture", text: (reply.caption ?? "").slice(0, PICTURE_TEXT_LIMIT), media: reply.url, ...extra };
+    // Viber fetches media by URL: a private file goes as its short-lived link.
+    if (reply.kind === "file") {
+      return /^image\/(jpeg|png)$/.test(reply.mime)
+        ? { type: "picture", text: (reply.caption ?? "").slice(0, PICTURE_TEXT_LIMIT), media: reply.link, ...extra }
+        : { type: "file", media: reply.link, size: reply.bytes.length, file_name: reply.name.slice(0, 200), ...extra };
+    }
     return { type: "text", text: reply.text.slice(0, TEXT_LIMIT), ...extra };
   });
 }

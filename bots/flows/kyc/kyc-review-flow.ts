@@ -30,8 +30,16 @@ async function submissionScreen(ctx: FlowContext): Promise<Reply[]> {
     ...(others.length > 0 ? [ctx.t("kycreview:flag_same_nrc", { users: others.join(", ") })] : []),
     ctx.t("kycreview:flag_wallet_name_later"),
   ];
-  const links = await Promise.all(
-    documents.map(async (document) => ctx.t("kycreview:document_link", { document: ctx.t(`kyc:document.${document.kind}`), link: await ctx.services.media.links.issue(submission.documents[document.kind], `kyc-${submission._id}-${document.kind}`) })),
+  // The photos go to this chat only: uploaded on Telegram; on Viber and in the sandbox shown from a 15-minute link.
+  const files: Reply[] = await Promise.all(
+    documents.map(async (document) => ({
+      kind: "file" as const,
+      name: `${submission._id}-${document.kind}.${document.ext}`,
+      mime: document.mime,
+      bytes: document.bytes,
+      link: await ctx.services.media.links.issue(submission.documents[document.kind], `kyc-${submission._id}-${document.kind}`),
+      caption: ctx.t(`kyc:document.${document.kind}`),
+    })),
   );
   const body = ctx.t("kycreview:card", {
     id: submission._id,
@@ -45,7 +53,12 @@ async function submissionScreen(ctx: FlowContext): Promise<Reply[]> {
   const decided = submission.status !== "submitted";
   return [
     { kind: "text", text: [body, ctx.t("kycreview:flags"), ...flags.map((flag) => `• ${flag}`)].join("\n") },
-    { kind: "text", text: documents.length === 0 ? ctx.t("kycreview:documents_deleted") : [ctx.t("kycreview:documents", { minutes: MEDIA_LINK_MINUTES }), ...links].join("\n"), buttons: decided ? [] : [[ctx.stepButton(ctx.t("kycreview:approve"), "approve"), ctx.stepButton(ctx.t("kycreview:reject"), "reject")]] },
+    ...files,
+    {
+      kind: "text",
+      text: documents.length === 0 ? ctx.t("kycreview:documents_deleted") : ctx.t("kycreview:decide", { minutes: MEDIA_LINK_MINUTES }),
+      buttons: decided ? [] : [[ctx.stepButton(ctx.t("kycreview:approve"), "approve"), ctx.stepButton(ctx.t("kycreview:reject"), "reject")]],
+    },
   ];
 }
 

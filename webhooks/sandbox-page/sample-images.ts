@@ -9,7 +9,7 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, body, crc]);
 }
 
-/** A real, valid grey PNG of the given size (for document photos in tests and the sandbox). */
+/** A real, valid grey PNG of the given size: sample document photos for the sandbox page (and tests). */
 export function samplePng(width: number, height: number, shade = 200): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFileFetcher } from "../../bots/channels/file-fetchers.ts";
+import { createChannelSenders } from "../../bots/channels/senders.ts";
+import { mediaModel } from "../../core/files/media-vault.ts";
+import { userModels } from "../../core/users/user-model.ts";
+import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
+import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+
+interface Persona {
+  channel: "tg" | "vb";
+  id: string;
+  name: string;
+  language: "en" | "my";
+}
+type Item = { id: number; text: string; photo?: string; buttons: Array<Array<{ label: string; data?: string }>> };
+
+let t: TestApp;
+let n = 0;
+const OWNER: Persona = { channel: "tg", id: "900000001", name: "Owner", language: "en" };
+const REVIEWER: Persona = { channel: "vb", id: "sbReviewer01", name: "Daw Review", language: "my" };
+const KO: Persona = { channel: "tg", id: "900000201", name: "Ko Ko", language: "en" };
+const MA: Persona = { channel: "vb", id: "sbMaMa0001", name: "Ma Ma", language: "my" };
+
+async function say(persona: Persona, event: Record<string, unknown>): Promise<Item[]> {
+  const response = await t.app.inject({ method: "POST", url: "/sandbox/api/events", payload: { persona, eventId: `sbkyc-${++n}-${Date.now()}`, event } });
+  expect(response.statusCode).toBe(200);
+  return response.json<{ items: Item[] }>().items;
+}
+const outbox = async (persona: Persona) => (await t.app.inject({ method: "GET", url: `/sandbox/api/messages?chat=${persona.channel}:${persona.id}&after=0` })).json<{ items: Item[] }>().items;
+function button(items: Item[], label: string | RegExp): string {
+  const found = items.flatMap((item) => item.buttons.flat()).find((candidate) => (typeof label === "string" ? candidate.label === label : label.test(candidate.label)))?.data;
+  if (found === undefined) throw new Error(`no "${String(label)}" in ${JSON.stringify(items.map((item) => item.text))}`);
+  return found;
+}
+const press = (persona: Persona, items: Item[], label: string | RegExp) => say(persona, { kind: "button", data: button(items, label) });
+
+/** What the sandbox page's sample buttons send. */
+async function sample(persona: Persona, name: string): Promise<Item[]> {
+  const png = await t.app.inject({ method: "GET", url: `/sandbox/samples/${name}.png` });
+  expect(png.headers["content-type"]).toBe("image/png");
+  return say(persona, { kind: "photo", name: `${name}.png`, mime: "image/png", dataBase64: png.rawPayload.toString("base64") });
+}
+
+async function completeKyc(persona: Persona, texts: { start: string; submit: string }, nrc: string, name: string, dob: string): Promise<void> {
+  await say(persona, { kind: "start" });
+  await say(persona, { kind: "button", data: `m:lang.${persona.language}` });
+  const intro = await say(persona, { kind: "text", text: "/verify" });
+  await press(persona, intro, texts.start);
+  await say(persona, { kind: "text", text: nrc });
+  await say(persona, { kind: "text", text: name });
+  await say(persona, { kind: "text", text: dob });
+  await sample(persona, "nrc-front");
+  await sample(persona, "nrc-back");
+  const review = await sample(persona, "selfie");
+  const userId = (await userModels(t.runtime.mongo).Identity.findById(`${persona.channel}:${persona.id}`).lean())?.userId;
+  await waitFor(async () => (await mediaModel(t.runtime.mongo).countDocuments({ ownerId: userId, status: "stored" })) === 3);
+  await press(persona, review, texts.submit);
+}
+
+beforeAll(async () => {
+  t = await buildTestApp({ config: testConfig({ SANDBOX: "true", ADMIN_TELEGRAM_IDS: OWNER.id, QUIET_HOURS: "off" }) });
+  attachWorkers(t.runtime, createChannelSenders(t.runtime.config, t.runtime.redis), createFileFetcher(t.runtime.config, t.runtime.redis));
+});
+afterAll(() => t.close());
+
+describe("KYC in the sandbox", () => {
+  it("people complete KYC with the sample photos in English and Burmese; a reviewer persona approves one and rejects the other", async () => {
+    await completeKyc(KO, { start: "▶️ Start", submit: "📨 Submit for review" }, "12/KAMAYA(N)123321", "Ko Ko", "1-2-1993");
+    await completeKyc(MA, { start: "▶️ စတင်ရန်", submit: "📨 စစ်ဆေးရန် ပို့မည်" }, "၁၂/ဗဟန(နိုင်)၄၅၆၆၅၄", "မမ", "၂၀-၁၀-၁၉၉၈");
+
+    // The owner makes a reviewer persona, who reviews in Burmese on Viber.
+    await say(OWNER, { kind: "start" });
+    await say(OWNER, { kind: "button", data: "m:lang.en" });
+    await say(REVIEWER, { kind: "start" });
+    await say(REVIEWER, { kind: "button", data: "m:lang.my" });
+    const reviewerId = (await userModels(t.runtime.mongo).Identity.findById(`vb:${REVIEWER.id}`).lean())?.userId ?? "";
+    await say(OWNER, { kind: "text", text: `/grant ${reviewerId} reviewer` });
+
+    const queue = await say(REVIEWER, { kind: "text", text: "/kyc" });
+    expect(queue[0]?.text).toMatch(/^စစ်ဆေးရန် စောင့်နေသည်များ၊ အဟောင်းဆုံးမှ စ၍ \(2\):/);
+    const first = await press(REVIEWER, queue, /^K\w{9} · /);
+    expect(first[0]?.text).toContain("Ko Ko");
+    const photos = first.filter((item) => item.photo !== undefined);
+    expect(photos.map((item) => item.text)).toEqual(["ကတ်ရှေ့ဘက်", "ကတ်နောက်ဘက်", "ကတ်နှင့် ဆယ်လ်ဖီ"]);
+    const shown = await t.app.inject({ method: "GET", url: photos[0]?.photo ?? "" });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.rawPayload.equals((await t.app.inject({ method: "GET", url: "/sandbox/samples/nrc-front.png" })).rawPayload)).toBe(true);
+    const next = await press(REVIEWER, first, "✅ အတည်ပြုရန်");
+    const second = await press(REVIEWER, next, /^K\w{9} · /);
+    expect(second[0]?.text).toContain("မမ");
+    const reasons = await press(REVIEWER, second, "✖️ ပယ်ရန်");
+    await press(REVIEWER, reasons, "အချက်အလက်များ ကတ်နှင့် မကိုက်ညီ");
+
+    await waitFor(async () => (await outbox(KO)).some((item) => item.text === "✅ Your identity is verified. You can now request payouts."));
+    await waitFor(async () => (await outbox(MA)).some((item) => item.text.startsWith("သင့်ကိုယ်ရေး အတည်ပြုချက်ကို လက်မခံပါ: အချက်အလက်များ ကတ်နှင့် မကိုက်ညီ။")));
+  });
+});
