@@ -3,6 +3,7 @@ import { createFileFetcher } from "../../bots/channels/file-fetchers.ts";
 import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { mediaModel } from "../../core/files/media-vault.ts";
 import { userModels } from "../../core/users/user-model.ts";
+import { KYC_RETENTION_QUEUE } from "../../jobs/kyc/kyc-retention.ts";
 import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -94,5 +95,11 @@ describe("KYC in the sandbox", () => {
 
     await waitFor(async () => (await outbox(KO)).some((item) => item.text === "✅ Your identity is verified. You can now request payouts."));
     await waitFor(async () => (await outbox(MA)).some((item) => item.text.startsWith("သင့်ကိုယ်ရေး အတည်ပြုချက်ကို လက်မခံပါ: အချက်အလက်များ ကတ်နှင့် မကိုက်ညီ။")));
+  });
+
+  it("retention runs from a job scheduler in the workers", async () => {
+    const queue = t.runtime.queues.get(KYC_RETENTION_QUEUE);
+    await waitFor(async () => (await queue.getJobSchedulers()).some((scheduler) => scheduler.key === "kyc-retention" && Number(scheduler.every) === 6 * 3_600_000));
+    await waitFor(async () => (await queue.getCompletedCount()) > 0);
   });
 });

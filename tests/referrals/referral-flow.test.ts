@@ -127,9 +127,14 @@ describe("a recruiter moves the referral to hired", () => {
     expect(card).toContain("CV: ready");
     expect(d.tgButtons(OWNER)).toEqual(expect.arrayContaining(["🔎 Screening", "✖️ Reject", "📎 Open CV"]));
     await d.tgPress(OWNER, "📎 Open CV");
-    const link = /(https:\/\/bot\.example\.test\/media\/[A-Za-z0-9_-]{22})/.exec(tgTexts(OWNER).at(-2) ?? "")?.[1] ?? "";
-    expect(link).not.toBe("");
-    const download = await h.t.app.inject({ method: "GET", url: new URL(link).pathname });
+    // The CV is uploaded to the recruiter's chat, decrypted.
+    const upload = h.telegram.sent("sendDocument", OWNER.id).at(-1);
+    expect(upload?.payload.caption).toBe(`CV for ${reference} (only for you; on Viber the link works for 15 minutes)`);
+    expect((upload?.payload.multipart as Buffer).includes(PDF)).toBe(true);
+    expect(d.tgText(OWNER)).toContain(`Referral ${reference}`);
+    // The short-lived link (what Viber gets) serves the same bytes.
+    const token = await h.t.bot.services.media.links.issue((await referralModels(h.t.runtime.mongo).Referral.findById(reference).lean())?.cvMediaId ?? "", "cv");
+    const download = await h.t.app.inject({ method: "GET", url: new URL(token).pathname });
     expect(download.statusCode).toBe(200);
     expect(download.headers["content-type"]).toBe("application/pdf");
     expect(download.headers["cache-control"]).toBe("no-store");

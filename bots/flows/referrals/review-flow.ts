@@ -160,8 +160,10 @@ async function openCv(ctx: FlowContext): Promise<Reply[]> {
   const media = referral?.cvMediaId == null ? null : await ctx.services.media.vault.find(referral.cvMediaId);
   if (referral === null || media === null || media.status !== "stored") return [text(ctx.t("referrals:review.cv_unavailable"))];
   const link = await ctx.services.media.links.issue(media._id, `cv-${referral._id}`);
+  const file = await ctx.services.media.vault.read(media._id);
   await auditRecruit(ctx, "referral.cv_view", referral._id, null, { media: media._id });
-  return [text(ctx.t("referrals:review.cv_link", { link, minutes: MEDIA_LINK_MINUTES }))];
+  // The CV itself, to this chat only: uploaded on Telegram; on Viber and in the sandbox from the 15-minute link.
+  return [{ kind: "file", name: `cv-${referral._id}.${file.ext}`, mime: file.mime, bytes: file.bytes, link, caption: ctx.t("referrals:review.cv_caption", { ref: referral._id, minutes: MEDIA_LINK_MINUTES }) }];
 }
 
 /** `/referrals`, `/referrals J2345AB` (a job) or `/referrals R2345678` (one referral). */
