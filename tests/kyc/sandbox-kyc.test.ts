@@ -5,36 +5,17 @@ import { mediaModel } from "../../core/files/media-vault.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { KYC_RETENTION_QUEUE } from "../../jobs/kyc/kyc-retention.ts";
 import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
+import { sandboxClient, type Item, type Persona } from "../helpers/sandbox-client.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
-interface Persona {
-  channel: "tg" | "vb";
-  id: string;
-  name: string;
-  language: "en" | "my";
-}
-type Item = { id: number; text: string; photo?: string; buttons: Array<Array<{ label: string; data?: string }>> };
-
 let t: TestApp;
-let n = 0;
+const { say, press, outbox } = sandboxClient(() => t);
 const OWNER: Persona = { channel: "tg", id: "900000001", name: "Owner", language: "en" };
 const REVIEWER: Persona = { channel: "vb", id: "sbReviewer01", name: "Daw Review", language: "my" };
 const KO: Persona = { channel: "tg", id: "900000201", name: "Ko Ko", language: "en" };
 const MA: Persona = { channel: "vb", id: "sbMaMa0001", name: "Ma Ma", language: "my" };
 
-async function say(persona: Persona, event: Record<string, unknown>): Promise<Item[]> {
-  const response = await t.app.inject({ method: "POST", url: "/sandbox/api/events", payload: { persona, eventId: `sbkyc-${++n}-${Date.now()}`, event } });
-  expect(response.statusCode).toBe(200);
-  return response.json<{ items: Item[] }>().items;
-}
-const outbox = async (persona: Persona) => (await t.app.inject({ method: "GET", url: `/sandbox/api/messages?chat=${persona.channel}:${persona.id}&after=0` })).json<{ items: Item[] }>().items;
-function button(items: Item[], label: string | RegExp): string {
-  const found = items.flatMap((item) => item.buttons.flat()).find((candidate) => (typeof label === "string" ? candidate.label === label : label.test(candidate.label)))?.data;
-  if (found === undefined) throw new Error(`no "${String(label)}" in ${JSON.stringify(items.map((item) => item.text))}`);
-  return found;
-}
-const press = (persona: Persona, items: Item[], label: string | RegExp) => say(persona, { kind: "button", data: button(items, label) });
 
 /** What the sandbox page's sample buttons send. */
 async function sample(persona: Persona, name: string): Promise<Item[]> {

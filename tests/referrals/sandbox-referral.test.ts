@@ -6,38 +6,17 @@ import { readLeaderboard } from "../../core/referrals/leaderboard.ts";
 import { LEADERBOARD_QUEUE } from "../../jobs/leaderboard/leaderboard-job.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
+import { sandboxClient, type Persona } from "../helpers/sandbox-client.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
-interface Persona {
-  channel: "tg" | "vb";
-  id: string;
-  name: string;
-  language: "en" | "my";
-}
-type Item = { id: number; text: string; buttons: Array<Array<{ label: string; data?: string }>> };
-
 let t: TestApp;
-let n = 0;
+const { say, press, outbox } = sandboxClient(() => t);
 const OWNER: Persona = { channel: "tg", id: "900000001", name: "Owner", language: "en" };
 const GRAND: Persona = { channel: "vb", id: "sbGrand0001", name: "Daw Khin", language: "my" };
 const INV: Persona = { channel: "tg", id: "900000102", name: "Ko Myo", language: "my" };
 const ANN: Persona = { channel: "tg", id: "900000103", name: "Ann", language: "en" };
 
-async function say(persona: Persona, event: Record<string, unknown>): Promise<Item[]> {
-  const response = await t.app.inject({ method: "POST", url: "/sandbox/api/events", payload: { persona, eventId: `sbref-${++n}-${Date.now()}`, event } });
-  expect(response.statusCode).toBe(200);
-  return response.json<{ items: Item[] }>().items;
-}
-async function outbox(persona: Persona): Promise<Item[]> {
-  return (await t.app.inject({ method: "GET", url: `/sandbox/api/messages?chat=${persona.channel}:${persona.id}&after=0` })).json<{ items: Item[] }>().items;
-}
-function button(items: Item[], label: string | RegExp): string {
-  const found = items.flatMap((item) => item.buttons.flat()).find((candidate) => (typeof label === "string" ? candidate.label === label : label.test(candidate.label)))?.data;
-  if (found === undefined) throw new Error(`no "${String(label)}" in ${JSON.stringify(items.map((item) => item.text))}`);
-  return found;
-}
-const press = (persona: Persona, items: Item[], label: string | RegExp) => say(persona, { kind: "button", data: button(items, label) });
 const publicIdOf = async (persona: Persona) => (await userModels(t.runtime.mongo).Identity.findById(`${persona.channel}:${persona.id}`).lean())?.userId ?? "";
 
 async function open(persona: Persona, payload?: string): Promise<void> {

@@ -2,7 +2,7 @@ import { JOB_ID_PATTERN } from "../../../core/catalog/catalog-service.ts";
 import { PUBLIC_ID_PATTERN } from "../../../core/users/public-id.ts";
 import type { Action, Flow, FlowContext, Reply } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
-import { consentStep, cvStep, jobTitle, nameStep, phoneStep, refusal, text } from "./candidate-steps.ts";
+import { candidateFields, confirmStep, consentStep, cvStep, jobTitle, nameStep, phoneStep, text } from "./candidate-steps.ts";
 
 async function summary(ctx: FlowContext): Promise<Reply[]> {
   const job = await jobTitle(ctx, stringField(ctx.data, "jobId"));
@@ -26,28 +26,11 @@ export const applyFlow: Flow = {
     phone: phoneStep("self", "cv"),
     cv: cvStep("consent"),
     consent: consentStep("self", "confirm"),
-    confirm: {
-      render: summary,
-      handle: async (ctx, input) => {
-        if (input.kind !== "value" || input.value !== "confirm") return { stay: [] };
-        try {
-          const cvMediaId = stringField(ctx.data, "cvMediaId");
-          const referral = await ctx.services.referrals.submit({
-            jobId: stringField(ctx.data, "jobId"),
-            referrerId: stringField(ctx.data, "sharedBy"),
-            submittedBy: ctx.user._id,
-            source: "link",
-            candidate: { name: stringField(ctx.data, "name"), phone: stringField(ctx.data, "phone") },
-            candidateUserId: ctx.user._id,
-            relationship: null,
-            cvMediaId: cvMediaId === "" ? null : cvMediaId,
-          });
-          return { done: [text(ctx.t("referrals:apply.done", { ref: referral._id }))] };
-        } catch (error) {
-          return refusal(ctx, error);
-        }
-      },
-    },
+    confirm: confirmStep(
+      summary,
+      (ctx) => ({ ...candidateFields(ctx), referrerId: stringField(ctx.data, "sharedBy"), submittedBy: ctx.user._id, source: "link", candidateUserId: ctx.user._id, relationship: null }),
+      "referrals:apply.done",
+    ),
   },
 };
 

@@ -2,6 +2,7 @@ import { MEDIA_MAX_BYTES } from "../../../core/files/media-vault.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import { formatKyat } from "../../../core/catalog/job-format.ts";
 import { toE164Myanmar } from "../../../core/users/user-service.ts";
+import type { SubmitInput } from "../../../core/referrals/referral-service.ts";
 import type { FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 
@@ -121,4 +122,26 @@ export function refusal(ctx: FlowContext, error: unknown): Transition {
 export async function jobTitle(ctx: FlowContext, jobId: string): Promise<{ title: string; bonus: string } | undefined> {
   const job = await ctx.services.catalog.findJob(jobId);
   return job === null ? undefined : { title: job.title[ctx.user.language], bonus: formatKyat(job.bonus, ctx.user.language) };
+}
+
+/** The fields every submission shares, from what the steps stored. */
+export function candidateFields(ctx: FlowContext): Pick<SubmitInput, "jobId" | "candidate" | "cvMediaId"> {
+  const cvMediaId = stringField(ctx.data, "cvMediaId");
+  return { jobId: stringField(ctx.data, "jobId"), candidate: { name: stringField(ctx.data, "name"), phone: stringField(ctx.data, "phone") }, cvMediaId: cvMediaId === "" ? null : cvMediaId };
+}
+
+/** The summary with its confirm button; confirming submits, and a refusal is explained in the person's language. */
+export function confirmStep(summary: (ctx: FlowContext) => Promise<Reply[]>, submission: (ctx: FlowContext) => SubmitInput, doneKey: string): Step {
+  return {
+    render: summary,
+    handle: async (ctx, input) => {
+      if (input.kind !== "value" || input.value !== "confirm") return { stay: [] };
+      try {
+        const referral = await ctx.services.referrals.submit(submission(ctx));
+        return { done: [text(ctx.t(doneKey, { ref: referral._id }))] };
+      } catch (error) {
+        return refusal(ctx, error);
+      }
+    },
+  };
 }

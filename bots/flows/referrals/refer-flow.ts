@@ -3,7 +3,7 @@ import { RELATIONSHIPS, type Relationship } from "../../../core/referrals/pipeli
 import { twoPerRow } from "../../engine/button-layout.ts";
 import type { Action, Flow, FlowContext, Reply } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
-import { consentStep, cvStep, jobTitle, nameStep, phoneStep, refusal, text } from "./candidate-steps.ts";
+import { candidateFields, confirmStep, consentStep, cvStep, jobTitle, nameStep, phoneStep, text } from "./candidate-steps.ts";
 
 async function summary(ctx: FlowContext): Promise<Reply[]> {
   const job = await jobTitle(ctx, stringField(ctx.data, "jobId"));
@@ -48,28 +48,18 @@ export const referFlow: Flow = {
       },
     },
     consent: consentStep("candidate", "confirm"),
-    confirm: {
-      render: summary,
-      handle: async (ctx, input) => {
-        if (input.kind !== "value" || input.value !== "confirm") return { stay: [] };
-        try {
-          const cvMediaId = stringField(ctx.data, "cvMediaId");
-          const referral = await ctx.services.referrals.submit({
-            jobId: stringField(ctx.data, "jobId"),
-            referrerId: ctx.user._id,
-            submittedBy: ctx.user._id,
-            source: "submitted",
-            candidate: { name: stringField(ctx.data, "name"), phone: stringField(ctx.data, "phone") },
-            candidateUserId: null,
-            relationship: stringField(ctx.data, "relationship") as Relationship,
-            cvMediaId: cvMediaId === "" ? null : cvMediaId,
-          });
-          return { done: [text(ctx.t("referrals:refer.done", { ref: referral._id }))] };
-        } catch (error) {
-          return refusal(ctx, error);
-        }
-      },
-    },
+    confirm: confirmStep(
+      summary,
+      (ctx) => ({
+        ...candidateFields(ctx),
+        referrerId: ctx.user._id,
+        submittedBy: ctx.user._id,
+        source: "submitted",
+        candidateUserId: null,
+        relationship: stringField(ctx.data, "relationship") as Relationship,
+      }),
+      "referrals:refer.done",
+    ),
   },
 };
 
