@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { TelegramChannel } from "../../bots/channels/telegram/telegram-channel.ts";
 import { errorBody } from "../plugins/error-shape.ts";
-import { safeEqual } from "../plugins/constant-time.ts";
+import { safeEqual } from "../../core/security/constant-time.ts";
 
 /**
  * `POST /webhooks/telegram`: the secret header is checked first, in constant

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { ViberChannel } from "../../bots/channels/viber/viber-channel.ts";
 import { parseViberJson, viberEventSchema } from "../../bots/channels/viber/viber-events.ts";
 import { errorBody } from "../plugins/error-shape.ts";
-import { safeEqual } from "../plugins/constant-time.ts";
+import { safeEqual } from "../../core/security/constant-time.ts";
 
 /**
  * `POST /webhooks/viber`: the body is read as raw bytes, its
