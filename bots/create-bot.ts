@@ -55,6 +55,10 @@ import { walletAction } from "./flows/wallet/wallet-action.ts";
 import { KycService } from "../core/kyc/kyc-service.ts";
 import { kycActions, kycDeleteFlow, kycFlow } from "./flows/kyc/kyc-flow.ts";
 import { installKycNotices } from "./flows/kyc/kyc-notices.ts";
+import { PayoutService } from "../core/payouts/payout-service.ts";
+import { financePayoutActions, financePayoutsFlow } from "./flows/payouts/finance-payouts-flow.ts";
+import { installPayoutNotices } from "./flows/payouts/payout-notices.ts";
+import { withdrawMoneyAction, withdrawMoneyFlow } from "./flows/payouts/withdraw-flow.ts";
 import { kycReviewActions, kycReviewFlow } from "./flows/kyc/kyc-review-flow.ts";
 import { handleStart } from "./flows/onboarding/start.ts";
 
@@ -99,6 +103,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   const catalog = new CatalogService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, logger: deps.logger });
   const wallet = new WalletService(new Ledger(deps.mongo, now));
   const vault = new MediaVault({ connection: deps.mongo, keys: deps.config.encryptionKeys, storageDir: deps.config.storageDir, now });
+  const kyc = new KycService({ connection: deps.mongo, vault, audit, payoutInFlight: async (userId) => (await wallet.balances(userId)).held > 0, now });
   const rewards = new RewardService({ connection: deps.mongo, wallet, users, commissionBasisPoints: deps.config.referrals.commissionBasisPoints, now });
   const services: BotServices = {
     users,
@@ -126,7 +131,9 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
       queue: deps.mediaQueue,
       links: new MediaLinks({ redis: deps.redis, prefix: deps.config.redis.prefix, baseUrl: deps.config.http.publicUrl ?? "" }),
     },
-    kyc: new KycService({ connection: deps.mongo, vault, audit, payoutInFlight: async (userId) => (await wallet.balances(userId)).held > 0, now }),
+    kyc,
+    payouts: new PayoutService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, wallet, limits: deps.config.payouts, audit, kycApproved: async (userId) => (await kyc.state(userId)).status === "approved", now }),
+    payoutProvider: deps.config.payouts.provider,
     kycRetentionDays: deps.config.kyc.retentionDays,
     rewardRelease: deps.config.referrals.release,
     commissionBasisPoints: deps.config.referrals.commissionBasisPoints,
@@ -137,6 +144,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   };
   installReferralNotices(services);
   installKycNotices(services);
+  installPayoutNotices(services);
   const alertQueue = deps.alertQueue;
   if (alertQueue !== undefined) {
     services.catalog.onPublished = async (job) => {
@@ -148,11 +156,11 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     services,
     gate: new ChatGate({ redis: deps.redis, prefix: deps.config.redis.prefix }),
     logger: deps.logger,
-    flows: [kycFlow, kycDeleteFlow, kycReviewFlow, referFlow, applyFlow, withdrawFlow, displayNameFlow, reviewReferralsFlow, jobSearchFlow, savedJobsFlow, alertsFlow, addJobFlow, importJobsFlow, manageJobFlow, companiesFlow, linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
-    actions: [menuAction, helpAction, ...kycActions, ...kycReviewActions, referAction, applyAction, myReferralsAction, withdrawAction, walletAction, networkAction, leaderboardAction, displayNameAction, ...reviewActions, ...jobActions, ...alertActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...recruitActions, ...(deps.plugins?.actions ?? [])],
+    flows: [withdrawMoneyFlow, financePayoutsFlow, kycFlow, kycDeleteFlow, kycReviewFlow, referFlow, applyFlow, withdrawFlow, displayNameFlow, reviewReferralsFlow, jobSearchFlow, savedJobsFlow, alertsFlow, addJobFlow, importJobsFlow, manageJobFlow, companiesFlow, linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
+    actions: [menuAction, helpAction, withdrawMoneyAction, ...financePayoutActions, ...kycActions, ...kycReviewActions, referAction, applyAction, myReferralsAction, withdrawAction, walletAction, networkAction, leaderboardAction, displayNameAction, ...reviewActions, ...jobActions, ...alertActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...recruitActions, ...(deps.plugins?.actions ?? [])],
     menu: mainMenu,
     start: handleStart,
-    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast", recruit: "recruit", job: "job", myreferrals: "myreferrals", wallet: "wallet", network: "network", leaderboard: "leaderboard", referrals: "referrals", release: "release", verify: "kyc", kyc: "kycreview" },
+    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast", recruit: "recruit", job: "job", myreferrals: "myreferrals", wallet: "wallet", network: "network", leaderboard: "leaderboard", referrals: "referrals", release: "release", verify: "kyc", kyc: "kycreview", withdraw: "payout", payouts: "payouts" },
     conversationTtlMs: deps.config.bot.conversationTtlMs,
     now,
     onDenied: deps.onDenied,

@@ -18,6 +18,7 @@ import { startWeb } from "./build-server.ts";
 const dataDir = path.resolve(process.env.TRM_DATA_DIR ?? ".data");
 const env = { ...process.env };
 env.ENCRYPTION_KEY ||= localEncryptionKey(dataDir);
+env.PAYOUT_PROVIDER ||= "sandbox";
 env.STORAGE_DIR ||= path.join(dataDir, "storage");
 /** Local mode only: a sandbox persona that is owner, so /admin can be tried at once. */
 const LOCAL_OWNER = "900000001";

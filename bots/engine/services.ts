@@ -17,6 +17,7 @@ import type { ReferralService } from "../../core/referrals/referral-service.ts";
 import type { RewardService } from "../../core/referrals/reward-service.ts";
 import type { WalletService } from "../../core/wallet/wallet-service.ts";
 import type { KycService } from "../../core/kyc/kyc-service.ts";
+import type { PayoutService } from "../../core/payouts/payout-service.ts";
 
 /** Where people reach the bot; used to build invite and share links. */
 export interface BotLinks {
@@ -49,6 +50,8 @@ export interface BotServices {
   /** Encrypted files (CVs, later KYC documents): intake, and short-lived links for those allowed to see them. */
   media: { vault: MediaVault; queue: MediaQueue; links: MediaLinks };
   kyc: KycService;
+  payouts: PayoutService;
+  payoutProvider: "manual" | "sandbox";
   kycRetentionDays: number;
   /** How pending rewards become available. */
   rewardRelease: "finance" | "invoice";

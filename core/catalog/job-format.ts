@@ -1,3 +1,4 @@
+import { parseKyatAmount } from "../text/kyat-amount.ts";
 import type { Language } from "../users/user-model.ts";
 
 const LAKH = 100_000;
@@ -44,11 +45,6 @@ export function formatDate(date: Date, language: Language): string {
 
 /** What a person typed as a minimum salary: `300000`, `300,000`, `၃ သိန်း`, `3.5 lakh`. */
 export function parseSalaryInput(text: string): number | undefined {
-  const match = /^(\d+(?:[.,]\d+)*)\s*(သိန်း|lakhs?|lacs?)?$/i.exec(text.trim());
-  if (match?.[1] === undefined) return undefined;
-  const lakh = match[2] !== undefined;
-  const numeric = lakh ? Number(match[1].replace(",", ".")) : Number(match[1].replace(/,/g, ""));
-  if (!Number.isFinite(numeric) || numeric <= 0) return undefined;
-  const value = Math.round(lakh ? numeric * LAKH : numeric);
-  return value >= 1_000 && value <= 100_000_000 ? value : undefined;
+  const value = parseKyatAmount(text);
+  return value !== undefined && value >= 1_000 && value <= 100_000_000 ? value : undefined;
 }

@@ -138,6 +138,12 @@ export const envSchema = z.object({
       .default("10,5,2"),
   ),
   REWARDS_RELEASE: z.preprocess(emptyToUndefined, z.enum(["finance", "invoice"], { message: "must be finance or invoice" }).default("finance")),
+  PAYOUT_MIN: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(5_000)),
+  PAYOUT_MAX_PER_REQUEST: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(1_000_000)),
+  PAYOUT_MAX_PER_DAY: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(5_000_000)),
+  PAYOUT_BREAKER_PER_PAYOUT: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(1_000_000)),
+  PAYOUT_BREAKER_PER_HOUR: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(10_000_000)),
+  PAYOUT_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["manual", "sandbox"], { message: "must be manual or sandbox" }).default("manual")),
   KYC_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number of days" }).int().min(1).max(3650).default(90)),
   QUIET_HOURS: z.preprocess(
     emptyToUndefined,

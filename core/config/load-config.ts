@@ -39,6 +39,16 @@ export interface Config {
   shutdownTimeoutMs: number;
   bot: { telegramUsername: string; viberChatUri: string; conversationTtlMs: number };
   alerts: { perDay: number };
+  payouts: {
+    min: number;
+    maxPerRequest: number;
+    maxPerDay: number;
+    /** Circuit breakers: a payout above `breakerPerPayout`, or more than `breakerPerHour` approved within a clock hour, pauses payouts. */
+    breakerPerPayout: number;
+    breakerPerHour: number;
+    /** `manual`: finance pays from the provider's business app and records its transaction id; `sandbox`: paid at once (local mode). */
+    provider: "manual" | "sandbox";
+  };
   /** KYC documents are deleted this many days after the decision. */
   kyc: { retentionDays: number };
   referrals: {
@@ -178,6 +188,14 @@ export function loadConfig(env: Env = process.env): Config {
     },
     alerts: { perDay: raw.ALERTS_PER_DAY },
     kyc: { retentionDays: raw.KYC_RETENTION_DAYS },
+    payouts: {
+      min: raw.PAYOUT_MIN,
+      maxPerRequest: raw.PAYOUT_MAX_PER_REQUEST,
+      maxPerDay: raw.PAYOUT_MAX_PER_DAY,
+      breakerPerPayout: raw.PAYOUT_BREAKER_PER_PAYOUT,
+      breakerPerHour: raw.PAYOUT_BREAKER_PER_HOUR,
+      provider: raw.PAYOUT_PROVIDER,
+    },
     referrals: {
       perDay: raw.REFERRALS_PER_DAY,
       commissionBasisPoints: raw.NETWORK_COMMISSION_PERCENT.split(",").map((part) => Math.round(Number(part.trim()) * 100)),

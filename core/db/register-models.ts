@@ -5,6 +5,7 @@ import { alertModel } from "../catalog/alert-service.ts";
 import { ledgerModels } from "../wallet/ledger.ts";
 import { mediaModel } from "../files/media-vault.ts";
 import { kycModels } from "../kyc/kyc-models.ts";
+import { payoutModels } from "../payouts/payout-models.ts";
 import { leaderboardModel } from "../referrals/leaderboard.ts";
 import { referralModels } from "../referrals/referral-model.ts";
 import { rewardModel } from "../referrals/reward-service.ts";
@@ -30,6 +31,7 @@ export function registerModels(connection: Connection): Connection {
   ledgerModels(connection);
   mediaModel(connection);
   kycModels(connection);
+  payoutModels(connection);
   referralModels(connection);
   rewardModel(connection);
   leaderboardModel(connection);

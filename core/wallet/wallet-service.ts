@@ -3,9 +3,10 @@ import type { Ledger, PostingDoc, PostingMemo } from "./ledger.ts";
 /**
  * A person's money sits in three accounts: `pending` (earned, waiting for the
  * employer's payment or a finance release), `available` (may be paid out) and
- * `held` (set aside for a payout in progress). `earned` only grows: lifetime earnings.
+ * `held` (set aside for a payout in progress). `earned` only grows: lifetime
+ * earnings; `paidout` only grows: what reached the person's wallet.
  */
-export const BUCKETS = ["available", "pending", "held", "earned"] as const;
+export const BUCKETS = ["available", "pending", "held", "earned", "paidout"] as const;
 export type Bucket = (typeof BUCKETS)[number];
 
 export const accountOf = (userId: string, bucket: Bucket): string => `user:${userId}:${bucket}`;

@@ -153,9 +153,9 @@ describe("rewards", () => {
     const { Posting } = ledgerModels(t.runtime.mongo);
     for (const reward of rewards) {
       expect(await Posting.countDocuments({ txKey: `reward:${reward._id}` })).toBe(2); // pending + lifetime
-      expect(await s.wallet.balances(reward.beneficiaryId)).toEqual({ available: 0, pending: reward.amount, held: 0, earned: reward.amount });
+      expect(await s.wallet.balances(reward.beneficiaryId)).toEqual({ available: 0, pending: reward.amount, held: 0, earned: reward.amount, paidout: 0 });
     }
-    expect(await s.wallet.balances("UN1AAAAA")).toEqual({ available: 0, pending: 0, held: 0, earned: 0 });
+    expect(await s.wallet.balances("UN1AAAAA")).toEqual({ available: 0, pending: 0, held: 0, earned: 0, paidout: 0 });
 
     // Crediting again (a retried worker, a repeated click) changes nothing.
     await s.rewards.creditHire(stored as ReferralDoc);
@@ -164,8 +164,8 @@ describe("rewards", () => {
     // Release, twice and concurrently: pending → available once.
     await Promise.all([s.rewards.release(referral._id), s.rewards.release(referral._id), s.rewards.release(referral._id)]);
     expect(await s.rewards.release(referral._id)).toEqual([]);
-    expect(await s.wallet.balances("UN5EEEEE")).toEqual({ available: 100_000, pending: 0, held: 0, earned: 100_000 });
-    expect(await s.wallet.balances("UN2BBBBB")).toEqual({ available: 2_000, pending: 0, held: 0, earned: 2_000 });
+    expect(await s.wallet.balances("UN5EEEEE")).toEqual({ available: 100_000, pending: 0, held: 0, earned: 100_000, paidout: 0 });
+    expect(await s.wallet.balances("UN2BBBBB")).toEqual({ available: 2_000, pending: 0, held: 0, earned: 2_000, paidout: 0 });
     const entries = await s.wallet.recent("UN5EEEEE", 5);
     expect(entries.map((entry) => [entry.bucket, entry.amount, entry.memo.code])).toEqual(
       expect.arrayContaining([["pending", 100_000, "referral_bonus"], ["pending", -100_000, "reward_released"], ["available", 100_000, "reward_released"]]),

@@ -12,6 +12,7 @@ const ADMIN_COMMANDS: Array<[command: string, section: Section | "any_role"]> = 
   ["referrals", "referrals"],
   ["kyc", "kyc"],
   ["release", "finance"],
+  ["payouts", "finance"],
   ["stats", "stats"],
   ["user", "users"],
   ["broadcast", "broadcast"],

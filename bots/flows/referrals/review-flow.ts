@@ -5,7 +5,7 @@ import { MEDIA_LINK_MINUTES } from "../../../core/files/media-links.ts";
 import { allowedMoves, REFERRAL_STATUSES, REJECT_REASONS, type ReferralStatus, type RejectReason } from "../../../core/referrals/pipeline.ts";
 import { REFERRAL_ID_PATTERN } from "../../../core/referrals/referral-service.ts";
 import { twoPerRow } from "../../engine/button-layout.ts";
-import type { Action, Button, Flow, FlowContext, Reply, Transition } from "../../engine/contract.ts";
+import type { Action, ActionResult, Button, Flow, FlowContext, Reply, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { auditRecruit } from "../recruit/recruit-common.ts";
 import { text } from "./candidate-steps.ts";
@@ -175,12 +175,12 @@ function openReview(ctx: FlowContext, args: string) {
 }
 
 /** Finance: which hires wait for release, and `/release R2345678` (only when rewards are released by finance). */
-async function financeOverview(ctx: FlowContext) {
+async function financeOverview(ctx: FlowContext): Promise<ActionResult> {
   const pending = await ctx.services.rewards.pendingReferrals(PAGE);
   const lines = [ctx.t(ctx.services.rewardRelease === "finance" ? "referrals:finance.title" : "referrals:finance.title_invoice")];
   for (const row of pending) lines.push(ctx.t("referrals:finance.line", { ref: row.referralId, amount: formatKyat(row.amount, ctx.user.language), people: row.people }));
   if (pending.length === 0) lines.push(ctx.t("referrals:finance.none"));
-  return { replies: [text(lines.join("\n"))] };
+  return { replies: [{ kind: "text", text: lines.join("\n"), buttons: [[{ label: ctx.t("payouts:finance.open_queue"), data: "m:admin.finance.payouts" }]] }] };
 }
 
 export const reviewActions: Action[] = [

@@ -1,5 +1,6 @@
 import { formatDate, formatKyat } from "../../../core/catalog/job-format.ts";
 import type { WalletEntry } from "../../../core/wallet/wallet-service.ts";
+import { actionData } from "../../engine/button-data.ts";
 import type { Action, FlowContext } from "../../engine/contract.ts";
 
 const ENTRIES = 5;
@@ -33,6 +34,7 @@ export const walletAction: Action = {
       entries.length === 0 ? ctx.t("wallet:no_entries") : [ctx.t("wallet:latest"), ...entries.map((entry) => entryLine(ctx, entry))].join("\n"),
     ];
     if (balances.pending > 0) lines.push(ctx.t(ctx.services.rewardRelease === "invoice" ? "wallet:pending_note_invoice" : "wallet:pending_note_finance"));
-    return { replies: [{ kind: "text", text: lines.join("\n\n") }] };
+    if (balances.paidout > 0) lines.push(ctx.t("wallet:paid_out", { amount: formatKyat(balances.paidout, language) }));
+    return { replies: [{ kind: "text", text: lines.join("\n\n"), buttons: [[{ label: ctx.t("payouts:withdraw_button"), data: actionData("payout") }]] }] };
   },
 };
