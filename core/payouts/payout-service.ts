@@ -138,9 +138,9 @@ export class PayoutService {
     return payout;
   }
 
-  /** Requests waiting for finance, oldest first. */
-  async queue(limit = 10): Promise<PayoutDoc[]> {
-    return this.Payout.find({ status: "requested" }).sort({ requestedAt: 1 }).limit(limit).lean<PayoutDoc[]>().exec();
+  /** What waits for finance, oldest first: requests to decide, and approved payouts to pay. */
+  async queue(limit = 10, statuses: Array<PayoutDoc["status"]> = ["requested"]): Promise<PayoutDoc[]> {
+    return this.Payout.find({ status: { $in: statuses } }).sort({ requestedAt: 1 }).limit(limit).lean<PayoutDoc[]>().exec();
   }
 
   async breaker(): Promise<PayoutBreakerDoc> {

@@ -6,6 +6,7 @@ import type { Action, Flow, FlowContext, Reply, Transition } from "../../engine/
 import { stringField } from "../../engine/flow-data.ts";
 
 const text = (value: string): Reply => ({ kind: "text", text: value });
+const TXN_ID = /^[A-Za-z0-9_-]{4,64}$/;
 const actor = (ctx: FlowContext) => ({ userId: ctx.user._id, role: primaryRole(ctx.user) ?? "finance", channel: ctx.channel });
 
 /** A refusal finance can act on (already handled, paused, not approved, bad id), or undefined for an unexpected error. */
@@ -27,9 +28,11 @@ async function run(ctx: FlowContext, step: () => Promise<string>): Promise<Trans
 }
 
 async function queueScreen(ctx: FlowContext): Promise<Reply[]> {
-  const [waiting, breaker] = await Promise.all([ctx.services.payouts.queue(10), ctx.services.payouts.breaker()]);
+  const [waiting, breaker] = await Promise.all([ctx.services.payouts.queue(10, ["requested", "approved"]), ctx.services.payouts.breaker()]);
   const lines = [breaker.paused ? ctx.t("payouts:finance.paused", { reason: breaker.reason ?? "" }) : ctx.t("payouts:finance.queue_title", { count: waiting.length })];
-  for (const payout of waiting) lines.push(ctx.t("payouts:finance.queue_line", { id: payout._id, amount: formatKyat(payout.amount, ctx.user.language), provider: ctx.t(`payouts:provider.${payout.provider}`), date: formatDate(new Date(payout.requestedAt), ctx.user.language) }));
+  for (const payout of waiting) {
+    lines.push(ctx.t("payouts:finance.queue_line", { id: payout._id, amount: formatKyat(payout.amount, ctx.user.language), provider: ctx.t(`payouts:provider.${payout.provider}`), date: formatDate(new Date(payout.requestedAt), ctx.user.language), status: ctx.t(`payouts:status.${payout.status}`) }));
+  }
   if (waiting.length === 0) lines.push(ctx.t("payouts:finance.none"));
   return [{ kind: "text", text: lines.join("\n"), buttons: waiting.map((payout) => [ctx.stepButton(`${payout._id} · ${formatKyat(payout.amount, ctx.user.language)}`, `open:${payout._id}`)]) }];
 }
@@ -106,6 +109,7 @@ export const financePayoutsFlow: Flow = {
       render: (ctx) => [text(ctx.t("payouts:finance.ask_txn"))],
       handle: (ctx, input) => {
         if (input.kind !== "text") return { stay: [] };
+        if (!TXN_ID.test(input.text.trim())) return { stay: [text(ctx.t("payouts:finance.bad_transaction_id"))] };
         const id = stringField(ctx.data, "id");
         return run(ctx, async () => (await ctx.services.payouts.markPaid(id, actor(ctx), input.text.trim()), ctx.t("payouts:finance.paid", { id })));
       },
