@@ -56,6 +56,8 @@ import { KycService } from "../core/kyc/kyc-service.ts";
 import { kycActions, kycDeleteFlow, kycFlow } from "./flows/kyc/kyc-flow.ts";
 import { installKycNotices } from "./flows/kyc/kyc-notices.ts";
 import { PayoutService } from "../core/payouts/payout-service.ts";
+import { InvoiceService } from "../core/payments/invoice-service.ts";
+import { installInvoiceNotices } from "./flows/payments/invoice-notices.ts";
 import { financePayoutActions, financePayoutsFlow } from "./flows/payouts/finance-payouts-flow.ts";
 import { installPayoutNotices } from "./flows/payouts/payout-notices.ts";
 import { withdrawMoneyAction, withdrawMoneyFlow } from "./flows/payouts/withdraw-flow.ts";
@@ -134,6 +136,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     kyc,
     payouts: new PayoutService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, wallet, limits: deps.config.payouts, audit, kycApproved: async (userId) => (await kyc.state(userId)).status === "approved", now }),
     payoutProvider: deps.config.payouts.provider,
+    invoices: new InvoiceService({ connection: deps.mongo, catalog, feePercent: deps.config.invoices.feePercent, dueDays: deps.config.invoices.dueDays, release: (referralId) => rewards.release(referralId), now }),
     kycRetentionDays: deps.config.kyc.retentionDays,
     rewardRelease: deps.config.referrals.release,
     commissionBasisPoints: deps.config.referrals.commissionBasisPoints,
@@ -145,6 +148,15 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   installReferralNotices(services);
   installKycNotices(services);
   installPayoutNotices(services);
+  installInvoiceNotices(services, (invoice) => (deps.config.sandbox ? `${deps.config.http.publicUrl ?? ""}/sandbox/pay/${invoice._id}` : null));
+  if (deps.config.referrals.release === "invoice") {
+    // A hire at a company that pays per hire gets its invoice; paying it releases the rewards.
+    const notices = services.referrals.onChanged;
+    services.referrals.onChanged = async (referral, move) => {
+      if (referral.status === "hired") await services.invoices.createForHire(referral);
+      await notices?.(referral, move);
+    };
+  }
   const alertQueue = deps.alertQueue;
   if (alertQueue !== undefined) {
     services.catalog.onPublished = async (job) => {

@@ -13,6 +13,11 @@ import { installErrorShape } from "./plugins/error-shape.ts";
 import { createMetrics, installRequestMetrics, type Metrics } from "./plugins/metrics.ts";
 import { healthRoutes } from "./routes/health-routes.ts";
 import { mediaRoutes } from "./routes/media-routes.ts";
+import { paymentWebhookRoutes } from "./routes/payment-webhooks.ts";
+import { sandboxGatewayRoutes } from "./sandbox-gateway/sandbox-gateway-routes.ts";
+import { CallbackIntake } from "../core/payments/callback-intake.ts";
+import { GatewayStatusQuery, SandboxStatusQuery } from "../core/payments/status-query.ts";
+import { statusQueryFor } from "../core/payments/sandbox-status-query.ts";
 import { bullmqMediaQueue } from "../jobs/media/media-ingest.ts";
 import { telegramWebhookRoute } from "./routes/telegram-webhook.ts";
 import { sandboxRoutes } from "./routes/sandbox-routes.ts";
@@ -95,6 +100,10 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
     onDenied: (action) => metrics.adminDenied.inc({ action }),
   });
   await app.register(mediaRoutes(bot.services.media.links, bot.services.media.vault));
+  const sandboxQuery = config.sandbox ? new SandboxStatusQuery(runtime.redis, config.redis.prefix) : undefined;
+  const intake = new CallbackIntake({ connection: runtime.mongo, invoices: bot.services.invoices, gateways: config.gateways, query: statusQueryFor(sandboxQuery, new GatewayStatusQuery(config.gateways)) });
+  await app.register(paymentWebhookRoutes(intake));
+  if (config.sandbox) await app.register(sandboxGatewayRoutes(bot.services.invoices, runtime.redis, config.redis.prefix, config.gateways));
   const stopCatalog = await bot.services.catalog.start();
   app.addHook("onClose", stopCatalog);
   const channels: Channels = {};

@@ -18,6 +18,7 @@ import type { RewardService } from "../../core/referrals/reward-service.ts";
 import type { WalletService } from "../../core/wallet/wallet-service.ts";
 import type { KycService } from "../../core/kyc/kyc-service.ts";
 import type { PayoutService } from "../../core/payouts/payout-service.ts";
+import type { InvoiceService } from "../../core/payments/invoice-service.ts";
 
 /** Where people reach the bot; used to build invite and share links. */
 export interface BotLinks {
@@ -51,6 +52,8 @@ export interface BotServices {
   media: { vault: MediaVault; queue: MediaQueue; links: MediaLinks };
   kyc: KycService;
   payouts: PayoutService;
+  /** Employer invoices per hire (when rewards are released by invoice). */
+  invoices: InvoiceService;
   payoutProvider: "manual" | "sandbox";
   kycRetentionDays: number;
   /** How pending rewards become available. */

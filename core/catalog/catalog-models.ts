@@ -9,6 +9,8 @@ export interface CompanyDoc {
   name: Bilingual;
   contact: string;
   verified: boolean;
+  /** How the company pays for hires: per hire through its chosen gateway, with an optional contact user who gets the invoices. */
+  billing: { perHire: boolean; gateway: "kbzpay" | "wavepay" | "ayapay"; contactUserId: string | null } | null;
   createdAt: Date;
 }
 
@@ -43,7 +45,7 @@ export interface SavedJobsDoc {
 const bilingual = { en: { type: String, required: true }, my: { type: String, required: true } };
 
 const companySchema = new Schema<CompanyDoc>(
-  { _id: String, name: bilingual, contact: { type: String, default: "" }, verified: { type: Boolean, default: false }, createdAt: { type: Date, required: true } },
+  { _id: String, name: bilingual, contact: { type: String, default: "" }, verified: { type: Boolean, default: false }, billing: { type: Schema.Types.Mixed, default: null }, createdAt: { type: Date, required: true } },
   { versionKey: false, collection: "companies" },
 );
 

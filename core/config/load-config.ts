@@ -35,7 +35,14 @@ export interface Config {
   encryptionKeys: EncryptionKey[];
   storageDir: string;
   sandbox: boolean;
-  gateways: { kbzpay: { apiRoot: string }; wavepay: { apiRoot: string }; ayapay: { apiRoot: string } };
+  /** Gateway API roots and credentials (unset credentials: that gateway's callbacks are refused). */
+  gateways: {
+    kbzpay: { apiRoot: string; appId: string | undefined; merchCode: string | undefined; appKey: string | undefined };
+    wavepay: { apiRoot: string; merchantId: string | undefined; secret: string | undefined };
+    ayapay: { apiRoot: string; appKey: string | undefined; appSecret: string | undefined };
+  };
+  /** Employer invoices per hire: amount = bonus + this percentage of it, due after `dueDays`. */
+  invoices: { feePercent: number; dueDays: number };
   shutdownTimeoutMs: number;
   bot: { telegramUsername: string; viberChatUri: string; conversationTtlMs: number };
   alerts: { perDay: number };
@@ -115,6 +122,16 @@ function decodeKeys(entries: string[], problems: string[]): EncryptionKey[] {
   return keys;
 }
 
+/** Gateway settings; with the sandbox on, unset credentials get sandbox ones so the sandbox gateway page can sign real callbacks. */
+function gatewaysOf(raw: RawEnv, sandbox: boolean): Config["gateways"] {
+  const pick = (value: string | undefined, fallback: string) => value ?? (sandbox ? fallback : undefined);
+  return {
+    kbzpay: { apiRoot: raw.KBZPAY_API_ROOT, appId: pick(raw.KBZPAY_APP_ID, "sandboxapp"), merchCode: pick(raw.KBZPAY_MERCH_CODE, "200001"), appKey: pick(raw.KBZPAY_APP_KEY, "sandbox-kbzpay-app-key") },
+    wavepay: { apiRoot: raw.WAVEPAY_API_ROOT, merchantId: pick(raw.WAVEPAY_MERCHANT_ID, "sandboxmerchant"), secret: pick(raw.WAVEPAY_SECRET, "sandbox-wavepay-secret") },
+    ayapay: { apiRoot: raw.AYAPAY_API_ROOT, appKey: pick(raw.AYAPAY_APP_KEY, "sandbox-aya-app-key"), appSecret: pick(raw.AYAPAY_APP_SECRET, "sandbox-aya-app-secret") },
+  };
+}
+
 const joinUrl = (base: string, suffix: string): string => `${base.replace(/\/+$/, "")}${suffix}`;
 
 /**
@@ -175,11 +192,8 @@ export function loadConfig(env: Env = process.env): Config {
     encryptionKeys,
     storageDir: path.resolve(raw.STORAGE_DIR ?? ".data/storage"),
     sandbox: raw.SANDBOX ?? raw.NODE_ENV !== "production",
-    gateways: {
-      kbzpay: { apiRoot: raw.KBZPAY_API_ROOT },
-      wavepay: { apiRoot: raw.WAVEPAY_API_ROOT },
-      ayapay: { apiRoot: raw.AYAPAY_API_ROOT },
-    },
+    gateways: gatewaysOf(raw, raw.SANDBOX ?? raw.NODE_ENV !== "production"),
+    invoices: { feePercent: raw.INVOICE_FEE_PERCENT, dueDays: raw.INVOICE_DUE_DAYS },
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     bot: {
       telegramUsername: raw.TELEGRAM_BOT_USERNAME,

@@ -6,6 +6,8 @@ import { ledgerModels } from "../wallet/ledger.ts";
 import { mediaModel } from "../files/media-vault.ts";
 import { kycModels } from "../kyc/kyc-models.ts";
 import { payoutModels } from "../payouts/payout-models.ts";
+import { invoiceModel } from "../payments/invoice-service.ts";
+import { callbackModel } from "../payments/callback-intake.ts";
 import { leaderboardModel } from "../referrals/leaderboard.ts";
 import { referralModels } from "../referrals/referral-model.ts";
 import { rewardModel } from "../referrals/reward-service.ts";
@@ -32,6 +34,8 @@ export function registerModels(connection: Connection): Connection {
   mediaModel(connection);
   kycModels(connection);
   payoutModels(connection);
+  invoiceModel(connection);
+  callbackModel(connection);
   referralModels(connection);
   rewardModel(connection);
   leaderboardModel(connection);

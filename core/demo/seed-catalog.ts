@@ -105,7 +105,7 @@ export const demoJobId = (index: number): string => `JD${base31(index, 5)}`;
 export function demoCatalog(now = new Date(), count = DEMO_JOBS): { companies: CompanyDoc[]; jobs: JobDoc[] } {
   const next = random(20261122);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
-  const companies: CompanyDoc[] = COMPANIES.map(([en, my, contact], i) => ({ _id: `C${String(i + 1).padStart(3, "0")}`, name: { en, my }, contact, verified: i % 3 !== 2, createdAt: now }));
+  const companies: CompanyDoc[] = COMPANIES.map(([en, my, contact], i) => ({ _id: `C${String(i + 1).padStart(3, "0")}`, name: { en, my }, contact, verified: i % 3 !== 2, billing: { perHire: true, gateway: (["kbzpay", "wavepay", "ayapay"] as const)[i % 3] ?? "kbzpay", contactUserId: null }, createdAt: now }));
   const categories = Object.keys(TEMPLATES) as CategoryId[];
   const regions = Object.keys(REGIONS) as RegionId[];
   const jobs: JobDoc[] = [];

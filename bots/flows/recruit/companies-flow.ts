@@ -46,7 +46,7 @@ export const companiesFlow: Flow = {
         const existing = await ctx.services.catalog.companies();
         const id = `C${String(existing.length + 1).padStart(3, "0")}`;
         const name = { en: stringField(ctx.data, "name_en"), my: stringField(ctx.data, "name_my") };
-        await ctx.services.catalog.addCompany({ _id: id, name, contact: input.text.trim().slice(0, 120), verified: false, createdAt: ctx.now });
+        await ctx.services.catalog.addCompany({ _id: id, name, contact: input.text.trim().slice(0, 120), verified: false, billing: null, createdAt: ctx.now });
         await auditRecruit(ctx, "company.add", id, null, { name: name.en });
         return { done: [text(ctx.t("recruit:company_added", { id, name: name[ctx.user.language] }))] };
       },

@@ -1,0 +1,143 @@
+import { randomUUID } from "node:crypto";
+import { Schema, type Connection, type Model } from "mongoose";
+import { z } from "zod";
+import type { Config } from "../config/load-config.ts";
+import { AppError, isAppError } from "../errors/app-error.ts";
+import type { Gateway, InvoiceService, PaymentEvidence, SettleResult } from "./invoice-service.ts";
+import { parseLosslessJson } from "./raw-json.ts";
+import { ayaVerify } from "./signatures/ayapay-signature.ts";
+import { kbzVerify } from "./signatures/kbzpay-signature.ts";
+import { waveVerify } from "./signatures/wavepay-signature.ts";
+
+/** Every callback, stored raw with what we made of it. */
+export interface GatewayCallbackDoc {
+  _id: string;
+  gateway: Gateway;
+  raw: string;
+  receivedAt: Date;
+  orderId: string | null;
+  outcome: string;
+}
+
+const callbackSchema = new Schema<GatewayCallbackDoc>(
+  { _id: String, gateway: { type: String, required: true }, raw: { type: String, required: true }, receivedAt: { type: Date, required: true }, orderId: { type: String, default: null }, outcome: { type: String, required: true } },
+  { versionKey: false, collection: "gateway_callbacks" },
+);
+callbackSchema.index({ orderId: 1, receivedAt: 1 });
+
+export function callbackModel(connection: Connection): Model<GatewayCallbackDoc> {
+  return (connection.models.GatewayCallback as Model<GatewayCallbackDoc> | undefined) ?? connection.model<GatewayCallbackDoc>("GatewayCallback", callbackSchema);
+}
+
+/** Asks the gateway (or the sandbox gateway) whether an order is paid, before settling (KBZ `queryorder`, AYA `enquiry`). */
+export interface PaymentStatusQuery {
+  isPaid(gateway: Gateway, orderId: string): Promise<boolean>;
+}
+
+const record = z.record(z.string(), z.unknown());
+const WAVE_PAID = "PAYMENT_CONFIRMED";
+const WAVE_PENDING = new Set(["INSUFFICIENT_BALANCE"]);
+const refuse = (status: number, code: string, message: string): AppError =>
+  new AppError(status === 401 ? "unauthorized" : status === 503 ? "unavailable" : "invalid_input", code, message);
+
+/** Reads one gateway's callback into evidence: the signature checked on the raw text, numbers kept as sent. */
+export function evidenceOf(gateway: Gateway, raw: string, config: Config["gateways"]): PaymentEvidence {
+  let body: unknown;
+  try {
+    body = parseLosslessJson(raw);
+  } catch {
+    throw refuse(400, "malformed_callback", "the body is not JSON");
+  }
+  const parsed = record.safeParse(body);
+  if (!parsed.success) throw refuse(400, "malformed_callback", "the body is not an object");
+  const text = (value: unknown): string => (typeof value === "string" ? value : "");
+  switch (gateway) {
+    case "kbzpay": {
+      const key = config.kbzpay.appKey;
+      if (key === undefined) throw refuse(503, "gateway_not_configured", "KBZPay is not configured");
+      const inner = record.safeParse(parsed.data.Request);
+      const fields = inner.success ? inner.data : parsed.data;
+      if (!kbzVerify(fields, key)) throw refuse(401, "invalid_signature", "the KBZPay signature does not match");
+      const status = text(fields.trade_status);
+      return { gateway, orderId: text(fields.merch_order_id), amount: text(fields.total_amount), currency: text(fields.trans_currency), outcome: status === "PAY_SUCCESS" ? "paid" : status === "WAIT_PAY" ? "pending" : "failed", gatewayStatus: status, ref: text(fields.mm_order_id) || null };
+    }
+    case "wavepay": {
+      const secret = config.wavepay.secret;
+      if (secret === undefined) throw refuse(503, "gateway_not_configured", "WavePay is not configured");
+      if (!waveVerify(parsed.data, secret)) throw refuse(401, "invalid_signature", "the WavePay hash does not match");
+      const status = text(parsed.data.status);
+      return {
+        gateway,
+        orderId: text(parsed.data.merchantReferenceId) || text(parsed.data.orderId),
+        amount: text(parsed.data.amount),
+        currency: text(parsed.data.currency) || "MMK",
+        outcome: status === WAVE_PAID ? "paid" : WAVE_PENDING.has(status) ? "pending" : "failed",
+        gatewayStatus: status,
+        ref: text(parsed.data.transactionId) || null,
+      };
+    }
+    case "ayapay": {
+      const secret = config.ayapay.appSecret;
+      if (secret === undefined) throw refuse(503, "gateway_not_configured", "AYA Pay is not configured");
+      let payload: z.infer<typeof record>;
+      try {
+        const decoded = record.safeParse(parseLosslessJson(Buffer.from(text(parsed.data.payload), "base64").toString("utf8")));
+        if (!decoded.success) throw new Error("not an object");
+        payload = decoded.data;
+      } catch {
+        throw refuse(400, "malformed_callback", "the payload is not base64 JSON");
+      }
+      if (!ayaVerify(payload, parsed.data.checkSum, secret)) throw refuse(401, "invalid_signature", "the AYA Pay checksum does not match");
+      const status = text(payload.statusCode);
+      return {
+        gateway,
+        orderId: text(payload.merchOrderId),
+        amount: text(payload.amount),
+        currency: text(payload.currencyCode) || text(payload.currenyCode),
+        outcome: status === "00" ? "paid" : status === "01" ? "pending" : "failed",
+        gatewayStatus: status,
+        ref: text(payload.tranId) || null,
+      };
+    }
+  }
+}
+
+/** What the gateway expects back when a callback was taken (KBZ: the literal `success`). */
+export const ACK: Record<Gateway, string> = { kbzpay: "success", wavepay: "", ayapay: "OK" };
+
+/**
+ * One callback: stored raw first (nothing accepted is lost), verified, for
+ * KBZ and AYA confirmed by a status query before a payment settles, then
+ * applied to its invoice once. A refusal is thrown with its status code and
+ * recorded with the callback.
+ */
+export class CallbackIntake {
+  private readonly model: Model<GatewayCallbackDoc>;
+  private readonly invoices: InvoiceService;
+  private readonly gateways: Config["gateways"];
+  private readonly query: PaymentStatusQuery;
+
+  constructor(options: { connection: Connection; invoices: InvoiceService; gateways: Config["gateways"]; query: PaymentStatusQuery }) {
+    this.model = callbackModel(options.connection);
+    this.invoices = options.invoices;
+    this.gateways = options.gateways;
+    this.query = options.query;
+  }
+
+  async handle(gateway: Gateway, raw: string): Promise<SettleResult> {
+    const id = randomUUID();
+    await this.model.create({ _id: id, gateway, raw: raw.slice(0, 64 * 1024), receivedAt: new Date(), orderId: null, outcome: "received" });
+    try {
+      const evidence = evidenceOf(gateway, raw, this.gateways);
+      if (evidence.outcome === "paid" && gateway !== "wavepay" && !(await this.query.isPaid(gateway, evidence.orderId))) {
+        throw new AppError("unavailable", "not_confirmed", "the gateway's status query does not confirm the payment yet");
+      }
+      const result = await this.invoices.apply(evidence);
+      await this.model.updateOne({ _id: id }, { $set: { orderId: evidence.orderId, outcome: result.kind } }).exec();
+      return result;
+    } catch (error) {
+      await this.model.updateOne({ _id: id }, { $set: { outcome: `refused:${isAppError(error) ? error.code : "internal"}` } }).exec();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import { Schema, type Connection, type Model } from "mongoose";
+import type { CatalogService } from "../catalog/catalog-service.ts";
+import { decideOnce, isDuplicateKey } from "../decisions/decision-store.ts";
+import { AppError } from "../errors/app-error.ts";
+import type { ReferralDoc } from "../referrals/referral-model.ts";
+
+export const GATEWAYS = ["kbzpay", "wavepay", "ayapay"] as const;
+export type Gateway = (typeof GATEWAYS)[number];
+
+export interface InvoiceDoc {
+  /** `INV<referral id>`: one invoice per hire; letters and digits only, so it is a valid order id on all three gateways. */
+  _id: string;
+  companyId: string;
+  referralId: string;
+  jobId: string;
+  bonus: number;
+  fee: number;
+  /** Whole kyat: bonus + fee. */
+  amount: number;
+  currency: "MMK";
+  gateway: Gateway;
+  status: "pending" | "paid";
+  /** The latest non-final status a gateway reported (e.g. WavePay `INSUFFICIENT_BALANCE`). */
+  lastGatewayStatus: string | null;
+  gatewayRef: string | null;
+  createdAt: Date;
+  dueAt: Date;
+  paidAt: Date | null;
+}
+
+const invoiceSchema = new Schema<InvoiceDoc>(
+  {
+    _id: String,
+    companyId: { type: String, required: true },
+    referralId: { type: String, required: true },
+    jobId: { type: String, required: true },
+    bonus: { type: Number, required: true },
+    fee: { type: Number, required: true },
+    amount: { type: Number, required: true },
+    currency: { type: String, required: true },
+    gateway: { type: String, required: true },
+    status: { type: String, required: true },
+    lastGatewayStatus: { type: String, default: null },
+    gatewayRef: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    dueAt: { type: Date, required: true },
+    paidAt: { type: Date, default: null },
+  },
+  { versionKey: false, collection: "invoices" },
+);
+invoiceSchema.index({ status: 1, dueAt: 1 });
+
+export function invoiceModel(connection: Connection): Model<InvoiceDoc> {
+  return (connection.models.Invoice as Model<InvoiceDoc> | undefined) ?? connection.model<InvoiceDoc>("Invoice", invoiceSchema);
+}
+
+/** What a verified callback (or status query) says about a payment. */
+export interface PaymentEvidence {
+  gateway: Gateway;
+  orderId: string;
+  /** The amount as the gateway sent it (text: `150000`, `150000.00`). */
+  amount: string;
+  currency: string;
+  outcome: "paid" | "pending" | "failed";
+  gatewayStatus: string;
+  ref: string | null;
+}
+
+export type SettleResult = { kind: "settled"; invoice: InvoiceDoc } | { kind: "already_paid"; invoice: InvoiceDoc } | { kind: "recorded"; invoice: InvoiceDoc };
+
+/** `150000`, `150000.0`, `150000.00` equal 150,000 kyat; anything with a fraction of a kyat does not. */
+export function amountEquals(text: string, kyat: number): boolean {
+  if (!/^\d{1,12}(\.\d{1,2})?$/.test(text)) return false;
+  const [whole = "", fraction = ""] = text.split(".");
+  return /^0*$/.test(fraction) && Number(whole) === kyat;
+}
+
+/** MMK is `MMK`, or ISO 4217 numeric `104` (AYA). */
+export const isKyat = (currency: string): boolean => currency === "MMK" || currency === "104";
+
+/**
+ * Employer invoices, one per hire at a company that pays per hire. Paying
+ * settles the invoice once (`invoice:<id>:paid`), never downgraded by a later
+ * or out-of-order callback, and releases the hire's pending rewards.
+ */
+export class InvoiceService {
+  private readonly model: Model<InvoiceDoc>;
+  private readonly connection: Connection;
+  private readonly catalog: CatalogService;
+  private readonly feePercent: number;
+  private readonly dueDays: number;
+  private readonly now: () => Date;
+  /** Makes the hire's rewards available (the referral service's release). */
+  private readonly release: (referralId: string) => Promise<unknown>;
+  onCreated: ((invoice: InvoiceDoc) => Promise<void>) | undefined;
+  onPaid: ((invoice: InvoiceDoc) => Promise<void>) | undefined;
+
+  constructor(options: { connection: Connection; catalog: CatalogService; feePercent: number; dueDays: number; release: (referralId: string) => Promise<unknown>; now?: () => Date }) {
+    this.connection = options.connection;
+    this.model = invoiceModel(options.connection);
+    this.catalog = options.catalog;
+    this.feePercent = options.feePercent;
+    this.dueDays = options.dueDays;
+    this.release = options.release;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async find(id: string): Promise<InvoiceDoc | null> {
+    return /^INV[A-Z0-9]{8}$/.test(id) ? this.model.findById(id).lean<InvoiceDoc>().exec() : null;
+  }
+
+  /** The invoice for a hire, created once; null when the company does not pay per hire. */
+  async createForHire(referral: ReferralDoc): Promise<InvoiceDoc | null> {
+    const job = await this.catalog.findJob(referral.jobId);
+    const company = job === null ? null : await this.catalog.findCompany(job.companyId);
+    if (job === null || company?.billing?.perHire !== true) return null;
+    const fee = Math.ceil((referral.bonus * this.feePercent) / 100);
+    const now = this.now();
+    const invoice: InvoiceDoc = {
+      _id: `INV${referral._id}`,
+      companyId: company._id,
+      referralId: referral._id,
+      jobId: job._id,
+      bonus: referral.bonus,
+      fee,
+      amount: referral.bonus + fee,
+      currency: "MMK",
+      gateway: company.billing.gateway,
+      status: "pending",
+      lastGatewayStatus: null,
+      gatewayRef: null,
+      createdAt: now,
+      dueAt: new Date(now.getTime() + this.dueDays * 86_400_000),
+      paidAt: null,
+    };
+    try {
+      await this.model.create(invoice);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return this.find(invoice._id);
+    }
+    await this.onCreated?.(invoice);
+    return invoice;
+  }
+
+  /**
+   * Applies a verified gateway report. Paid (with the invoice's amount and
+   * currency) settles once and releases the rewards; a repeat is answered as
+   * already paid; anything else is recorded and never downgrades a paid invoice.
+   */
+  async apply(evidence: PaymentEvidence): Promise<SettleResult> {
+    const invoice = await this.find(evidence.orderId);
+    if (invoice === null) throw new AppError("not_found", "unknown_order", `no invoice ${evidence.orderId}`);
+    if (evidence.gateway !== invoice.gateway) throw new AppError("conflict", "wrong_gateway", `invoice ${invoice._id} is paid through ${invoice.gateway}`);
+    if (!amountEquals(evidence.amount, invoice.amount) || !isKyat(evidence.currency)) {
+      throw new AppError("conflict", "amount_mismatch", `invoice ${invoice._id} is ${invoice.amount} MMK`, { details: { expected: invoice.amount } });
+    }
+    if (evidence.outcome !== "paid") {
+      if (invoice.status !== "paid") await this.model.updateOne({ _id: invoice._id, status: "pending" }, { $set: { lastGatewayStatus: evidence.gatewayStatus } }).exec();
+      return { kind: invoice.status === "paid" ? "already_paid" : "recorded", invoice };
+    }
+    if (!(await decideOnce(this.connection, `invoice:${invoice._id}:paid`, { gateway: evidence.gateway, ref: evidence.ref }, this.now()))) {
+      // Already decided: make sure its effects happened (they are idempotent), then answer as done.
+      await this.release(invoice.referralId);
+      return { kind: "already_paid", invoice: (await this.find(invoice._id)) ?? invoice };
+    }
+    const paid: InvoiceDoc = { ...invoice, status: "paid", paidAt: this.now(), gatewayRef: evidence.ref, lastGatewayStatus: evidence.gatewayStatus };
+    await this.model.updateOne({ _id: invoice._id }, { $set: { status: "paid", paidAt: paid.paidAt, gatewayRef: paid.gatewayRef, lastGatewayStatus: paid.lastGatewayStatus } }).exec();
+    await this.release(invoice.referralId);
+    await this.onPaid?.(paid);
+    return { kind: "settled", invoice: paid };
+  }
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { Config } from "../config/load-config.ts";
+import type { PaymentStatusQuery } from "./callback-intake.ts";
+import type { Gateway } from "./invoice-service.ts";
+import { parseLosslessJson } from "./raw-json.ts";
+import { ayaChecksum } from "./signatures/ayapay-signature.ts";
+import { kbzSign, kbzVerify } from "./signatures/kbzpay-signature.ts";
+
+const record = z.record(z.string(), z.unknown());
+
+async function postJson(url: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  const parsed = record.safeParse(parseLosslessJson(await response.text()));
+  if (!response.ok || !parsed.success) throw new Error(`status query answered ${response.status}`);
+  return parsed.data;
+}
+
+/**
+ * The gateways' status queries (payments.md §1.4, §3B): KBZPay `queryorder`
+ * (signed request, signed response, `trade_status` `PAY_SUCCESS`) and AYA
+ * `enquiry` (checksum over `merchOrderId:timestamp:appKey`, payload
+ * `statusCode` `00`). WavePay has no public query. Any doubt answers "not paid".
+ */
+export class GatewayStatusQuery implements PaymentStatusQuery {
+  private readonly gateways: Config["gateways"];
+
+  constructor(gateways: Config["gateways"]) {
+    this.gateways = gateways;
+  }
+
+  async isPaid(gateway: Gateway, orderId: string): Promise<boolean> {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    if (gateway === "kbzpay") {
+      const { apiRoot, appId, merchCode, appKey } = this.gateways.kbzpay;
+      if (appId === undefined || merchCode === undefined || appKey === undefined) return false;
+      const request: Record<string, unknown> = { timestamp, method: "kbz.payment.queryorder", nonce_str: randomBytes(16).toString("hex").toUpperCase(), sign_type: "SHA256", version: "3.0", biz_content: { appid: appId, merch_code: merchCode, merch_order_id: orderId } };
+      request.sign = kbzSign(request, appKey);
+      const answer = record.safeParse((await postJson(`${apiRoot}/queryorder`, { Request: request })).Response);
+      return answer.success && kbzVerify(answer.data, appKey) && answer.data.trade_status === "PAY_SUCCESS" && answer.data.merch_order_id === orderId;
+    }
+    if (gateway === "ayapay") {
+      const { apiRoot, appKey, appSecret } = this.gateways.ayapay;
+      if (appKey === undefined || appSecret === undefined) return false;
+      const answer = await postJson(`${apiRoot}/v1/payment/enquiry`, { merchOrderId: orderId, appKey, timestamp, checkSum: ayaChecksum([orderId, timestamp, appKey], appSecret) });
+      const data = record.safeParse(answer.data);
+      if (!data.success || typeof data.data.payload !== "string") return false;
+      const payload = record.safeParse(parseLosslessJson(Buffer.from(data.data.payload, "base64").toString("utf8")));
+      return payload.success && payload.data.statusCode === "00" && payload.data.merchOrderId === orderId;
+    }
+    return false;
+  }
+}
+
+/** The sandbox gateway's own record of what was paid on its page (local mode and tests of the sandbox). */
+export class SandboxStatusQuery implements PaymentStatusQuery {
+  private readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(redis: Redis, prefix: string) {
+    this.redis = redis;
+    this.prefix = prefix;
+  }
+
+  static key(prefix: string, orderId: string): string {
+    return `${prefix}:sandbox-gateway:${orderId}`;
+  }
+
+  async isPaid(_gateway: Gateway, orderId: string): Promise<boolean> {
+    return (await this.redis.get(SandboxStatusQuery.key(this.prefix, orderId))) === "paid";
+  }
+}

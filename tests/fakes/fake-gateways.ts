@@ -1,0 +1,56 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { kbzSign } from "../../core/payments/signatures/kbzpay-signature.ts";
+
+/**
+ * KBZPay `queryorder` and AYA `enquiry` on 127.0.0.1, answering from a map
+ * the test sets (order id → paid or not), signed like the real ones.
+ */
+export class FakeGateways {
+  readonly paid = new Set<string>();
+  readonly queries: Array<{ gateway: string; orderId: string }> = [];
+  private server: Server | undefined;
+  private readonly kbzKey: string;
+
+  constructor(kbzKey: string) {
+    this.kbzKey = kbzKey;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    return `http://127.0.0.1:${address?.port ?? 0}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      void (async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of request) chunks.push(chunk as Buffer);
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as { Request?: { biz_content?: { merch_order_id?: string } }; merchOrderId?: string };
+        const send = (value: unknown) => {
+          response.writeHead(200, { "content-type": "application/json" });
+          response.end(JSON.stringify(value));
+        };
+        if (request.url === "/kbz/queryorder") {
+          const orderId = body.Request?.biz_content?.merch_order_id ?? "";
+          this.queries.push({ gateway: "kbzpay", orderId });
+          const answer: Record<string, unknown> = { result: "SUCCESS", code: "0", merch_order_id: orderId, trade_status: this.paid.has(orderId) ? "PAY_SUCCESS" : "WAIT_PAY", nonce_str: "N0NCE", sign_type: "SHA256" };
+          answer.sign = kbzSign(answer, this.kbzKey);
+          return send({ Response: answer });
+        }
+        if (request.url === "/aya/v1/payment/enquiry") {
+          const orderId = body.merchOrderId ?? "";
+          this.queries.push({ gateway: "ayapay", orderId });
+          return send({ status: "00", data: { payload: Buffer.from(JSON.stringify({ merchOrderId: orderId, statusCode: this.paid.has(orderId) ? "00" : "01" })).toString("base64") } });
+        }
+        response.writeHead(404).end();
+      })();
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BotServices } from "../../bots/engine/services.ts";
+import { catalogModels } from "../../core/catalog/catalog-models.ts";
+import { decisionModel } from "../../core/decisions/decision-store.ts";
+import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
+import { callbackModel } from "../../core/payments/callback-intake.ts";
+import { invoiceModel, type Gateway, type InvoiceDoc } from "../../core/payments/invoice-service.ts";
+import { userModels } from "../../core/users/user-model.ts";
+import { ledgerModels } from "../../core/wallet/ledger.ts";
+import { signedCallback, type SandboxOutcome } from "../../webhooks/sandbox-gateway/signed-callbacks.ts";
+import { FakeGateways } from "../fakes/fake-gateways.ts";
+import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
+
+let t: TestApp;
+let s: BotServices;
+let gateways: FakeGateways;
+let n = 0;
+const KBZ_KEY = "test-kbz-app-key";
+const RECRUITER = { userId: "URECRUIT", as: "recruiter" as const };
+
+async function hire(gateway: Gateway): Promise<InvoiceDoc> {
+  const referrer = `UINV${String(++n).padStart(4, "0")}`;
+  const now = new Date();
+  await userModels(t.runtime.mongo).User.create({ _id: referrer, name: "Referrer", displayName: null, language: "en", languageChosen: true, invitedBy: null, status: "active", mergedInto: null, phone: null, identityKeys: [], roles: [], bannedNoticeSent: false, createdAt: now, lastSeenAt: now });
+  const company = (await catalogModels(t.runtime.mongo).Company.find().lean()).find((candidate) => candidate.billing?.gateway === gateway);
+  const job = await catalogModels(t.runtime.mongo).Job.findOne({ companyId: company?._id, status: "open" }).lean();
+  const referral = await s.referrals.submit({ jobId: job?._id ?? "", referrerId: referrer, submittedBy: referrer, source: "submitted", candidate: { name: "Candidate", phone: `+95997${String(7_000_000 + n)}` }, candidateUserId: null, relationship: "friend", cvMediaId: null });
+  for (const to of ["screening", "interview", "offered", "hired"] as const) await s.referrals.move(referral._id, to, RECRUITER);
+  const invoice = await invoiceModel(t.runtime.mongo).findOne({ referralId: referral._id }).lean<InvoiceDoc>();
+  if (invoice === null) throw new Error("no invoice");
+  return invoice;
+}
+
+const post = (gateway: Gateway, payload: string) => t.app.inject({ method: "POST", url: `/webhooks/${gateway}`, headers: { "content-type": "application/json" }, payload });
+const callback = (invoice: InvoiceDoc, outcome: SandboxOutcome, amount?: string) => signedCallback(invoice.gateway, invoice, outcome, t.runtime.config.gateways, amount);
+
+beforeAll(async () => {
+  gateways = await new FakeGateways(KBZ_KEY).start();
+  t = await buildTestApp({ config: testConfig({ REWARDS_RELEASE: "invoice", KBZPAY_APP_KEY: KBZ_KEY, KBZPAY_API_ROOT: `${gateways.url}/kbz`, AYAPAY_API_ROOT: `${gateways.url}/aya`, INVOICE_FEE_PERCENT: "20" }) });
+  s = t.bot.services;
+  await seedDemoCatalog(t.runtime.mongo, new Date());
+  await s.catalog.refresh();
+});
+afterAll(async () => {
+  await t.close();
+  await gateways.stop();
+});
+
+async function referrerOf(invoice: InvoiceDoc): Promise<string> {
+  return (await s.referrals.find(invoice.referralId))?.referrerId ?? "";
+}
+
+describe("invoices", () => {
+  it("a hire at a company that pays per hire gets one invoice: bonus plus the platform fee, through the company's gateway", async () => {
+    const invoice = await hire("kbzpay");
+    expect(invoice).toMatchObject({ _id: `INV${invoice.referralId}`, status: "pending", currency: "MMK", gateway: "kbzpay", amount: invoice.bonus + Math.ceil(invoice.bonus * 0.2) });
+    expect(invoice._id).toMatch(/^[A-Za-z0-9_]{1,40}$/);
+    // Moving it to hired again changes nothing.
+    await s.referrals.move(invoice.referralId, "hired", RECRUITER);
+    expect(await invoiceModel(t.runtime.mongo).countDocuments({ referralId: invoice.referralId })).toBe(1);
+  });
+});
+
+describe("gateway callbacks", () => {
+  it.each(["kbzpay", "wavepay", "ayapay"] as const)("%s: a valid paid callback settles the invoice once and makes the rewards available", async (gateway) => {
+    const invoice = await hire(gateway);
+    gateways.paid.add(invoice._id);
+    const referrer = await referrerOf(invoice);
+    expect(await s.wallet.balances(referrer)).toMatchObject({ pending: invoice.bonus, available: 0 });
+    const response = await post(gateway, callback(invoice, "paid"));
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe({ kbzpay: "success", wavepay: "", ayapay: "OK" }[gateway]);
+    expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "paid" });
+    expect(await s.wallet.balances(referrer)).toMatchObject({ pending: 0, available: invoice.bonus });
+  });
+
+  it("refuses a tampered or wrongly keyed callback, and a correctly signed one with the wrong amount; nothing changes and each is stored with why", async () => {
+    const invoice = await hire("kbzpay");
+    gateways.paid.add(invoice._id);
+    const good = callback(invoice, "paid");
+    const tampered = good.replace(`"total_amount":"${invoice.amount}"`, `"total_amount":"${invoice.amount - 1}"`);
+    expect((await post("kbzpay", tampered)).json()).toMatchObject({ error: { code: "invalid_signature" } });
+    expect((await post("kbzpay", tampered)).statusCode).toBe(401);
+    const wrongKey = signedCallback("kbzpay", invoice, "paid", { ...t.runtime.config.gateways, kbzpay: { ...t.runtime.config.gateways.kbzpay, appKey: "other" } });
+    expect((await post("kbzpay", wrongKey)).statusCode).toBe(401);
+    const wrongAmount = await post("kbzpay", callback(invoice, "paid", String(invoice.amount - 1_000)));
+    expect(wrongAmount.statusCode).toBe(409);
+    expect(wrongAmount.json()).toMatchObject({ error: { code: "amount_mismatch", details: { expected: invoice.amount } } });
+    expect((await post("kbzpay", "{not json")).statusCode).toBe(400);
+    expect((await post("kbzpay", JSON.stringify({ Request: { merch_order_id: "INVRXXXXXXX" } }))).statusCode).toBe(401);
+    expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "pending" });
+    const outcomes = (await callbackModel(t.runtime.mongo).find().lean()).map((entry) => entry.outcome);
+    expect(outcomes).toEqual(expect.arrayContaining(["refused:invalid_signature", "refused:amount_mismatch", "refused:malformed_callback"]));
+    // An amount sent as 150000.00 is the same money; the signature covers that text.
+    expect((await post("kbzpay", callback(invoice, "paid", `${invoice.amount}.00`))).statusCode).toBe(200);
+  });
+
+  it("KBZ and AYA settle only after the gateway's status query confirms", async () => {
+    const invoice = await hire("ayapay");
+    const first = await post("ayapay", callback(invoice, "paid"));
+    expect(first.statusCode).toBe(503);
+    expect(first.json()).toMatchObject({ error: { code: "not_confirmed" } });
+    expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "pending" });
+    gateways.paid.add(invoice._id);
+    expect((await post("ayapay", callback(invoice, "paid"))).statusCode).toBe(200);
+    expect(gateways.queries.filter((query) => query.orderId === invoice._id)).toHaveLength(2);
+  });
+
+  it("the same callback replayed 100 times, concurrently, settles once and releases once", async () => {
+    const invoice = await hire("kbzpay");
+    gateways.paid.add(invoice._id);
+    const body = callback(invoice, "paid");
+    const responses = await Promise.all(Array.from({ length: 100 }, () => post("kbzpay", body)));
+    expect(responses.every((response) => response.statusCode === 200 && response.body === "success")).toBe(true);
+    expect(await decisionModel(t.runtime.mongo).countDocuments({ _id: `invoice:${invoice._id}:paid` })).toBe(1);
+    const referrer = await referrerOf(invoice);
+    expect(await s.wallet.balances(referrer)).toMatchObject({ pending: 0, available: invoice.bonus });
+    expect(await ledgerModels(t.runtime.mongo).Posting.countDocuments({ txKey: `release:${invoice.referralId}:0` })).toBe(2);
+  });
+
+  it("WavePay: INSUFFICIENT_BALANCE then PAYMENT_CONFIRMED settles; a late scheduler time-out does not downgrade it", async () => {
+    const invoice = await hire("wavepay");
+    expect((await post("wavepay", callback(invoice, "pending"))).statusCode).toBe(200);
+    expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "pending", lastGatewayStatus: "INSUFFICIENT_BALANCE" });
+    expect((await post("wavepay", callback(invoice, "paid"))).statusCode).toBe(200);
+    expect((await post("wavepay", callback(invoice, "late_timeout"))).statusCode).toBe(200);
+    expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "paid", lastGatewayStatus: "PAYMENT_CONFIRMED" });
+  });
+
+  it("the sandbox gateway page pays an invoice through the real verification path", async () => {
+    const invoice = await hire("wavepay");
+    const page = await t.app.inject({ method: "GET", url: `/sandbox/pay/${invoice._id}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`Invoice ${invoice._id}`);
+    const paid = await t.app.inject({ method: "POST", url: `/sandbox/pay/${invoice._id}/pay`, headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "" });
+    expect(paid.statusCode).toBe(200);
+    expect(paid.body).toContain("Paid");
+    expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "paid" });
+    expect((await t.app.inject({ method: "GET", url: "/sandbox/pay/INVNOPE0000" })).statusCode).toBe(404);
+  });
+});
