@@ -8,7 +8,7 @@ import type { Logger } from "../core/logging/create-logger.ts";
 import { UserService } from "../core/users/user-service.ts";
 import { ChatGate } from "./engine/chat-gate.ts";
 import { ConversationEngine } from "./engine/engine.ts";
-import { createTranslator } from "./engine/i18n.ts";
+import { createTranslator } from "../core/i18n/translator.ts";
 import type { Action, Flow } from "./engine/contract.ts";
 import type { BotServices } from "./engine/services.ts";
 import { AuditLog } from "../core/admin/audit-log.ts";
@@ -58,6 +58,7 @@ import { installKycNotices } from "./flows/kyc/kyc-notices.ts";
 import { PayoutService } from "../core/payouts/payout-service.ts";
 import { InvoiceService } from "../core/payments/invoice-service.ts";
 import { installInvoiceNotices } from "./flows/payments/invoice-notices.ts";
+import { invoiceActions } from "./flows/payments/invoice-actions.ts";
 import { financePayoutActions, financePayoutsFlow } from "./flows/payouts/finance-payouts-flow.ts";
 import { installPayoutNotices } from "./flows/payouts/payout-notices.ts";
 import { withdrawMoneyAction, withdrawMoneyFlow } from "./flows/payouts/withdraw-flow.ts";
@@ -81,6 +82,8 @@ export interface BotDeps {
   broadcastQueue: BroadcastQueue;
   /** Where files people send are queued for encrypted intake (BullMQ in the web process). */
   mediaQueue: MediaQueue;
+  /** Starts the invoice reconciliation at once (BullMQ in the web process). */
+  reconcileQueue?: { now(): Promise<void> };
   /** Where a new job's alerts are queued (BullMQ in the web process). */
   alertQueue?: { jobPublished(data: ReturnType<typeof alertTexts>): Promise<void> };
   queueDepths?: BotServices["queueDepths"];
@@ -136,6 +139,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     kyc,
     payouts: new PayoutService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, wallet, limits: deps.config.payouts, audit, kycApproved: async (userId) => (await kyc.state(userId)).status === "approved", now }),
     payoutProvider: deps.config.payouts.provider,
+    reconcileNow: async () => deps.reconcileQueue?.now(),
     invoices: new InvoiceService({ connection: deps.mongo, catalog, feePercent: deps.config.invoices.feePercent, dueDays: deps.config.invoices.dueDays, release: (referralId) => rewards.release(referralId), now }),
     kycRetentionDays: deps.config.kyc.retentionDays,
     rewardRelease: deps.config.referrals.release,
@@ -148,7 +152,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   installReferralNotices(services);
   installKycNotices(services);
   installPayoutNotices(services);
-  installInvoiceNotices(services, (invoice) => (deps.config.sandbox ? `${deps.config.http.publicUrl ?? ""}/sandbox/pay/${invoice._id}` : null));
+  installInvoiceNotices(services, deps.mongo, (invoice) => (deps.config.sandbox ? `${deps.config.http.publicUrl ?? ""}/sandbox/pay/${invoice._id}` : null));
   if (deps.config.referrals.release === "invoice") {
     // A hire at a company that pays per hire gets its invoice; paying it releases the rewards.
     const notices = services.referrals.onChanged;
@@ -169,10 +173,10 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     gate: new ChatGate({ redis: deps.redis, prefix: deps.config.redis.prefix }),
     logger: deps.logger,
     flows: [withdrawMoneyFlow, financePayoutsFlow, kycFlow, kycDeleteFlow, kycReviewFlow, referFlow, applyFlow, withdrawFlow, displayNameFlow, reviewReferralsFlow, jobSearchFlow, savedJobsFlow, alertsFlow, addJobFlow, importJobsFlow, manageJobFlow, companiesFlow, linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
-    actions: [menuAction, helpAction, withdrawMoneyAction, ...financePayoutActions, ...kycActions, ...kycReviewActions, referAction, applyAction, myReferralsAction, withdrawAction, walletAction, networkAction, leaderboardAction, displayNameAction, ...reviewActions, ...jobActions, ...alertActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...recruitActions, ...(deps.plugins?.actions ?? [])],
+    actions: [menuAction, helpAction, ...invoiceActions, withdrawMoneyAction, ...financePayoutActions, ...kycActions, ...kycReviewActions, referAction, applyAction, myReferralsAction, withdrawAction, walletAction, networkAction, leaderboardAction, displayNameAction, ...reviewActions, ...jobActions, ...alertActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...recruitActions, ...(deps.plugins?.actions ?? [])],
     menu: mainMenu,
     start: handleStart,
-    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast", recruit: "recruit", job: "job", myreferrals: "myreferrals", wallet: "wallet", network: "network", leaderboard: "leaderboard", referrals: "referrals", release: "release", verify: "kyc", kyc: "kycreview", withdraw: "payout", payouts: "payouts" },
+    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast", recruit: "recruit", job: "job", myreferrals: "myreferrals", wallet: "wallet", network: "network", leaderboard: "leaderboard", referrals: "referrals", release: "release", verify: "kyc", kyc: "kycreview", withdraw: "payout", payouts: "payouts", invoices: "invoices" },
     conversationTtlMs: deps.config.bot.conversationTtlMs,
     now,
     onDenied: deps.onDenied,

@@ -1,6 +1,7 @@
 import { alertQueueDefinitions } from "./alerts/job-alerts.ts";
 import { broadcastQueueDefinition } from "./broadcasts/broadcast-runner.ts";
 import { notifyQueues } from "./notifications/notify-queues.ts";
+import { reconcileQueueDefinition } from "./payments/reconcile-job.ts";
 import { kycRetentionQueueDefinition } from "./kyc/kyc-retention.ts";
 import { leaderboardQueueDefinition } from "./leaderboard/leaderboard-job.ts";
 import { mediaIngestQueueDefinition } from "./media/media-ingest.ts";
@@ -13,5 +14,5 @@ import type { QueueDefinition } from "./queue-registry.ts";
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function platformQueues(): QueueDefinition<any>[] {
-  return [...notifyQueues(), broadcastQueueDefinition(), ...alertQueueDefinitions(), mediaIngestQueueDefinition(), leaderboardQueueDefinition(), kycRetentionQueueDefinition()];
+  return [...notifyQueues(), broadcastQueueDefinition(), ...alertQueueDefinitions(), mediaIngestQueueDefinition(), leaderboardQueueDefinition(), kycRetentionQueueDefinition(), reconcileQueueDefinition()];
 }

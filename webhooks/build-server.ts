@@ -19,6 +19,7 @@ import { CallbackIntake } from "../core/payments/callback-intake.ts";
 import { GatewayStatusQuery, SandboxStatusQuery } from "../core/payments/status-query.ts";
 import { statusQueryFor } from "../core/payments/sandbox-status-query.ts";
 import { bullmqMediaQueue } from "../jobs/media/media-ingest.ts";
+import { bullmqReconcileQueue } from "../jobs/payments/reconcile-job.ts";
 import { telegramWebhookRoute } from "./routes/telegram-webhook.ts";
 import { sandboxRoutes } from "./routes/sandbox-routes.ts";
 import { viberWebhookRoute } from "./routes/viber-webhook.ts";
@@ -96,6 +97,7 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
     broadcastQueue: bullmqBroadcastQueue(runtime.queues),
     alertQueue: bullmqAlertQueue(runtime.queues),
     mediaQueue: bullmqMediaQueue(runtime.queues),
+    reconcileQueue: bullmqReconcileQueue(runtime.queues),
     queueDepths: () => runtime.queues.depths(),
     onDenied: (action) => metrics.adminDenied.inc({ action }),
   });

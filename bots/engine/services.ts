@@ -9,7 +9,7 @@ import type { ConversationStore } from "../../core/conversations/conversation-st
 import type { NotificationService } from "../../core/notifications/notification-service.ts";
 import type { LinkService } from "../../core/linking/link-service.ts";
 import type { UserService } from "../../core/users/user-service.ts";
-import type { Translator } from "./i18n.ts";
+import type { Translator } from "../../core/i18n/translator.ts";
 import type { MediaLinks } from "../../core/files/media-links.ts";
 import type { MediaQueue, MediaVault } from "../../core/files/media-vault.ts";
 import type { LeaderboardDoc } from "../../core/referrals/leaderboard.ts";
@@ -54,6 +54,8 @@ export interface BotServices {
   payouts: PayoutService;
   /** Employer invoices per hire (when rewards are released by invoice). */
   invoices: InvoiceService;
+  /** Runs the gateway reconciliation now (a BullMQ job in the worker). */
+  reconcileNow(): Promise<void>;
   payoutProvider: "manual" | "sandbox";
   kycRetentionDays: number;
   /** How pending rewards become available. */

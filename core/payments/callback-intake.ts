@@ -29,9 +29,17 @@ export function callbackModel(connection: Connection): Model<GatewayCallbackDoc>
   return (connection.models.GatewayCallback as Model<GatewayCallbackDoc> | undefined) ?? connection.model<GatewayCallbackDoc>("GatewayCallback", callbackSchema);
 }
 
-/** Asks the gateway (or the sandbox gateway) whether an order is paid, before settling (KBZ `queryorder`, AYA `enquiry`). */
+/** What a gateway's status query says about an order. */
+export interface PaymentLookup {
+  paid: boolean;
+  amount: string | null;
+  currency: string | null;
+  ref: string | null;
+}
+
+/** Asks the gateway (or the sandbox gateway) about an order, before settling and when reconciling (KBZ `queryorder`, AYA `enquiry`). */
 export interface PaymentStatusQuery {
-  isPaid(gateway: Gateway, orderId: string): Promise<boolean>;
+  lookup(gateway: Gateway, orderId: string): Promise<PaymentLookup>;
 }
 
 const record = z.record(z.string(), z.unknown());
@@ -129,7 +137,7 @@ export class CallbackIntake {
     await this.model.create({ _id: id, gateway, raw: raw.slice(0, 64 * 1024), receivedAt: new Date(), orderId: null, outcome: "received" });
     try {
       const evidence = evidenceOf(gateway, raw, this.gateways);
-      if (evidence.outcome === "paid" && gateway !== "wavepay" && !(await this.query.isPaid(gateway, evidence.orderId))) {
+      if (evidence.outcome === "paid" && gateway !== "wavepay" && !(await this.query.lookup(gateway, evidence.orderId)).paid) {
         throw new AppError("unavailable", "not_confirmed", "the gateway's status query does not confirm the payment yet");
       }
       const result = await this.invoices.apply(evidence);

@@ -19,7 +19,7 @@ export interface InvoiceDoc {
   amount: number;
   currency: "MMK";
   gateway: Gateway;
-  status: "pending" | "paid";
+  status: "pending" | "paid" | "expired";
   /** The latest non-final status a gateway reported (e.g. WavePay `INSUFFICIENT_BALANCE`). */
   lastGatewayStatus: string | null;
   gatewayRef: string | null;
@@ -109,6 +109,21 @@ export class InvoiceService {
     return /^INV[A-Z0-9]{8}$/.test(id) ? this.model.findById(id).lean<InvoiceDoc>().exec() : null;
   }
 
+  /** Invoices not paid yet (pending or expired), oldest first. */
+  async unpaid(limit = 20): Promise<InvoiceDoc[]> {
+    return this.model.find({ status: { $in: ["pending", "expired"] } }).sort({ createdAt: 1 }).limit(limit).lean<InvoiceDoc[]>().exec();
+  }
+
+  /** Unpaid invoices created before `before`, oldest first (for reconciliation). */
+  async unpaidBefore(before: Date, limit = 200): Promise<InvoiceDoc[]> {
+    return this.model.find({ status: "pending", createdAt: { $lte: before } }).sort({ createdAt: 1 }).limit(limit).lean<InvoiceDoc[]>().exec();
+  }
+
+  /** An unpaid invoice past its due date with no payment found is expired (a payment that still arrives settles it). */
+  async expire(id: string): Promise<void> {
+    await this.model.updateOne({ _id: id, status: "pending" }, { $set: { status: "expired" } }).exec();
+  }
+
   /** The invoice for a hire, created once; null when the company does not pay per hire. */
   async createForHire(referral: ReferralDoc): Promise<InvoiceDoc | null> {
     const job = await this.catalog.findJob(referral.jobId);
@@ -156,7 +171,7 @@ export class InvoiceService {
       throw new AppError("conflict", "amount_mismatch", `invoice ${invoice._id} is ${invoice.amount} MMK`, { details: { expected: invoice.amount } });
     }
     if (evidence.outcome !== "paid") {
-      if (invoice.status !== "paid") await this.model.updateOne({ _id: invoice._id, status: "pending" }, { $set: { lastGatewayStatus: evidence.gatewayStatus } }).exec();
+      if (invoice.status !== "paid") await this.model.updateOne({ _id: invoice._id, status: { $ne: "paid" } }, { $set: { lastGatewayStatus: evidence.gatewayStatus } }).exec();
       return { kind: invoice.status === "paid" ? "already_paid" : "recorded", invoice };
     }
     if (!(await decideOnce(this.connection, `invoice:${invoice._id}:paid`, { gateway: evidence.gateway, ref: evidence.ref }, this.now()))) {

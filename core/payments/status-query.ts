@@ -2,13 +2,14 @@ import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Config } from "../config/load-config.ts";
-import type { PaymentStatusQuery } from "./callback-intake.ts";
+import type { PaymentLookup, PaymentStatusQuery } from "./callback-intake.ts";
 import type { Gateway } from "./invoice-service.ts";
 import { parseLosslessJson } from "./raw-json.ts";
 import { ayaChecksum } from "./signatures/ayapay-signature.ts";
 import { kbzSign, kbzVerify } from "./signatures/kbzpay-signature.ts";
 
 const record = z.record(z.string(), z.unknown());
+const NOT_PAID: PaymentLookup = { paid: false, amount: null, currency: null, ref: null };
 
 async function postJson(url: string, body: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
@@ -30,26 +31,29 @@ export class GatewayStatusQuery implements PaymentStatusQuery {
     this.gateways = gateways;
   }
 
-  async isPaid(gateway: Gateway, orderId: string): Promise<boolean> {
+  async lookup(gateway: Gateway, orderId: string): Promise<PaymentLookup> {
     const timestamp = String(Math.floor(Date.now() / 1000));
+    const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
     if (gateway === "kbzpay") {
       const { apiRoot, appId, merchCode, appKey } = this.gateways.kbzpay;
-      if (appId === undefined || merchCode === undefined || appKey === undefined) return false;
+      if (appId === undefined || merchCode === undefined || appKey === undefined) return NOT_PAID;
       const request: Record<string, unknown> = { timestamp, method: "kbz.payment.queryorder", nonce_str: randomBytes(16).toString("hex").toUpperCase(), sign_type: "SHA256", version: "3.0", biz_content: { appid: appId, merch_code: merchCode, merch_order_id: orderId } };
       request.sign = kbzSign(request, appKey);
       const answer = record.safeParse((await postJson(`${apiRoot}/queryorder`, { Request: request })).Response);
-      return answer.success && kbzVerify(answer.data, appKey) && answer.data.trade_status === "PAY_SUCCESS" && answer.data.merch_order_id === orderId;
+      if (!answer.success || !kbzVerify(answer.data, appKey) || answer.data.merch_order_id !== orderId) return NOT_PAID;
+      return { paid: answer.data.trade_status === "PAY_SUCCESS", amount: text(answer.data.total_amount), currency: text(answer.data.trans_currency), ref: text(answer.data.mm_order_id) };
     }
     if (gateway === "ayapay") {
       const { apiRoot, appKey, appSecret } = this.gateways.ayapay;
-      if (appKey === undefined || appSecret === undefined) return false;
+      if (appKey === undefined || appSecret === undefined) return NOT_PAID;
       const answer = await postJson(`${apiRoot}/v1/payment/enquiry`, { merchOrderId: orderId, appKey, timestamp, checkSum: ayaChecksum([orderId, timestamp, appKey], appSecret) });
       const data = record.safeParse(answer.data);
-      if (!data.success || typeof data.data.payload !== "string") return false;
+      if (!data.success || typeof data.data.payload !== "string") return NOT_PAID;
       const payload = record.safeParse(parseLosslessJson(Buffer.from(data.data.payload, "base64").toString("utf8")));
-      return payload.success && payload.data.statusCode === "00" && payload.data.merchOrderId === orderId;
+      if (!payload.success || payload.data.merchOrderId !== orderId) return NOT_PAID;
+      return { paid: payload.data.statusCode === "00", amount: text(payload.data.amount), currency: text(payload.data.currencyCode) ?? text(payload.data.currenyCode), ref: text(payload.data.tranId) };
     }
-    return false;
+    return NOT_PAID;
   }
 }
 
@@ -67,7 +71,10 @@ export class SandboxStatusQuery implements PaymentStatusQuery {
     return `${prefix}:sandbox-gateway:${orderId}`;
   }
 
-  async isPaid(_gateway: Gateway, orderId: string): Promise<boolean> {
-    return (await this.redis.get(SandboxStatusQuery.key(this.prefix, orderId))) === "paid";
+  /** The sandbox page stores `paid:<amount>` when Pay is pressed. */
+  async lookup(_gateway: Gateway, orderId: string): Promise<PaymentLookup> {
+    const value = await this.redis.get(SandboxStatusQuery.key(this.prefix, orderId));
+    const amount = value?.startsWith("paid:") === true ? value.slice(5) : null;
+    return { paid: amount !== null, amount, currency: amount === null ? null : "MMK", ref: amount === null ? null : `SBX-${orderId}` };
   }
 }

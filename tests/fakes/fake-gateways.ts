@@ -7,7 +7,8 @@ import { kbzSign } from "../../core/payments/signatures/kbzpay-signature.ts";
  * the test sets (order id → paid or not), signed like the real ones.
  */
 export class FakeGateways {
-  readonly paid = new Set<string>();
+  /** Order id → the amount the gateway reports as paid. */
+  readonly paid = new Map<string, number>();
   readonly queries: Array<{ gateway: string; orderId: string }> = [];
   private server: Server | undefined;
   private readonly kbzKey: string;
@@ -34,14 +35,16 @@ export class FakeGateways {
         if (request.url === "/kbz/queryorder") {
           const orderId = body.Request?.biz_content?.merch_order_id ?? "";
           this.queries.push({ gateway: "kbzpay", orderId });
-          const answer: Record<string, unknown> = { result: "SUCCESS", code: "0", merch_order_id: orderId, trade_status: this.paid.has(orderId) ? "PAY_SUCCESS" : "WAIT_PAY", nonce_str: "N0NCE", sign_type: "SHA256" };
+          const amount = this.paid.get(orderId);
+          const answer: Record<string, unknown> = { result: "SUCCESS", code: "0", merch_order_id: orderId, trade_status: amount !== undefined ? "PAY_SUCCESS" : "WAIT_PAY", total_amount: String(amount ?? 0), trans_currency: "MMK", mm_order_id: `KBZQ${orderId}`, nonce_str: "N0NCE", sign_type: "SHA256" };
           answer.sign = kbzSign(answer, this.kbzKey);
           return send({ Response: answer });
         }
         if (request.url === "/aya/v1/payment/enquiry") {
           const orderId = body.merchOrderId ?? "";
           this.queries.push({ gateway: "ayapay", orderId });
-          return send({ status: "00", data: { payload: Buffer.from(JSON.stringify({ merchOrderId: orderId, statusCode: this.paid.has(orderId) ? "00" : "01" })).toString("base64") } });
+          const amount = this.paid.get(orderId);
+          return send({ status: "00", data: { payload: Buffer.from(JSON.stringify({ merchOrderId: orderId, tranId: `AYAQ${orderId}`, amount: String(amount ?? 0), currencyCode: "104", statusCode: amount !== undefined ? "00" : "01" })).toString("base64") } });
         }
         response.writeHead(404).end();
       })();

@@ -9,6 +9,8 @@ import { userModels } from "../../core/users/user-model.ts";
 import { ledgerModels } from "../../core/wallet/ledger.ts";
 import { signedCallback, type SandboxOutcome } from "../../webhooks/sandbox-gateway/signed-callbacks.ts";
 import { FakeGateways } from "../fakes/fake-gateways.ts";
+import { reconcileInvoices } from "../../core/payments/reconciliation.ts";
+import { GatewayStatusQuery } from "../../core/payments/status-query.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
 
 let t: TestApp;
@@ -64,7 +66,7 @@ describe("invoices", () => {
 describe("gateway callbacks", () => {
   it.each(["kbzpay", "wavepay", "ayapay"] as const)("%s: a valid paid callback settles the invoice once and makes the rewards available", async (gateway) => {
     const invoice = await hire(gateway);
-    gateways.paid.add(invoice._id);
+    gateways.paid.set(invoice._id, invoice.amount);
     const referrer = await referrerOf(invoice);
     expect(await s.wallet.balances(referrer)).toMatchObject({ pending: invoice.bonus, available: 0 });
     const response = await post(gateway, callback(invoice, "paid"));
@@ -76,7 +78,7 @@ describe("gateway callbacks", () => {
 
   it("refuses a tampered or wrongly keyed callback, and a correctly signed one with the wrong amount; nothing changes and each is stored with why", async () => {
     const invoice = await hire("kbzpay");
-    gateways.paid.add(invoice._id);
+    gateways.paid.set(invoice._id, invoice.amount);
     const good = callback(invoice, "paid");
     const tampered = good.replace(`"total_amount":"${invoice.amount}"`, `"total_amount":"${invoice.amount - 1}"`);
     expect((await post("kbzpay", tampered)).json()).toMatchObject({ error: { code: "invalid_signature" } });
@@ -101,14 +103,14 @@ describe("gateway callbacks", () => {
     expect(first.statusCode).toBe(503);
     expect(first.json()).toMatchObject({ error: { code: "not_confirmed" } });
     expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "pending" });
-    gateways.paid.add(invoice._id);
+    gateways.paid.set(invoice._id, invoice.amount);
     expect((await post("ayapay", callback(invoice, "paid"))).statusCode).toBe(200);
     expect(gateways.queries.filter((query) => query.orderId === invoice._id)).toHaveLength(2);
   });
 
   it("the same callback replayed 100 times, concurrently, settles once and releases once", async () => {
     const invoice = await hire("kbzpay");
-    gateways.paid.add(invoice._id);
+    gateways.paid.set(invoice._id, invoice.amount);
     const body = callback(invoice, "paid");
     const responses = await Promise.all(Array.from({ length: 100 }, () => post("kbzpay", body)));
     expect(responses.every((response) => response.statusCode === 200 && response.body === "success")).toBe(true);
@@ -125,6 +127,26 @@ describe("gateway callbacks", () => {
     expect((await post("wavepay", callback(invoice, "paid"))).statusCode).toBe(200);
     expect((await post("wavepay", callback(invoice, "late_timeout"))).statusCode).toBe(200);
     expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "paid", lastGatewayStatus: "PAYMENT_CONFIRMED" });
+  });
+
+  it("reconciliation settles an invoice whose callback never came, expires an overdue unpaid one, and lists WavePay ones for a manual check", async () => {
+    const lost = await hire("kbzpay");
+    const overdue = await hire("ayapay");
+    const wave = await hire("wavepay");
+    const old = new Date(Date.now() - 40 * 60_000);
+    await invoiceModel(t.runtime.mongo).updateMany({ _id: { $in: [lost._id, overdue._id, wave._id] } }, { $set: { createdAt: old } });
+    await invoiceModel(t.runtime.mongo).updateOne({ _id: overdue._id }, { $set: { dueAt: old } });
+    gateways.paid.set(lost._id, lost.amount);
+    const report = await reconcileInvoices(s.invoices, new GatewayStatusQuery(t.runtime.config.gateways), new Date());
+    expect(report.settled).toEqual([lost._id]);
+    expect(report.expired).toEqual([overdue._id]);
+    expect(report.manual).toContain(wave._id);
+    expect(await invoiceModel(t.runtime.mongo).findById(lost._id).lean()).toMatchObject({ status: "paid", gatewayRef: `KBZQ${lost._id}` });
+    expect(await s.wallet.balances(await referrerOf(lost))).toMatchObject({ pending: 0, available: lost.bonus });
+    // A payment that still arrives for the expired one settles it.
+    gateways.paid.set(overdue._id, overdue.amount);
+    expect((await post("ayapay", callback(overdue, "paid"))).statusCode).toBe(200);
+    expect(await invoiceModel(t.runtime.mongo).findById(overdue._id).lean()).toMatchObject({ status: "paid" });
   });
 
   it("the sandbox gateway page pays an invoice through the real verification path", async () => {

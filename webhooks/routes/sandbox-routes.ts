@@ -4,7 +4,7 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { SANDBOX_FILE_LIMIT, sandboxRequestSchema, type SandboxChannel } from "../../bots/channels/sandbox/sandbox-channel.ts";
-import type { Translator } from "../../bots/engine/i18n.ts";
+import type { Translator } from "../../core/i18n/translator.ts";
 import { errorBody } from "../plugins/error-shape.ts";
 
 const PAGE_DIR = path.resolve(import.meta.dirname, "../sandbox-page");

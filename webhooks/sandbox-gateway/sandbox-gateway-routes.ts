@@ -46,7 +46,7 @@ export function sandboxGatewayRoutes(invoices: InvoiceService, redis: Redis, pre
       const invoice = parsed.success ? await invoices.find(parsed.data.invoice) : null;
       if (!parsed.success || invoice === null) return reply.code(404).send(errorBody("not_found", "No such invoice"));
       const outcome = parsed.data.outcome === "pay" ? "paid" : "failed";
-      if (outcome === "paid") await redis.set(SandboxStatusQuery.key(prefix, invoice._id), "paid", "EX", 7 * 86_400);
+      if (outcome === "paid") await redis.set(SandboxStatusQuery.key(prefix, invoice._id), `paid:${invoice.amount}`, "EX", 7 * 86_400);
       const callback = await app.inject({ method: "POST", url: `/webhooks/${invoice.gateway}`, headers: { "content-type": "application/json" }, payload: signedCallback(invoice.gateway, invoice, outcome, gateways) });
       const ok = callback.statusCode === 200;
       return reply

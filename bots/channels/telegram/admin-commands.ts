@@ -2,7 +2,7 @@ import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import { mayUse, type Section } from "../../../core/admin/roles.ts";
 import type { UserDoc } from "../../../core/users/user-model.ts";
-import type { Translator } from "../../engine/i18n.ts";
+import type { Translator } from "../../../core/i18n/translator.ts";
 import { COMMANDS } from "../../create-bot.ts";
 
 /** Admin commands and the section each needs; `admin` needs any role. */
@@ -13,6 +13,7 @@ const ADMIN_COMMANDS: Array<[command: string, section: Section | "any_role"]> = 
   ["kyc", "kyc"],
   ["release", "finance"],
   ["payouts", "finance"],
+  ["invoices", "finance"],
   ["stats", "stats"],
   ["user", "users"],
   ["broadcast", "broadcast"],

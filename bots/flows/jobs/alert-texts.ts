@@ -2,7 +2,7 @@ import type { JobDoc } from "../../../core/catalog/catalog-models.ts";
 import { formatSalary } from "../../../core/catalog/job-format.ts";
 import { REGIONS, townshipLabel } from "../../../core/catalog/taxonomy.ts";
 import type { Language, Transport } from "../../../core/users/user-model.ts";
-import type { Translator } from "../../engine/i18n.ts";
+import type { Translator } from "../../../core/i18n/translator.ts";
 import type { BotLinks } from "../../engine/services.ts";
 
 /** What a new job's alert says, per transport (its link) and language, and the digest templates. */

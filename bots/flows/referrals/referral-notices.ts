@@ -1,6 +1,6 @@
 import { formatKyat } from "../../../core/catalog/job-format.ts";
 import type { ReferralDoc, ReferralMove } from "../../../core/referrals/referral-model.ts";
-import type { RewardDoc } from "../../../core/referrals/reward-service.ts";
+import { rewardNotices } from "../../../core/referrals/reward-notices.ts";
 import { LANGUAGES, type Language } from "../../../core/users/user-model.ts";
 import type { BotServices } from "../../engine/services.ts";
 
@@ -38,20 +38,7 @@ export function installReferralNotices(services: BotServices): void {
       await notifier.notify({ userId: referral.candidateUserId, key: noticeKey("candidate"), text: both(services, candidateText, params) });
     }
   };
-  services.rewards.onCredited = async (reward: RewardDoc) => {
-    // The referrer's own bonus is in the "hired" notice; inviters hear about their commission.
-    if (reward.level === 0) return;
-    await notifier.notify({
-      userId: reward.beneficiaryId,
-      key: `reward:${reward._id}:credited`,
-      text: both(services, "referrals:notice.commission", (language) => ({ amount: formatKyat(reward.amount, language), level: reward.level })),
-    });
-  };
-  services.rewards.onReleased = async (reward: RewardDoc) => {
-    await notifier.notify({
-      userId: reward.beneficiaryId,
-      key: `reward:${reward._id}:released`,
-      text: both(services, "referrals:notice.released", (language) => ({ amount: formatKyat(reward.amount, language), ref: reward.referralId })),
-    });
-  };
+  const rewards = rewardNotices(services.translator, notifier);
+  services.rewards.onCredited = rewards.onCredited;
+  services.rewards.onReleased = rewards.onReleased;
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import i18next, { type i18n, type Resource, type TFunction } from "i18next";
-import { LANGUAGES, type Language } from "../../core/users/user-model.ts";
+import { LANGUAGES, type Language } from "../users/user-model.ts";
 
 const LOCALES_DIR = path.resolve(import.meta.dirname, "../../locales");
 
@@ -39,4 +39,9 @@ export async function createTranslator(): Promise<Translator> {
     returnNull: false,
   });
   return { instance, t: (language) => instance.getFixedT(language) };
+}
+
+/** One text in every language, for a notification (`notify` takes `{ en, my }`). */
+export function inAllLanguages(translator: Translator, key: string, params: (language: Language) => Record<string, string | number> = () => ({})): Record<Language, string> {
+  return Object.fromEntries(LANGUAGES.map((language) => [language, translator.t(language)(key, params(language))])) as Record<Language, string>;
 }
