@@ -19,6 +19,8 @@ const dataDir = path.resolve(process.env.TRM_DATA_DIR ?? ".data");
 const env = { ...process.env };
 env.ENCRYPTION_KEY ||= localEncryptionKey(dataDir);
 env.PAYOUT_PROVIDER ||= "sandbox";
+// The demo companies are billed per hire: a hire's invoice is paid on the sandbox gateway page.
+env.REWARDS_RELEASE ||= "invoice";
 env.STORAGE_DIR ||= path.join(dataDir, "storage");
 /** Local mode only: a sandbox persona that is owner, so /admin can be tried at once. */
 const LOCAL_OWNER = "900000001";

@@ -193,7 +193,8 @@ export const reviewActions: Action[] = [
     run: async (ctx, args) => {
       const ref = args.trim().toUpperCase();
       if (!REFERRAL_ID_PATTERN.test(ref)) return financeOverview(ctx);
-      if (ctx.services.rewardRelease !== "finance") return { replies: [text(ctx.t("referrals:finance.invoice_mode"))] };
+      // With invoicing on, a hire that has an invoice is released by its payment; one without (a company not billed per hire) by finance.
+      if (ctx.services.rewardRelease !== "finance" && (await ctx.services.invoices.find(`INV${ref}`)) !== null) return { replies: [text(ctx.t("referrals:finance.invoice_mode"))] };
       const referral = await ctx.services.referrals.find(ref);
       if (referral === null) return { replies: [text(ctx.t("referrals:not_found", { ref }))] };
       if (referral.status !== "hired") return { replies: [text(ctx.t("referrals:finance.not_hired", { ref }))] };
