@@ -58,6 +58,7 @@ import { installKycNotices } from "./flows/kyc/kyc-notices.ts";
 import { PayoutService } from "../core/payouts/payout-service.ts";
 import { InvoiceService } from "../core/payments/invoice-service.ts";
 import { installInvoiceNotices } from "./flows/payments/invoice-notices.ts";
+import { PaymentLinks } from "../core/payments/payment-links.ts";
 import { invoiceActions } from "./flows/payments/invoice-actions.ts";
 import { financePayoutActions, financePayoutsFlow } from "./flows/payouts/finance-payouts-flow.ts";
 import { installPayoutNotices } from "./flows/payouts/payout-notices.ts";
@@ -152,7 +153,16 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   installReferralNotices(services);
   installKycNotices(services);
   installPayoutNotices(services);
-  installInvoiceNotices(services, deps.mongo, (invoice) => (deps.config.sandbox ? `${deps.config.http.publicUrl ?? ""}/sandbox/pay/${invoice._id}` : null));
+  const links = new PaymentLinks({ gateways: deps.config.gateways, publicUrl: deps.config.http.publicUrl, sandbox: deps.config.sandbox });
+  installInvoiceNotices(services, deps.mongo, async (invoice) => {
+    try {
+      return await links.create(invoice);
+    } catch (error) {
+      // The invoice stands; finance forwards the link once the gateway answers (the notice says it follows).
+      deps.logger.warn({ err: error, invoice: invoice._id, gateway: invoice.gateway }, "could not create a payment link");
+      return null;
+    }
+  });
   if (deps.config.referrals.release === "invoice") {
     // A hire at a company that pays per hire gets its invoice; paying it releases the rewards.
     const notices = services.referrals.onChanged;

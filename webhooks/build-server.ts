@@ -14,6 +14,7 @@ import { createMetrics, installRequestMetrics, type Metrics } from "./plugins/me
 import { healthRoutes } from "./routes/health-routes.ts";
 import { mediaRoutes } from "./routes/media-routes.ts";
 import { paymentWebhookRoutes } from "./routes/payment-webhooks.ts";
+import { payPageRoutes } from "./routes/pay-pages.ts";
 import { sandboxGatewayRoutes } from "./sandbox-gateway/sandbox-gateway-routes.ts";
 import { CallbackIntake } from "../core/payments/callback-intake.ts";
 import { GatewayStatusQuery, SandboxStatusQuery } from "../core/payments/status-query.ts";
@@ -105,6 +106,7 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
   const sandboxQuery = config.sandbox ? new SandboxStatusQuery(runtime.redis, config.redis.prefix) : undefined;
   const intake = new CallbackIntake({ connection: runtime.mongo, invoices: bot.services.invoices, gateways: config.gateways, query: statusQueryFor(sandboxQuery, new GatewayStatusQuery(config.gateways)) });
   await app.register(paymentWebhookRoutes(intake));
+  await app.register(payPageRoutes(bot.services.invoices, config.gateways, config.http.publicUrl));
   if (config.sandbox) await app.register(sandboxGatewayRoutes(bot.services.invoices, runtime.redis, config.redis.prefix, config.gateways));
   const stopCatalog = await bot.services.catalog.start();
   app.addHook("onClose", stopCatalog);

@@ -125,6 +125,8 @@ export const envSchema = z.object({
   KBZPAY_API_ROOT: httpUrl("https://api.kbzpay.com/payment/gateway"),
   WAVEPAY_API_ROOT: httpUrl("https://payments.wavemoney.io"),
   AYAPAY_API_ROOT: httpUrl("https://pgw.ayainnovation.com"),
+  // Kept exactly as given: the PWA checkout's address ends in `#/`.
+  KBZPAY_PWA_URL: z.preprocess(emptyToUndefined, z.string().trim().regex(/^https?:\/\/\S+$/, "must be an http(s) URL").default("https://wap.kbzpay.com/pgw/pwa/#/")),
   KBZPAY_APP_ID: optionalString,
   KBZPAY_MERCH_CODE: optionalString,
   KBZPAY_APP_KEY: optionalString,

@@ -37,7 +37,7 @@ export interface Config {
   sandbox: boolean;
   /** Gateway API roots and credentials (unset credentials: that gateway's callbacks are refused). */
   gateways: {
-    kbzpay: { apiRoot: string; appId: string | undefined; merchCode: string | undefined; appKey: string | undefined };
+    kbzpay: { apiRoot: string; pwaUrl: string; appId: string | undefined; merchCode: string | undefined; appKey: string | undefined };
     wavepay: { apiRoot: string; merchantId: string | undefined; secret: string | undefined };
     ayapay: { apiRoot: string; appKey: string | undefined; appSecret: string | undefined };
   };
@@ -126,7 +126,7 @@ function decodeKeys(entries: string[], problems: string[]): EncryptionKey[] {
 function gatewaysOf(raw: RawEnv, sandbox: boolean): Config["gateways"] {
   const pick = (value: string | undefined, fallback: string) => value ?? (sandbox ? fallback : undefined);
   return {
-    kbzpay: { apiRoot: raw.KBZPAY_API_ROOT, appId: pick(raw.KBZPAY_APP_ID, "sandboxapp"), merchCode: pick(raw.KBZPAY_MERCH_CODE, "200001"), appKey: pick(raw.KBZPAY_APP_KEY, "sandbox-kbzpay-app-key") },
+    kbzpay: { apiRoot: raw.KBZPAY_API_ROOT, pwaUrl: raw.KBZPAY_PWA_URL, appId: pick(raw.KBZPAY_APP_ID, "sandboxapp"), merchCode: pick(raw.KBZPAY_MERCH_CODE, "200001"), appKey: pick(raw.KBZPAY_APP_KEY, "sandbox-kbzpay-app-key") },
     wavepay: { apiRoot: raw.WAVEPAY_API_ROOT, merchantId: pick(raw.WAVEPAY_MERCHANT_ID, "sandboxmerchant"), secret: pick(raw.WAVEPAY_SECRET, "sandbox-wavepay-secret") },
     ayapay: { apiRoot: raw.AYAPAY_API_ROOT, appKey: pick(raw.AYAPAY_APP_KEY, "sandbox-aya-app-key"), appSecret: pick(raw.AYAPAY_APP_SECRET, "sandbox-aya-app-secret") },
   };

@@ -10,7 +10,7 @@ import type { InvoiceDoc } from "./invoice-service.ts";
  * The invoice goes to the company's contact where one is linked, otherwise to
  * finance (and owners) to forward; so does the receipt once it is paid.
  */
-export function invoiceNotices(options: { connection: Connection; translator: Translator; notifier: NotificationService; catalog: Pick<CatalogService, "findCompany">; paymentUrl: (invoice: InvoiceDoc) => string | null }) {
+export function invoiceNotices(options: { connection: Connection; translator: Translator; notifier: NotificationService; catalog: Pick<CatalogService, "findCompany">; paymentUrl: (invoice: InvoiceDoc) => Promise<string | null> }) {
   const { translator, notifier, catalog } = options;
   const recipients = async (invoice: InvoiceDoc): Promise<string[]> => {
     const company = await catalog.findCompany(invoice.companyId);
@@ -20,7 +20,7 @@ export function invoiceNotices(options: { connection: Connection; translator: Tr
   };
   const texts = async (invoice: InvoiceDoc, key: string) => {
     const company = await catalog.findCompany(invoice.companyId);
-    const link = options.paymentUrl(invoice);
+    const link = key === "invoices:created" ? await options.paymentUrl(invoice) : null;
     return inAllLanguages(translator, key, (language) => ({
       id: invoice._id,
       company: company?.name[language] ?? invoice.companyId,

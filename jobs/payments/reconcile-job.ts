@@ -34,7 +34,7 @@ export function reconcileQueueDefinition(): QueueDefinition<Record<string, never
       const rewardTexts = rewardNotices(await translator, notifier);
       rewards.onReleased = rewardTexts.onReleased;
       const invoices = new InvoiceService({ connection: mongo, catalog, feePercent: config.invoices.feePercent, dueDays: config.invoices.dueDays, release: (referralId) => rewards.release(referralId) });
-      invoices.onPaid = invoiceNotices({ connection: mongo, translator: await translator, notifier, catalog, paymentUrl: () => null }).onPaid;
+      invoices.onPaid = invoiceNotices({ connection: mongo, translator: await translator, notifier, catalog, paymentUrl: async () => null }).onPaid;
       const query = statusQueryFor(config.sandbox ? new SandboxStatusQuery(redis, config.redis.prefix) : undefined, new GatewayStatusQuery(config.gateways));
       const report = await reconcileInvoices(invoices, query, new Date());
       ctx.logger.info({ settled: report.settled.length, expired: report.expired.length, manual: report.manual.length, errors: report.errors.length }, "invoices reconciled");

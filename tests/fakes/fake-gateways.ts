@@ -10,6 +10,8 @@ export class FakeGateways {
   /** Order id → the amount the gateway reports as paid. */
   readonly paid = new Map<string, number>();
   readonly queries: Array<{ gateway: string; orderId: string }> = [];
+  /** Create-payment requests received, as sent (KBZ `Request` objects; Wave form fields). */
+  readonly created: Array<Record<string, unknown>> = [];
   private server: Server | undefined;
   private readonly kbzKey: string;
 
@@ -27,11 +29,25 @@ export class FakeGateways {
       void (async () => {
         const chunks: Buffer[] = [];
         for await (const chunk of request) chunks.push(chunk as Buffer);
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as { Request?: { biz_content?: { merch_order_id?: string } }; merchOrderId?: string };
+        const text = Buffer.concat(chunks).toString("utf8");
+        if (request.url === "/wave/payment") {
+          const fields = Object.fromEntries(new URLSearchParams(text));
+          this.created.push(fields);
+          response.writeHead(200, { "content-type": "application/json" });
+          response.end(JSON.stringify({ message: "success", transaction_id: `WAVETX-${fields.merchant_reference_id ?? ""}` }));
+          return;
+        }
+        const body = JSON.parse(text || "{}") as { Request?: { biz_content?: { merch_order_id?: string } }; merchOrderId?: string };
         const send = (value: unknown) => {
           response.writeHead(200, { "content-type": "application/json" });
           response.end(JSON.stringify(value));
         };
+        if (request.url === "/kbz/precreate") {
+          this.created.push(body.Request ?? {});
+          const answer: Record<string, unknown> = { result: "SUCCESS", code: "0", prepay_id: `KBZ007PREPAY${body.Request?.biz_content?.merch_order_id ?? ""}`, merch_order_id: body.Request?.biz_content?.merch_order_id, nonce_str: "N0NCE", sign_type: "SHA256" };
+          answer.sign = kbzSign(answer, this.kbzKey);
+          return send({ Response: answer });
+        }
         if (request.url === "/kbz/queryorder") {
           const orderId = body.Request?.biz_content?.merch_order_id ?? "";
           this.queries.push({ gateway: "kbzpay", orderId });

@@ -10,6 +10,7 @@ import { ledgerModels } from "../../core/wallet/ledger.ts";
 import { signedCallback, type SandboxOutcome } from "../../webhooks/sandbox-gateway/signed-callbacks.ts";
 import { FakeGateways } from "../fakes/fake-gateways.ts";
 import { reconcileInvoices } from "../../core/payments/reconciliation.ts";
+import { ayaChecksum } from "../../core/payments/signatures/ayapay-signature.ts";
 import { GatewayStatusQuery } from "../../core/payments/status-query.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
 
@@ -147,6 +148,17 @@ describe("gateway callbacks", () => {
     gateways.paid.set(overdue._id, overdue.amount);
     expect((await post("ayapay", callback(overdue, "paid"))).statusCode).toBe(200);
     expect(await invoiceModel(t.runtime.mongo).findById(overdue._id).lean()).toMatchObject({ status: "paid" });
+  });
+
+  it("AYA's hosted checkout: our page posts the 14 fields and their checksum to AYA", async () => {
+    const invoice = await hire("ayapay");
+    const page = await t.app.inject({ method: "GET", url: `/pay/ayapay/${invoice._id}` });
+    expect(page.statusCode).toBe(200);
+    const fields = [...page.body.matchAll(/name="(\w+)" value="([^"]*)"/g)].map((match) => [match[1] ?? "", match[2] ?? ""] as const);
+    expect(fields.map(([name]) => name)).toEqual(["merchOrderId", "amount", "appKey", "timestamp", "userRef1", "userRef2", "userRef3", "userRef4", "userRef5", "description", "currencyCode", "channel", "method", "overrideFrontendRedirectUrl", "checkSum"]);
+    const values = fields.slice(0, 14).map(([, value]) => value);
+    expect(fields[14]?.[1]).toBe(ayaChecksum(values, t.runtime.config.gateways.ayapay.appSecret ?? ""));
+    expect(page.body).toContain(`action="${gateways.url}/aya/v1/payment/request"`);
   });
 
   it("the sandbox gateway page pays an invoice through the real verification path", async () => {

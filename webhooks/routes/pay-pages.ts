@@ -1,0 +1,49 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { Config } from "../../core/config/load-config.ts";
+import type { InvoiceService } from "../../core/payments/invoice-service.ts";
+import { ayaChecksum } from "../../core/payments/signatures/ayapay-signature.ts";
+import { errorBody } from "../plugins/error-shape.ts";
+
+const params = z.object({ invoice: z.string().regex(/^INV[A-Z0-9]{8}$/) });
+const escape = (value: string) => value.replace(/[&<>"]/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[char] ?? char);
+
+/**
+ * `GET /pay/ayapay/<invoice>`: AYA's hosted checkout is a browser form post
+ * (payments.md §3B), so the employer's link opens this page, which posts the
+ * 14 fields and their checksum to AYA at once (a button if scripts are off).
+ */
+export function payPageRoutes(invoices: InvoiceService, gateways: Config["gateways"], publicUrl: string | undefined) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get("/pay/ayapay/:invoice", async (request, reply) => {
+      const parsed = params.safeParse(request.params);
+      const invoice = parsed.success ? await invoices.find(parsed.data.invoice) : null;
+      if (invoice === null || invoice.gateway !== "ayapay") return reply.code(404).send(errorBody("not_found", "No such invoice"));
+      if (invoice.status === "paid") return reply.type("text/html; charset=utf-8").send("<!doctype html><meta charset=utf-8><p>Paid · ပေးချေပြီး ✅</p>");
+      const { apiRoot, appKey, appSecret } = gateways.ayapay;
+      if (appKey === undefined || appSecret === undefined) return reply.code(503).send(errorBody("gateway_not_configured", "AYA Pay is not configured"));
+      const fields: Array<[string, string]> = [
+        ["merchOrderId", invoice._id],
+        ["amount", String(invoice.amount)],
+        ["appKey", appKey],
+        ["timestamp", String(Math.floor(Date.now() / 1000))],
+        ["userRef1", invoice.referralId],
+        ["userRef2", ""],
+        ["userRef3", ""],
+        ["userRef4", ""],
+        ["userRef5", ""],
+        ["description", `TRM invoice ${invoice._id}`],
+        ["currencyCode", "104"],
+        ["channel", "aya_pay"],
+        ["method", "WEB"],
+        ["overrideFrontendRedirectUrl", `${(publicUrl ?? "").replace(/\/+$/, "")}/pay/ayapay/${invoice._id}`],
+      ];
+      const checkSum = ayaChecksum(fields.map(([, value]) => value), appSecret);
+      const inputs = [...fields, ["checkSum", checkSum]].map(([name, value]) => `<input type="hidden" name="${escape(name ?? "")}" value="${escape(value ?? "")}">`).join("");
+      return reply
+        .type("text/html; charset=utf-8")
+        .header("cache-control", "no-store")
+        .send(`<!doctype html><meta charset=utf-8><title>AYA Pay</title><form id="pay" method="post" enctype="multipart/form-data" action="${escape(`${apiRoot}/v1/payment/request`)}">${inputs}<button>Pay with AYA Pay · AYA Pay ဖြင့် ပေးချေရန်</button></form><script>document.getElementById("pay").submit()</script>`);
+    });
+  };
+}
