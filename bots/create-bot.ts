@@ -186,7 +186,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     actions: [menuAction, helpAction, ...invoiceActions, withdrawMoneyAction, ...financePayoutActions, ...kycActions, ...kycReviewActions, referAction, applyAction, myReferralsAction, withdrawAction, walletAction, networkAction, leaderboardAction, displayNameAction, ...reviewActions, ...jobActions, ...alertActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...recruitActions, ...(deps.plugins?.actions ?? [])],
     menu: mainMenu,
     start: handleStart,
-    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast", recruit: "recruit", job: "job", myreferrals: "myreferrals", wallet: "wallet", network: "network", leaderboard: "leaderboard", referrals: "referrals", release: "release", verify: "kyc", kyc: "kycreview", withdraw: "payout", payouts: "payouts", invoices: "invoices" },
+    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast", recruit: "recruit", job: "job", myreferrals: "myreferrals", wallet: "wallet", network: "network", leaderboard: "leaderboard", referrals: "referrals", release: "release", verify: "kyc", kyc: "kycreview", withdraw: "payout", payouts: "payouts", invoices: "invoices", billing: "billing" },
     conversationTtlMs: deps.config.bot.conversationTtlMs,
     now,
     onDenied: deps.onDenied,

@@ -112,6 +112,14 @@ export class CatalogService {
     return this.models.Company.find({}).sort({ _id: 1 }).limit(100).lean<CompanyDoc[]>().exec();
   }
 
+  /** How a company pays for hires (null: not billed per hire; finance releases its hires' rewards). */
+  async setBilling(companyId: string, billing: CompanyDoc["billing"]): Promise<CompanyDoc | null> {
+    const company = await this.findCompany(companyId);
+    if (company === null) return null;
+    await this.models.Company.updateOne({ _id: companyId }, { $set: { billing } }).exec();
+    return { ...company, billing };
+  }
+
   async setVerified(companyId: string, verified: boolean): Promise<CompanyDoc | null> {
     const company = await this.findCompany(companyId);
     if (company === null) return null;

@@ -87,4 +87,22 @@ describe("from a hire to money in the wallet, in the sandbox", () => {
     await waitFor(async () => (await outbox(ANN)).some((item) => item.text.includes("is paid. Reference: KBZ-TXN-778899.")));
     expect(await t.bot.services.wallet.balances(annId)).toMatchObject({ available: 0, held: 0, paidout: available });
   });
+
+  it("finance sets how a company pays (gateway, invoice contact) with /billing, audited; bad input is explained and changes nothing", async () => {
+    const contactId = await idOf(ANN);
+    expect((await say(OWNER, { kind: "text", text: "/billing C002 paypal" }))[0]?.text).toContain("Usage: /billing <company id>");
+    expect((await say(OWNER, { kind: "text", text: "/billing C002 kbzpay U2222222" }))[0]?.text).toBe("No user with the public id U2222222.");
+    expect((await say(OWNER, { kind: "text", text: "/billing C999 kbzpay" }))[0]?.text).toBe("No company C999.");
+    const set = await say(OWNER, { kind: "text", text: `/billing c002 ayapay ${contactId.toLowerCase()}` });
+    expect(set[0]?.text).toBe("Billing of C002 is updated.");
+    expect(set[1]?.text).toContain(`C002 · `);
+    expect(set[1]?.text).toContain(`AYA Pay → ${contactId}`);
+    expect((await t.bot.services.catalog.findCompany("C002"))?.billing).toEqual({ perHire: true, gateway: "ayapay", contactUserId: contactId });
+    await say(OWNER, { kind: "text", text: "/billing C002 off" });
+    expect((await t.bot.services.catalog.findCompany("C002"))?.billing).toBeNull();
+    const audited = await t.bot.services.audit.recent({ target: "C002" });
+    expect(audited.map((entry) => entry.action)).toEqual(["company.billing", "company.billing"]);
+    // Someone without the finance role: an unknown command.
+    expect((await say(ANN, { kind: "text", text: "/billing C002 off" }))[0]?.text).toBe("Sorry, I didn't understand that. Please choose from the menu, or tap Help.");
+  });
 });

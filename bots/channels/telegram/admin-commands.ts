@@ -14,6 +14,7 @@ const ADMIN_COMMANDS: Array<[command: string, section: Section | "any_role"]> = 
   ["release", "finance"],
   ["payouts", "finance"],
   ["invoices", "finance"],
+  ["billing", "finance"],
   ["stats", "stats"],
   ["user", "users"],
   ["broadcast", "broadcast"],

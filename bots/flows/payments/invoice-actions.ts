@@ -1,9 +1,39 @@
+import { primaryRole } from "../../../core/admin/roles.ts";
 import { formatDate, formatKyat } from "../../../core/catalog/job-format.ts";
+import { GATEWAYS, type Gateway } from "../../../core/payments/invoice-service.ts";
+import { PUBLIC_ID_PATTERN } from "../../../core/users/public-id.ts";
 import { actionData } from "../../engine/button-data.ts";
-import type { Action } from "../../engine/contract.ts";
+import type { Action, FlowContext } from "../../engine/contract.ts";
+
+const text = (value: string) => ({ kind: "text" as const, text: value });
+
+async function billingList(ctx: FlowContext) {
+  const companies = await ctx.services.catalog.companies();
+  const lines = [ctx.t("invoices:billing_title"), ...companies.map((company) => ctx.t("invoices:billing_line", { id: company._id, name: company.name[ctx.user.language], billing: company.billing?.perHire === true ? `${ctx.t(`payouts:provider.${company.billing.gateway}`)}${company.billing.contactUserId === null ? "" : ` → ${company.billing.contactUserId}`}` : ctx.t("invoices:billing_off") }))];
+  return { replies: [text(lines.join("\n"))] };
+}
 
 /** Finance: unpaid invoices (oldest first), and a reconciliation with the gateways on demand. */
 export const invoiceActions: Action[] = [
+  {
+    /** `/billing C001 kbzpay U2345678` (per hire through KBZPay, invoices to that contact), `/billing C001 wavepay`, `/billing C001 off`. Audited. */
+    id: "billing",
+    gate: "finance",
+    run: async (ctx, args) => {
+      const [companyId = "", mode = "", contact = ""] = args.trim().split(/\s+/);
+      if (companyId === "") return billingList(ctx);
+      const gateway = mode.toLowerCase();
+      const contactId = contact.toUpperCase();
+      if ((gateway !== "off" && !(GATEWAYS as readonly string[]).includes(gateway)) || (contact !== "" && !PUBLIC_ID_PATTERN.test(contactId))) return { replies: [text(ctx.t("invoices:billing_usage"))] };
+      if (contactId !== "" && (await ctx.services.users.findUser(contactId)) === null) return { replies: [text(ctx.t("invoices:billing_no_user", { id: contactId }))] };
+      const billing = gateway === "off" ? null : { perHire: true, gateway: gateway as Gateway, contactUserId: contactId === "" ? null : contactId };
+      const before = await ctx.services.catalog.findCompany(companyId.toUpperCase());
+      const updated = await ctx.services.catalog.setBilling(companyId.toUpperCase(), billing);
+      if (updated === null) return { replies: [text(ctx.t("invoices:billing_no_company", { id: companyId }))] };
+      await ctx.services.audit.record({ actorId: ctx.user._id, actorRole: primaryRole(ctx.user) ?? "finance", channel: ctx.channel, action: "company.billing", target: updated._id, before: { billing: before?.billing ?? null }, after: { billing } });
+      return billingList(ctx).then((list) => ({ replies: [text(ctx.t("invoices:billing_set", { id: updated._id })), ...list.replies] }));
+    },
+  },
   {
     id: "invoices",
     gate: "finance",
