@@ -1,5 +1,5 @@
 import type { KycSubmissionDoc } from "../../../core/kyc/kyc-models.ts";
-import { LANGUAGES, type Language } from "../../../core/users/user-model.ts";
+import type { Language } from "../../../core/users/user-model.ts";
 import type { BotServices } from "../../engine/services.ts";
 
 /** Tells the person the review's outcome, and how to fix a rejection, in their language, once per decision. */
@@ -14,7 +14,7 @@ export function installKycNotices(services: BotServices): void {
     await services.notifier.notify({
       userId: submission.userId,
       key: `kyc:${submission._id}:${submission.status}`,
-      text: Object.fromEntries(LANGUAGES.map((language) => [language, render(language)])) as Record<Language, string>,
+      text: { en: render("en"), my: render("my") } satisfies Record<Language, string>,
       urgent: true,
     });
   };

@@ -6,6 +6,7 @@ import { KYC_REJECT_REASONS, type KycRejectReason } from "../../../core/kyc/kyc-
 import { nrcLatin } from "../../../core/kyc/nrc.ts";
 import type { Action, Flow, FlowContext, Reply, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
+import { queueStep } from "../admin/queue-step.ts";
 
 const text = (value: string): Reply => ({ kind: "text", text: value });
 const reviewer = (ctx: FlowContext) => ({ userId: ctx.user._id, role: primaryRole(ctx.user) ?? "reviewer", channel: ctx.channel });
@@ -78,16 +79,7 @@ export const kycReviewFlow: Flow = {
   id: "kycreview",
   first: "queue",
   steps: {
-    queue: {
-      render: queueScreen,
-      handle: (ctx, input) => {
-        if (input.kind === "value" && input.value.startsWith("open:")) {
-          ctx.data.id = input.value.slice(5);
-          return { to: "submission" };
-        }
-        return { stay: [] };
-      },
-    },
+    queue: queueStep(queueScreen, "submission"),
     submission: {
       render: submissionScreen,
       handle: (ctx, input) => {

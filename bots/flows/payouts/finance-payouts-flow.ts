@@ -4,6 +4,7 @@ import { isAppError } from "../../../core/errors/app-error.ts";
 import { PAYOUT_REJECT_REASONS } from "../../../core/payouts/payout-models.ts";
 import type { Action, Flow, FlowContext, Reply, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
+import { queueStep } from "../admin/queue-step.ts";
 
 const text = (value: string): Reply => ({ kind: "text", text: value });
 const TXN_ID = /^[A-Za-z0-9_-]{4,64}$/;
@@ -70,16 +71,7 @@ export const financePayoutsFlow: Flow = {
   id: "payouts",
   first: "queue",
   steps: {
-    queue: {
-      render: queueScreen,
-      handle: (ctx, input) => {
-        if (input.kind === "value" && input.value.startsWith("open:")) {
-          ctx.data.id = input.value.slice(5);
-          return { to: "payout" };
-        }
-        return { stay: [] };
-      },
-    },
+    queue: queueStep(queueScreen, "payout"),
     payout: {
       render: payoutScreen,
       handle: async (ctx, input) => {

@@ -1,11 +1,10 @@
 import { formatKyat } from "../../../core/catalog/job-format.ts";
 import type { PayoutDoc } from "../../../core/payouts/payout-models.ts";
-import { LANGUAGES, type Language } from "../../../core/users/user-model.ts";
+import { inAllLanguages } from "../../../core/i18n/translator.ts";
+import type { Language } from "../../../core/users/user-model.ts";
 import type { BotServices } from "../../engine/services.ts";
 
-function both(services: BotServices, key: string, params: (language: Language) => Record<string, string | number>): Record<Language, string> {
-  return Object.fromEntries(LANGUAGES.map((language) => [language, services.translator.t(language)(key, params(language))])) as Record<Language, string>;
-}
+const both = (services: BotServices, key: string, params: (language: Language) => Record<string, string | number>) => inAllLanguages(services.translator, key, params);
 
 /** Finance hears of each request; the person hears when it is paid or why it was not; owners hear when payouts pause. */
 export function installPayoutNotices(services: BotServices): void {

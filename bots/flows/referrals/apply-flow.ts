@@ -2,20 +2,9 @@ import { JOB_ID_PATTERN } from "../../../core/catalog/catalog-service.ts";
 import { PUBLIC_ID_PATTERN } from "../../../core/users/public-id.ts";
 import type { Action, Flow, FlowContext, Reply } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
-import { candidateFields, confirmStep, consentStep, cvStep, jobTitle, nameStep, phoneStep, text } from "./candidate-steps.ts";
+import { candidateFields, confirmStep, consentStep, cvStep, nameStep, phoneStep, summaryReply, text } from "./candidate-steps.ts";
 
-async function summary(ctx: FlowContext): Promise<Reply[]> {
-  const job = await jobTitle(ctx, stringField(ctx.data, "jobId"));
-  if (job === undefined) return [text(ctx.t("jobs:not_found"))];
-  const cv = stringField(ctx.data, "cvMediaId") === "" ? ctx.t("referrals:cv_none") : ctx.t("referrals:cv_attached");
-  return [
-    {
-      kind: "text",
-      text: ctx.t("referrals:apply.summary", { job: job.title, name: stringField(ctx.data, "name"), phone: stringField(ctx.data, "phone"), cv }),
-      buttons: [[ctx.stepButton(ctx.t("referrals:apply.send"), "confirm")]],
-    },
-  ];
-}
+const summary = (ctx: FlowContext): Promise<Reply[]> => summaryReply(ctx, "referrals:apply.summary", {}, "referrals:apply.send");
 
 /** Apply through a shared job link: name → phone → optional CV → consent → confirm; the sharer is the referrer. */
 export const applyFlow: Flow = {

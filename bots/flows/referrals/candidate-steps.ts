@@ -145,3 +145,17 @@ export function confirmStep(summary: (ctx: FlowContext) => Promise<Reply[]>, sub
     },
   };
 }
+
+/** The summary before confirming: the job, what was entered, whether a CV came, and the confirm button. */
+export async function summaryReply(ctx: FlowContext, key: string, extra: Record<string, string>, confirmLabel: string): Promise<Reply[]> {
+  const job = await jobTitle(ctx, stringField(ctx.data, "jobId"));
+  if (job === undefined) return [text(ctx.t("jobs:not_found"))];
+  const cv = stringField(ctx.data, "cvMediaId") === "" ? ctx.t("referrals:cv_none") : ctx.t("referrals:cv_attached");
+  return [
+    {
+      kind: "text",
+      text: ctx.t(key, { job: job.title, bonus: job.bonus, name: stringField(ctx.data, "name"), phone: stringField(ctx.data, "phone"), cv, ...extra }),
+      buttons: [[ctx.stepButton(ctx.t(confirmLabel), "confirm")]],
+    },
+  ];
+}

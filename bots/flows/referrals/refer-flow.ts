@@ -3,27 +3,10 @@ import { RELATIONSHIPS, type Relationship } from "../../../core/referrals/pipeli
 import { twoPerRow } from "../../engine/button-layout.ts";
 import type { Action, Flow, FlowContext, Reply } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
-import { candidateFields, confirmStep, consentStep, cvStep, jobTitle, nameStep, phoneStep, text } from "./candidate-steps.ts";
+import { candidateFields, confirmStep, consentStep, cvStep, nameStep, phoneStep, summaryReply, text } from "./candidate-steps.ts";
 
-async function summary(ctx: FlowContext): Promise<Reply[]> {
-  const job = await jobTitle(ctx, stringField(ctx.data, "jobId"));
-  if (job === undefined) return [text(ctx.t("jobs:not_found"))];
-  const cv = stringField(ctx.data, "cvMediaId") === "" ? ctx.t("referrals:cv_none") : ctx.t("referrals:cv_attached");
-  return [
-    {
-      kind: "text",
-      text: ctx.t("referrals:refer.summary", {
-        job: job.title,
-        name: stringField(ctx.data, "name"),
-        phone: stringField(ctx.data, "phone"),
-        relationship: ctx.t(`referrals:relationship.${stringField(ctx.data, "relationship")}`),
-        cv,
-        bonus: job.bonus,
-      }),
-      buttons: [[ctx.stepButton(ctx.t("referrals:confirm"), "confirm")]],
-    },
-  ];
-}
+const summary = (ctx: FlowContext): Promise<Reply[]> =>
+  summaryReply(ctx, "referrals:refer.summary", { relationship: ctx.t(`referrals:relationship.${stringField(ctx.data, "relationship")}`) }, "referrals:confirm");
 
 /** Refer a candidate to a job: name → phone → optional CV → relationship → consent → summary → reference number. */
 export const referFlow: Flow = {

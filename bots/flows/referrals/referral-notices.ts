@@ -1,14 +1,13 @@
 import { formatKyat } from "../../../core/catalog/job-format.ts";
 import type { ReferralDoc, ReferralMove } from "../../../core/referrals/referral-model.ts";
 import { rewardNotices } from "../../../core/referrals/reward-notices.ts";
-import { LANGUAGES, type Language } from "../../../core/users/user-model.ts";
+import { inAllLanguages } from "../../../core/i18n/translator.ts";
+import type { Language } from "../../../core/users/user-model.ts";
 import type { BotServices } from "../../engine/services.ts";
 
 type Params = (language: Language) => Record<string, string | number>;
 
-function both(services: BotServices, key: string, params: Params): Record<Language, string> {
-  return Object.fromEntries(LANGUAGES.map((language) => [language, services.translator.t(language)(key, params(language))])) as Record<Language, string>;
-}
+const both = (services: BotServices, key: string, params: Params): Record<Language, string> => inAllLanguages(services.translator, key, params);
 
 /**
  * Tells people what happened, in their own language on their own channel:

@@ -1,0 +1,15 @@
+import type { FlowContext, Reply, Step } from "../../engine/contract.ts";
+
+/** A review queue's list: each item's button (`open:<id>`) stores the id and goes to the item's step. */
+export function queueStep(render: (ctx: FlowContext) => Promise<Reply[]>, itemStep: string): Step {
+  return {
+    render,
+    handle: (ctx, input) => {
+      if (input.kind === "value" && input.value.startsWith("open:")) {
+        ctx.data.id = input.value.slice(5);
+        return { to: itemStep };
+      }
+      return { stay: [] };
+    },
+  };
+}
