@@ -56,6 +56,7 @@ import { KycService } from "../core/kyc/kyc-service.ts";
 import { kycActions, kycDeleteFlow, kycFlow } from "./flows/kyc/kyc-flow.ts";
 import { installKycNotices } from "./flows/kyc/kyc-notices.ts";
 import { PayoutService } from "../core/payouts/payout-service.ts";
+import { disbursementProvider } from "../core/payouts/disbursement.ts";
 import { InvoiceService } from "../core/payments/invoice-service.ts";
 import { installInvoiceNotices } from "./flows/payments/invoice-notices.ts";
 import { PaymentLinks } from "../core/payments/payment-links.ts";
@@ -139,7 +140,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     },
     kyc,
     payouts: new PayoutService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, wallet, limits: deps.config.payouts, audit, kycApproved: async (userId) => (await kyc.state(userId)).status === "approved", now }),
-    payoutProvider: deps.config.payouts.provider,
+    payoutProvider: disbursementProvider(deps.config.payouts.provider),
     reconcileNow: async () => deps.reconcileQueue?.now(),
     invoices: new InvoiceService({ connection: deps.mongo, catalog, feePercent: deps.config.invoices.feePercent, dueDays: deps.config.invoices.dueDays, release: (referralId) => rewards.release(referralId), now }),
     kycRetentionDays: deps.config.kyc.retentionDays,

@@ -18,6 +18,7 @@ import type { RewardService } from "../../core/referrals/reward-service.ts";
 import type { WalletService } from "../../core/wallet/wallet-service.ts";
 import type { KycService } from "../../core/kyc/kyc-service.ts";
 import type { PayoutService } from "../../core/payouts/payout-service.ts";
+import type { DisbursementProvider } from "../../core/payouts/disbursement.ts";
 import type { InvoiceService } from "../../core/payments/invoice-service.ts";
 
 /** Where people reach the bot; used to build invite and share links. */
@@ -56,7 +57,8 @@ export interface BotServices {
   invoices: InvoiceService;
   /** Runs the gateway reconciliation now (a BullMQ job in the worker). */
   reconcileNow(): Promise<void>;
-  payoutProvider: "manual" | "sandbox";
+  /** Where approved payouts go (manual or sandbox; an automated provider later). */
+  payoutProvider: DisbursementProvider;
   kycRetentionDays: number;
   /** How pending rewards become available. */
   rewardRelease: "finance" | "invoice";

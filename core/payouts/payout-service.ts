@@ -8,6 +8,7 @@ import { AppError } from "../errors/app-error.ts";
 import type { Channel, Role } from "../users/user-model.ts";
 import { InsufficientFunds } from "../wallet/ledger.ts";
 import type { WalletService } from "../wallet/wallet-service.ts";
+import type { DisbursementProvider } from "./disbursement.ts";
 import { payoutModels, type PayoutBreakerDoc, type PayoutDoc, type PayoutPrefsDoc, type PayoutProvider } from "./payout-models.ts";
 
 export interface FinanceActor {
@@ -23,7 +24,7 @@ const BREAKER_ID = "payouts";
 /**
  * Withdrawals to a person's mobile wallet. A request moves the amount from
  * available to held (the ledger never lets it go below zero); finance approves
- * or rejects; the disbursement provider (`manual`: finance records the
+ * or rejects; the disbursement provider port (`manual`: finance records the
  * provider's transaction id; `sandbox`: paid at once) settles it, and held
  * becomes paid out, or goes back to available on rejection or failure. Every
  * step is decided once (`payout:<id>:decided`, `payout:<id>:settled`).
@@ -167,8 +168,8 @@ export class PayoutService {
     return payout;
   }
 
-  /** Approves a request; paused payouts and the circuit breakers are checked first. With the sandbox provider it is paid at once. */
-  async approve(id: string, actor: FinanceActor, provider: "manual" | "sandbox"): Promise<PayoutDoc> {
+  /** Approves a request (paused payouts and the circuit breakers are checked first), then hands it to the disbursement provider. */
+  async approve(id: string, actor: FinanceActor, provider: DisbursementProvider): Promise<PayoutDoc> {
     const current = await this.find(id);
     if (current === null) throw new AppError("not_found", "payout_not_found", `no payout ${id}`);
     if (current.status !== "requested") throw new AppError("conflict", "payout_already_decided", `payout ${id} is ${current.status}`);
@@ -192,8 +193,8 @@ export class PayoutService {
     const approved = { ...payout, status: "approved" as const, decidedAt: this.now(), decidedBy: actor.userId };
     await this.Payout.updateOne({ _id: id }, { $set: { status: approved.status, decidedAt: approved.decidedAt, decidedBy: approved.decidedBy } }).exec();
     await this.audit.record({ actorId: actor.userId, actorRole: actor.role, channel: actor.channel, action: "payout.approve", target: id, before: { status: "requested" }, after: { status: "approved", amount: payout.amount } });
-    if (provider === "sandbox") return this.markPaid(id, actor, `SBX-${id.slice(1, 9)}`);
-    return approved;
+    const result = await provider.disburse(approved);
+    return result.kind === "paid" ? this.markPaid(id, actor, result.providerTxnId) : approved;
   }
 
   /** Rejects a request with a reason; the hold goes back to available. */

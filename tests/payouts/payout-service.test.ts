@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditLog } from "../../core/admin/audit-log.ts";
 import { kycModels } from "../../core/kyc/kyc-models.ts";
 import { PayoutService, type PayoutLimits } from "../../core/payouts/payout-service.ts";
+import { manualDisbursement, sandboxDisbursement } from "../../core/payouts/disbursement.ts";
 import { Ledger } from "../../core/wallet/ledger.ts";
 import { WalletService } from "../../core/wallet/wallet-service.ts";
 import { buildTestApp, type TestApp } from "../helpers/test-runtime.ts";
@@ -95,11 +96,11 @@ describe("finance", () => {
     await person("UPFIN222", 100_000);
     const rejected = await ask(payouts, "UPFIN222", 40_000);
     await payouts.reject(rejected._id, FINANCE, "wallet_invalid");
-    await expect(payouts.approve(rejected._id, FINANCE, "manual")).rejects.toMatchObject({ code: "payout_already_decided" });
+    await expect(payouts.approve(rejected._id, FINANCE, manualDisbursement)).rejects.toMatchObject({ code: "payout_already_decided" });
     expect(await wallet.balances("UPFIN222")).toMatchObject({ available: 100_000, held: 0 });
 
     const paid = await ask(payouts, "UPFIN222", 60_000);
-    const approvals = await Promise.allSettled([payouts.approve(paid._id, FINANCE, "manual"), payouts.approve(paid._id, FINANCE, "manual"), payouts.reject(paid._id, FINANCE, "other")]);
+    const approvals = await Promise.allSettled([payouts.approve(paid._id, FINANCE, manualDisbursement), payouts.approve(paid._id, FINANCE, manualDisbursement), payouts.reject(paid._id, FINANCE, "other")]);
     expect(approvals.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
     const state = await payouts.find(paid._id);
     if (state?.status === "approved") {
@@ -113,11 +114,19 @@ describe("finance", () => {
     expect(await payouts.approvedCsv()).toBe("payout_id,provider,wallet_phone,amount_mmk,user_id,approved_at\n");
   });
 
+  it("the sandbox disbursement provider pays at once with its reference", async () => {
+    const payouts = service();
+    await person("UPSBX222", 30_000);
+    const payout = await ask(payouts, "UPSBX222", 20_000);
+    expect(await payouts.approve(payout._id, FINANCE, sandboxDisbursement)).toMatchObject({ status: "paid", providerTxnId: `SBX-${payout._id.slice(1, 9)}` });
+    expect(await wallet.balances("UPSBX222")).toMatchObject({ available: 10_000, held: 0, paidout: 20_000 });
+  });
+
   it("approved but unpaid payouts export as CSV", async () => {
     const payouts = service();
     await person("UPCSV222", 50_000);
     const payout = await ask(payouts, "UPCSV222", 20_000);
-    await payouts.approve(payout._id, FINANCE, "manual");
+    await payouts.approve(payout._id, FINANCE, manualDisbursement);
     const csv = await payouts.approvedCsv();
     expect(csv).toMatch(new RegExp(`^payout_id,provider,wallet_phone,amount_mmk,user_id,approved_at\\n${payout._id},kbzpay,\\+959420000001,20000,UPCSV222,\\d{4}-`));
   });
@@ -129,18 +138,18 @@ describe("finance", () => {
     await person("UPBREAK2", 200_000);
     const big = await ask(payouts, "UPBREAK2", 60_000);
     const small = await ask(payouts, "UPBREAK2", 10_000);
-    await expect(payouts.approve(big._id, FINANCE, "manual")).rejects.toMatchObject({ code: "payouts_paused" });
+    await expect(payouts.approve(big._id, FINANCE, manualDisbursement)).rejects.toMatchObject({ code: "payouts_paused" });
     expect(tripped).toHaveLength(1);
-    await expect(payouts.approve(small._id, FINANCE, "manual")).rejects.toMatchObject({ code: "payouts_paused" });
+    await expect(payouts.approve(small._id, FINANCE, manualDisbursement)).rejects.toMatchObject({ code: "payouts_paused" });
     expect((await payouts.find(small._id))?.status).toBe("requested");
     await payouts.resume(OWNER);
-    await payouts.approve(small._id, FINANCE, "manual");
+    await payouts.approve(small._id, FINANCE, manualDisbursement);
 
     // 10,000 approved this hour; 40,000 + 40,000 more crosses 80,000.
     const a = await ask(payouts, "UPBREAK2", 40_000);
     const b = await ask(payouts, "UPBREAK2", 40_000);
-    await payouts.approve(a._id, FINANCE, "manual");
-    await expect(payouts.approve(b._id, FINANCE, "manual")).rejects.toMatchObject({ code: "payouts_paused" });
+    await payouts.approve(a._id, FINANCE, manualDisbursement);
+    await expect(payouts.approve(b._id, FINANCE, manualDisbursement)).rejects.toMatchObject({ code: "payouts_paused" });
     expect(tripped).toHaveLength(2);
     expect((await payouts.breaker()).paused).toBe(true);
     await payouts.resume(OWNER);
