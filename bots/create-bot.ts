@@ -155,6 +155,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   installKycNotices(services);
   installPayoutNotices(services);
   const links = new PaymentLinks({ gateways: deps.config.gateways, publicUrl: deps.config.http.publicUrl, sandbox: deps.config.sandbox });
+  links.onQr = (invoiceId, qr) => services.invoices.setKbzQr(invoiceId, qr);
   installInvoiceNotices(services, deps.mongo, async (invoice) => {
     try {
       return await links.create(invoice);

@@ -10,7 +10,7 @@ export interface CompanyDoc {
   contact: string;
   verified: boolean;
   /** How the company pays for hires: per hire through its chosen gateway, with an optional contact user who gets the invoices. */
-  billing: { perHire: boolean; gateway: "kbzpay" | "wavepay" | "ayapay"; contactUserId: string | null } | null;
+  billing: { perHire: boolean; gateway: "kbzpay" | "wavepay" | "ayapay"; contactUserId: string | null; kbzQr?: boolean } | null;
   createdAt: Date;
 }
 

@@ -18,9 +18,8 @@ export function invoiceNotices(options: { connection: Connection; translator: Tr
     const holders = await userModels(options.connection).User.find({ roles: { $in: ["finance", "owner"] } }, { _id: 1 }).limit(20).lean<Array<Pick<UserDoc, "_id">>>().exec();
     return holders.map((holder) => holder._id);
   };
-  const texts = async (invoice: InvoiceDoc, key: string) => {
+  const texts = async (invoice: InvoiceDoc, key: string, link: string | null) => {
     const company = await catalog.findCompany(invoice.companyId);
-    const link = key === "invoices:created" ? await options.paymentUrl(invoice) : null;
     return inAllLanguages(translator, key, (language) => ({
       id: invoice._id,
       company: company?.name[language] ?? invoice.companyId,
@@ -34,10 +33,15 @@ export function invoiceNotices(options: { connection: Connection; translator: Tr
   };
   return {
     onCreated: async (invoice: InvoiceDoc): Promise<void> => {
-      for (const userId of await recipients(invoice)) await notifier.notify({ userId, key: `invoice:${invoice._id}:created:${userId}`, text: await texts(invoice, "invoices:created"), urgent: true });
+      const link = await options.paymentUrl(invoice);
+      // A KBZPay QR invoice goes with its QR image (an https link Telegram and Viber fetch).
+      const image = invoice.byQr && link?.startsWith("https://") === true ? { imageUrl: `${link}/qr.png` } : {};
+      const text = await texts(invoice, "invoices:created", link);
+      for (const userId of await recipients(invoice)) await notifier.notify({ userId, key: `invoice:${invoice._id}:created:${userId}`, text, urgent: true, ...image });
     },
     onPaid: async (invoice: InvoiceDoc): Promise<void> => {
-      for (const userId of await recipients(invoice)) await notifier.notify({ userId, key: `invoice:${invoice._id}:receipt:${userId}`, text: await texts(invoice, "invoices:receipt"), urgent: true });
+      const text = await texts(invoice, "invoices:receipt", null);
+      for (const userId of await recipients(invoice)) await notifier.notify({ userId, key: `invoice:${invoice._id}:receipt:${userId}`, text, urgent: true });
     },
   };
 }

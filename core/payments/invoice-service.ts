@@ -23,6 +23,10 @@ export interface InvoiceDoc {
   /** The latest non-final status a gateway reported (e.g. WavePay `INSUFFICIENT_BALANCE`). */
   lastGatewayStatus: string | null;
   gatewayRef: string | null;
+  /** KBZPay by QR: the MMQR string from `precreate` (`PAY_BY_QRCODE`), shown as a QR image; null otherwise. */
+  kbzQr: string | null;
+  /** Whether this invoice is paid by scanning a KBZPay MMQR code rather than the PWA link. */
+  byQr: boolean;
   createdAt: Date;
   dueAt: Date;
   paidAt: Date | null;
@@ -42,6 +46,8 @@ const invoiceSchema = new Schema<InvoiceDoc>(
     status: { type: String, required: true },
     lastGatewayStatus: { type: String, default: null },
     gatewayRef: { type: String, default: null },
+    kbzQr: { type: String, default: null },
+    byQr: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
     dueAt: { type: Date, required: true },
     paidAt: { type: Date, default: null },
@@ -114,6 +120,10 @@ export class InvoiceService {
     return this.model.find({ status: { $in: ["pending", "expired"] } }).sort({ createdAt: 1 }).limit(limit).lean<InvoiceDoc[]>().exec();
   }
 
+  async setKbzQr(id: string, qr: string): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { kbzQr: qr } }).exec();
+  }
+
   /** Unpaid invoices created before `before`, oldest first (for reconciliation). */
   async unpaidBefore(before: Date, limit = 200): Promise<InvoiceDoc[]> {
     return this.model.find({ status: "pending", createdAt: { $lte: before } }).sort({ createdAt: 1 }).limit(limit).lean<InvoiceDoc[]>().exec();
@@ -144,6 +154,8 @@ export class InvoiceService {
       status: "pending",
       lastGatewayStatus: null,
       gatewayRef: null,
+      kbzQr: null,
+      byQr: company.billing.gateway === "kbzpay" && company.billing.kbzQr === true,
       createdAt: now,
       dueAt: new Date(now.getTime() + this.dueDays * 86_400_000),
       paidAt: null,

@@ -26,6 +26,9 @@ export class PaymentLinks {
     this.sandbox = options.sandbox;
   }
 
+  /** Called with the MMQR string of a QR invoice, to keep it for its QR page. */
+  onQr: ((invoiceId: string, qr: string) => Promise<void>) | undefined;
+
   async create(invoice: InvoiceDoc): Promise<string> {
     if (this.sandbox) return `${this.publicUrl}/sandbox/pay/${invoice._id}`;
     switch (invoice.gateway) {
@@ -49,13 +52,19 @@ export class PaymentLinks {
       nonce_str: randomBytes(16).toString("hex").toUpperCase(),
       sign_type: "SHA256",
       version: "1.0",
-      biz_content: { appid: appId, merch_code: merchCode, merch_order_id: invoice._id, trade_type: "PWAAPP", total_amount: String(invoice.amount), trans_currency: "MMK", title: `TRM ${invoice._id}`, timeout_express: "120m" },
+      biz_content: { appid: appId, merch_code: merchCode, merch_order_id: invoice._id, trade_type: invoice.byQr ? "PAY_BY_QRCODE" : "PWAAPP", total_amount: String(invoice.amount), trans_currency: "MMK", title: `TRM ${invoice._id}`, timeout_express: "120m" },
     };
     request.sign = kbzSign(request, appKey);
     const response = await fetch(`${apiRoot}/precreate`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ Request: request }), signal: AbortSignal.timeout(30_000) });
     const answer = record.safeParse(record.safeParse(parseLosslessJson(await response.text())).data?.Response);
     if (!answer.success || answer.data.result !== "SUCCESS" || typeof answer.data.prepay_id !== "string" || !kbzVerify(answer.data, appKey)) {
       throw new AppError("platform_refused", "precreate_failed", "KBZPay did not create the order");
+    }
+    if (invoice.byQr) {
+      // An MMQR (EMVCo) string any Myanmar bank app scans; shown as a QR image on our page.
+      if (typeof answer.data.qrCode !== "string" || answer.data.qrCode === "") throw new AppError("platform_refused", "precreate_failed", "KBZPay returned no QR code");
+      await this.onQr?.(invoice._id, answer.data.qrCode);
+      return `${this.publicUrl}/pay/kbzpay/${invoice._id}`;
     }
     const link: Record<string, unknown> = { appid: appId, merch_code: merchCode, nonce_str: randomBytes(16).toString("hex").toUpperCase(), prepay_id: answer.data.prepay_id, timestamp };
     const sign = kbzSign(link, appKey);

@@ -35,6 +35,8 @@ const invoices: InvoiceDoc[] = Array.from({ length: INVOICES }, (_, i) => ({
   status: "pending",
   lastGatewayStatus: null,
   gatewayRef: null,
+  kbzQr: null,
+  byQr: false,
   createdAt: now,
   dueAt: new Date(now.getTime() + 86_400_000),
   paidAt: null,

@@ -44,7 +44,9 @@ export class FakeGateways {
         };
         if (request.url === "/kbz/precreate") {
           this.created.push(body.Request ?? {});
-          const answer: Record<string, unknown> = { result: "SUCCESS", code: "0", prepay_id: `KBZ007PREPAY${body.Request?.biz_content?.merch_order_id ?? ""}`, merch_order_id: body.Request?.biz_content?.merch_order_id, nonce_str: "N0NCE", sign_type: "SHA256" };
+          const order = body.Request?.biz_content?.merch_order_id ?? "";
+          const answer: Record<string, unknown> = { result: "SUCCESS", code: "0", prepay_id: `KBZ007PREPAY${order}`, merch_order_id: order, nonce_str: "N0NCE", sign_type: "SHA256" };
+          if ((body.Request?.biz_content as { trade_type?: string } | undefined)?.trade_type === "PAY_BY_QRCODE") answer.qrCode = `00020101021226MMQRSAMPLE${order}`;
           answer.sign = kbzSign(answer, this.kbzKey);
           return send({ Response: answer });
         }

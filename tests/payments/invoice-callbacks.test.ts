@@ -161,6 +161,17 @@ describe("gateway callbacks", () => {
     expect(page.body).toContain(`action="${gateways.url}/aya/v1/payment/request"`);
   });
 
+  it("a KBZPay QR invoice has a page with its MMQR code as a QR image", async () => {
+    const invoice = await hire("kbzpay");
+    expect((await t.app.inject({ method: "GET", url: `/pay/kbzpay/${invoice._id}` })).statusCode).toBe(404);
+    await s.invoices.setKbzQr(invoice._id, "00020101021226MMQRTEST");
+    const page = await t.app.inject({ method: "GET", url: `/pay/kbzpay/${invoice._id}` });
+    expect(page.body).toContain(`src="/pay/kbzpay/${invoice._id}/qr.png"`);
+    const png = await t.app.inject({ method: "GET", url: `/pay/kbzpay/${invoice._id}/qr.png` });
+    expect(png.headers["content-type"]).toBe("image/png");
+    expect(png.rawPayload.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+  });
+
   it("the sandbox gateway page pays an invoice through the real verification path", async () => {
     const invoice = await hire("wavepay");
     const page = await t.app.inject({ method: "GET", url: `/sandbox/pay/${invoice._id}` });

@@ -8,7 +8,7 @@ import { FakeGateways } from "../fakes/fake-gateways.ts";
 
 let gateways: FakeGateways;
 const KEY = "links-kbz-key";
-const invoice = (gateway: InvoiceDoc["gateway"]): InvoiceDoc => ({ _id: "INVR2345678", companyId: "C001", referralId: "R2345678", jobId: "J234567", bonus: 100_000, fee: 20_000, amount: 120_000, currency: "MMK", gateway, status: "pending", lastGatewayStatus: null, gatewayRef: null, createdAt: new Date(), dueAt: new Date(), paidAt: null });
+const invoice = (gateway: InvoiceDoc["gateway"]): InvoiceDoc => ({ _id: "INVR2345678", companyId: "C001", referralId: "R2345678", jobId: "J234567", bonus: 100_000, fee: 20_000, amount: 120_000, currency: "MMK", gateway, status: "pending", lastGatewayStatus: null, gatewayRef: null, kbzQr: null, byQr: false, createdAt: new Date(), dueAt: new Date(), paidAt: null });
 
 function config() {
   return loadConfig({
@@ -47,6 +47,16 @@ describe("payment links from the company's gateway", () => {
     const { sign, ...signed } = fields;
     expect(sign).toBe(kbzSign(signed, KEY));
     expect(Object.keys(signed).sort()).toEqual(["appid", "merch_code", "nonce_str", "prepay_id", "timestamp"]);
+  });
+
+  it("KBZPay by QR: precreate with PAY_BY_QRCODE keeps the MMQR string for the invoice's QR page", async () => {
+    const cfg = config();
+    const links = new PaymentLinks({ gateways: cfg.gateways, publicUrl: cfg.http.publicUrl, sandbox: false });
+    const kept: string[] = [];
+    links.onQr = async (id, qr) => void kept.push(`${id}=${qr}`);
+    expect(await links.create({ ...invoice("kbzpay"), byQr: true })).toBe("https://trm.example/pay/kbzpay/INVR2345678");
+    expect(gateways.created.at(-1)).toMatchObject({ biz_content: { trade_type: "PAY_BY_QRCODE" } });
+    expect(kept).toEqual(["INVR2345678=00020101021226MMQRSAMPLEINVR2345678"]);
   });
 
   it("WavePay: a create-payment form with its hash, then the authenticate URL without the API port", async () => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import QRCode from "qrcode";
 import { z } from "zod";
 import type { Config } from "../../core/config/load-config.ts";
 import type { InvoiceService } from "../../core/payments/invoice-service.ts";
@@ -15,6 +16,21 @@ const escape = (value: string) => value.replace(/[&<>"]/g, (char) => ({ "&": "&a
  */
 export function payPageRoutes(invoices: InvoiceService, gateways: Config["gateways"], publicUrl: string | undefined) {
   return async (app: FastifyInstance): Promise<void> => {
+    // KBZPay by QR: the invoice's MMQR string as a QR image, and a page that shows it.
+    app.get("/pay/kbzpay/:invoice", async (request, reply) => {
+      const parsed = params.safeParse(request.params);
+      const invoice = parsed.success ? await invoices.find(parsed.data.invoice) : null;
+      if (invoice?.kbzQr == null) return reply.code(404).send(errorBody("not_found", "No QR for this invoice"));
+      const status = invoice.status === "paid" ? "<p>Paid · ပေးချေပြီး ✅</p>" : `<img alt="MMQR" width="320" height="320" src="/pay/kbzpay/${invoice._id}/qr.png"><p>Scan with KBZPay or any bank app · KBZPay သို့မဟုတ် ဘဏ်အက်ပ်ဖြင့် စကင်ဖတ်ပါ</p>`;
+      return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(`<!doctype html><meta charset=utf-8><meta name="viewport" content="width=device-width, initial-scale=1"><title>KBZPay</title><h1>${escape(invoice._id)}</h1>${status}`);
+    });
+    app.get("/pay/kbzpay/:invoice/qr.png", async (request, reply) => {
+      const parsed = params.safeParse(request.params);
+      const invoice = parsed.success ? await invoices.find(parsed.data.invoice) : null;
+      if (invoice?.kbzQr == null) return reply.code(404).send(errorBody("not_found", "No QR for this invoice"));
+      return reply.type("image/png").header("cache-control", "no-store").send(await QRCode.toBuffer(invoice.kbzQr, { errorCorrectionLevel: "M", width: 480, margin: 2 }));
+    });
+
     app.get("/pay/ayapay/:invoice", async (request, reply) => {
       const parsed = params.safeParse(request.params);
       const invoice = parsed.success ? await invoices.find(parsed.data.invoice) : null;

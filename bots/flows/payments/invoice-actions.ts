@@ -9,7 +9,7 @@ const text = (value: string) => ({ kind: "text" as const, text: value });
 
 async function billingList(ctx: FlowContext) {
   const companies = await ctx.services.catalog.companies();
-  const lines = [ctx.t("invoices:billing_title"), ...companies.map((company) => ctx.t("invoices:billing_line", { id: company._id, name: company.name[ctx.user.language], billing: company.billing?.perHire === true ? `${ctx.t(`payouts:provider.${company.billing.gateway}`)}${company.billing.contactUserId === null ? "" : ` → ${company.billing.contactUserId}`}` : ctx.t("invoices:billing_off") }))];
+  const lines = [ctx.t("invoices:billing_title"), ...companies.map((company) => ctx.t("invoices:billing_line", { id: company._id, name: company.name[ctx.user.language], billing: company.billing?.perHire === true ? `${ctx.t(`payouts:provider.${company.billing.gateway}`)}${company.billing.kbzQr === true ? " (QR)" : ""}${company.billing.contactUserId === null ? "" : ` → ${company.billing.contactUserId}`}` : ctx.t("invoices:billing_off") }))];
   return { replies: [text(lines.join("\n"))] };
 }
 
@@ -22,11 +22,12 @@ export const invoiceActions: Action[] = [
     run: async (ctx, args) => {
       const [companyId = "", mode = "", contact = ""] = args.trim().split(/\s+/);
       if (companyId === "") return billingList(ctx);
-      const gateway = mode.toLowerCase();
+      const byQr = mode.toLowerCase() === "kbzpay-qr";
+      const gateway = byQr ? "kbzpay" : mode.toLowerCase();
       const contactId = contact.toUpperCase();
       if ((gateway !== "off" && !(GATEWAYS as readonly string[]).includes(gateway)) || (contact !== "" && !PUBLIC_ID_PATTERN.test(contactId))) return { replies: [text(ctx.t("invoices:billing_usage"))] };
       if (contactId !== "" && (await ctx.services.users.findUser(contactId)) === null) return { replies: [text(ctx.t("invoices:billing_no_user", { id: contactId }))] };
-      const billing = gateway === "off" ? null : { perHire: true, gateway: gateway as Gateway, contactUserId: contactId === "" ? null : contactId };
+      const billing = gateway === "off" ? null : { perHire: true, gateway: gateway as Gateway, contactUserId: contactId === "" ? null : contactId, ...(byQr ? { kbzQr: true } : {}) };
       const before = await ctx.services.catalog.findCompany(companyId.toUpperCase());
       const updated = await ctx.services.catalog.setBilling(companyId.toUpperCase(), billing);
       if (updated === null) return { replies: [text(ctx.t("invoices:billing_no_company", { id: companyId }))] };
