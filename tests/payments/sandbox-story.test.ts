@@ -3,6 +3,7 @@ import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
 import { kycModels } from "../../core/kyc/kyc-models.ts";
 import { userModels } from "../../core/users/user-model.ts";
+import { RECONCILE_QUEUE } from "../../jobs/payments/reconcile-job.ts";
 import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
 import { sandboxClient, type Persona } from "../helpers/sandbox-client.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
@@ -86,6 +87,13 @@ describe("from a hire to money in the wallet, in the sandbox", () => {
     await say(FINANCE, { kind: "text", text: "KBZ-TXN-778899" });
     await waitFor(async () => (await outbox(ANN)).some((item) => item.text.includes("is paid. Reference: KBZ-TXN-778899.")));
     expect(await t.bot.services.wallet.balances(annId)).toMatchObject({ available: 0, held: 0, paidout: available });
+
+    // Finance sees unpaid invoices and can run the reconciliation at once (a worker job).
+    const unpaid = await say(OWNER, { kind: "text", text: "/invoices" });
+    expect(unpaid[0]?.text).toBe("Unpaid invoices, oldest first (0):");
+    const check = await press(OWNER, unpaid, "🔄 Check with the gateways now");
+    expect(check[0]?.text).toMatch(/^Checking with the gateways now\./);
+    await waitFor(async () => (await t.runtime.queues.get(RECONCILE_QUEUE).getCompletedCount()) > 0);
   });
 
   it("finance sets how a company pays (gateway, invoice contact) with /billing, audited; bad input is explained and changes nothing", async () => {
