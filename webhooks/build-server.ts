@@ -18,7 +18,7 @@ import { payPageRoutes } from "./routes/pay-pages.ts";
 import { sandboxGatewayRoutes } from "./sandbox-gateway/sandbox-gateway-routes.ts";
 import { CallbackIntake } from "../core/payments/callback-intake.ts";
 import { GatewayStatusQuery, SandboxStatusQuery } from "../core/payments/status-query.ts";
-import { statusQueryFor } from "../core/payments/sandbox-status-query.ts";
+import { statusQueryFor } from "../core/payments/combined-status-query.ts";
 import { bullmqMediaQueue } from "../jobs/media/media-ingest.ts";
 import { bullmqReconcileQueue } from "../jobs/payments/reconcile-job.ts";
 import { telegramWebhookRoute } from "./routes/telegram-webhook.ts";

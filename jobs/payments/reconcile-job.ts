@@ -5,7 +5,7 @@ import { GatewayStatusQuery, SandboxStatusQuery } from "../../core/payments/stat
 import { invoiceNotices } from "../../core/payments/invoice-notices.ts";
 import { InvoiceService } from "../../core/payments/invoice-service.ts";
 import { reconcileInvoices } from "../../core/payments/reconciliation.ts";
-import { statusQueryFor } from "../../core/payments/sandbox-status-query.ts";
+import { statusQueryFor } from "../../core/payments/combined-status-query.ts";
 import { rewardNotices } from "../../core/referrals/reward-notices.ts";
 import { RewardService } from "../../core/referrals/reward-service.ts";
 import { UserService } from "../../core/users/user-service.ts";
