@@ -5,9 +5,9 @@ import type { Config } from "../../core/config/load-config.ts";
 import type { InvoiceService } from "../../core/payments/invoice-service.ts";
 import { ayaChecksum } from "../../core/payments/signatures/ayapay-signature.ts";
 import { errorBody } from "../plugins/error-shape.ts";
+import { escapeHtml } from "../plugins/html.ts";
 
 const params = z.object({ invoice: z.string().regex(/^INV[A-Z0-9]{8}$/) });
-const escape = (value: string) => value.replace(/[&<>"]/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[char] ?? char);
 
 /**
  * `GET /pay/ayapay/<invoice>`: AYA's hosted checkout is a browser form post
@@ -22,7 +22,7 @@ export function payPageRoutes(invoices: InvoiceService, gateways: Config["gatewa
       const invoice = parsed.success ? await invoices.find(parsed.data.invoice) : null;
       if (invoice?.kbzQr == null) return reply.code(404).send(errorBody("not_found", "No QR for this invoice"));
       const status = invoice.status === "paid" ? "<p>Paid · ပေးချေပြီး ✅</p>" : `<img alt="MMQR" width="320" height="320" src="/pay/kbzpay/${invoice._id}/qr.png"><p>Scan with KBZPay or any bank app · KBZPay သို့မဟုတ် ဘဏ်အက်ပ်ဖြင့် စကင်ဖတ်ပါ</p>`;
-      return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(`<!doctype html><meta charset=utf-8><meta name="viewport" content="width=device-width, initial-scale=1"><title>KBZPay</title><h1>${escape(invoice._id)}</h1>${status}`);
+      return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(`<!doctype html><meta charset=utf-8><meta name="viewport" content="width=device-width, initial-scale=1"><title>KBZPay</title><h1>${escapeHtml(invoice._id)}</h1>${status}`);
     });
     app.get("/pay/kbzpay/:invoice/qr.png", async (request, reply) => {
       const parsed = params.safeParse(request.params);
@@ -55,11 +55,11 @@ export function payPageRoutes(invoices: InvoiceService, gateways: Config["gatewa
         ["overrideFrontendRedirectUrl", `${(publicUrl ?? "").replace(/\/+$/, "")}/pay/ayapay/${invoice._id}`],
       ];
       const checkSum = ayaChecksum(fields.map(([, value]) => value), appSecret);
-      const inputs = [...fields, ["checkSum", checkSum]].map(([name, value]) => `<input type="hidden" name="${escape(name ?? "")}" value="${escape(value ?? "")}">`).join("");
+      const inputs = [...fields, ["checkSum", checkSum]].map(([name, value]) => `<input type="hidden" name="${escapeHtml(name ?? "")}" value="${escapeHtml(value ?? "")}">`).join("");
       return reply
         .type("text/html; charset=utf-8")
         .header("cache-control", "no-store")
-        .send(`<!doctype html><meta charset=utf-8><title>AYA Pay</title><form id="pay" method="post" enctype="multipart/form-data" action="${escape(`${apiRoot}/v1/payment/request`)}">${inputs}<button>Pay with AYA Pay · AYA Pay ဖြင့် ပေးချေရန်</button></form><script>document.getElementById("pay").submit()</script>`);
+        .send(`<!doctype html><meta charset=utf-8><title>AYA Pay</title><form id="pay" method="post" enctype="multipart/form-data" action="${escapeHtml(`${apiRoot}/v1/payment/request`)}">${inputs}<button>Pay with AYA Pay · AYA Pay ဖြင့် ပေးချေရန်</button></form><script>document.getElementById("pay").submit()</script>`);
     });
   };
 }

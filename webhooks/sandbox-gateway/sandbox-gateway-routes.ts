@@ -6,14 +6,14 @@ import { formatKyat } from "../../core/catalog/job-format.ts";
 import type { InvoiceService } from "../../core/payments/invoice-service.ts";
 import { SandboxStatusQuery } from "../../core/payments/status-query.ts";
 import { errorBody } from "../plugins/error-shape.ts";
+import { escapeHtml } from "../plugins/html.ts";
 import { signedCallback } from "./signed-callbacks.ts";
 
 const params = z.object({ invoice: z.string().regex(/^INV[A-Z0-9]{8}$/) });
 const outcomeParams = params.extend({ outcome: z.enum(["pay", "fail"]) });
-const escape = (value: string) => value.replace(/[&<>"]/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[char] ?? char);
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="my"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title>
+  return `<!doctype html><html lang="my"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,"Noto Sans Myanmar",sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}button{font-size:1rem;padding:.6rem 1.2rem;margin:.3rem}</style></head><body>${body}</body></html>`;
 }
 
@@ -38,7 +38,7 @@ export function sandboxGatewayRoutes(invoices: InvoiceService, redis: Redis, pre
           : `<form method="post" action="/sandbox/pay/${invoice._id}/pay"><button data-testid="pay">Pay · ပေးချေရန်</button></form><form method="post" action="/sandbox/pay/${invoice._id}/fail"><button data-testid="fail">Fail · မအောင်မြင်</button></form>`;
       return reply
         .type("text/html; charset=utf-8")
-        .send(page(`Sandbox ${invoice.gateway}`, `<h1>Sandbox ${escape(invoice.gateway)}</h1><p>Invoice ${escape(invoice._id)}<br>${escape(formatKyat(invoice.amount, "en"))} · ${escape(formatKyat(invoice.amount, "my"))}</p>${status}${buttons}`));
+        .send(page(`Sandbox ${invoice.gateway}`, `<h1>Sandbox ${escapeHtml(invoice.gateway)}</h1><p>Invoice ${escapeHtml(invoice._id)}<br>${escapeHtml(formatKyat(invoice.amount, "en"))} · ${escapeHtml(formatKyat(invoice.amount, "my"))}</p>${status}${buttons}`));
     });
 
     app.post("/sandbox/pay/:invoice/:outcome", async (request, reply) => {
@@ -52,7 +52,7 @@ export function sandboxGatewayRoutes(invoices: InvoiceService, redis: Redis, pre
       return reply
         .code(ok ? 200 : 502)
         .type("text/html; charset=utf-8")
-        .send(page("Sandbox gateway", `<p>${ok ? (outcome === "paid" ? "Paid · ပေးချေပြီး ✅" : "Payment failed · မအောင်မြင်ပါ") : `Callback refused: ${escape(callback.body)}`}</p><p><a href="/sandbox/pay/${invoice._id}">Back</a></p>`));
+        .send(page("Sandbox gateway", `<p>${ok ? (outcome === "paid" ? "Paid · ပေးချေပြီး ✅" : "Payment failed · မအောင်မြင်ပါ") : `Callback refused: ${escapeHtml(callback.body)}`}</p><p><a href="/sandbox/pay/${invoice._id}">Back</a></p>`));
     });
   };
 }

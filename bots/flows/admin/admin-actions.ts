@@ -4,8 +4,8 @@ import { ROLES, type Role } from "../../../core/users/user-model.ts";
 import { actionData } from "../../engine/button-data.ts";
 import type { Action, FlowContext } from "../../engine/contract.ts";
 import { yangonTime } from "./yangon-time.ts";
+import { text } from "../../engine/replies.ts";
 
-const text = (value: string) => ({ kind: "text" as const, text: value });
 
 /** `/admin`: the sections this person's roles allow. */
 export const adminMenuAction: Action = {

@@ -1,8 +1,8 @@
 import type { Segment } from "../../../core/broadcasts/broadcast-service.ts";
-import type { Action, Flow, FlowContext, Reply } from "../../engine/contract.ts";
+import type { Action, Flow, FlowContext } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
+import { text } from "../../engine/replies.ts";
 
-const text = (value: string): Reply => ({ kind: "text", text: value });
 /** Telegram captions are 1024 characters and Viber picture text 768; without an image, Telegram's 4096 applies. */
 const MAX_TEXT = 1000;
 const SEGMENTS: Record<string, Segment> = {

@@ -3,8 +3,8 @@ import type { UserDoc } from "../../../core/users/user-model.ts";
 import type { Action, Flow, FlowContext, Reply, StepInput, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { yangonTime } from "./yangon-time.ts";
+import { text } from "../../engine/replies.ts";
 
-const text = (value: string): Reply => ({ kind: "text", text: value });
 const targetOf = (ctx: FlowContext) => stringField(ctx.data, "target");
 
 async function audit(ctx: FlowContext, action: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null): Promise<void> {

@@ -4,8 +4,8 @@ import { MAX_ALERTS } from "../../../core/catalog/alert-service.ts";
 import { CATEGORIES, CATEGORY_IDS, REGION_IDS, REGIONS, type CategoryId, type RegionId } from "../../../core/catalog/taxonomy.ts";
 import type { Action, Button, Flow, FlowContext, Reply } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
+import { text } from "../../engine/replies.ts";
 
-const text = (value: string): Reply => ({ kind: "text", text: value });
 
 export function alertLabel(ctx: FlowContext, sub: Pick<AlertSub, "category" | "region">): string {
   const language = ctx.user.language;

@@ -8,9 +8,9 @@ import { stringField } from "../../engine/flow-data.ts";
 import { subscribe } from "./alerts-flow.ts";
 import { jobLinks } from "./job-links.ts";
 import { categoryLabel, companyName, jobCardText, placeOf } from "./job-view.ts";
+import { text } from "../../engine/replies.ts";
 
 export const PAGE_SIZE = 5;
-const text = (value: string): Reply => ({ kind: "text", text: value });
 
 /** The filters kept in the flow's data between steps. */
 function filtersOf(ctx: FlowContext): JobFilters {

@@ -7,8 +7,8 @@ import { LANGUAGES } from "../../../core/users/user-model.ts";
 import { twoPerRow } from "../../engine/button-layout.ts";
 import type { Action, Flow, FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
+import { text } from "../../engine/replies.ts";
 
-const text = (value: string): Reply => ({ kind: "text", text: value });
 const DECLARED = /^(image\/(jpeg|png)|application\/pdf)$/;
 
 /** After a change from the review screen, go back to it; otherwise on to the next question. */

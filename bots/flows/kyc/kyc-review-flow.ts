@@ -7,8 +7,8 @@ import { nrcLatin } from "../../../core/kyc/nrc.ts";
 import type { Action, Flow, FlowContext, Reply, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { queueStep } from "../admin/queue-step.ts";
+import { text } from "../../engine/replies.ts";
 
-const text = (value: string): Reply => ({ kind: "text", text: value });
 const reviewer = (ctx: FlowContext) => ({ userId: ctx.user._id, role: primaryRole(ctx.user) ?? "reviewer", channel: ctx.channel });
 
 async function queueScreen(ctx: FlowContext): Promise<Reply[]> {

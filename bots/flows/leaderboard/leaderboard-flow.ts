@@ -1,10 +1,10 @@
 import { formatKyat } from "../../../core/catalog/job-format.ts";
 import { publicName } from "../../../core/referrals/leaderboard.ts";
-import type { Action, Flow, Reply } from "../../engine/contract.ts";
+import type { Action, Flow } from "../../engine/contract.ts";
 import { actionData } from "../../engine/button-data.ts";
+import { text } from "../../engine/replies.ts";
 
 const TOP = 10;
-const text = (value: string): Reply => ({ kind: "text", text: value });
 
 /** The month's top referrers (hires, then earnings; recomputed hourly), the person's own rank, and how their name shows. */
 export const leaderboardAction: Action = {

@@ -4,8 +4,8 @@ import { GATEWAYS, type Gateway } from "../../../core/payments/invoice-service.t
 import { PUBLIC_ID_PATTERN } from "../../../core/users/public-id.ts";
 import { actionData } from "../../engine/button-data.ts";
 import type { Action, FlowContext } from "../../engine/contract.ts";
+import { text } from "../../engine/replies.ts";
 
-const text = (value: string) => ({ kind: "text" as const, text: value });
 
 async function billingList(ctx: FlowContext) {
   const companies = await ctx.services.catalog.companies();

@@ -5,8 +5,8 @@ import { PAYOUT_REJECT_REASONS } from "../../../core/payouts/payout-models.ts";
 import type { Action, Flow, FlowContext, Reply, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { queueStep } from "../admin/queue-step.ts";
+import { text } from "../../engine/replies.ts";
 
-const text = (value: string): Reply => ({ kind: "text", text: value });
 const TXN_ID = /^[A-Za-z0-9_-]{4,64}$/;
 const actor = (ctx: FlowContext) => ({ userId: ctx.user._id, role: primaryRole(ctx.user) ?? "finance", channel: ctx.channel });
 

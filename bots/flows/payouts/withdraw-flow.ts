@@ -5,10 +5,10 @@ import { PAYOUT_PROVIDERS, type PayoutProvider } from "../../../core/payouts/pay
 import { parseKyatAmount } from "../../../core/text/kyat-amount.ts";
 import { toE164Myanmar } from "../../../core/users/user-service.ts";
 import { actionData } from "../../engine/button-data.ts";
-import type { Action, Flow, FlowContext, Reply, Transition } from "../../engine/contract.ts";
+import type { Action, Flow, FlowContext, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
+import { text } from "../../engine/replies.ts";
 
-const text = (value: string): Reply => ({ kind: "text", text: value });
 const kyat = (ctx: FlowContext, amount: number) => formatKyat(amount, ctx.user.language);
 
 /** The person's answer to a refused amount or request, in their language. */

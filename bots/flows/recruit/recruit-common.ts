@@ -1,7 +1,9 @@
 import { primaryRole } from "../../../core/admin/roles.ts";
-import type { FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
+import type { FlowContext, Step, StepInput, Transition } from "../../engine/contract.ts";
+import { text } from "../../engine/replies.ts";
 
-export const text = (value: string): Reply => ({ kind: "text", text: value });
+export { text };
+
 
 export async function auditRecruit(ctx: FlowContext, action: string, target: string | null, before: Record<string, unknown> | null, after: Record<string, unknown> | null): Promise<void> {
   await ctx.services.audit.record({ actorId: ctx.user._id, actorRole: primaryRole(ctx.user) ?? "recruiter", channel: ctx.channel, action, target, before, after });

@@ -5,8 +5,10 @@ import { toE164Myanmar } from "../../../core/users/user-service.ts";
 import type { SubmitInput } from "../../../core/referrals/referral-service.ts";
 import type { FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
+import { text } from "../../engine/replies.ts";
 
-export const text = (value: string): Reply => ({ kind: "text", text: value });
+export { text };
+
 
 /** Declared types we accept before the bytes are checked (the worker checks the bytes). */
 const CV_MIME = /^(application\/pdf|image\/(jpeg|png|webp)|application\/msword|application\/vnd\.openxmlformats-officedocument\.wordprocessingml\.document)$/;
