@@ -76,10 +76,10 @@ export class KycService {
     const state = await this.state(userId);
     if (state.status === "approved") throw new AppError("conflict", "kyc_already_approved", "this identity is already verified");
     if (state.status === "submitted") throw new AppError("conflict", "kyc_already_submitted", "a submission is already waiting for review");
-    const statuses = await this.documentStatus(draft.documents);
     for (const kind of KYC_DOCUMENTS) {
       const media = await this.vault.find(draft.documents[kind]);
-      if (media === null || media.ownerId !== userId || statuses[kind] !== "stored") throw new AppError("invalid_input", "kyc_documents_not_ready", `the ${kind} document is not stored`, { details: { document: kind, status: statuses[kind] } });
+      const status = media === null || media.ownerId !== userId ? "missing" : media.status;
+      if (status !== "stored") throw new AppError("invalid_input", "kyc_documents_not_ready", `the ${kind} document is not stored`, { details: { document: kind, status } });
     }
     const attempt = state.attempts + 1;
     const id = `K${randomId(9)}`;
