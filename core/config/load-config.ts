@@ -102,6 +102,10 @@ function crossFieldProblems(env: Env): string[] {
   if (present(env, "VIBER_AUTH_TOKEN") && !isHttps) {
     problems.push("PUBLIC_URL: an https:// URL is required when VIBER_AUTH_TOKEN is set (Viber only calls https webhooks)");
   }
+  const gatewayKeys = ["KBZPAY_APP_KEY", "WAVEPAY_SECRET", "AYAPAY_APP_SECRET"].filter((name) => present(env, name));
+  if (gatewayKeys.length > 0 && !isHttps) {
+    problems.push(`PUBLIC_URL: an https:// URL is required when ${gatewayKeys.join(", ")} ${gatewayKeys.length === 1 ? "is" : "are"} set (gateways call back over https)`);
+  }
   if ((env.NODE_ENV ?? "").trim() === "production") {
     for (const name of ["MONGODB_URI", "REDIS_URL", "ENCRYPTION_KEY", "STORAGE_DIR"]) {
       if (!present(env, name)) problems.push(`${name}: required when NODE_ENV=production`);

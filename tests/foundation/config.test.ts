@@ -107,6 +107,7 @@ describe("configuration", () => {
     ["webhook without PUBLIC_URL", { ...PRODUCTION, PUBLIC_URL: "" }, /^PUBLIC_URL: an https:\/\/ URL is required when TELEGRAM_MODE=webhook/],
     ["webhook with an http PUBLIC_URL", { ...PRODUCTION, PUBLIC_URL: "http://bot.example.com" }, /^PUBLIC_URL: an https/],
     ["Viber without PUBLIC_URL", { VIBER_AUTH_TOKEN: VIBER_TOKEN }, /^PUBLIC_URL: an https:\/\/ URL is required when VIBER_AUTH_TOKEN/],
+    ["gateway credentials without an https PUBLIC_URL", { KBZPAY_APP_KEY: "k", WAVEPAY_SECRET: "s" }, /^PUBLIC_URL: an https:\/\/ URL is required when KBZPAY_APP_KEY, WAVEPAY_SECRET are set/],
     ["Viber sender name too long", { VIBER_BOT_NAME: "x".repeat(29) }, /^VIBER_BOT_NAME: Viber allows at most 28/],
     ["MONGODB_URI not a mongodb URL", { MONGODB_URI: "http://db:27017" }, /^MONGODB_URI:/],
     ["REDIS_URL not a redis URL", { REDIS_URL: "localhost:6379" }, /^REDIS_URL:/],

@@ -39,7 +39,7 @@ const callback = (invoice: InvoiceDoc, outcome: SandboxOutcome, amount?: string)
 
 beforeAll(async () => {
   gateways = await new FakeGateways(KBZ_KEY).start();
-  t = await buildTestApp({ config: testConfig({ REWARDS_RELEASE: "invoice", KBZPAY_APP_KEY: KBZ_KEY, KBZPAY_API_ROOT: `${gateways.url}/kbz`, AYAPAY_API_ROOT: `${gateways.url}/aya`, INVOICE_FEE_PERCENT: "20" }) });
+  t = await buildTestApp({ config: testConfig({ REWARDS_RELEASE: "invoice", PUBLIC_URL: "https://trm.example", KBZPAY_APP_KEY: KBZ_KEY, KBZPAY_API_ROOT: `${gateways.url}/kbz`, AYAPAY_API_ROOT: `${gateways.url}/aya`, INVOICE_FEE_PERCENT: "20" }) });
   s = t.bot.services;
   await seedDemoCatalog(t.runtime.mongo, new Date());
   await s.catalog.refresh();
