@@ -106,8 +106,8 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
   const sandboxQuery = config.sandbox ? new SandboxStatusQuery(runtime.redis, config.redis.prefix) : undefined;
   const intake = new CallbackIntake({ connection: runtime.mongo, invoices: bot.services.invoices, gateways: config.gateways, query: statusQueryFor(sandboxQuery, new GatewayStatusQuery(config.gateways)) });
   await app.register(paymentWebhookRoutes(intake));
-  await app.register(payPageRoutes(bot.services.invoices, config.gateways, config.http.publicUrl));
-  if (config.sandbox) await app.register(sandboxGatewayRoutes(bot.services.invoices, runtime.redis, config.redis.prefix, config.gateways));
+  await app.register(payPageRoutes(bot.services.invoices, config.gateways, config.http.publicUrl, bot.services.translator));
+  if (config.sandbox) await app.register(sandboxGatewayRoutes(bot.services.invoices, runtime.redis, config.redis.prefix, config.gateways, bot.services.translator));
   const stopCatalog = await bot.services.catalog.start();
   app.addHook("onClose", stopCatalog);
   const channels: Channels = {};

@@ -45,3 +45,8 @@ export async function createTranslator(): Promise<Translator> {
 export function inAllLanguages(translator: Translator, key: string, params: (language: Language) => Record<string, string | number> = () => ({})): Record<Language, string> {
   return Object.fromEntries(LANGUAGES.map((language) => [language, translator.t(language)(key, params(language))])) as Record<Language, string>;
 }
+
+/** One text in English and Burmese side by side (`Paid · ပေးချေပြီး`), for pages with no chosen language (payment pages an employer opens). */
+export function bilingual(translator: Translator, key: string): string {
+  return `${translator.t("en")(key)} · ${translator.t("my")(key)}`;
+}

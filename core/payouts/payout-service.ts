@@ -161,7 +161,8 @@ export class PayoutService {
     await this.audit.record({ actorId: actor.userId, actorRole: actor.role, channel: actor.channel, action: "payouts.resumed", target: BREAKER_ID });
   }
 
-  private async decideOnce(id: string, step: "decided" | "settled", actor: FinanceActor): Promise<PayoutDoc> {
+  /** Claims one step of a payout (`payout:<id>:<step>`); a second claim is refused. */
+  private async claimStep(id: string, step: "decided" | "settled", actor: FinanceActor): Promise<PayoutDoc> {
     const payout = await this.find(id);
     if (payout === null) throw new AppError("not_found", "payout_not_found", `no payout ${id}`);
     if (!(await decideOnce(this.connection, `payout:${id}:${step}`, { by: actor.userId }, this.now()))) throw new AppError("conflict", "payout_already_decided", `payout ${id} was already handled`);
@@ -185,7 +186,7 @@ export class PayoutService {
     }
     let payout: PayoutDoc;
     try {
-      payout = await this.decideOnce(id, "decided", actor);
+      payout = await this.claimStep(id, "decided", actor);
     } catch (error) {
       await this.redis.decrby(hourKey, current.amount);
       throw error;
@@ -199,7 +200,7 @@ export class PayoutService {
 
   /** Rejects a request with a reason; the hold goes back to available. */
   async reject(id: string, actor: FinanceActor, reason: string): Promise<PayoutDoc> {
-    const payout = await this.decideOnce(id, "decided", actor);
+    const payout = await this.claimStep(id, "decided", actor);
     return this.release(payout, actor, "rejected", reason, "payout.reject");
   }
 
@@ -208,7 +209,7 @@ export class PayoutService {
     if (!/^[A-Za-z0-9_-]{4,64}$/.test(providerTxnId)) throw new AppError("invalid_input", "bad_transaction_id", "a provider transaction id is 4-64 letters, digits, - or _");
     const current = await this.find(id);
     if (current?.status !== "approved") throw new AppError("conflict", "payout_not_approved", `payout ${id} is not approved`);
-    const payout = await this.decideOnce(id, "settled", actor);
+    const payout = await this.claimStep(id, "settled", actor);
     await this.wallet.move(payout.userId, "held", "paidout", payout.amount, `payout:${id}:paid`, { code: "payout_paid", params: { payout: id } });
     const paid: PayoutDoc = { ...payout, status: "paid", providerTxnId, paidAt: this.now() };
     await this.Payout.updateOne({ _id: id }, { $set: { status: "paid", providerTxnId, paidAt: paid.paidAt } }).exec();
@@ -221,7 +222,7 @@ export class PayoutService {
   async markFailed(id: string, actor: FinanceActor, reason: string): Promise<PayoutDoc> {
     const current = await this.find(id);
     if (current?.status !== "approved") throw new AppError("conflict", "payout_not_approved", `payout ${id} is not approved`);
-    const payout = await this.decideOnce(id, "settled", actor);
+    const payout = await this.claimStep(id, "settled", actor);
     return this.release(payout, actor, "failed", reason, "payout.failed");
   }
 

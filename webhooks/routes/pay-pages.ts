@@ -6,6 +6,7 @@ import type { InvoiceService } from "../../core/payments/invoice-service.ts";
 import { ayaChecksum } from "../../core/payments/signatures/ayapay-signature.ts";
 import { errorBody } from "../plugins/error-shape.ts";
 import { escapeHtml } from "../plugins/html.ts";
+import { bilingual, type Translator } from "../../core/i18n/translator.ts";
 
 const params = z.object({ invoice: z.string().regex(/^INV[A-Z0-9]{8}$/) });
 
@@ -14,14 +15,15 @@ const params = z.object({ invoice: z.string().regex(/^INV[A-Z0-9]{8}$/) });
  * (payments.md §3B), so the employer's link opens this page, which posts the
  * 14 fields and their checksum to AYA at once (a button if scripts are off).
  */
-export function payPageRoutes(invoices: InvoiceService, gateways: Config["gateways"], publicUrl: string | undefined) {
+export function payPageRoutes(invoices: InvoiceService, gateways: Config["gateways"], publicUrl: string | undefined, translator: Translator) {
+  const say = (key: string) => escapeHtml(bilingual(translator, `pay:${key}`));
   return async (app: FastifyInstance): Promise<void> => {
     // KBZPay by QR: the invoice's MMQR string as a QR image, and a page that shows it.
     app.get("/pay/kbzpay/:invoice", async (request, reply) => {
       const parsed = params.safeParse(request.params);
       const invoice = parsed.success ? await invoices.find(parsed.data.invoice) : null;
       if (invoice?.kbzQr == null) return reply.code(404).send(errorBody("not_found", "No QR for this invoice"));
-      const status = invoice.status === "paid" ? "<p>Paid · ပေးချေပြီး ✅</p>" : `<img alt="MMQR" width="320" height="320" src="/pay/kbzpay/${invoice._id}/qr.png"><p>Scan with KBZPay or any bank app · KBZPay သို့မဟုတ် ဘဏ်အက်ပ်ဖြင့် စကင်ဖတ်ပါ</p>`;
+      const status = invoice.status === "paid" ? `<p>${say("paid")} ✅</p>` : `<img alt="MMQR" width="320" height="320" src="/pay/kbzpay/${invoice._id}/qr.png"><p>${say("scan_qr")}</p>`;
       return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(`<!doctype html><meta charset=utf-8><meta name="viewport" content="width=device-width, initial-scale=1"><title>KBZPay</title><h1>${escapeHtml(invoice._id)}</h1>${status}`);
     });
     app.get("/pay/kbzpay/:invoice/qr.png", async (request, reply) => {
@@ -35,7 +37,7 @@ export function payPageRoutes(invoices: InvoiceService, gateways: Config["gatewa
       const parsed = params.safeParse(request.params);
       const invoice = parsed.success ? await invoices.find(parsed.data.invoice) : null;
       if (invoice === null || invoice.gateway !== "ayapay") return reply.code(404).send(errorBody("not_found", "No such invoice"));
-      if (invoice.status === "paid") return reply.type("text/html; charset=utf-8").send("<!doctype html><meta charset=utf-8><p>Paid · ပေးချေပြီး ✅</p>");
+      if (invoice.status === "paid") return reply.type("text/html; charset=utf-8").send(`<!doctype html><meta charset=utf-8><p>${say("paid")} ✅</p>`);
       const { apiRoot, appKey, appSecret } = gateways.ayapay;
       if (appKey === undefined || appSecret === undefined) return reply.code(503).send(errorBody("gateway_not_configured", "AYA Pay is not configured"));
       const fields: Array<[string, string]> = [
@@ -59,7 +61,7 @@ export function payPageRoutes(invoices: InvoiceService, gateways: Config["gatewa
       return reply
         .type("text/html; charset=utf-8")
         .header("cache-control", "no-store")
-        .send(`<!doctype html><meta charset=utf-8><title>AYA Pay</title><form id="pay" method="post" enctype="multipart/form-data" action="${escapeHtml(`${apiRoot}/v1/payment/request`)}">${inputs}<button>Pay with AYA Pay · AYA Pay ဖြင့် ပေးချေရန်</button></form><script>document.getElementById("pay").submit()</script>`);
+        .send(`<!doctype html><meta charset=utf-8><title>AYA Pay</title><form id="pay" method="post" enctype="multipart/form-data" action="${escapeHtml(`${apiRoot}/v1/payment/request`)}">${inputs}<button>${say("pay_aya")}</button></form><script>document.getElementById("pay").submit()</script>`);
     });
   };
 }

@@ -7,6 +7,7 @@ import type { InvoiceService } from "../../core/payments/invoice-service.ts";
 import { SandboxStatusQuery } from "../../core/payments/status-query.ts";
 import { errorBody } from "../plugins/error-shape.ts";
 import { escapeHtml } from "../plugins/html.ts";
+import { bilingual, type Translator } from "../../core/i18n/translator.ts";
 import { signedCallback } from "./signed-callbacks.ts";
 
 const params = z.object({ invoice: z.string().regex(/^INV[A-Z0-9]{8}$/) });
@@ -23,7 +24,8 @@ function page(title: string, body: string): string {
  * with that gateway's real algorithm, to our own webhook, so a demo goes
  * through the real verification path. Paying also answers the status query.
  */
-export function sandboxGatewayRoutes(invoices: InvoiceService, redis: Redis, prefix: string, gateways: Config["gateways"]) {
+export function sandboxGatewayRoutes(invoices: InvoiceService, redis: Redis, prefix: string, gateways: Config["gateways"], translator: Translator) {
+  const say = (key: string) => escapeHtml(bilingual(translator, `pay:${key}`));
   return async (app: FastifyInstance): Promise<void> => {
     // The page's buttons are plain form posts with no fields.
     app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 1024 }, (_request, body, done) => done(null, body));
@@ -31,14 +33,14 @@ export function sandboxGatewayRoutes(invoices: InvoiceService, redis: Redis, pre
       const parsed = params.safeParse(request.params);
       const invoice = parsed.success ? await invoices.find(parsed.data.invoice) : null;
       if (invoice === null) return reply.code(404).send(errorBody("not_found", "No such invoice"));
-      const status = invoice.status === "paid" ? "<p><strong>Paid · ပေးချေပြီး ✅</strong></p>" : "";
+      const status = invoice.status === "paid" ? `<p><strong>${say("paid")} ✅</strong></p>` : "";
       const buttons =
         invoice.status === "paid"
           ? ""
-          : `<form method="post" action="/sandbox/pay/${invoice._id}/pay"><button data-testid="pay">Pay · ပေးချေရန်</button></form><form method="post" action="/sandbox/pay/${invoice._id}/fail"><button data-testid="fail">Fail · မအောင်မြင်</button></form>`;
+          : `<form method="post" action="/sandbox/pay/${invoice._id}/pay"><button data-testid="pay">${say("pay")}</button></form><form method="post" action="/sandbox/pay/${invoice._id}/fail"><button data-testid="fail">${say("fail")}</button></form>`;
       return reply
         .type("text/html; charset=utf-8")
-        .send(page(`Sandbox ${invoice.gateway}`, `<h1>Sandbox ${escapeHtml(invoice.gateway)}</h1><p>Invoice ${escapeHtml(invoice._id)}<br>${escapeHtml(formatKyat(invoice.amount, "en"))} · ${escapeHtml(formatKyat(invoice.amount, "my"))}</p>${status}${buttons}`));
+        .send(page(`Sandbox ${invoice.gateway}`, `<h1>Sandbox ${escapeHtml(invoice.gateway)}</h1><p>${escapeHtml(translator.t("en")("pay:invoice"))} ${escapeHtml(invoice._id)} · ${escapeHtml(translator.t("my")("pay:invoice"))}<br>${escapeHtml(formatKyat(invoice.amount, "en"))} · ${escapeHtml(formatKyat(invoice.amount, "my"))}</p>${status}${buttons}`));
     });
 
     app.post("/sandbox/pay/:invoice/:outcome", async (request, reply) => {
@@ -52,7 +54,7 @@ export function sandboxGatewayRoutes(invoices: InvoiceService, redis: Redis, pre
       return reply
         .code(ok ? 200 : 502)
         .type("text/html; charset=utf-8")
-        .send(page("Sandbox gateway", `<p>${ok ? (outcome === "paid" ? "Paid · ပေးချေပြီး ✅" : "Payment failed · မအောင်မြင်ပါ") : `Callback refused: ${escapeHtml(callback.body)}`}</p><p><a href="/sandbox/pay/${invoice._id}">Back</a></p>`));
+        .send(page("Sandbox gateway", `<p>${ok ? (outcome === "paid" ? `${say("paid")} ✅` : say("failed")) : `${say("refused")}: ${escapeHtml(callback.body)}`}</p><p><a href="/sandbox/pay/${invoice._id}">${say("back")}</a></p>`));
     });
   };
 }

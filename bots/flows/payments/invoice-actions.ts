@@ -32,7 +32,8 @@ export const invoiceActions: Action[] = [
       const updated = await ctx.services.catalog.setBilling(companyId.toUpperCase(), billing);
       if (updated === null) return { replies: [text(ctx.t("invoices:billing_no_company", { id: companyId }))] };
       await ctx.services.audit.record({ actorId: ctx.user._id, actorRole: primaryRole(ctx.user) ?? "finance", channel: ctx.channel, action: "company.billing", target: updated._id, before: { billing: before?.billing ?? null }, after: { billing } });
-      return billingList(ctx).then((list) => ({ replies: [text(ctx.t("invoices:billing_set", { id: updated._id })), ...list.replies] }));
+      const list = await billingList(ctx);
+      return { replies: [text(ctx.t("invoices:billing_set", { id: updated._id })), ...list.replies] };
     },
   },
   {
