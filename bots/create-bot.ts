@@ -106,29 +106,77 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   const now = deps.now ?? (() => new Date());
   const users = new UserService(deps.mongo, now);
   const audit = new AuditLog(deps.mongo, now);
-  const ownerIdentities = [...deps.config.admins.telegramIds.map((id) => `tg:${id}`), ...deps.config.admins.viberIds.map((id) => `vb:${id}`)];
-  const catalog = new CatalogService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, logger: deps.logger });
+  const ownerIdentities = [
+    ...deps.config.admins.telegramIds.map((id) => `tg:${id}`),
+    ...deps.config.admins.viberIds.map((id) => `vb:${id}`),
+  ];
+  const catalog = new CatalogService({
+    connection: deps.mongo,
+    redis: deps.redis,
+    prefix: deps.config.redis.prefix,
+    logger: deps.logger,
+  });
   const wallet = new WalletService(new Ledger(deps.mongo, now));
-  const vault = new MediaVault({ connection: deps.mongo, keys: deps.config.encryptionKeys, storageDir: deps.config.storageDir, now });
-  const kyc = new KycService({ connection: deps.mongo, vault, audit, payoutInFlight: async (userId) => (await wallet.balances(userId)).held > 0, now });
-  const rewards = new RewardService({ connection: deps.mongo, wallet, users, commissionBasisPoints: deps.config.referrals.commissionBasisPoints, now });
+  const vault = new MediaVault({
+    connection: deps.mongo,
+    keys: deps.config.encryptionKeys,
+    storageDir: deps.config.storageDir,
+    now,
+  });
+  const kyc = new KycService({
+    connection: deps.mongo,
+    vault,
+    audit,
+    payoutInFlight: async (userId) => (await wallet.balances(userId)).held > 0,
+    now,
+  });
+  const rewards = new RewardService({
+    connection: deps.mongo,
+    wallet,
+    users,
+    commissionBasisPoints: deps.config.referrals.commissionBasisPoints,
+    now,
+  });
   const services: BotServices = {
     users,
-    conversations: new ConversationStore({ redis: deps.redis, prefix: deps.config.redis.prefix, flowTtlMs: deps.config.bot.conversationTtlMs }),
+    conversations: new ConversationStore({
+      redis: deps.redis,
+      prefix: deps.config.redis.prefix,
+      flowTtlMs: deps.config.bot.conversationTtlMs,
+    }),
     links: new LinkService({
       connection: deps.mongo,
       users,
-      attempts: new AttemptCounter({ redis: deps.redis, prefix: `${deps.config.redis.prefix}:link-attempts`, max: 5, windowSeconds: 3600 }),
+      attempts: new AttemptCounter({
+        redis: deps.redis,
+        prefix: `${deps.config.redis.prefix}:link-attempts`,
+        max: 5,
+        windowSeconds: 3600,
+      }),
       now,
     }),
     translator: await createTranslator(),
     botLinks: { telegramUsername: deps.config.bot.telegramUsername, viberChatUri: deps.config.bot.viberChatUri },
     roles: new RoleService({ connection: deps.mongo, audit, ownerIdentities }),
     audit,
-    notifier: new NotificationService({ connection: deps.mongo, queue: deps.notificationQueue, quiet: deps.config.notifications.quietHours, now }),
+    notifier: new NotificationService({
+      connection: deps.mongo,
+      queue: deps.notificationQueue,
+      quiet: deps.config.notifications.quietHours,
+      now,
+    }),
     broadcasts: new BroadcastService({ connection: deps.mongo, queue: deps.broadcastQueue, audit, now }),
     catalog,
-    referrals: new ReferralService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, perDay: deps.config.referrals.perDay, catalog, users, rewards, now }),
+    referrals: new ReferralService({
+      connection: deps.mongo,
+      redis: deps.redis,
+      prefix: deps.config.redis.prefix,
+      perDay: deps.config.referrals.perDay,
+      catalog,
+      users,
+      rewards,
+      now,
+    }),
     rewards,
     wallet,
     network: { sizes: (userId) => networkSizes(deps.mongo, userId) },
@@ -136,13 +184,33 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     media: {
       vault,
       queue: deps.mediaQueue,
-      links: new MediaLinks({ redis: deps.redis, prefix: deps.config.redis.prefix, baseUrl: deps.config.http.publicUrl ?? "" }),
+      links: new MediaLinks({
+        redis: deps.redis,
+        prefix: deps.config.redis.prefix,
+        baseUrl: deps.config.http.publicUrl ?? "",
+      }),
     },
     kyc,
-    payouts: new PayoutService({ connection: deps.mongo, redis: deps.redis, prefix: deps.config.redis.prefix, wallet, limits: deps.config.payouts, audit, kycApproved: async (userId) => (await kyc.state(userId)).status === "approved", now }),
+    payouts: new PayoutService({
+      connection: deps.mongo,
+      redis: deps.redis,
+      prefix: deps.config.redis.prefix,
+      wallet,
+      limits: deps.config.payouts,
+      audit,
+      kycApproved: async (userId) => (await kyc.state(userId)).status === "approved",
+      now,
+    }),
     payoutProvider: disbursementProvider(deps.config.payouts.provider),
     reconcileNow: async () => deps.reconcileQueue?.now(),
-    invoices: new InvoiceService({ connection: deps.mongo, catalog, feePercent: deps.config.invoices.feePercent, dueDays: deps.config.invoices.dueDays, release: (referralId) => rewards.release(referralId), now }),
+    invoices: new InvoiceService({
+      connection: deps.mongo,
+      catalog,
+      feePercent: deps.config.invoices.feePercent,
+      dueDays: deps.config.invoices.dueDays,
+      release: (referralId) => rewards.release(referralId),
+      now,
+    }),
     kycRetentionDays: deps.config.kyc.retentionDays,
     rewardRelease: deps.config.referrals.release,
     commissionBasisPoints: deps.config.referrals.commissionBasisPoints,
@@ -154,14 +222,21 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   installReferralNotices(services);
   installKycNotices(services);
   installPayoutNotices(services);
-  const links = new PaymentLinks({ gateways: deps.config.gateways, publicUrl: deps.config.http.publicUrl, sandbox: deps.config.sandbox });
+  const links = new PaymentLinks({
+    gateways: deps.config.gateways,
+    publicUrl: deps.config.http.publicUrl,
+    sandbox: deps.config.sandbox,
+  });
   links.onQr = (invoiceId, qr) => services.invoices.setKbzQr(invoiceId, qr);
   installInvoiceNotices(services, deps.mongo, async (invoice) => {
     try {
       return await links.create(invoice);
     } catch (error) {
       // The invoice stands; finance forwards the link once the gateway answers (the notice says it follows).
-      deps.logger.warn({ err: error, invoice: invoice._id, gateway: invoice.gateway }, "could not create a payment link");
+      deps.logger.warn(
+        { err: error, invoice: invoice._id, gateway: invoice.gateway },
+        "could not create a payment link",
+      );
       return null;
     }
   });
@@ -177,18 +252,98 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   if (alertQueue !== undefined) {
     services.catalog.onPublished = async (job) => {
       const company = await services.catalog.findCompany(job.companyId);
-      await alertQueue.jobPublished(alertTexts(job, company?.name ?? { en: "—", my: "—" }, services.translator, services.botLinks));
+      await alertQueue.jobPublished(
+        alertTexts(job, company?.name ?? { en: "—", my: "—" }, services.translator, services.botLinks),
+      );
     };
   }
   const engine = new ConversationEngine({
     services,
     gate: new ChatGate({ redis: deps.redis, prefix: deps.config.redis.prefix }),
     logger: deps.logger,
-    flows: [withdrawMoneyFlow, financePayoutsFlow, kycFlow, kycDeleteFlow, kycReviewFlow, referFlow, applyFlow, withdrawFlow, displayNameFlow, reviewReferralsFlow, jobSearchFlow, savedJobsFlow, alertsFlow, addJobFlow, importJobsFlow, manageJobFlow, companiesFlow, linkFlow, userAdminFlow, broadcastFlow, ...(deps.plugins?.flows ?? [])],
-    actions: [menuAction, helpAction, ...invoiceActions, withdrawMoneyAction, ...financePayoutActions, ...kycActions, ...kycReviewActions, referAction, applyAction, myReferralsAction, withdrawAction, walletAction, networkAction, leaderboardAction, displayNameAction, ...reviewActions, ...jobActions, ...alertActions, inviteAction, linkAction, ...languageActions, ...adminActions, ...userAdminActions, ...statsActions, ...broadcastActions, ...recruitActions, ...(deps.plugins?.actions ?? [])],
+    flows: [
+      withdrawMoneyFlow,
+      financePayoutsFlow,
+      kycFlow,
+      kycDeleteFlow,
+      kycReviewFlow,
+      referFlow,
+      applyFlow,
+      withdrawFlow,
+      displayNameFlow,
+      reviewReferralsFlow,
+      jobSearchFlow,
+      savedJobsFlow,
+      alertsFlow,
+      addJobFlow,
+      importJobsFlow,
+      manageJobFlow,
+      companiesFlow,
+      linkFlow,
+      userAdminFlow,
+      broadcastFlow,
+      ...(deps.plugins?.flows ?? []),
+    ],
+    actions: [
+      menuAction,
+      helpAction,
+      ...invoiceActions,
+      withdrawMoneyAction,
+      ...financePayoutActions,
+      ...kycActions,
+      ...kycReviewActions,
+      referAction,
+      applyAction,
+      myReferralsAction,
+      withdrawAction,
+      walletAction,
+      networkAction,
+      leaderboardAction,
+      displayNameAction,
+      ...reviewActions,
+      ...jobActions,
+      ...alertActions,
+      inviteAction,
+      linkAction,
+      ...languageActions,
+      ...adminActions,
+      ...userAdminActions,
+      ...statsActions,
+      ...broadcastActions,
+      ...recruitActions,
+      ...(deps.plugins?.actions ?? []),
+    ],
     menu: mainMenu,
     start: handleStart,
-    commands: { menu: "menu", help: "help", language: "language", jobs: "jobs", saved: "saved", alerts: "alerts", admin: "admin", grant: "grant", revoke: "revoke", audit: "audit", user: "user", stats: "stats", broadcast: "broadcast", recruit: "recruit", job: "job", myreferrals: "myreferrals", wallet: "wallet", network: "network", leaderboard: "leaderboard", referrals: "referrals", release: "release", verify: "kyc", kyc: "kycreview", withdraw: "payout", payouts: "payouts", invoices: "invoices", billing: "billing" },
+    commands: {
+      menu: "menu",
+      help: "help",
+      language: "language",
+      jobs: "jobs",
+      saved: "saved",
+      alerts: "alerts",
+      admin: "admin",
+      grant: "grant",
+      revoke: "revoke",
+      audit: "audit",
+      user: "user",
+      stats: "stats",
+      broadcast: "broadcast",
+      recruit: "recruit",
+      job: "job",
+      myreferrals: "myreferrals",
+      wallet: "wallet",
+      network: "network",
+      leaderboard: "leaderboard",
+      referrals: "referrals",
+      release: "release",
+      verify: "kyc",
+      kyc: "kycreview",
+      withdraw: "payout",
+      payouts: "payouts",
+      invoices: "invoices",
+      billing: "billing",
+    },
     conversationTtlMs: deps.config.bot.conversationTtlMs,
     now,
     onDenied: deps.onDenied,

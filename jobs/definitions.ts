@@ -14,5 +14,13 @@ import type { QueueDefinition } from "./queue-registry.ts";
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function platformQueues(): QueueDefinition<any>[] {
-  return [...notifyQueues(), broadcastQueueDefinition(), ...alertQueueDefinitions(), mediaIngestQueueDefinition(), leaderboardQueueDefinition(), kycRetentionQueueDefinition(), reconcileQueueDefinition()];
+  return [
+    ...notifyQueues(),
+    broadcastQueueDefinition(),
+    ...alertQueueDefinitions(),
+    mediaIngestQueueDefinition(),
+    leaderboardQueueDefinition(),
+    kycRetentionQueueDefinition(),
+    reconcileQueueDefinition(),
+  ];
 }

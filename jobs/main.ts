@@ -7,5 +7,9 @@ import { attachWorkers, createRuntime } from "./runtime/create-runtime.ts";
 
 const { config, logger, shutdown } = bootProcess();
 const runtime = await createRuntime({ config, logger, shutdown, definitions: platformQueues(), syncIndexes: false });
-attachWorkers(runtime, createChannelSenders(runtime.config, runtime.redis), createFileFetcher(runtime.config, runtime.redis));
+attachWorkers(
+  runtime,
+  createChannelSenders(runtime.config, runtime.redis),
+  createFileFetcher(runtime.config, runtime.redis),
+);
 logger.info({ queues: runtime.queues.names() }, "worker process ready");

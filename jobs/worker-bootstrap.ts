@@ -38,13 +38,19 @@ export function startWorkers(options: {
         connection: options.connection,
         prefix: options.prefix,
         concurrency: definition.concurrency,
-        ...(definition.lockDuration === undefined ? {} : { lockDuration: definition.lockDuration, stalledInterval: definition.lockDuration }),
+        ...(definition.lockDuration === undefined
+          ? {}
+          : { lockDuration: definition.lockDuration, stalledInterval: definition.lockDuration }),
       },
     );
     if (definition.schedule !== undefined) {
       options.queues
         .get(definition.name)
-        .upsertJobScheduler(definition.schedule.id, { every: definition.schedule.everyMs }, { name: definition.schedule.id })
+        .upsertJobScheduler(
+          definition.schedule.id,
+          { every: definition.schedule.everyMs },
+          { name: definition.schedule.id },
+        )
         .catch((error: unknown) => options.logger.warn({ err: error, queue: definition.name }, "could not schedule"));
     }
     worker.on("failed", (job, error) => {

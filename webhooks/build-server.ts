@@ -25,7 +25,9 @@ import { telegramWebhookRoute } from "./routes/telegram-webhook.ts";
 import { sandboxRoutes } from "./routes/sandbox-routes.ts";
 import { viberWebhookRoute } from "./routes/viber-webhook.ts";
 
-/** Telegram updates and Viber callbacks are small (Viber caps a message at 30 KB); 1 MiB leaves room and stops abuse. */
+/**
+ * Telegram updates and Viber callbacks are small (Viber caps a message at 30 KB); 1 MiB leaves room and stops abuse.
+ */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -72,7 +74,12 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
 
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", "data:", "blob:"], scriptSrc: ["'self'"], styleSrc: ["'self'"] },
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+      },
     },
     crossOriginEmbedderPolicy: false,
   });
@@ -82,7 +89,10 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
     void reply.header("x-request-id", request.id);
   });
   app.addHook("onResponse", async (request, reply) => {
-    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request");
+    request.log.debug(
+      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      "request",
+    );
   });
 
   await app.register(healthRoutes(runtime, metrics));
@@ -104,21 +114,43 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
   });
   await app.register(mediaRoutes(bot.services.media.links, bot.services.media.vault));
   const sandboxQuery = config.sandbox ? new SandboxStatusQuery(runtime.redis, config.redis.prefix) : undefined;
-  const intake = new CallbackIntake({ connection: runtime.mongo, invoices: bot.services.invoices, gateways: config.gateways, query: statusQueryFor(sandboxQuery, new GatewayStatusQuery(config.gateways)) });
+  const intake = new CallbackIntake({
+    connection: runtime.mongo,
+    invoices: bot.services.invoices,
+    gateways: config.gateways,
+    query: statusQueryFor(sandboxQuery, new GatewayStatusQuery(config.gateways)),
+  });
   await app.register(paymentWebhookRoutes(intake));
-  await app.register(payPageRoutes(bot.services.invoices, config.gateways, config.http.publicUrl, bot.services.translator));
-  if (config.sandbox) await app.register(sandboxGatewayRoutes(bot.services.invoices, runtime.redis, config.redis.prefix, config.gateways, bot.services.translator));
+  await app.register(
+    payPageRoutes(bot.services.invoices, config.gateways, config.http.publicUrl, bot.services.translator),
+  );
+  if (config.sandbox)
+    await app.register(
+      sandboxGatewayRoutes(
+        bot.services.invoices,
+        runtime.redis,
+        config.redis.prefix,
+        config.gateways,
+        bot.services.translator,
+      ),
+    );
   const stopCatalog = await bot.services.catalog.start();
   app.addHook("onClose", stopCatalog);
   const channels: Channels = {};
   if (config.telegram.mode !== "off") {
-    channels.telegram = createTelegramChannel(config.telegram, bot, logger, { redis: runtime.redis, prefix: config.redis.prefix });
-    if (config.telegram.mode === "webhook") await app.register(telegramWebhookRoute(channels.telegram, config.telegram.secret));
+    channels.telegram = createTelegramChannel(config.telegram, bot, logger, {
+      redis: runtime.redis,
+      prefix: config.redis.prefix,
+    });
+    if (config.telegram.mode === "webhook")
+      await app.register(telegramWebhookRoute(channels.telegram, config.telegram.secret));
   }
 
   if (config.viber.enabled) {
     const receipts = metrics.channelReceipts;
-    channels.viber = createViberChannel(config.viber, bot, logger, (event) => receipts.inc({ channel: "viber", event }));
+    channels.viber = createViberChannel(config.viber, bot, logger, (event) =>
+      receipts.inc({ channel: "viber", event }),
+    );
     await app.register(viberWebhookRoute(channels.viber, config.viber.authToken));
   }
 

@@ -29,7 +29,12 @@ if (localOwner) env.ADMIN_TELEGRAM_IDS = LOCAL_OWNER;
 
 const startedAt = performance.now();
 const { config, logger, shutdown } = bootProcess(env, true);
-const services = await startLocalServices({ dataDir, durable: true, mongoUri: config.mongo.uri, redisUrl: config.redis.url });
+const services = await startLocalServices({
+  dataDir,
+  durable: true,
+  mongoUri: config.mongo.uri,
+  redisUrl: config.redis.url,
+});
 // Registered first in the last phase, so it runs after every connection is closed.
 shutdown.add("connections", "local services", () => services.stop());
 
@@ -39,7 +44,11 @@ const runtime = await createRuntime({
   shutdown,
   definitions: platformQueues(),
 });
-attachWorkers(runtime, createChannelSenders(runtime.config, runtime.redis), createFileFetcher(runtime.config, runtime.redis));
+attachWorkers(
+  runtime,
+  createChannelSenders(runtime.config, runtime.redis),
+  createFileFetcher(runtime.config, runtime.redis),
+);
 // An empty local database gets the demo catalog, and (with the sandbox) demo people to broadcast to.
 const jobs = await seedDemoCatalog(runtime.mongo);
 if (jobs > 0) process.stderr.write(`[demo] added ${jobs} demo jobs\n`);
@@ -51,5 +60,7 @@ const { url } = await startWeb(runtime);
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 process.stderr.write(`[web] TRM is ready in ${seconds}s: ${url}/ready  (Ctrl-C to stop)\n`);
 if (runtime.config.sandbox) {
-  process.stderr.write(`[web] Sandbox: ${url}/sandbox${localOwner ? `  (owner persona: Telegram, user id ${LOCAL_OWNER})` : ""}\n`);
+  process.stderr.write(
+    `[web] Sandbox: ${url}/sandbox${localOwner ? `  (owner persona: Telegram, user id ${LOCAL_OWNER})` : ""}\n`,
+  );
 }

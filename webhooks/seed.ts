@@ -14,7 +14,12 @@ import { startLocalServices } from "../infra/local/local-services.ts";
 
 const config = loadConfig();
 const logger = createLogger({ level: "warn", pretty: false });
-const services = await startLocalServices({ dataDir: path.resolve(process.env.TRM_DATA_DIR ?? ".data"), durable: true, mongoUri: config.mongo.uri, redisUrl: config.redis.url });
+const services = await startLocalServices({
+  dataDir: path.resolve(process.env.TRM_DATA_DIR ?? ".data"),
+  durable: true,
+  mongoUri: config.mongo.uri,
+  redisUrl: config.redis.url,
+});
 try {
   const mongo = registerModels(await connectMongo({ uri: services.mongoUri, autoIndex: true, logger }));
   const jobs = await seedDemoCatalog(mongo);

@@ -11,8 +11,10 @@ async function download(url: string, maxBytes: number): Promise<Buffer> {
   } catch (error) {
     throw new AppError("transport_failed", "file_unreachable", "could not download the file", { cause: error });
   }
-  if (response.status === 404 || response.status === 410) throw new AppError("not_found", "file_expired", "the file link has expired");
-  if (!response.ok) throw new AppError("transport_failed", "file_download_failed", `file download answered ${response.status}`);
+  if (response.status === 404 || response.status === 410)
+    throw new AppError("not_found", "file_expired", "the file link has expired");
+  if (!response.ok)
+    throw new AppError("transport_failed", "file_download_failed", `file download answered ${response.status}`);
   const declared = Number(response.headers.get("content-length") ?? 0);
   if (declared > maxBytes) throw new AppError("invalid_input", "file_too_large", "the file is too large");
   const bytes = Buffer.from(await response.arrayBuffer());
@@ -20,9 +22,18 @@ async function download(url: string, maxBytes: number): Promise<Buffer> {
   return bytes;
 }
 
-/** Telegram: getFile, then the file URL under the API root; Viber: the media URL (valid for an hour); sandbox: Redis. */
+/**
+ * Telegram: getFile, then the file URL under the API root; Viber: the media URL (valid for an hour); sandbox: Redis.
+ */
 export function createFileFetcher(config: Config, redis: Redis): FileFetcher {
-  const telegram = config.telegram.mode === "off" ? undefined : { api: createTelegramApi(config.telegram.token, config.telegram.apiRoot), root: config.telegram.apiRoot, token: config.telegram.token };
+  const telegram =
+    config.telegram.mode === "off"
+      ? undefined
+      : {
+          api: createTelegramApi(config.telegram.token, config.telegram.apiRoot),
+          root: config.telegram.apiRoot,
+          token: config.telegram.token,
+        };
   return {
     async fetch(transport, fileRef, maxBytes) {
       if (transport === "sandbox") {
@@ -34,8 +45,10 @@ export function createFileFetcher(config: Config, redis: Redis): FileFetcher {
       if (transport === "telegram") {
         if (telegram === undefined) throw new AppError("unavailable", "telegram_off", "Telegram is not configured");
         const file = await telegram.api.getFile(fileRef);
-        if ((file.file_size ?? 0) > maxBytes) throw new AppError("invalid_input", "file_too_large", "the file is too large");
-        if (file.file_path === undefined) throw new AppError("not_found", "file_expired", "Telegram has no path for this file");
+        if ((file.file_size ?? 0) > maxBytes)
+          throw new AppError("invalid_input", "file_too_large", "the file is too large");
+        if (file.file_path === undefined)
+          throw new AppError("not_found", "file_expired", "Telegram has no path for this file");
         return download(`${telegram.root}/file/bot${telegram.token}/${file.file_path}`, maxBytes);
       }
       if (!/^https?:\/\//.test(fileRef)) throw new AppError("invalid_input", "bad_file_ref", "not a media URL");

@@ -21,7 +21,8 @@ function telegramSender(config: Exclude<Config["telegram"], { mode: "off" }>): C
         return { kind: "sent" };
       } catch (error) {
         if (error instanceof GrammyError && error.error_code === 403) return { kind: "unreachable" };
-        if (error instanceof GrammyError && error.error_code === 429) return { kind: "rate_limited", retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 };
+        if (error instanceof GrammyError && error.error_code === 429)
+          return { kind: "rate_limited", retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 };
         throw error;
       }
     },
@@ -29,9 +30,15 @@ function telegramSender(config: Exclude<Config["telegram"], { mode: "off" }>): C
 }
 
 function viberSender(config: Extract<Config["viber"], { enabled: true }>): ChannelSender {
-  const client = new ViberClient({ apiRoot: config.apiRoot, authToken: config.authToken, sender: { name: config.botName, avatar: config.avatar } });
+  const client = new ViberClient({
+    apiRoot: config.apiRoot,
+    authToken: config.authToken,
+    sender: { name: config.botName, avatar: config.avatar },
+  });
   const body = (text: string, imageUrl: string | undefined) =>
-    imageUrl === undefined ? client.messageBody({ type: "text", text: text.slice(0, 7000) }) : client.messageBody({ type: "picture", text: text.slice(0, 768), media: imageUrl });
+    imageUrl === undefined
+      ? client.messageBody({ type: "text", text: text.slice(0, 7000) })
+      : client.messageBody({ type: "picture", text: text.slice(0, 768), media: imageUrl });
   return {
     transport: "viber",
     async send({ externalId }, message): Promise<SendResult> {
@@ -40,13 +47,18 @@ function viberSender(config: Extract<Config["viber"], { enabled: true }>): Chann
         return { kind: "sent" };
       } catch (error) {
         if (error instanceof AppError && error.code === "recipient_blocked") return { kind: "unreachable" };
-        if (error instanceof AppError && error.code === "rate_limited") return { kind: "rate_limited", retryAfterMs: error.retryAfterMs ?? 60_000 };
+        if (error instanceof AppError && error.code === "rate_limited")
+          return { kind: "rate_limited", retryAfterMs: error.retryAfterMs ?? 60_000 };
         throw error;
       }
     },
     async sendMany(receivers, message) {
-      if (receivers.length > VIBER_BROADCAST_MAX) throw new Error(`at most ${VIBER_BROADCAST_MAX} receivers per Viber broadcast`);
-      const response = await client.call("broadcast_message", { broadcast_list: receivers, ...body(message.text, message.imageUrl) });
+      if (receivers.length > VIBER_BROADCAST_MAX)
+        throw new Error(`at most ${VIBER_BROADCAST_MAX} receivers per Viber broadcast`);
+      const response = await client.call("broadcast_message", {
+        broadcast_list: receivers,
+        ...body(message.text, message.imageUrl),
+      });
       const failed = (response as { failed_list?: Array<{ receiver?: string }> }).failed_list ?? [];
       return { unreachable: failed.map((entry) => entry.receiver ?? "").filter((receiver) => receiver !== "") };
     },
@@ -57,7 +69,9 @@ function sandboxSender(redis: Redis, prefix: string): ChannelSender {
   return {
     transport: "sandbox",
     async send({ channel, externalId }, message) {
-      await pushToOutbox(redis, prefix, `${channel}:${externalId}`, [{ text: message.text, buttons: [], ...(message.imageUrl === undefined ? {} : { photo: message.imageUrl }) }]);
+      await pushToOutbox(redis, prefix, `${channel}:${externalId}`, [
+        { text: message.text, buttons: [], ...(message.imageUrl === undefined ? {} : { photo: message.imageUrl }) },
+      ]);
       return { kind: "sent" };
     },
   };

@@ -11,7 +11,8 @@ export type ParsedButton =
   | { kind: "step"; version: number; value: string }
   | { kind: "unknown" };
 
-export const actionData = (action: string, args?: string): string => (args === undefined ? `m:${action}` : `m:${action}:${args}`);
+export const actionData = (action: string, args?: string): string =>
+  args === undefined ? `m:${action}` : `m:${action}:${args}`;
 export const stepData = (version: number, value: string): string => `s${version.toString(36)}:${value}`;
 export const NAV_BACK = "n:back";
 export const NAV_CANCEL = "n:cancel";
@@ -27,6 +28,7 @@ export function parseButton(data: string): ParsedButton {
     return { kind: "action", action, args: rest.join(":") };
   }
   const step = /^s([0-9a-z]{1,8}):(.+)$/.exec(data);
-  if (step?.[1] !== undefined && step[2] !== undefined) return { kind: "step", version: parseInt(step[1], 36), value: step[2] };
+  if (step?.[1] !== undefined && step[2] !== undefined)
+    return { kind: "step", version: parseInt(step[1], 36), value: step[2] };
   return { kind: "unknown" };
 }

@@ -2,7 +2,10 @@ import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { AppError } from "../../core/errors/app-error.ts";
 
-/** Takes the chat's turn when this entry is first in line and nobody holds the lock. 1 = taken, 2 = evicted a dead entry, 0 = wait. */
+/**
+ * Takes the chat's turn when this entry is first in line and nobody holds the lock. 1 = taken, 2 = evicted a dead
+ * entry, 0 = wait.
+ */
 const ACQUIRE = `
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 if head ~= ARGV[1] then
@@ -64,7 +67,12 @@ export class ChatGate {
     const token = randomBytes(8).toString("hex");
     const beatMs = 5_000;
 
-    await this.redis.multi().zadd(pending, sequence, member).set(beat, "1", "PX", beatMs).pexpire(pending, 3_600_000).exec();
+    await this.redis
+      .multi()
+      .zadd(pending, sequence, member)
+      .set(beat, "1", "PX", beatMs)
+      .pexpire(pending, 3_600_000)
+      .exec();
     let holding = false;
     const heartbeat = setInterval(() => {
       const renew = this.redis.multi().pexpire(beat, beatMs);
@@ -80,7 +88,9 @@ export class ChatGate {
         if (result === 1) break;
         if (result === 2) continue;
         if (Date.now() > deadline) {
-          throw new AppError("retry_later", "chat_busy", `chat ${chatKey} stayed busy for ${this.waitMs} ms`, { retryAfterMs: 1_000 });
+          throw new AppError("retry_later", "chat_busy", `chat ${chatKey} stayed busy for ${this.waitMs} ms`, {
+            retryAfterMs: 1_000,
+          });
         }
         await sleep(pause + Math.random() * pause);
         pause = Math.min(pause * 2, 50);

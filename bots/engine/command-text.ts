@@ -12,5 +12,7 @@ export function commandFromText(text: string): Incoming | undefined {
   if (match?.[1] === undefined) return undefined;
   const name = match[1].toLowerCase();
   const args = (match[2] ?? "").trim();
-  return name === "start" ? { kind: "start", payload: args === "" ? undefined : args } : { kind: "command", command: name, args };
+  return name === "start"
+    ? { kind: "start", payload: args === "" ? undefined : args }
+    : { kind: "command", command: name, args };
 }

@@ -32,9 +32,7 @@ export interface Envelope {
 
 /** Buttons carry short ASCII data (Telegram allows 64 bytes); labels are localized. */
 export type Button =
-  | { label: string; data: string }
-  | { label: string; url: string }
-  | { label: string; request: "contact" | "location" };
+  { label: string; data: string } | { label: string; url: string } | { label: string; request: "contact" | "location" };
 
 export type Reply =
   | {
@@ -85,11 +83,7 @@ export interface FlowContext {
  * again (never silence); `retry` shows an error followed by the step's own
  * buttons (only for steps whose render has no side effects).
  */
-export type Transition =
-  | { to: string; replies?: Reply[] }
-  | { stay: Reply[] }
-  | { retry: Reply[] }
-  | { done: Reply[] };
+export type Transition = { to: string; replies?: Reply[] } | { stay: Reply[] } | { retry: Reply[] } | { done: Reply[] };
 
 /** Input a step receives: typed text, a pressed step button's value, or anything else. */
 export type StepInput = { kind: "value"; value: string } | Incoming;

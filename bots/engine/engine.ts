@@ -16,7 +16,11 @@ export type StartHandler = (
   ctx: FlowContext,
   payload: string | undefined,
   resolved: ResolvedUser,
-) => Promise<Reply[] | { replies: Reply[]; startFlow: string; step: string; data: Record<string, unknown>; after?: Reply[] }> | Reply[];
+) =>
+  | Promise<
+      Reply[] | { replies: Reply[]; startFlow: string; step: string; data: Record<string, unknown>; after?: Reply[] }
+    >
+  | Reply[];
 
 export interface EngineOptions {
   services: BotServices;
@@ -78,7 +82,11 @@ export class ConversationEngine {
         profile: envelope.profile,
         inviteCode,
       });
-      resolved.user = await services.roles.bootstrapOwner(resolved.user, `${envelope.channel}:${envelope.externalId}`, envelope.channel);
+      resolved.user = await services.roles.bootstrapOwner(
+        resolved.user,
+        `${envelope.channel}:${envelope.externalId}`,
+        envelope.channel,
+      );
       const now = this.now();
       const stored = await services.conversations.load(chatKey);
       if (stored?.recentUpdates.includes(envelope.updateKey) === true) {
@@ -86,12 +94,21 @@ export class ConversationEngine {
         return { replies: [], duplicate: true };
       }
       const current = stored ?? freshConversation(chatKey, resolved.user._id, now);
-      const next: ConversationDoc = { ...current, userId: resolved.user._id, history: [...current.history], data: { ...current.data }, version: current.version + 1 };
+      const next: ConversationDoc = {
+        ...current,
+        userId: resolved.user._id,
+        history: [...current.history],
+        data: { ...current.data },
+        version: current.version + 1,
+      };
       const ctx = this.context(resolved, chatKey, envelope, next, logger, now);
 
       let outcome: Outcome;
       try {
-        outcome = resolved.user.status === "banned" ? await this.banned(ctx) : await this.route(ctx, current, next, envelope.incoming, resolved);
+        outcome =
+          resolved.user.status === "banned"
+            ? await this.banned(ctx)
+            : await this.route(ctx, current, next, envelope.incoming, resolved);
       } catch (error) {
         logger.error({ err: error }, "flow failed; apologising and resetting the conversation");
         clearFlow(next);
@@ -101,7 +118,11 @@ export class ConversationEngine {
       next.recentUpdates = [...current.recentUpdates, envelope.updateKey];
       next.updatedAt = now;
       await services.conversations.save(next);
-      if (envelope.incoming.kind === "button" && outcome.replies[0]?.kind === "text" && outcome.replies[0].edit === undefined) {
+      if (
+        envelope.incoming.kind === "button" &&
+        outcome.replies[0]?.kind === "text" &&
+        outcome.replies[0].edit === undefined
+      ) {
         outcome.replies[0] = { ...outcome.replies[0], edit: true };
       }
       try {
@@ -120,7 +141,14 @@ export class ConversationEngine {
     return { replies: [{ kind: "text", text: ctx.t("common:banned") }], duplicate: false };
   }
 
-  private context(resolved: ResolvedUser, chatKey: string, envelope: Envelope, next: ConversationDoc, logger: Logger, now: Date): FlowContext {
+  private context(
+    resolved: ResolvedUser,
+    chatKey: string,
+    envelope: Envelope,
+    next: ConversationDoc,
+    logger: Logger,
+    now: Date,
+  ): FlowContext {
     const { services } = this.options;
     const ctx: FlowContext = {
       t: services.translator.t(resolved.user.language),
@@ -142,10 +170,19 @@ export class ConversationEngine {
     return ctx;
   }
 
-  private async route(ctx: FlowContext, current: ConversationDoc, next: ConversationDoc, incoming: Incoming, resolved: ResolvedUser): Promise<Outcome> {
-    const reply = (replies: Reply[], notice?: string): Outcome => (notice === undefined ? { replies, duplicate: false } : { replies, notice, duplicate: false });
+  private async route(
+    ctx: FlowContext,
+    current: ConversationDoc,
+    next: ConversationDoc,
+    incoming: Incoming,
+    resolved: ResolvedUser,
+  ): Promise<Outcome> {
+    const reply = (replies: Reply[], notice?: string): Outcome =>
+      notice === undefined ? { replies, duplicate: false } : { replies, notice, duplicate: false };
     const active = current.flow === null ? undefined : this.flows.get(current.flow);
-    const expired = active !== undefined && ctx.now.getTime() - new Date(current.updatedAt).getTime() > this.options.conversationTtlMs;
+    const expired =
+      active !== undefined &&
+      ctx.now.getTime() - new Date(current.updatedAt).getTime() > this.options.conversationTtlMs;
     if (expired || (current.flow !== null && active === undefined)) clearFlow(next);
 
     if (incoming.kind === "start") {
@@ -161,13 +198,15 @@ export class ConversationEngine {
     }
     if (incoming.kind === "command") {
       const actionId = this.options.commands[incoming.command];
-      if (actionId !== undefined && this.allowed(actionId, ctx)) return reply(await this.runAction(ctx, next, actionId, incoming.args));
+      if (actionId !== undefined && this.allowed(actionId, ctx))
+        return reply(await this.runAction(ctx, next, actionId, incoming.args));
       return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:unknown_text") }]));
     }
     if (incoming.kind === "button") {
       const button = parseButton(incoming.data);
       if (button.kind === "action" && this.actions.has(button.action)) {
-        if (!this.allowed(button.action, ctx)) return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:unknown_text") }]));
+        if (!this.allowed(button.action, ctx))
+          return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:unknown_text") }]));
         return reply(await this.runAction(ctx, next, button.action, button.args));
       }
       if (expired) return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:expired") }]));
@@ -185,15 +224,26 @@ export class ConversationEngine {
         return reply(await this.renderStep(ctx, active, next));
       }
       if (button.kind === "step" && active !== undefined && button.version === current.version && next.step !== null) {
-        return reply(await this.apply(ctx, active, next, await this.step(active, next.step).handle(ctx, { kind: "value", value: button.value })));
+        return reply(
+          await this.apply(
+            ctx,
+            active,
+            next,
+            await this.step(active, next.step).handle(ctx, { kind: "value", value: button.value }),
+          ),
+        );
       }
-      return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:stale_button") }]), ctx.t("common:stale_button"));
+      return reply(
+        this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:stale_button") }]),
+        ctx.t("common:stale_button"),
+      );
     }
     if (expired) return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:expired") }]));
     if (active !== undefined && next.step !== null) {
       return reply(await this.apply(ctx, active, next, await this.step(active, next.step).handle(ctx, incoming)));
     }
-    const text = incoming.kind === "photo" || incoming.kind === "file" ? "common:unsupported_media" : "common:unknown_text";
+    const text =
+      incoming.kind === "photo" || incoming.kind === "file" ? "common:unsupported_media" : "common:unknown_text";
     return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t(text) }]));
   }
 
@@ -227,7 +277,8 @@ export class ConversationEngine {
       clearFlow(next);
       return this.withMenu(ctx, transition.done);
     }
-    if ("stay" in transition) return transition.stay.length === 0 ? this.renderStep(ctx, flow, next) : this.withNav(ctx, next, transition.stay);
+    if ("stay" in transition)
+      return transition.stay.length === 0 ? this.renderStep(ctx, flow, next) : this.withNav(ctx, next, transition.stay);
     if ("retry" in transition) {
       const buttons = (await this.step(flow, next.step ?? flow.first).render(ctx)).at(-1)?.buttons ?? [];
       return this.withNav(ctx, next, attachButtons(transition.retry, buttons));
@@ -260,7 +311,8 @@ export class ConversationEngine {
   withMenu(ctx: FlowContext, replies: Reply[]): Reply[] {
     const menu = this.options.menu(ctx);
     const last = replies.at(-1);
-    if (last?.kind === "text" && (last.buttons === undefined || last.buttons.length === 0)) return attachButtons(replies, menu);
+    if (last?.kind === "text" && (last.buttons === undefined || last.buttons.length === 0))
+      return attachButtons(replies, menu);
     return [...replies, { kind: "text", text: ctx.t("common:menu.title"), buttons: menu }];
   }
 }
@@ -287,7 +339,9 @@ function normalizeIncoming(incoming: Incoming): Incoming {
     case "text":
       return { kind: "text", text: normalizeInput(incoming.text).text };
     case "start":
-      return incoming.payload === undefined ? incoming : { kind: "start", payload: normalizeInput(incoming.payload).text };
+      return incoming.payload === undefined
+        ? incoming
+        : { kind: "start", payload: normalizeInput(incoming.payload).text };
     case "command":
       return { ...incoming, args: normalizeInput(incoming.args).text };
     case "contact":

@@ -37,7 +37,10 @@ auditSchema.index({ actorId: 1, at: -1 });
 auditSchema.index({ target: 1, at: -1 });
 
 export function auditModel(connection: Connection): Model<AuditEntry> {
-  return (connection.models.AuditEntry as Model<AuditEntry> | undefined) ?? connection.model<AuditEntry>("AuditEntry", auditSchema);
+  return (
+    (connection.models.AuditEntry as Model<AuditEntry> | undefined) ??
+    connection.model<AuditEntry>("AuditEntry", auditSchema)
+  );
 }
 
 /**
@@ -54,8 +57,19 @@ export class AuditLog {
     this.now = now;
   }
 
-  async record(entry: Omit<AuditEntry, "_id" | "at" | "before" | "after"> & { before?: Record<string, unknown> | null; after?: Record<string, unknown> | null }): Promise<void> {
-    await this.model.create({ _id: randomUUID(), at: this.now(), ...entry, before: entry.before ?? null, after: entry.after ?? null });
+  async record(
+    entry: Omit<AuditEntry, "_id" | "at" | "before" | "after"> & {
+      before?: Record<string, unknown> | null;
+      after?: Record<string, unknown> | null;
+    },
+  ): Promise<void> {
+    await this.model.create({
+      _id: randomUUID(),
+      at: this.now(),
+      ...entry,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+    });
   }
 
   /** Newest first, optionally by actor and/or target. */
@@ -63,6 +77,11 @@ export class AuditLog {
     const query: Record<string, string> = {};
     if (filter.actorId !== undefined) query.actorId = filter.actorId;
     if (filter.target !== undefined) query.target = filter.target;
-    return this.model.find(query).sort({ at: -1 }).limit(filter.limit ?? 10).lean<AuditEntry[]>().exec();
+    return this.model
+      .find(query)
+      .sort({ at: -1 })
+      .limit(filter.limit ?? 10)
+      .lean<AuditEntry[]>()
+      .exec();
   }
 }

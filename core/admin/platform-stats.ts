@@ -56,5 +56,14 @@ export async function userFigures(connection: Connection, now: Date): Promise<Us
     Identity.countDocuments({ reachable: false }).exec(),
     User.countDocuments({ status: "banned" }).exec(),
   ]);
-  return { total, byChannel: { tg, vb }, byLanguage: { en, my }, newToday, new7Days, active: { day, week, month }, unreachable, banned };
+  return {
+    total,
+    byChannel: { tg, vb },
+    byLanguage: { en, my },
+    newToday,
+    new7Days,
+    active: { day, week, month },
+    unreachable,
+    banned,
+  };
 }

@@ -2,7 +2,11 @@ import type { Connection, Model } from "mongoose";
 import { userModels, type Channel, type Role, type UserDoc } from "../users/user-model.ts";
 import type { AuditLog } from "./audit-log.ts";
 
-export type GrantResult = { kind: "done"; user: UserDoc } | { kind: "no_such_user" } | { kind: "unchanged"; user: UserDoc } | { kind: "last_owner" };
+export type GrantResult =
+  | { kind: "done"; user: UserDoc }
+  | { kind: "no_such_user" }
+  | { kind: "unchanged"; user: UserDoc }
+  | { kind: "last_owner" };
 
 /**
  * Grants and revokes admin roles (owners only, checked by the caller), and
@@ -25,13 +29,25 @@ export class RoleService {
     if (!this.ownerIdentities.has(identityKey) || user.roles.includes("owner")) return user;
     const roles: Role[] = [...user.roles, "owner"];
     await this.users.updateOne({ _id: user._id }, { $set: { roles } }).exec();
-    await this.audit.record({ actorId: "system", actorRole: "system", channel, action: "role.bootstrap_owner", target: user._id, before: { roles: user.roles }, after: { roles } });
+    await this.audit.record({
+      actorId: "system",
+      actorRole: "system",
+      channel,
+      action: "role.bootstrap_owner",
+      target: user._id,
+      before: { roles: user.roles },
+      after: { roles },
+    });
     return { ...user, roles };
   }
 
   /** Everyone holding a role (a short list), for the Roles section. */
   async holders(limit = 50): Promise<Array<Pick<UserDoc, "_id" | "name" | "roles">>> {
-    return this.users.find({ roles: { $ne: [] } }, { name: 1, roles: 1 }).limit(limit).lean<Array<Pick<UserDoc, "_id" | "name" | "roles">>>().exec();
+    return this.users
+      .find({ roles: { $ne: [] } }, { name: 1, roles: 1 })
+      .limit(limit)
+      .lean<Array<Pick<UserDoc, "_id" | "name" | "roles">>>()
+      .exec();
   }
 
   async change(actor: UserDoc, channel: Channel, targetId: string, role: Role, grant: boolean): Promise<GrantResult> {
@@ -45,7 +61,15 @@ export class RoleService {
     }
     const roles = grant ? [...target.roles, role] : target.roles.filter((existing) => existing !== role);
     await this.users.updateOne({ _id: target._id }, { $set: { roles } }).exec();
-    await this.audit.record({ actorId: actor._id, actorRole: "owner", channel, action: grant ? "role.grant" : "role.revoke", target: target._id, before: { roles: target.roles }, after: { roles } });
+    await this.audit.record({
+      actorId: actor._id,
+      actorRole: "owner",
+      channel,
+      action: grant ? "role.grant" : "role.revoke",
+      target: target._id,
+      before: { roles: target.roles },
+      after: { roles },
+    });
     return { kind: "done", user: { ...target, roles } };
   }
 }

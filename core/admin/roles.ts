@@ -1,7 +1,17 @@
 import type { Role, UserDoc } from "../users/user-model.ts";
 
 /** The admin sections, in menu order; each later feature adds its own (jobs, referrals, KYC, payouts). */
-export const SECTIONS = ["jobs", "referrals", "kyc", "finance", "stats", "users", "broadcast", "audit", "roles"] as const;
+export const SECTIONS = [
+  "jobs",
+  "referrals",
+  "kyc",
+  "finance",
+  "stats",
+  "users",
+  "broadcast",
+  "audit",
+  "roles",
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Which roles may use each section. Owners may use everything. */

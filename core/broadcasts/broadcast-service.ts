@@ -4,7 +4,8 @@ import type { AuditLog } from "../admin/audit-log.ts";
 import { pickIdentity } from "../notifications/notification-service.ts";
 import { userModels, type Channel, type IdentityDoc, type Language, type UserDoc } from "../users/user-model.ts";
 
-export type Segment = { kind: "all" } | { kind: "channel"; channel: Channel } | { kind: "language"; language: Language };
+export type Segment =
+  { kind: "all" } | { kind: "channel"; channel: Channel } | { kind: "language"; language: Language };
 
 export interface BroadcastDoc {
   _id: string;
@@ -16,7 +17,11 @@ export interface BroadcastDoc {
   imageUrl: string | null;
   segment: Segment;
   /** Progress/summary templates in both languages (`{{sent}}`, `{{failed}}`, …), filled in by the worker. */
-  templates: { progress: Record<Language, string>; summary: Record<Language, string>; cancelled: Record<Language, string> };
+  templates: {
+    progress: Record<Language, string>;
+    summary: Record<Language, string>;
+    cancelled: Record<Language, string>;
+  };
   status: "running" | "done" | "cancelled";
   /** Set once the recipient list is taken. */
   recipients: number | null;
@@ -43,7 +48,10 @@ const broadcastSchema = new Schema<BroadcastDoc>(
 );
 
 export function broadcastModel(connection: Connection): Model<BroadcastDoc> {
-  return (connection.models.Broadcast as Model<BroadcastDoc> | undefined) ?? connection.model<BroadcastDoc>("Broadcast", broadcastSchema);
+  return (
+    (connection.models.Broadcast as Model<BroadcastDoc> | undefined) ??
+    connection.model<BroadcastDoc>("Broadcast", broadcastSchema)
+  );
 }
 
 export interface Recipient {
@@ -57,12 +65,26 @@ export interface Recipient {
  * preferred chat), and how many were left out because they cannot be reached.
  * Two queries over the whole user base: run when a broadcast starts, never per message.
  */
-export async function segmentRecipients(connection: Connection, segment: Segment): Promise<{ recipients: Recipient[]; unreachable: number }> {
+export async function segmentRecipients(
+  connection: Connection,
+  segment: Segment,
+): Promise<{ recipients: Recipient[]; unreachable: number }> {
   const { User, Identity } = userModels(connection);
-  const userFilter = segment.kind === "language" ? { status: "active" as const, language: segment.language } : { status: "active" as const };
+  const userFilter =
+    segment.kind === "language"
+      ? { status: "active" as const, language: segment.language }
+      : { status: "active" as const };
   const [users, identities] = await Promise.all([
     User.find(userFilter, { language: 1 }).lean<Array<Pick<UserDoc, "_id" | "language">>>().exec(),
-    Identity.find(segment.kind === "channel" ? { channel: segment.channel } : {}, { userId: 1, channel: 1, externalId: 1, transport: 1, reachable: 1 }).lean<IdentityDoc[]>().exec(),
+    Identity.find(segment.kind === "channel" ? { channel: segment.channel } : {}, {
+      userId: 1,
+      channel: 1,
+      externalId: 1,
+      transport: 1,
+      reachable: 1,
+    })
+      .lean<IdentityDoc[]>()
+      .exec(),
   ]);
   const byUser = new Map<string, IdentityDoc[]>();
   for (const identity of identities) byUser.set(identity.userId, [...(byUser.get(identity.userId) ?? []), identity]);
@@ -104,10 +126,16 @@ export class BroadcastService {
 
   async count(segment: Segment): Promise<{ recipients: number; viber: number; unreachable: number }> {
     const { recipients, unreachable } = await segmentRecipients(this.connection, segment);
-    return { recipients: recipients.length, viber: recipients.filter((recipient) => recipient.identity.transport === "viber").length, unreachable };
+    return {
+      recipients: recipients.length,
+      viber: recipients.filter((recipient) => recipient.identity.transport === "viber").length,
+      unreachable,
+    };
   }
 
-  async start(input: Pick<BroadcastDoc, "text" | "imageUrl" | "segment" | "templates"> & { admin: UserDoc; channel: Channel }): Promise<BroadcastDoc> {
+  async start(
+    input: Pick<BroadcastDoc, "text" | "imageUrl" | "segment" | "templates"> & { admin: UserDoc; channel: Channel },
+  ): Promise<BroadcastDoc> {
     const doc: BroadcastDoc = {
       _id: `B${randomBytes(5).toString("hex").toUpperCase()}`,
       createdBy: input.admin._id,
@@ -123,7 +151,14 @@ export class BroadcastService {
       finishedAt: null,
     };
     await this.model.create(doc);
-    await this.audit.record({ actorId: input.admin._id, actorRole: input.admin.roles.includes("owner") ? "owner" : "admin", channel: input.channel, action: "broadcast.start", target: doc._id, after: { segment: input.segment } });
+    await this.audit.record({
+      actorId: input.admin._id,
+      actorRole: input.admin.roles.includes("owner") ? "owner" : "admin",
+      channel: input.channel,
+      action: "broadcast.start",
+      target: doc._id,
+      after: { segment: input.segment },
+    });
     await this.queue.start(doc._id);
     return doc;
   }
@@ -137,7 +172,13 @@ export class BroadcastService {
     const doc = await this.find(id);
     if (doc === null || doc.status !== "running") return "not_running";
     await this.model.updateOne({ _id: id }, { $set: { status: "cancelled" } }).exec();
-    await this.audit.record({ actorId: admin._id, actorRole: admin.roles.includes("owner") ? "owner" : "admin", channel, action: "broadcast.cancel", target: id });
+    await this.audit.record({
+      actorId: admin._id,
+      actorRole: admin.roles.includes("owner") ? "owner" : "admin",
+      channel,
+      action: "broadcast.cancel",
+      target: id,
+    });
     return "cancelled";
   }
 }

@@ -21,12 +21,19 @@ interface AlertDoc {
 }
 
 const alertSchema = new Schema<AlertDoc>(
-  { _id: String, identityKey: { type: String, required: true }, transport: { type: String, required: true }, subs: { type: Schema.Types.Mixed, default: [] } },
+  {
+    _id: String,
+    identityKey: { type: String, required: true },
+    transport: { type: String, required: true },
+    subs: { type: Schema.Types.Mixed, default: [] },
+  },
   { versionKey: false, collection: "job_alerts", minimize: false },
 );
 
 export function alertModel(connection: Connection): Model<AlertDoc> {
-  return (connection.models.JobAlert as Model<AlertDoc> | undefined) ?? connection.model<AlertDoc>("JobAlert", alertSchema);
+  return (
+    (connection.models.JobAlert as Model<AlertDoc> | undefined) ?? connection.model<AlertDoc>("JobAlert", alertSchema)
+  );
 }
 
 export const MAX_ALERTS = 5;
@@ -69,15 +76,30 @@ export class AlertService {
     return (await this.model.findById(userId).lean<AlertDoc>().exec())?.subs ?? [];
   }
 
-  async subscribe(input: { userId: string; identityKey: string; transport: Transport; category: CategoryId | null; region: RegionId | null }): Promise<"added" | "exists" | "limit"> {
+  async subscribe(input: {
+    userId: string;
+    identityKey: string;
+    transport: Transport;
+    category: CategoryId | null;
+    region: RegionId | null;
+  }): Promise<"added" | "exists" | "limit"> {
     const doc = await this.model.findById(input.userId).lean<AlertDoc>().exec();
     const subs = doc?.subs ?? [];
     const id = `${input.category ?? "any"}.${input.region ?? "any"}`;
     if (subs.some((sub) => sub.id === id)) return "exists";
     if (subs.length >= MAX_ALERTS) return "limit";
     const next = [...subs, { id, category: input.category, region: input.region }];
-    await this.model.updateOne({ _id: input.userId }, { $set: { identityKey: input.identityKey, transport: input.transport, subs: next } }, { upsert: true }).exec();
-    await this.redis.sadd(this.setKey(input.category, input.region), member(input.userId, input.transport, input.identityKey));
+    await this.model
+      .updateOne(
+        { _id: input.userId },
+        { $set: { identityKey: input.identityKey, transport: input.transport, subs: next } },
+        { upsert: true },
+      )
+      .exec();
+    await this.redis.sadd(
+      this.setKey(input.category, input.region),
+      member(input.userId, input.transport, input.identityKey),
+    );
     return "added";
   }
 
@@ -85,14 +107,21 @@ export class AlertService {
     const doc = await this.model.findById(userId).lean<AlertDoc>().exec();
     const sub = doc?.subs.find((candidate) => candidate.id === subId);
     if (doc === null || sub === undefined) return false;
-    await this.model.updateOne({ _id: userId }, { $set: { subs: doc.subs.filter((candidate) => candidate.id !== subId) } }).exec();
+    await this.model
+      .updateOne({ _id: userId }, { $set: { subs: doc.subs.filter((candidate) => candidate.id !== subId) } })
+      .exec();
     await this.redis.srem(this.setKey(sub.category, sub.region), member(userId, doc.transport, doc.identityKey));
     return true;
   }
 
   /** Everyone a job should alert: exact category+region, category anywhere, region any category, and "everything". */
   async recipients(job: Pick<JobDoc, "category" | "region">): Promise<AlertRecipient[]> {
-    const members = await this.redis.sunion(this.setKey(job.category, job.region), this.setKey(job.category, null), this.setKey(null, job.region), this.setKey(null, null));
+    const members = await this.redis.sunion(
+      this.setKey(job.category, job.region),
+      this.setKey(job.category, null),
+      this.setKey(null, job.region),
+      this.setKey(null, null),
+    );
     const byUser = new Map<string, AlertRecipient>();
     for (const value of members) {
       const recipient = parseMember(value);

@@ -9,8 +9,16 @@ export interface CompanyDoc {
   name: Bilingual;
   contact: string;
   verified: boolean;
-  /** How the company pays for hires: per hire through its chosen gateway, with an optional contact user who gets the invoices. */
-  billing: { perHire: boolean; gateway: "kbzpay" | "wavepay" | "ayapay"; contactUserId: string | null; kbzQr?: boolean } | null;
+  /**
+   * How the company pays for hires: per hire through its chosen gateway, with an optional contact user who gets the
+   * invoices.
+   */
+  billing: {
+    perHire: boolean;
+    gateway: "kbzpay" | "wavepay" | "ayapay";
+    contactUserId: string | null;
+    kbzQr?: boolean;
+  } | null;
   createdAt: Date;
 }
 
@@ -45,7 +53,14 @@ export interface SavedJobsDoc {
 const bilingual = { en: { type: String, required: true }, my: { type: String, required: true } };
 
 const companySchema = new Schema<CompanyDoc>(
-  { _id: String, name: bilingual, contact: { type: String, default: "" }, verified: { type: Boolean, default: false }, billing: { type: Schema.Types.Mixed, default: null }, createdAt: { type: Date, required: true } },
+  {
+    _id: String,
+    name: bilingual,
+    contact: { type: String, default: "" },
+    verified: { type: Boolean, default: false },
+    billing: { type: Schema.Types.Mixed, default: null },
+    createdAt: { type: Date, required: true },
+  },
   { versionKey: false, collection: "companies" },
 );
 
@@ -71,7 +86,10 @@ const jobSchema = new Schema<JobDoc>(
 );
 jobSchema.index({ status: 1, postedAt: -1 });
 
-const savedSchema = new Schema<SavedJobsDoc>({ _id: String, jobIds: { type: [String], default: [] } }, { versionKey: false, collection: "saved_jobs" });
+const savedSchema = new Schema<SavedJobsDoc>(
+  { _id: String, jobIds: { type: [String], default: [] } },
+  { versionKey: false, collection: "saved_jobs" },
+);
 
 export interface CatalogModels {
   Company: Model<CompanyDoc>;
@@ -81,8 +99,12 @@ export interface CatalogModels {
 
 export function catalogModels(connection: Connection): CatalogModels {
   return {
-    Company: (connection.models.Company as Model<CompanyDoc> | undefined) ?? connection.model<CompanyDoc>("Company", companySchema),
+    Company:
+      (connection.models.Company as Model<CompanyDoc> | undefined) ??
+      connection.model<CompanyDoc>("Company", companySchema),
     Job: (connection.models.Job as Model<JobDoc> | undefined) ?? connection.model<JobDoc>("Job", jobSchema),
-    Saved: (connection.models.SavedJobs as Model<SavedJobsDoc> | undefined) ?? connection.model<SavedJobsDoc>("SavedJobs", savedSchema),
+    Saved:
+      (connection.models.SavedJobs as Model<SavedJobsDoc> | undefined) ??
+      connection.model<SavedJobsDoc>("SavedJobs", savedSchema),
   };
 }

@@ -51,7 +51,9 @@ export class CatalogService {
     this.subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.subscriber.on("error", (error: Error) => this.logger.warn({ err: error }, "catalog subscriber error"));
     this.subscriber.on("message", (_channel: string, jobId: string) => {
-      void this.reload(jobId).catch((error: unknown) => this.logger.warn({ err: error, jobId }, "catalog reload failed"));
+      void this.reload(jobId).catch((error: unknown) =>
+        this.logger.warn({ err: error, jobId }, "catalog reload failed"),
+      );
     });
     await this.subscriber.subscribe(this.channel);
     this.logger.info({ jobs: this.index.size }, "job index loaded");
@@ -84,7 +86,8 @@ export class CatalogService {
   }
 
   async publish(job: JobDoc): Promise<void> {
-    if (!JOB_ID_PATTERN.test(job._id)) throw new AppError("invalid_input", "invalid_job_id", `not a job id: ${job._id}`);
+    if (!JOB_ID_PATTERN.test(job._id))
+      throw new AppError("invalid_input", "invalid_job_id", `not a job id: ${job._id}`);
     await this.models.Job.create(job);
     await this.changed(job);
     await this.onPublished?.(job);

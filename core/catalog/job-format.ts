@@ -8,7 +8,9 @@ const burmeseDigits = (value: number) => burmeseNumber.format(value);
 
 /** Burmese amounts read in သိန်း (100,000) when that is exact to one decimal, else in ကျပ. */
 function burmeseAmount(value: number): { number: string; unit: "lakh" | "kyat" } {
-  return value >= LAKH && (value * 10) % LAKH === 0 ? { number: burmeseDigits(value / LAKH), unit: "lakh" } : { number: burmeseDigits(value), unit: "kyat" };
+  return value >= LAKH && (value * 10) % LAKH === 0
+    ? { number: burmeseDigits(value / LAKH), unit: "lakh" }
+    : { number: burmeseDigits(value), unit: "kyat" };
 }
 
 /**
@@ -40,7 +42,12 @@ export function formatKyat(amount: number, language: Language): string {
 
 /** Posted date in Yangon time: `22 Nov 2026` / Burmese month and digits. */
 export function formatDate(date: Date, language: Language): string {
-  return new Intl.DateTimeFormat(language === "en" ? "en-GB" : "my", { timeZone: "Asia/Yangon", day: "numeric", month: language === "en" ? "short" : "long", year: "numeric" }).format(date);
+  return new Intl.DateTimeFormat(language === "en" ? "en-GB" : "my", {
+    timeZone: "Asia/Yangon",
+    day: "numeric",
+    month: language === "en" ? "short" : "long",
+    year: "numeric",
+  }).format(date);
 }
 
 /** What a person typed as a minimum salary: `300000`, `300,000`, `၃ သိန်း`, `3.5 lakh`. */

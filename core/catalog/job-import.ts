@@ -9,28 +9,43 @@ export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 2000;
 
 const amount = z.preprocess(
-  (value) => (value === "" || value === null || value === undefined ? null : typeof value === "string" ? Number(value.replace(/[,\s]/g, "")) : value),
-  z.number({ message: "must be a whole number of kyat" }).int("must be a whole number of kyat").min(0).max(100_000_000).nullable(),
+  (value) =>
+    value === "" || value === null || value === undefined
+      ? null
+      : typeof value === "string"
+        ? Number(value.replace(/[,\s]/g, ""))
+        : value,
+  z
+    .number({ message: "must be a whole number of kyat" })
+    .int("must be a whole number of kyat")
+    .min(0)
+    .max(100_000_000)
+    .nullable(),
 );
-const text = (max: number) => z.string({ message: "is required" }).trim().min(1, "is required").max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string({ message: "is required" }).trim().min(1, "is required").max(max, `must be at most ${max} characters`);
 
 /** One row of an import file (CSV header names = these keys). */
-export const importRowSchema = z
-  .object({
-    company_id: text(20),
-    title_en: text(120),
-    title_my: text(120),
-    description_en: text(2000),
-    description_my: text(2000),
-    category: z.enum(CATEGORY_IDS as [string, ...string[]], { message: `must be one of ${CATEGORY_IDS.join(", ")}` }),
-    region: z.enum(REGION_IDS as [string, ...string[]], { message: `must be one of ${REGION_IDS.join(", ")}` }),
-    township: text(40),
-    salary_min: amount,
-    salary_max: amount,
-    employment: z.enum(Object.keys(EMPLOYMENT_TYPES) as [string, ...string[]], { message: `must be one of ${Object.keys(EMPLOYMENT_TYPES).join(", ")}` }),
-    bonus: amount.refine((value) => value !== null, "is required"),
-    expires_in_days: z.preprocess((value) => (value === "" || value === undefined ? 45 : Number(value)), z.number().int().min(1, "must be 1 to 180").max(180, "must be 1 to 180")),
-  });
+export const importRowSchema = z.object({
+  company_id: text(20),
+  title_en: text(120),
+  title_my: text(120),
+  description_en: text(2000),
+  description_my: text(2000),
+  category: z.enum(CATEGORY_IDS as [string, ...string[]], { message: `must be one of ${CATEGORY_IDS.join(", ")}` }),
+  region: z.enum(REGION_IDS as [string, ...string[]], { message: `must be one of ${REGION_IDS.join(", ")}` }),
+  township: text(40),
+  salary_min: amount,
+  salary_max: amount,
+  employment: z.enum(Object.keys(EMPLOYMENT_TYPES) as [string, ...string[]], {
+    message: `must be one of ${Object.keys(EMPLOYMENT_TYPES).join(", ")}`,
+  }),
+  bonus: amount.refine((value) => value !== null, "is required"),
+  expires_in_days: z.preprocess(
+    (value) => (value === "" || value === undefined ? 45 : Number(value)),
+    z.number().int().min(1, "must be 1 to 180").max(180, "must be 1 to 180"),
+  ),
+});
 
 /**
  * Rules between columns, checked on the raw row so they are reported together
@@ -42,12 +57,17 @@ function crossFieldProblems(row: unknown): string[] {
   const problems: string[] = [];
   const region = typeof raw.region === "string" ? raw.region : "";
   const township = typeof raw.township === "string" ? raw.township.trim() : "";
-  if ((REGION_IDS as string[]).includes(region) && township !== "" && !townshipsOf(region as RegionId).includes(township)) {
+  if (
+    (REGION_IDS as string[]).includes(region) &&
+    township !== "" &&
+    !townshipsOf(region as RegionId).includes(township)
+  ) {
     problems.push(`township is not a township of ${region} (${townshipsOf(region as RegionId).join(", ")})`);
   }
   const min = amount.safeParse(raw.salary_min);
   const max = amount.safeParse(raw.salary_max);
-  if (min.success && max.success && min.data !== null && max.data !== null && min.data > max.data) problems.push("salary_max must not be below salary_min");
+  if (min.success && max.success && min.data !== null && max.data !== null && min.data > max.data)
+    problems.push("salary_max must not be below salary_min");
   return problems;
 }
 
@@ -59,7 +79,10 @@ export interface ImportProblem {
 
 export type ImportResult = { ok: true; jobs: JobDoc[] } | { ok: false; problems: ImportProblem[] };
 
-function rowsOf(bytes: Buffer, name: string | undefined): { rows: Array<{ line: number; row: unknown }>; problems: ImportProblem[] } {
+function rowsOf(
+  bytes: Buffer,
+  name: string | undefined,
+): { rows: Array<{ line: number; row: unknown }>; problems: ImportProblem[] } {
   const content = bytes.toString("utf8").replace(/^\uFEFF/, "");
   const isJson = name?.toLowerCase().endsWith(".json") === true || /^\s*[[{]/.test(content);
   if (isJson) {
@@ -69,16 +92,32 @@ function rowsOf(bytes: Buffer, name: string | undefined): { rows: Array<{ line: 
     } catch {
       return { rows: [], problems: [{ line: 0, message: "the file is not valid JSON" }] };
     }
-    const items: unknown[] | null = Array.isArray(data) ? (data as unknown[]) : typeof data === "object" && data !== null && Array.isArray((data as { jobs?: unknown }).jobs) ? (data as { jobs: unknown[] }).jobs : null;
-    if (items === null) return { rows: [], problems: [{ line: 0, message: "expected a JSON array of jobs (or { \"jobs\": [...] })" }] };
+    const items: unknown[] | null = Array.isArray(data)
+      ? (data as unknown[])
+      : typeof data === "object" && data !== null && Array.isArray((data as { jobs?: unknown }).jobs)
+        ? (data as { jobs: unknown[] }).jobs
+        : null;
+    if (items === null)
+      return { rows: [], problems: [{ line: 0, message: 'expected a JSON array of jobs (or { "jobs": [...] })' }] };
     return { rows: items.map((row, index) => ({ line: index + 1, row })), problems: [] };
   }
   try {
-    const records: Array<{ record: Record<string, string>; info: { lines: number } }> = parse(content, { columns: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: false });
+    const records: Array<{ record: Record<string, string>; info: { lines: number } }> = parse(content, {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      relax_column_count: false,
+    });
     return { rows: records.map((entry) => ({ line: entry.info.lines, row: entry.record })), problems: [] };
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 0;
-    return { rows: [], problems: [{ line, message: `the CSV cannot be read: ${(error as Error).message.split(":")[0] ?? "format error"}` }] };
+    return {
+      rows: [],
+      problems: [
+        { line, message: `the CSV cannot be read: ${(error as Error).message.split(":")[0] ?? "format error"}` },
+      ],
+    };
   }
 }
 
@@ -87,19 +126,29 @@ function rowsOf(bytes: Buffer, name: string | undefined): { rows: Array<{ line: 
  * rejects the whole file, with each problem's line and field, so nothing is
  * ever half-imported.
  */
-export function parseJobImport(bytes: Buffer, name: string | undefined, context: { companyIds: ReadonlySet<string>; createdBy: string; now: Date }): ImportResult {
-  if (bytes.length > IMPORT_MAX_BYTES) return { ok: false, problems: [{ line: 0, message: `the file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB` }] };
+export function parseJobImport(
+  bytes: Buffer,
+  name: string | undefined,
+  context: { companyIds: ReadonlySet<string>; createdBy: string; now: Date },
+): ImportResult {
+  if (bytes.length > IMPORT_MAX_BYTES)
+    return {
+      ok: false,
+      problems: [{ line: 0, message: `the file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB` }],
+    };
   const { rows, problems } = rowsOf(bytes, name);
   if (problems.length > 0) return { ok: false, problems };
   if (rows.length === 0) return { ok: false, problems: [{ line: 0, message: "the file has no jobs" }] };
-  if (rows.length > IMPORT_MAX_ROWS) return { ok: false, problems: [{ line: 0, message: `at most ${IMPORT_MAX_ROWS} jobs per file` }] };
+  if (rows.length > IMPORT_MAX_ROWS)
+    return { ok: false, problems: [{ line: 0, message: `at most ${IMPORT_MAX_ROWS} jobs per file` }] };
   const jobs: JobDoc[] = [];
   const found: ImportProblem[] = [];
   for (const { line, row } of rows) {
     const parsed = importRowSchema.safeParse(row);
     const cross = crossFieldProblems(row);
     if (!parsed.success || cross.length > 0) {
-      for (const issue of parsed.success ? [] : parsed.error.issues) found.push({ line, message: `${issue.path.join(".") || "row"} ${issue.message}` });
+      for (const issue of parsed.success ? [] : parsed.error.issues)
+        found.push({ line, message: `${issue.path.join(".") || "row"} ${issue.message}` });
       for (const message of cross) found.push({ line, message });
       continue;
     }

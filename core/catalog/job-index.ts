@@ -75,6 +75,11 @@ export class JobIndex {
     scored.sort((a, b) => b.score - a.score || new Date(b.job.postedAt).getTime() - new Date(a.job.postedAt).getTime());
     const pages = Math.max(1, Math.ceil(scored.length / pageSize));
     const current = Math.min(Math.max(1, page), pages);
-    return { total: scored.length, page: current, pages, jobs: scored.slice((current - 1) * pageSize, current * pageSize).map((entry) => entry.job) };
+    return {
+      total: scored.length,
+      page: current,
+      pages,
+      jobs: scored.slice((current - 1) * pageSize, current * pageSize).map((entry) => entry.job),
+    };
   }
 }

@@ -27,7 +27,8 @@ export function searchTokens(text: string): string[] {
     if (MYANMAR.test(word)) {
       for (const syllable of burmeseSyllables(word)) if (MYANMAR.test(syllable)) tokens.add(syllable);
     } else {
-      for (const piece of word.split(/[^a-z0-9]+/)) if (piece.length > 1 || /\d/.test(piece)) tokens.add(englishStem(piece));
+      for (const piece of word.split(/[^a-z0-9]+/))
+        if (piece.length > 1 || /\d/.test(piece)) tokens.add(englishStem(piece));
     }
   }
   return [...tokens];

@@ -44,15 +44,42 @@ export const REGIONS = {
       pyinoolwin: { en: "Pyin Oo Lwin", my: "ပြင်ဦးလွင်" },
     },
   },
-  naypyitaw: { name: { en: "Nay Pyi Taw", my: "နေပြည်တော်" }, townships: { zabuthiri: { en: "Zabuthiri", my: "ဇမ္ဗူသီရိ" }, pobbathiri: { en: "Pobbathiri", my: "ပုဗ္ဗသီရိ" } } },
-  bago: { name: { en: "Bago Region", my: "ပဲခူးတိုင်းဒေသကြီး" }, townships: { bago: { en: "Bago", my: "ပဲခူး" }, taungoo: { en: "Taungoo", my: "တောင်ငူ" } } },
-  ayeyarwady: { name: { en: "Ayeyarwady Region", my: "ဧရာဝတီတိုင်းဒေသကြီး" }, townships: { pathein: { en: "Pathein", my: "ပုသိမ်" }, hinthada: { en: "Hinthada", my: "ဟင်္သာတ" } } },
-  mon: { name: { en: "Mon State", my: "မွန်ပြည်နယ်" }, townships: { mawlamyine: { en: "Mawlamyine", my: "မော်လမြိုင်" }, thaton: { en: "Thaton", my: "သထုံ" } } },
-  shan: { name: { en: "Shan State", my: "ရှမ်းပြည်နယ်" }, townships: { taunggyi: { en: "Taunggyi", my: "တောင်ကြီး" }, lashio: { en: "Lashio", my: "လားရှိုး" } } },
-  sagaing: { name: { en: "Sagaing Region", my: "စစ်ကိုင်းတိုင်းဒေသကြီး" }, townships: { monywa: { en: "Monywa", my: "မုံရွာ" }, sagaing: { en: "Sagaing", my: "စစ်ကိုင်း" } } },
-  magway: { name: { en: "Magway Region", my: "မကွေးတိုင်းဒေသကြီး" }, townships: { magway: { en: "Magway", my: "မကွေး" }, pakokku: { en: "Pakokku", my: "ပခုက္ကူ" } } },
-  tanintharyi: { name: { en: "Tanintharyi Region", my: "တနင်္သာရီတိုင်းဒေသကြီး" }, townships: { dawei: { en: "Dawei", my: "ထားဝယ်" }, myeik: { en: "Myeik", my: "မြိတ်" } } },
-  kachin: { name: { en: "Kachin State", my: "ကချင်ပြည်နယ်" }, townships: { myitkyina: { en: "Myitkyina", my: "မြစ်ကြီးနား" } } },
+  naypyitaw: {
+    name: { en: "Nay Pyi Taw", my: "နေပြည်တော်" },
+    townships: { zabuthiri: { en: "Zabuthiri", my: "ဇမ္ဗူသီရိ" }, pobbathiri: { en: "Pobbathiri", my: "ပုဗ္ဗသီရိ" } },
+  },
+  bago: {
+    name: { en: "Bago Region", my: "ပဲခူးတိုင်းဒေသကြီး" },
+    townships: { bago: { en: "Bago", my: "ပဲခူး" }, taungoo: { en: "Taungoo", my: "တောင်ငူ" } },
+  },
+  ayeyarwady: {
+    name: { en: "Ayeyarwady Region", my: "ဧရာဝတီတိုင်းဒေသကြီး" },
+    townships: { pathein: { en: "Pathein", my: "ပုသိမ်" }, hinthada: { en: "Hinthada", my: "ဟင်္သာတ" } },
+  },
+  mon: {
+    name: { en: "Mon State", my: "မွန်ပြည်နယ်" },
+    townships: { mawlamyine: { en: "Mawlamyine", my: "မော်လမြိုင်" }, thaton: { en: "Thaton", my: "သထုံ" } },
+  },
+  shan: {
+    name: { en: "Shan State", my: "ရှမ်းပြည်နယ်" },
+    townships: { taunggyi: { en: "Taunggyi", my: "တောင်ကြီး" }, lashio: { en: "Lashio", my: "လားရှိုး" } },
+  },
+  sagaing: {
+    name: { en: "Sagaing Region", my: "စစ်ကိုင်းတိုင်းဒေသကြီး" },
+    townships: { monywa: { en: "Monywa", my: "မုံရွာ" }, sagaing: { en: "Sagaing", my: "စစ်ကိုင်း" } },
+  },
+  magway: {
+    name: { en: "Magway Region", my: "မကွေးတိုင်းဒေသကြီး" },
+    townships: { magway: { en: "Magway", my: "မကွေး" }, pakokku: { en: "Pakokku", my: "ပခုက္ကူ" } },
+  },
+  tanintharyi: {
+    name: { en: "Tanintharyi Region", my: "တနင်္သာရီတိုင်းဒေသကြီး" },
+    townships: { dawei: { en: "Dawei", my: "ထားဝယ်" }, myeik: { en: "Myeik", my: "မြိတ်" } },
+  },
+  kachin: {
+    name: { en: "Kachin State", my: "ကချင်ပြည်နယ်" },
+    townships: { myitkyina: { en: "Myitkyina", my: "မြစ်ကြီးနား" } },
+  },
   rakhine: { name: { en: "Rakhine State", my: "ရခိုင်ပြည်နယ်" }, townships: { sittwe: { en: "Sittwe", my: "စစ်တွေ" } } },
   kayin: { name: { en: "Kayin State", my: "ကရင်ပြည်နယ်" }, townships: { hpaan: { en: "Hpa-An", my: "ဘားအံ" } } },
   kayah: { name: { en: "Kayah State", my: "ကယားပြည်နယ်" }, townships: { loikaw: { en: "Loikaw", my: "လွိုင်ကော်" } } },

@@ -72,7 +72,10 @@ export const envSchema = z.object({
   REDIS_URL: optionalUrl(["redis:", "rediss:"], "redis:// or rediss://"),
   REDIS_PREFIX: z.preprocess(
     emptyToUndefined,
-    z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "must be 1-40 characters of A-Z a-z 0-9 _ -").default("trm"),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, "must be 1-40 characters of A-Z a-z 0-9 _ -")
+      .default("trm"),
   ),
   HOST: z.preprocess(emptyToUndefined, z.string().trim().min(1).default("127.0.0.1")),
   PORT: z.preprocess(
@@ -89,7 +92,11 @@ export const envSchema = z.object({
   TELEGRAM_MODE: z.preprocess(emptyToUndefined, z.enum(["off", "polling", "webhook"]).default("off")),
   TELEGRAM_BOT_TOKEN: z.preprocess(
     emptyToUndefined,
-    z.string().trim().regex(TELEGRAM_TOKEN_PATTERN, "must look like 123456789:AA... (the token from @BotFather)").optional(),
+    z
+      .string()
+      .trim()
+      .regex(TELEGRAM_TOKEN_PATTERN, "must look like 123456789:AA... (the token from @BotFather)")
+      .optional(),
   ),
   TELEGRAM_WEBHOOK_SECRET: z.preprocess(
     emptyToUndefined,
@@ -98,19 +105,45 @@ export const envSchema = z.object({
   TELEGRAM_API_ROOT: httpUrl("https://api.telegram.org"),
   TELEGRAM_BOT_USERNAME: z.preprocess(
     emptyToUndefined,
-    z.string().regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, "must be the bot's @username without the @").default("TRMJobsBot"),
+    z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, "must be the bot's @username without the @")
+      .default("TRMJobsBot"),
   ),
   VIBER_AUTH_TOKEN: z.preprocess(
     emptyToUndefined,
-    z.string().trim().regex(/^[A-Za-z0-9-]{20,80}$/, "must be the token from the Viber admin panel").optional(),
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{20,80}$/, "must be the token from the Viber admin panel")
+      .optional(),
   ),
   VIBER_API_ROOT: httpUrl("https://chatapi.viber.com/pa"),
-  VIBER_BOT_NAME: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(28, "Viber allows at most 28 characters").default("TRM Jobs")),
+  VIBER_BOT_NAME: z.preprocess(
+    emptyToUndefined,
+    z.string().trim().min(1).max(28, "Viber allows at most 28 characters").default("TRM Jobs"),
+  ),
   VIBER_BOT_AVATAR: optionalUrl(["https:", "http:"], "https://"),
-  VIBER_CHAT_URI: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be the bot's chat URI").default("trmjobs")),
-  CONVERSATION_TTL_HOURS: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number of hours" }).min(0.0001).max(24 * 30).default(24)),
+  VIBER_CHAT_URI: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be the bot's chat URI")
+      .default("trmjobs"),
+  ),
+  CONVERSATION_TTL_HOURS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: "must be a number of hours" })
+      .min(0.0001)
+      .max(24 * 30)
+      .default(24),
+  ),
   ADMIN_TELEGRAM_IDS: idList(z.string().regex(/^\d{1,20}$/, "each id must be a number"), "Telegram user id"),
-  ADMIN_VIBER_IDS: idList(z.string().regex(/^[A-Za-z0-9+/=]{8,64}$/, "each id must be a Viber user id"), "Viber user id"),
+  ADMIN_VIBER_IDS: idList(
+    z.string().regex(/^[A-Za-z0-9+/=]{8,64}$/, "each id must be a Viber user id"),
+    "Viber user id",
+  ),
   ENCRYPTION_KEY: z.preprocess(
     emptyToUndefined,
     z
@@ -126,7 +159,14 @@ export const envSchema = z.object({
   WAVEPAY_API_ROOT: httpUrl("https://payments.wavemoney.io"),
   AYAPAY_API_ROOT: httpUrl("https://pgw.ayainnovation.com"),
   // Kept exactly as given: the PWA checkout's address ends in `#/`.
-  KBZPAY_PWA_URL: z.preprocess(emptyToUndefined, z.string().trim().regex(/^https?:\/\/\S+$/, "must be an http(s) URL").default("https://wap.kbzpay.com/pgw/pwa/#/")),
+  KBZPAY_PWA_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^https?:\/\/\S+$/, "must be an http(s) URL")
+      .default("https://wap.kbzpay.com/pgw/pwa/#/"),
+  ),
   KBZPAY_APP_ID: optionalString,
   KBZPAY_MERCH_CODE: optionalString,
   KBZPAY_APP_KEY: optionalString,
@@ -134,31 +174,82 @@ export const envSchema = z.object({
   WAVEPAY_SECRET: optionalString,
   AYAPAY_APP_KEY: optionalString,
   AYAPAY_APP_SECRET: optionalString,
-  INVOICE_FEE_PERCENT: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a percentage" }).min(0).max(100).default(20)),
-  INVOICE_DUE_DAYS: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number of days" }).int().min(1).max(90).default(7)),
-  NOTIFY_TELEGRAM_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number" }).int().min(1).max(1000).default(30)),
-  NOTIFY_TELEGRAM_CHAT_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number" }).int().min(0).max(60_000).default(1000)),
-  NOTIFY_VIBER_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number" }).int().min(1).max(1000).default(20)),
-  ALERTS_PER_DAY: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number" }).int().min(1).max(100).default(3)),
-  REFERRALS_PER_DAY: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number" }).int().min(1).max(1000).default(10)),
+  INVOICE_FEE_PERCENT: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a percentage" }).min(0).max(100).default(20),
+  ),
+  INVOICE_DUE_DAYS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number of days" }).int().min(1).max(90).default(7),
+  ),
+  NOTIFY_TELEGRAM_PER_SECOND: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number" }).int().min(1).max(1000).default(30),
+  ),
+  NOTIFY_TELEGRAM_CHAT_INTERVAL_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number" }).int().min(0).max(60_000).default(1000),
+  ),
+  NOTIFY_VIBER_PER_SECOND: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number" }).int().min(1).max(1000).default(20),
+  ),
+  ALERTS_PER_DAY: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number" }).int().min(1).max(100).default(3),
+  ),
+  REFERRALS_PER_DAY: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number" }).int().min(1).max(1000).default(10),
+  ),
   NETWORK_COMMISSION_PERCENT: z.preprocess(
     emptyToUndefined,
     z
       .string()
-      .regex(/^\s*\d{1,2}(\.\d{1,2})?\s*(,\s*\d{1,2}(\.\d{1,2})?\s*){0,2}$/, "must be up to three percentages for levels 1-3, e.g. 10,5,2")
+      .regex(
+        /^\s*\d{1,2}(\.\d{1,2})?\s*(,\s*\d{1,2}(\.\d{1,2})?\s*){0,2}$/,
+        "must be up to three percentages for levels 1-3, e.g. 10,5,2",
+      )
       .default("10,5,2"),
   ),
-  REWARDS_RELEASE: z.preprocess(emptyToUndefined, z.enum(["finance", "invoice"], { message: "must be finance or invoice" }).default("finance")),
-  PAYOUT_MIN: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(5_000)),
-  PAYOUT_MAX_PER_REQUEST: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(1_000_000)),
-  PAYOUT_MAX_PER_DAY: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(5_000_000)),
-  PAYOUT_BREAKER_PER_PAYOUT: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(1_000_000)),
-  PAYOUT_BREAKER_PER_HOUR: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(10_000_000)),
-  PAYOUT_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["manual", "sandbox"], { message: "must be manual or sandbox" }).default("manual")),
-  KYC_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a number of days" }).int().min(1).max(3650).default(90)),
+  REWARDS_RELEASE: z.preprocess(
+    emptyToUndefined,
+    z.enum(["finance", "invoice"], { message: "must be finance or invoice" }).default("finance"),
+  ),
+  PAYOUT_MIN: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(5_000),
+  ),
+  PAYOUT_MAX_PER_REQUEST: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(1_000_000),
+  ),
+  PAYOUT_MAX_PER_DAY: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(5_000_000),
+  ),
+  PAYOUT_BREAKER_PER_PAYOUT: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(1_000_000),
+  ),
+  PAYOUT_BREAKER_PER_HOUR: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a whole number of kyat" }).int().min(1).max(1_000_000_000).default(10_000_000),
+  ),
+  PAYOUT_PROVIDER: z.preprocess(
+    emptyToUndefined,
+    z.enum(["manual", "sandbox"], { message: "must be manual or sandbox" }).default("manual"),
+  ),
+  KYC_RETENTION_DAYS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number of days" }).int().min(1).max(3650).default(90),
+  ),
   QUIET_HOURS: z.preprocess(
     emptyToUndefined,
-    z.string().regex(/^(off|([01]?\d|2[0-3]):[0-5]\d-([01]?\d|2[0-3]):[0-5]\d)$/, "must be HH:MM-HH:MM (Yangon time) or off").default("22:00-07:00"),
+    z
+      .string()
+      .regex(/^(off|([01]?\d|2[0-3]):[0-5]\d-([01]?\d|2[0-3]):[0-5]\d)$/, "must be HH:MM-HH:MM (Yangon time) or off")
+      .default("22:00-07:00"),
   ),
   SHUTDOWN_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1000).max(600_000).default(30_000)),
 });

@@ -13,7 +13,14 @@ export type TelegramConfig =
 
 export type ViberConfig =
   | { enabled: false; apiRoot: string }
-  | { enabled: true; apiRoot: string; authToken: string; botName: string; avatar: string | undefined; webhookUrl: string };
+  | {
+      enabled: true;
+      apiRoot: string;
+      authToken: string;
+      botName: string;
+      avatar: string | undefined;
+      webhookUrl: string;
+    };
 
 export interface EncryptionKey {
   id: string;
@@ -37,7 +44,13 @@ export interface Config {
   sandbox: boolean;
   /** Gateway API roots and credentials (unset credentials: that gateway's callbacks are refused). */
   gateways: {
-    kbzpay: { apiRoot: string; pwaUrl: string; appId: string | undefined; merchCode: string | undefined; appKey: string | undefined };
+    kbzpay: {
+      apiRoot: string;
+      pwaUrl: string;
+      appId: string | undefined;
+      merchCode: string | undefined;
+      appKey: string | undefined;
+    };
     wavepay: { apiRoot: string; merchantId: string | undefined; secret: string | undefined };
     ayapay: { apiRoot: string; appKey: string | undefined; appSecret: string | undefined };
   };
@@ -50,10 +63,16 @@ export interface Config {
     min: number;
     maxPerRequest: number;
     maxPerDay: number;
-    /** Circuit breakers: a payout above `breakerPerPayout`, or more than `breakerPerHour` approved within a clock hour, pauses payouts. */
+    /**
+     * Circuit breakers: a payout above `breakerPerPayout`, or more than `breakerPerHour` approved within a clock hour,
+     * pauses payouts.
+     */
     breakerPerPayout: number;
     breakerPerHour: number;
-    /** `manual`: finance pays from the provider's business app and records its transaction id; `sandbox`: paid at once (local mode). */
+    /**
+     * `manual`: finance pays from the provider's business app and records its transaction id; `sandbox`: paid at once
+     * (local mode).
+     */
     provider: "manual" | "sandbox";
   };
   /** KYC documents are deleted this many days after the decision. */
@@ -62,10 +81,18 @@ export interface Config {
     perDay: number;
     /** Network commission per inviter level 1-3, in basis points of the bonus (10 % = 1000). */
     commissionBasisPoints: number[];
-    /** `invoice`: rewards become available when the employer's invoice is paid; `finance`: a finance admin releases them. */
+    /**
+     * `invoice`: rewards become available when the employer's invoice is paid; `finance`: a finance admin releases
+     * them.
+     */
     release: "finance" | "invoice";
   };
-  notifications: { telegramPerSecond: number; telegramChatIntervalMs: number; viberPerSecond: number; quietHours: QuietHours | undefined };
+  notifications: {
+    telegramPerSecond: number;
+    telegramChatIntervalMs: number;
+    viberPerSecond: number;
+    quietHours: QuietHours | undefined;
+  };
 }
 
 /** Thrown when the environment is invalid; `problems` lists every one of them. */
@@ -86,7 +113,10 @@ type Env = Record<string, string | undefined>;
 
 const present = (env: Env, name: string): boolean => (env[name] ?? "").trim() !== "";
 
-/** Rules that tie several variables together; checked on the raw text so they are reported even when other variables are malformed. */
+/**
+ * Rules that tie several variables together; checked on the raw text so they are reported even when other variables are
+ * malformed.
+ */
 function crossFieldProblems(env: Env): string[] {
   const problems: string[] = [];
   const mode = (env.TELEGRAM_MODE ?? "off").trim() || "off";
@@ -96,15 +126,20 @@ function crossFieldProblems(env: Env): string[] {
     if (!present(env, "TELEGRAM_BOT_TOKEN")) problems.push(`TELEGRAM_BOT_TOKEN: required when TELEGRAM_MODE=${mode}`);
   }
   if (mode === "webhook") {
-    if (!present(env, "TELEGRAM_WEBHOOK_SECRET")) problems.push("TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE=webhook");
+    if (!present(env, "TELEGRAM_WEBHOOK_SECRET"))
+      problems.push("TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE=webhook");
     if (!isHttps) problems.push("PUBLIC_URL: an https:// URL is required when TELEGRAM_MODE=webhook");
   }
   if (present(env, "VIBER_AUTH_TOKEN") && !isHttps) {
-    problems.push("PUBLIC_URL: an https:// URL is required when VIBER_AUTH_TOKEN is set (Viber only calls https webhooks)");
+    problems.push(
+      "PUBLIC_URL: an https:// URL is required when VIBER_AUTH_TOKEN is set (Viber only calls https webhooks)",
+    );
   }
   const gatewayKeys = ["KBZPAY_APP_KEY", "WAVEPAY_SECRET", "AYAPAY_APP_SECRET"].filter((name) => present(env, name));
   if (gatewayKeys.length > 0 && !isHttps) {
-    problems.push(`PUBLIC_URL: an https:// URL is required when ${gatewayKeys.join(", ")} ${gatewayKeys.length === 1 ? "is" : "are"} set (gateways call back over https)`);
+    problems.push(
+      `PUBLIC_URL: an https:// URL is required when ${gatewayKeys.join(", ")} ${gatewayKeys.length === 1 ? "is" : "are"} set (gateways call back over https)`,
+    );
   }
   if ((env.NODE_ENV ?? "").trim() === "production") {
     for (const name of ["MONGODB_URI", "REDIS_URL", "ENCRYPTION_KEY", "STORAGE_DIR"]) {
@@ -126,13 +161,30 @@ function decodeKeys(entries: string[], problems: string[]): EncryptionKey[] {
   return keys;
 }
 
-/** Gateway settings; with the sandbox on, unset credentials get sandbox ones so the sandbox gateway page can sign real callbacks. */
+/**
+ * Gateway settings; with the sandbox on, unset credentials get sandbox ones so the sandbox gateway page can sign real
+ * callbacks.
+ */
 function gatewaysOf(raw: RawEnv, sandbox: boolean): Config["gateways"] {
   const pick = (value: string | undefined, fallback: string) => value ?? (sandbox ? fallback : undefined);
   return {
-    kbzpay: { apiRoot: raw.KBZPAY_API_ROOT, pwaUrl: raw.KBZPAY_PWA_URL, appId: pick(raw.KBZPAY_APP_ID, "sandboxapp"), merchCode: pick(raw.KBZPAY_MERCH_CODE, "200001"), appKey: pick(raw.KBZPAY_APP_KEY, "sandbox-kbzpay-app-key") },
-    wavepay: { apiRoot: raw.WAVEPAY_API_ROOT, merchantId: pick(raw.WAVEPAY_MERCHANT_ID, "sandboxmerchant"), secret: pick(raw.WAVEPAY_SECRET, "sandbox-wavepay-secret") },
-    ayapay: { apiRoot: raw.AYAPAY_API_ROOT, appKey: pick(raw.AYAPAY_APP_KEY, "sandbox-aya-app-key"), appSecret: pick(raw.AYAPAY_APP_SECRET, "sandbox-aya-app-secret") },
+    kbzpay: {
+      apiRoot: raw.KBZPAY_API_ROOT,
+      pwaUrl: raw.KBZPAY_PWA_URL,
+      appId: pick(raw.KBZPAY_APP_ID, "sandboxapp"),
+      merchCode: pick(raw.KBZPAY_MERCH_CODE, "200001"),
+      appKey: pick(raw.KBZPAY_APP_KEY, "sandbox-kbzpay-app-key"),
+    },
+    wavepay: {
+      apiRoot: raw.WAVEPAY_API_ROOT,
+      merchantId: pick(raw.WAVEPAY_MERCHANT_ID, "sandboxmerchant"),
+      secret: pick(raw.WAVEPAY_SECRET, "sandbox-wavepay-secret"),
+    },
+    ayapay: {
+      apiRoot: raw.AYAPAY_API_ROOT,
+      appKey: pick(raw.AYAPAY_APP_KEY, "sandbox-aya-app-key"),
+      appSecret: pick(raw.AYAPAY_APP_SECRET, "sandbox-aya-app-secret"),
+    },
   };
 }
 
@@ -216,7 +268,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     referrals: {
       perDay: raw.REFERRALS_PER_DAY,
-      commissionBasisPoints: raw.NETWORK_COMMISSION_PERCENT.split(",").map((part) => Math.round(Number(part.trim()) * 100)),
+      commissionBasisPoints: raw.NETWORK_COMMISSION_PERCENT.split(",").map((part) =>
+        Math.round(Number(part.trim()) * 100),
+      ),
       release: raw.REWARDS_RELEASE,
     },
     notifications: {

@@ -24,7 +24,17 @@ export interface ConversationDoc {
 }
 
 export function freshConversation(chatKey: string, userId: string, now: Date): ConversationDoc {
-  return { _id: chatKey, userId, flow: null, step: null, history: [], data: {}, version: 0, updatedAt: now, recentUpdates: [] };
+  return {
+    _id: chatKey,
+    userId,
+    flow: null,
+    step: null,
+    history: [],
+    data: {},
+    version: 0,
+    updatedAt: now,
+    recentUpdates: [],
+  };
 }
 
 /**
@@ -60,8 +70,16 @@ export class ConversationStore {
   /** Writes version `next.version` over the version read in this turn (`next.version - 1`). */
   async save(next: ConversationDoc): Promise<void> {
     const value = JSON.stringify({ ...next, recentUpdates: next.recentUpdates.slice(-REMEMBERED_UPDATES) });
-    const written = await this.redis.eval(SAVE, 1, this.key(next._id), String(next.version - 1), value, String(this.retentionMs));
-    if (written !== 1) throw new AppError("conflict", "conversation_conflict", `conversation ${next._id} changed outside its turn`);
+    const written = await this.redis.eval(
+      SAVE,
+      1,
+      this.key(next._id),
+      String(next.version - 1),
+      value,
+      String(this.retentionMs),
+    );
+    if (written !== 1)
+      throw new AppError("conflict", "conversation_conflict", `conversation ${next._id} changed outside its turn`);
   }
 
   /** Forgets where a person was (admin "reset conversation"); the dedupe memory is kept. */

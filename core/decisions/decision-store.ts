@@ -8,12 +8,19 @@ interface DecisionDoc {
 }
 
 const decisionSchema = new Schema<DecisionDoc>(
-  { _id: { type: String, required: true }, at: { type: Date, required: true }, meta: { type: Schema.Types.Mixed, default: null } },
+  {
+    _id: { type: String, required: true },
+    at: { type: Date, required: true },
+    meta: { type: Schema.Types.Mixed, default: null },
+  },
   { versionKey: false, collection: "decisions" },
 );
 
 export function decisionModel(connection: Connection): Model<DecisionDoc> {
-  return (connection.models.Decision as Model<DecisionDoc> | undefined) ?? connection.model<DecisionDoc>("Decision", decisionSchema);
+  return (
+    (connection.models.Decision as Model<DecisionDoc> | undefined) ??
+    connection.model<DecisionDoc>("Decision", decisionSchema)
+  );
 }
 
 export function isDuplicateKey(error: unknown): boolean {
@@ -26,7 +33,12 @@ export function isDuplicateKey(error: unknown): boolean {
  * and on FerretDB (whose unique indexes are real but whose conditional updates
  * are not atomic). Returns true for the first caller only.
  */
-export async function decideOnce(connection: Connection, key: string, meta: Record<string, unknown> | null = null, now = new Date()): Promise<boolean> {
+export async function decideOnce(
+  connection: Connection,
+  key: string,
+  meta: Record<string, unknown> | null = null,
+  now = new Date(),
+): Promise<boolean> {
   try {
     await decisionModel(connection).create({ _id: key, at: now, meta });
     return true;

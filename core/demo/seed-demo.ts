@@ -22,9 +22,34 @@ export async function seedDemoPeople(connection: Connection, now = new Date()): 
     const channel = i % 2 === 0 ? "tg" : "vb";
     const externalId = channel === "tg" ? String(800_000_000 + i) : `demoViber${i}==`;
     const createdAt = new Date(now.getTime() - (i % 30) * 24 * 3600_000);
-    users.push({ _id: userId, name: `Demo ${i + 1}`, displayName: null, language: i % 3 === 0 ? "en" : "my", languageChosen: true, invitedBy: null, status: "active", mergedInto: null, phone: null, identityKeys: [], roles: [], bannedNoticeSent: false, createdAt, lastSeenAt: createdAt });
+    users.push({
+      _id: userId,
+      name: `Demo ${i + 1}`,
+      displayName: null,
+      language: i % 3 === 0 ? "en" : "my",
+      languageChosen: true,
+      invitedBy: null,
+      status: "active",
+      mergedInto: null,
+      phone: null,
+      identityKeys: [],
+      roles: [],
+      bannedNoticeSent: false,
+      createdAt,
+      lastSeenAt: createdAt,
+    });
     users[users.length - 1]?.identityKeys.push(`${channel}:${externalId}`);
-    identities.push({ _id: `${channel}:${externalId}`, userId, channel, externalId, transport: "sandbox", username: channel === "tg" ? `demo${i + 1}` : null, reachable: i % 20 !== 19, unreachableAt: null, createdAt });
+    identities.push({
+      _id: `${channel}:${externalId}`,
+      userId,
+      channel,
+      externalId,
+      transport: "sandbox",
+      username: channel === "tg" ? `demo${i + 1}` : null,
+      reachable: i % 20 !== 19,
+      unreachableAt: null,
+      createdAt,
+    });
   }
   await User.insertMany(users, { ordered: false });
   await Identity.insertMany(identities, { ordered: false });

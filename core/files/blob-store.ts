@@ -1,7 +1,10 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-/** Where encrypted files live: a port, so production can move from a volume to object storage without touching the vault. */
+/**
+ * Where encrypted files live: a port, so production can move from a volume to object storage without touching the
+ * vault.
+ */
 export interface BlobStore {
   put(key: string, bytes: Buffer): Promise<void>;
   get(key: string): Promise<Buffer>;
@@ -9,7 +12,10 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
 }
 
-/** Files under a folder (a mounted volume in production, `.data/` locally), written atomically with owner-only permissions. */
+/**
+ * Files under a folder (a mounted volume in production, `.data/` locally), written atomically with owner-only
+ * permissions.
+ */
 export class FsBlobStore implements BlobStore {
   private readonly dir: string;
 

@@ -15,7 +15,14 @@ export type MediaPurpose = "cv" | "kyc";
 
 /** Types accepted per purpose, by what the bytes are (not what the file claims). */
 const ACCEPTED: Record<MediaPurpose, ReadonlySet<string>> = {
-  cv: new Set(["application/pdf", "image/jpeg", "image/png", "image/webp", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/x-cfb"]),
+  cv: new Set([
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/x-cfb",
+  ]),
   kyc: new Set(["image/jpeg", "image/png", "application/pdf"]),
 };
 
@@ -104,9 +111,16 @@ export function sealBytes(key: EncryptionKey, mediaId: string, plain: Buffer): {
 }
 
 /** Unwraps the data key with the master key it names (old keys stay readable after a rotation), then decrypts. */
-export function openBytes(keys: EncryptionKey[], mediaId: string, keyId: string, wrappedKey: string, sealed: Buffer): Buffer {
+export function openBytes(
+  keys: EncryptionKey[],
+  mediaId: string,
+  keyId: string,
+  wrappedKey: string,
+  sealed: Buffer,
+): Buffer {
   const key = keys.find((candidate) => candidate.id === keyId);
-  if (key === undefined) throw new AppError("unavailable", "media_key_missing", `encryption key ${keyId} is not configured`);
+  if (key === undefined)
+    throw new AppError("unavailable", "media_key_missing", `encryption key ${keyId} is not configured`);
   const dataKey = gcmDecrypt(key.key, Buffer.from(wrappedKey, "base64"), `${mediaId}:${keyId}`);
   try {
     return gcmDecrypt(dataKey, sealed, mediaId);
@@ -142,7 +156,13 @@ export class MediaVault {
   private readonly store: BlobStore;
   private readonly now: () => Date;
 
-  constructor(options: { connection: Connection; keys: EncryptionKey[]; storageDir: string; store?: BlobStore; now?: () => Date }) {
+  constructor(options: {
+    connection: Connection;
+    keys: EncryptionKey[];
+    storageDir: string;
+    store?: BlobStore;
+    now?: () => Date;
+  }) {
     this.model = mediaModel(options.connection);
     this.keys = options.keys;
     this.store = options.store ?? new FsBlobStore(path.join(options.storageDir, "media"));
@@ -154,7 +174,13 @@ export class MediaVault {
   }
 
   /** Records a file someone sent; the caller queues `ingest` with the returned id. */
-  async register(input: { ownerId: string; purpose: MediaPurpose; transport: Transport; fileRef: string; rejectNotice: Record<Language, string> }): Promise<string> {
+  async register(input: {
+    ownerId: string;
+    purpose: MediaPurpose;
+    transport: Transport;
+    fileRef: string;
+    rejectNotice: Record<Language, string>;
+  }): Promise<string> {
     const id = `M${randomId(12)}`;
     await this.model.create({
       _id: id,
@@ -191,7 +217,8 @@ export class MediaVault {
     try {
       bytes = await fetcher.fetch(doc.source.transport, doc.source.fileRef, MEDIA_MAX_BYTES);
     } catch (error) {
-      if (error instanceof AppError && (error.code === "file_too_large" || error.code === "file_expired")) return this.refuse(doc, error.code);
+      if (error instanceof AppError && (error.code === "file_too_large" || error.code === "file_expired"))
+        return this.refuse(doc, error.code);
       throw error;
     }
     const type = await fileTypeFromBuffer(bytes);
@@ -225,14 +252,24 @@ export class MediaVault {
   /** The decrypted bytes of a stored file (callers audit who read it). */
   async read(mediaId: string): Promise<{ bytes: Buffer; mime: string; ext: string }> {
     const doc = await this.find(mediaId);
-    if (doc === null || doc.status !== "stored" || doc.keyId === null || doc.wrappedKey === null) throw new AppError("not_found", "media_not_found", `no stored media ${mediaId}`);
+    if (doc === null || doc.status !== "stored" || doc.keyId === null || doc.wrappedKey === null)
+      throw new AppError("not_found", "media_not_found", `no stored media ${mediaId}`);
     const sealed = await this.store.get(mediaId);
-    return { bytes: openBytes(this.keys, mediaId, doc.keyId, doc.wrappedKey, sealed), mime: doc.mime ?? "application/octet-stream", ext: doc.ext ?? "bin" };
+    return {
+      bytes: openBytes(this.keys, mediaId, doc.keyId, doc.wrappedKey, sealed),
+      mime: doc.mime ?? "application/octet-stream",
+      ext: doc.ext ?? "bin",
+    };
   }
 
   /** Deletes a file's bytes (retention, or its owner asked); the record stays, marked deleted. Safe to repeat. */
   async erase(mediaId: string): Promise<void> {
     await this.store.delete(mediaId);
-    await this.model.updateOne({ _id: mediaId }, { $set: { status: "deleted", wrappedKey: null, source: null, deletedAt: this.now() } }).exec();
+    await this.model
+      .updateOne(
+        { _id: mediaId },
+        { $set: { status: "deleted", wrappedKey: null, source: null, deletedAt: this.now() } },
+      )
+      .exec();
   }
 }

@@ -14,7 +14,9 @@ function loadResources(): { resources: Resource; namespaces: string[] } {
     for (const file of readdirSync(path.join(LOCALES_DIR, language)).filter((name) => name.endsWith(".json"))) {
       const namespace = path.basename(file, ".json");
       namespaces.add(namespace);
-      (resources[language] as Record<string, unknown>)[namespace] = JSON.parse(readFileSync(path.join(LOCALES_DIR, language, file), "utf8")) as unknown;
+      (resources[language] as Record<string, unknown>)[namespace] = JSON.parse(
+        readFileSync(path.join(LOCALES_DIR, language, file), "utf8"),
+      ) as unknown;
     }
   }
   return { resources, namespaces: [...namespaces] };
@@ -42,11 +44,20 @@ export async function createTranslator(): Promise<Translator> {
 }
 
 /** One text in every language, for a notification (`notify` takes `{ en, my }`). */
-export function inAllLanguages(translator: Translator, key: string, params: (language: Language) => Record<string, string | number> = () => ({})): Record<Language, string> {
-  return Object.fromEntries(LANGUAGES.map((language) => [language, translator.t(language)(key, params(language))])) as Record<Language, string>;
+export function inAllLanguages(
+  translator: Translator,
+  key: string,
+  params: (language: Language) => Record<string, string | number> = () => ({}),
+): Record<Language, string> {
+  return Object.fromEntries(
+    LANGUAGES.map((language) => [language, translator.t(language)(key, params(language))]),
+  ) as Record<Language, string>;
 }
 
-/** One text in English and Burmese side by side (`Paid · ပေးချေပြီး`), for pages with no chosen language (payment pages an employer opens). */
+/**
+ * One text in English and Burmese side by side (`Paid · ပေးချေပြီး`), for pages with no chosen language (payment pages
+ * an employer opens).
+ */
 export function bilingual(translator: Translator, key: string): string {
   return `${translator.t("en")(key)} · ${translator.t("my")(key)}`;
 }

@@ -65,13 +65,31 @@ const submissionSchema = new Schema<KycSubmissionDoc>(
 submissionSchema.index({ status: 1, submittedAt: 1 });
 submissionSchema.index({ decidedAt: 1 });
 
-const stateSchema = new Schema<KycStateDoc>({ _id: String, status: { type: String, required: true }, submissionId: { type: String, default: null }, attempts: { type: Number, default: 0 }, updatedAt: { type: Date, required: true } }, { versionKey: false, collection: "kyc_states" });
-const holderSchema = new Schema<NrcHolderDoc>({ _id: String, userIds: { type: [String], default: [] } }, { versionKey: false, collection: "kyc_nrc_holders" });
+const stateSchema = new Schema<KycStateDoc>(
+  {
+    _id: String,
+    status: { type: String, required: true },
+    submissionId: { type: String, default: null },
+    attempts: { type: Number, default: 0 },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: "kyc_states" },
+);
+const holderSchema = new Schema<NrcHolderDoc>(
+  { _id: String, userIds: { type: [String], default: [] } },
+  { versionKey: false, collection: "kyc_nrc_holders" },
+);
 
 export function kycModels(connection: Connection) {
   return {
-    Submission: (connection.models.KycSubmission as Model<KycSubmissionDoc> | undefined) ?? connection.model<KycSubmissionDoc>("KycSubmission", submissionSchema),
-    State: (connection.models.KycState as Model<KycStateDoc> | undefined) ?? connection.model<KycStateDoc>("KycState", stateSchema),
-    Holder: (connection.models.NrcHolder as Model<NrcHolderDoc> | undefined) ?? connection.model<NrcHolderDoc>("NrcHolder", holderSchema),
+    Submission:
+      (connection.models.KycSubmission as Model<KycSubmissionDoc> | undefined) ??
+      connection.model<KycSubmissionDoc>("KycSubmission", submissionSchema),
+    State:
+      (connection.models.KycState as Model<KycStateDoc> | undefined) ??
+      connection.model<KycStateDoc>("KycState", stateSchema),
+    Holder:
+      (connection.models.NrcHolder as Model<NrcHolderDoc> | undefined) ??
+      connection.model<NrcHolderDoc>("NrcHolder", holderSchema),
   };
 }

@@ -5,7 +5,15 @@ import { AppError } from "../errors/app-error.ts";
 import type { MediaVault } from "../files/media-vault.ts";
 import { randomId } from "../users/public-id.ts";
 import type { Role } from "../users/user-model.ts";
-import { kycModels, KYC_DOCUMENTS, type KycDocument, type KycRejectReason, type KycStateDoc, type KycSubmissionDoc, type NrcHolderDoc } from "./kyc-models.ts";
+import {
+  kycModels,
+  KYC_DOCUMENTS,
+  type KycDocument,
+  type KycRejectReason,
+  type KycStateDoc,
+  type KycSubmissionDoc,
+  type NrcHolderDoc,
+} from "./kyc-models.ts";
 import { nrcBurmese, nrcKey, type Nrc } from "./nrc.ts";
 
 export interface KycDraft {
@@ -40,7 +48,13 @@ export class KycService {
   /** Told once per decision (the bot tells the person, in their language). */
   onDecided: ((submission: KycSubmissionDoc) => Promise<void>) | undefined;
 
-  constructor(options: { connection: Connection; vault: MediaVault; audit: AuditLog; payoutInFlight: (userId: string) => Promise<boolean>; now?: () => Date }) {
+  constructor(options: {
+    connection: Connection;
+    vault: MediaVault;
+    audit: AuditLog;
+    payoutInFlight: (userId: string) => Promise<boolean>;
+    now?: () => Date;
+  }) {
     this.connection = options.connection;
     const models = kycModels(options.connection);
     this.Submission = models.Submission;
@@ -53,7 +67,15 @@ export class KycService {
   }
 
   async state(userId: string): Promise<KycStateDoc> {
-    return (await this.State.findById(userId).lean<KycStateDoc>().exec()) ?? { _id: userId, status: "none", submissionId: null, attempts: 0, updatedAt: this.now() };
+    return (
+      (await this.State.findById(userId).lean<KycStateDoc>().exec()) ?? {
+        _id: userId,
+        status: "none",
+        submissionId: null,
+        attempts: 0,
+        updatedAt: this.now(),
+      }
+    );
   }
 
   async find(submissionId: string): Promise<KycSubmissionDoc | null> {
@@ -61,7 +83,9 @@ export class KycService {
   }
 
   /** Whether each document is stored yet (the worker checks and encrypts them after they arrive). */
-  async documentStatus(documents: Partial<Record<KycDocument, string>>): Promise<Record<KycDocument, "missing" | "pending" | "stored" | "rejected" | "deleted">> {
+  async documentStatus(
+    documents: Partial<Record<KycDocument, string>>,
+  ): Promise<Record<KycDocument, "missing" | "pending" | "stored" | "rejected" | "deleted">> {
     const entries = await Promise.all(
       KYC_DOCUMENTS.map(async (kind) => {
         const id = documents[kind];
@@ -69,17 +93,25 @@ export class KycService {
         return [kind, media === null ? "missing" : media.status] as const;
       }),
     );
-    return Object.fromEntries(entries) as Record<KycDocument, "missing" | "pending" | "stored" | "rejected" | "deleted">;
+    return Object.fromEntries(entries) as Record<
+      KycDocument,
+      "missing" | "pending" | "stored" | "rejected" | "deleted"
+    >;
   }
 
   async submit(userId: string, draft: KycDraft): Promise<KycSubmissionDoc> {
     const state = await this.state(userId);
-    if (state.status === "approved") throw new AppError("conflict", "kyc_already_approved", "this identity is already verified");
-    if (state.status === "submitted") throw new AppError("conflict", "kyc_already_submitted", "a submission is already waiting for review");
+    if (state.status === "approved")
+      throw new AppError("conflict", "kyc_already_approved", "this identity is already verified");
+    if (state.status === "submitted")
+      throw new AppError("conflict", "kyc_already_submitted", "a submission is already waiting for review");
     for (const kind of KYC_DOCUMENTS) {
       const media = await this.vault.find(draft.documents[kind]);
       const status = media === null || media.ownerId !== userId ? "missing" : media.status;
-      if (status !== "stored") throw new AppError("invalid_input", "kyc_documents_not_ready", `the ${kind} document is not stored`, { details: { document: kind, status } });
+      if (status !== "stored")
+        throw new AppError("invalid_input", "kyc_documents_not_ready", `the ${kind} document is not stored`, {
+          details: { document: kind, status },
+        });
     }
     const attempt = state.attempts + 1;
     const id = `K${randomId(9)}`;
@@ -103,14 +135,26 @@ export class KycService {
       documentsDeletedAt: null,
     };
     await this.Submission.create(submission);
-    await this.Holder.updateOne({ _id: submission.nrcKey }, { $addToSet: { userIds: userId } }, { upsert: true }).exec();
-    await this.State.updateOne({ _id: userId }, { $set: { status: "submitted", submissionId: id, attempts: attempt, updatedAt: this.now() } }, { upsert: true }).exec();
+    await this.Holder.updateOne(
+      { _id: submission.nrcKey },
+      { $addToSet: { userIds: userId } },
+      { upsert: true },
+    ).exec();
+    await this.State.updateOne(
+      { _id: userId },
+      { $set: { status: "submitted", submissionId: id, attempts: attempt, updatedAt: this.now() } },
+      { upsert: true },
+    ).exec();
     return submission;
   }
 
   /** Submissions waiting for review, oldest first. */
   async queue(limit = 10): Promise<KycSubmissionDoc[]> {
-    return this.Submission.find({ status: "submitted" }).sort({ submittedAt: 1 }).limit(limit).lean<KycSubmissionDoc[]>().exec();
+    return this.Submission.find({ status: "submitted" })
+      .sort({ submittedAt: 1 })
+      .limit(limit)
+      .lean<KycSubmissionDoc[]>()
+      .exec();
   }
 
   /** Other accounts that submitted the same NRC. */
@@ -120,27 +164,81 @@ export class KycService {
   }
 
   /** Opens a submission for a reviewer: audited; returns it with the decrypted documents. */
-  async open(submissionId: string, reviewer: Reviewer): Promise<{ submission: KycSubmissionDoc; documents: Array<{ kind: KycDocument; bytes: Buffer; mime: string; ext: string }> }> {
+  async open(
+    submissionId: string,
+    reviewer: Reviewer,
+  ): Promise<{
+    submission: KycSubmissionDoc;
+    documents: Array<{ kind: KycDocument; bytes: Buffer; mime: string; ext: string }>;
+  }> {
     const submission = await this.find(submissionId);
     if (submission === null) throw new AppError("not_found", "kyc_not_found", `no submission ${submissionId}`);
-    await this.audit.record({ actorId: reviewer.userId, actorRole: reviewer.role, channel: reviewer.channel, action: "kyc.view", target: submission._id, after: { user: submission.userId } });
+    await this.audit.record({
+      actorId: reviewer.userId,
+      actorRole: reviewer.role,
+      channel: reviewer.channel,
+      action: "kyc.view",
+      target: submission._id,
+      after: { user: submission.userId },
+    });
     if (submission.documentsDeletedAt !== null) return { submission, documents: [] };
-    const documents = await Promise.all(KYC_DOCUMENTS.map(async (kind) => ({ kind, ...(await this.vault.read(submission.documents[kind])) })));
+    const documents = await Promise.all(
+      KYC_DOCUMENTS.map(async (kind) => ({ kind, ...(await this.vault.read(submission.documents[kind])) })),
+    );
     return { submission, documents };
   }
 
   /** Approves or rejects, once: a second decision, even a concurrent one, is refused with `kyc_already_decided`. */
-  async decide(submissionId: string, reviewer: Reviewer, outcome: "approved" | "rejected", reason: KycRejectReason | null = null, reasonText: string | null = null): Promise<KycSubmissionDoc> {
+  async decide(
+    submissionId: string,
+    reviewer: Reviewer,
+    outcome: "approved" | "rejected",
+    reason: KycRejectReason | null = null,
+    reasonText: string | null = null,
+  ): Promise<KycSubmissionDoc> {
     const submission = await this.find(submissionId);
     if (submission === null) throw new AppError("not_found", "kyc_not_found", `no submission ${submissionId}`);
-    if (outcome === "rejected" && reason === null) throw new AppError("invalid_input", "reason_required", "a rejection needs a reason");
-    if (submission.status !== "submitted" || !(await decideOnce(this.connection, `kyc:${submissionId}:decided`, { by: reviewer.userId, outcome }, this.now()))) {
+    if (outcome === "rejected" && reason === null)
+      throw new AppError("invalid_input", "reason_required", "a rejection needs a reason");
+    if (
+      submission.status !== "submitted" ||
+      !(await decideOnce(this.connection, `kyc:${submissionId}:decided`, { by: reviewer.userId, outcome }, this.now()))
+    ) {
       throw new AppError("conflict", "kyc_already_decided", `submission ${submissionId} was already decided`);
     }
-    const decided: KycSubmissionDoc = { ...submission, status: outcome, decidedAt: this.now(), decidedBy: reviewer.userId, reason: outcome === "rejected" ? reason : null, reasonText: outcome === "rejected" ? reasonText : null };
-    await this.Submission.updateOne({ _id: submissionId }, { $set: { status: decided.status, decidedAt: decided.decidedAt, decidedBy: decided.decidedBy, reason: decided.reason, reasonText: decided.reasonText } }).exec();
-    await this.State.updateOne({ _id: submission.userId }, { $set: { status: outcome, submissionId, updatedAt: this.now() } }).exec();
-    await this.audit.record({ actorId: reviewer.userId, actorRole: reviewer.role, channel: reviewer.channel, action: `kyc.${outcome === "approved" ? "approve" : "reject"}`, target: submissionId, before: { status: "submitted" }, after: { status: outcome, reason: decided.reason } });
+    const decided: KycSubmissionDoc = {
+      ...submission,
+      status: outcome,
+      decidedAt: this.now(),
+      decidedBy: reviewer.userId,
+      reason: outcome === "rejected" ? reason : null,
+      reasonText: outcome === "rejected" ? reasonText : null,
+    };
+    await this.Submission.updateOne(
+      { _id: submissionId },
+      {
+        $set: {
+          status: decided.status,
+          decidedAt: decided.decidedAt,
+          decidedBy: decided.decidedBy,
+          reason: decided.reason,
+          reasonText: decided.reasonText,
+        },
+      },
+    ).exec();
+    await this.State.updateOne(
+      { _id: submission.userId },
+      { $set: { status: outcome, submissionId, updatedAt: this.now() } },
+    ).exec();
+    await this.audit.record({
+      actorId: reviewer.userId,
+      actorRole: reviewer.role,
+      channel: reviewer.channel,
+      action: `kyc.${outcome === "approved" ? "approve" : "reject"}`,
+      target: submissionId,
+      before: { status: "submitted" },
+      after: { status: outcome, reason: decided.reason },
+    });
     await this.onDecided?.(decided);
     return decided;
   }
@@ -150,24 +248,47 @@ export class KycService {
     await this.Submission.updateOne({ _id: submission._id }, { $set: { documentsDeletedAt: this.now() } }).exec();
   }
 
-  /** The person asks for their documents to be deleted: refused while under review or while a payout is in flight. Returns how many submissions were cleared. */
+  /**
+   * The person asks for their documents to be deleted: refused while under review or while a payout is in flight.
+   * Returns how many submissions were cleared.
+   */
   async deleteDocumentsOf(userId: string, channel: "tg" | "vb"): Promise<number> {
     const state = await this.state(userId);
-    if (state.status === "submitted") throw new AppError("conflict", "kyc_under_review", "documents under review cannot be deleted");
-    if (await this.payoutInFlight(userId)) throw new AppError("conflict", "payout_in_flight", "documents cannot be deleted while a payout is in flight");
-    const submissions = await this.Submission.find({ userId, documentsDeletedAt: null }).lean<KycSubmissionDoc[]>().exec();
+    if (state.status === "submitted")
+      throw new AppError("conflict", "kyc_under_review", "documents under review cannot be deleted");
+    if (await this.payoutInFlight(userId))
+      throw new AppError("conflict", "payout_in_flight", "documents cannot be deleted while a payout is in flight");
+    const submissions = await this.Submission.find({ userId, documentsDeletedAt: null })
+      .lean<KycSubmissionDoc[]>()
+      .exec();
     for (const submission of submissions) await this.eraseDocuments(submission);
-    await this.audit.record({ actorId: userId, actorRole: "system", channel, action: "kyc.documents_deleted_on_request", target: userId, after: { submissions: submissions.map((submission) => submission._id) } });
+    await this.audit.record({
+      actorId: userId,
+      actorRole: "system",
+      channel,
+      action: "kyc.documents_deleted_on_request",
+      target: userId,
+      after: { submissions: submissions.map((submission) => submission._id) },
+    });
     return submissions.length;
   }
 
   /** Deletes the documents of submissions decided more than `days` ago; the decisions stay. Returns the ids cleared. */
   async applyRetention(days: number): Promise<string[]> {
     const cutoff = new Date(this.now().getTime() - days * 86_400_000);
-    const due = await this.Submission.find({ decidedAt: { $ne: null, $lte: cutoff }, documentsDeletedAt: null }).lean<KycSubmissionDoc[]>().exec();
+    const due = await this.Submission.find({ decidedAt: { $ne: null, $lte: cutoff }, documentsDeletedAt: null })
+      .lean<KycSubmissionDoc[]>()
+      .exec();
     for (const submission of due) {
       await this.eraseDocuments(submission);
-      await this.audit.record({ actorId: "system", actorRole: "system", channel: "system", action: "kyc.documents_deleted_retention", target: submission._id, after: { days } });
+      await this.audit.record({
+        actorId: "system",
+        actorRole: "system",
+        channel: "system",
+        action: "kyc.documents_deleted_retention",
+        target: submission._id,
+        after: { days },
+      });
     }
     return due.map((submission) => submission._id);
   }

@@ -12,7 +12,12 @@ interface LinkCodeDoc {
 }
 
 const linkCodeSchema = new Schema<LinkCodeDoc>(
-  { _id: String, userId: { type: String, required: true }, expiresAt: { type: Date, required: true }, createdAt: { type: Date, required: true } },
+  {
+    _id: String,
+    userId: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+    createdAt: { type: Date, required: true },
+  },
   { versionKey: false, collection: "link_codes" },
 );
 // No TTL index: FerretDB 1.24 does not implement expireAfterSeconds. Expiry is checked
@@ -49,7 +54,10 @@ export class LinkService {
   }
 
   static registerModel(connection: Connection): Model<LinkCodeDoc> {
-    return (connection.models.LinkCode as Model<LinkCodeDoc> | undefined) ?? connection.model<LinkCodeDoc>("LinkCode", linkCodeSchema);
+    return (
+      (connection.models.LinkCode as Model<LinkCodeDoc> | undefined) ??
+      connection.model<LinkCodeDoc>("LinkCode", linkCodeSchema)
+    );
   }
 
   async issue(userId: string): Promise<{ code: string; expiresAt: Date }> {

@@ -21,7 +21,9 @@ export type SendResult =
 export interface ChannelSender {
   transport: Transport;
   send(target: { channel: Channel; externalId: string }, message: OutboundMessage): Promise<SendResult>;
-  /** Many recipients in one call where the platform allows it (Viber: 300 per call). Returns who could not be reached. */
+  /**
+   * Many recipients in one call where the platform allows it (Viber: 300 per call). Returns who could not be reached.
+   */
   sendMany?(externalIds: string[], message: OutboundMessage): Promise<{ unreachable: string[] }>;
 }
 

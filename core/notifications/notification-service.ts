@@ -1,6 +1,13 @@
 import { Schema, type Connection, type Model } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
-import { identitiesOfUser, userModels, type IdentityDoc, type Language, type Transport, type UserDoc } from "../users/user-model.ts";
+import {
+  identitiesOfUser,
+  userModels,
+  type IdentityDoc,
+  type Language,
+  type Transport,
+  type UserDoc,
+} from "../users/user-model.ts";
 import { quietDelayMs, type QuietHours } from "./quiet-hours.ts";
 
 export type NotificationStatus = "queued" | "sending" | "sent" | "unreachable" | "uncertain";
@@ -37,7 +44,10 @@ const notificationSchema = new Schema<NotificationDoc>(
 notificationSchema.index({ userId: 1, createdAt: -1 });
 
 export function notificationModel(connection: Connection): Model<NotificationDoc> {
-  return (connection.models.Notification as Model<NotificationDoc> | undefined) ?? connection.model<NotificationDoc>("Notification", notificationSchema);
+  return (
+    (connection.models.Notification as Model<NotificationDoc> | undefined) ??
+    connection.model<NotificationDoc>("Notification", notificationSchema)
+  );
 }
 
 /** Where queued notifications go: one queue per transport, the key as job id (implemented with BullMQ in jobs/). */
@@ -52,7 +62,9 @@ export type NotifyResult = "queued" | "duplicate" | "unreachable" | "no_user";
 const TRANSPORT_ORDER: Transport[] = ["telegram", "sandbox", "viber"];
 
 export function pickIdentity(identities: IdentityDoc[]): IdentityDoc | undefined {
-  return identities.filter((identity) => identity.reachable).sort((a, b) => TRANSPORT_ORDER.indexOf(a.transport) - TRANSPORT_ORDER.indexOf(b.transport))[0];
+  return identities
+    .filter((identity) => identity.reachable)
+    .sort((a, b) => TRANSPORT_ORDER.indexOf(a.transport) - TRANSPORT_ORDER.indexOf(b.transport))[0];
 }
 
 /**
@@ -69,7 +81,12 @@ export class NotificationService {
   private readonly quiet: QuietHours | undefined;
   private readonly now: () => Date;
 
-  constructor(options: { connection: Connection; queue: NotificationQueue; quiet: QuietHours | undefined; now?: () => Date }) {
+  constructor(options: {
+    connection: Connection;
+    queue: NotificationQueue;
+    quiet: QuietHours | undefined;
+    now?: () => Date;
+  }) {
     this.connection = options.connection;
     this.model = notificationModel(options.connection);
     this.queue = options.queue;
@@ -77,7 +94,13 @@ export class NotificationService {
     this.now = options.now ?? (() => new Date());
   }
 
-  async notify(input: { userId: string; key: string; text: Record<Language, string>; imageUrl?: string; urgent?: boolean }): Promise<NotifyResult> {
+  async notify(input: {
+    userId: string;
+    key: string;
+    text: Record<Language, string>;
+    imageUrl?: string;
+    urgent?: boolean;
+  }): Promise<NotifyResult> {
     const { User } = userModels(this.connection);
     const user = await User.findById(input.userId).lean<UserDoc>().exec();
     if (user === null) return "no_user";
@@ -111,7 +134,16 @@ export class NotificationService {
    * insert (keys already present are skipped: never twice) and one bulk enqueue.
    * Returns how many were queued.
    */
-  async notifyMany(entries: Array<{ key: string; userId: string; identityKey: string; transport: Transport; text: Record<Language, string>; urgent?: boolean }>): Promise<number> {
+  async notifyMany(
+    entries: Array<{
+      key: string;
+      userId: string;
+      identityKey: string;
+      transport: Transport;
+      text: Record<Language, string>;
+      urgent?: boolean;
+    }>,
+  ): Promise<number> {
     if (entries.length === 0) return 0;
     const now = this.now();
     const docs = entries.map((entry) => ({
@@ -130,7 +162,11 @@ export class NotificationService {
     try {
       await this.model.insertMany(docs, { ordered: false });
     } catch (error) {
-      const failed = new Set(((error as { writeErrors?: Array<{ index?: number; err?: { index?: number } }> }).writeErrors ?? []).map((writeError) => writeError.index ?? writeError.err?.index));
+      const failed = new Set(
+        ((error as { writeErrors?: Array<{ index?: number; err?: { index?: number } }> }).writeErrors ?? []).map(
+          (writeError) => writeError.index ?? writeError.err?.index,
+        ),
+      );
       if (failed.size === 0) throw error;
       inserted = docs.filter((_, index) => !failed.has(index)).map((doc) => doc._id);
     }
@@ -150,6 +186,8 @@ export class NotificationService {
   }
 
   async setStatus(key: string, status: NotificationStatus): Promise<void> {
-    await this.model.updateOne({ _id: key }, { $set: status === "sent" ? { status, sentAt: this.now() } : { status } }).exec();
+    await this.model
+      .updateOne({ _id: key }, { $set: status === "sent" ? { status, sentAt: this.now() } : { status } })
+      .exec();
   }
 }

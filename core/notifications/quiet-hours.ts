@@ -20,7 +20,10 @@ export function parseQuietHours(value: string): QuietHours | undefined {
 export function quietDelayMs(quiet: QuietHours | undefined, now: Date): number {
   if (quiet === undefined || quiet.start === quiet.end) return 0;
   const minuteOfDay = (Math.floor(now.getTime() / 60_000) + YANGON_OFFSET_MIN) % 1440;
-  const inside = quiet.start < quiet.end ? minuteOfDay >= quiet.start && minuteOfDay < quiet.end : minuteOfDay >= quiet.start || minuteOfDay < quiet.end;
+  const inside =
+    quiet.start < quiet.end
+      ? minuteOfDay >= quiet.start && minuteOfDay < quiet.end
+      : minuteOfDay >= quiet.start || minuteOfDay < quiet.end;
   if (!inside) return 0;
   const minutesLeft = (quiet.end - minuteOfDay + 1440) % 1440;
   const secondsIntoMinute = (now.getTime() % 60_000) / 1000;

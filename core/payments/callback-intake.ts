@@ -20,13 +20,23 @@ export interface GatewayCallbackDoc {
 }
 
 const callbackSchema = new Schema<GatewayCallbackDoc>(
-  { _id: String, gateway: { type: String, required: true }, raw: { type: String, required: true }, receivedAt: { type: Date, required: true }, orderId: { type: String, default: null }, outcome: { type: String, required: true } },
+  {
+    _id: String,
+    gateway: { type: String, required: true },
+    raw: { type: String, required: true },
+    receivedAt: { type: Date, required: true },
+    orderId: { type: String, default: null },
+    outcome: { type: String, required: true },
+  },
   { versionKey: false, collection: "gateway_callbacks" },
 );
 callbackSchema.index({ orderId: 1, receivedAt: 1 });
 
 export function callbackModel(connection: Connection): Model<GatewayCallbackDoc> {
-  return (connection.models.GatewayCallback as Model<GatewayCallbackDoc> | undefined) ?? connection.model<GatewayCallbackDoc>("GatewayCallback", callbackSchema);
+  return (
+    (connection.models.GatewayCallback as Model<GatewayCallbackDoc> | undefined) ??
+    connection.model<GatewayCallbackDoc>("GatewayCallback", callbackSchema)
+  );
 }
 
 /** What a gateway's status query says about an order. */
@@ -37,7 +47,10 @@ export interface PaymentLookup {
   ref: string | null;
 }
 
-/** Asks the gateway (or the sandbox gateway) about an order, before settling and when reconciling (KBZ `queryorder`, AYA `enquiry`). */
+/**
+ * Asks the gateway (or the sandbox gateway) about an order, before settling and when reconciling (KBZ `queryorder`, AYA
+ * `enquiry`).
+ */
 export interface PaymentStatusQuery {
   lookup(gateway: Gateway, orderId: string): Promise<PaymentLookup>;
 }
@@ -67,7 +80,15 @@ export function evidenceOf(gateway: Gateway, raw: string, config: Config["gatewa
       const fields = inner.success ? inner.data : parsed.data;
       if (!kbzVerify(fields, key)) throw refuse(401, "invalid_signature", "the KBZPay signature does not match");
       const status = text(fields.trade_status);
-      return { gateway, orderId: text(fields.merch_order_id), amount: text(fields.total_amount), currency: text(fields.trans_currency), outcome: status === "PAY_SUCCESS" ? "paid" : status === "WAIT_PAY" ? "pending" : "failed", gatewayStatus: status, ref: text(fields.mm_order_id) || null };
+      return {
+        gateway,
+        orderId: text(fields.merch_order_id),
+        amount: text(fields.total_amount),
+        currency: text(fields.trans_currency),
+        outcome: status === "PAY_SUCCESS" ? "paid" : status === "WAIT_PAY" ? "pending" : "failed",
+        gatewayStatus: status,
+        ref: text(fields.mm_order_id) || null,
+      };
     }
     case "wavepay": {
       const secret = config.wavepay.secret;
@@ -89,13 +110,16 @@ export function evidenceOf(gateway: Gateway, raw: string, config: Config["gatewa
       if (secret === undefined) throw refuse(503, "gateway_not_configured", "AYA Pay is not configured");
       let payload: z.infer<typeof record>;
       try {
-        const decoded = record.safeParse(parseLosslessJson(Buffer.from(text(parsed.data.payload), "base64").toString("utf8")));
+        const decoded = record.safeParse(
+          parseLosslessJson(Buffer.from(text(parsed.data.payload), "base64").toString("utf8")),
+        );
         if (!decoded.success) throw new Error("not an object");
         payload = decoded.data;
       } catch {
         throw refuse(400, "malformed_callback", "the payload is not base64 JSON");
       }
-      if (!ayaVerify(payload, parsed.data.checkSum, secret)) throw refuse(401, "invalid_signature", "the AYA Pay checksum does not match");
+      if (!ayaVerify(payload, parsed.data.checkSum, secret))
+        throw refuse(401, "invalid_signature", "the AYA Pay checksum does not match");
       const status = text(payload.statusCode);
       return {
         gateway,
@@ -125,7 +149,12 @@ export class CallbackIntake {
   private readonly gateways: Config["gateways"];
   private readonly query: PaymentStatusQuery;
 
-  constructor(options: { connection: Connection; invoices: InvoiceService; gateways: Config["gateways"]; query: PaymentStatusQuery }) {
+  constructor(options: {
+    connection: Connection;
+    invoices: InvoiceService;
+    gateways: Config["gateways"];
+    query: PaymentStatusQuery;
+  }) {
     this.model = callbackModel(options.connection);
     this.invoices = options.invoices;
     this.gateways = options.gateways;
@@ -134,17 +163,34 @@ export class CallbackIntake {
 
   async handle(gateway: Gateway, raw: string): Promise<SettleResult> {
     const id = randomUUID();
-    await this.model.create({ _id: id, gateway, raw: raw.slice(0, 64 * 1024), receivedAt: new Date(), orderId: null, outcome: "received" });
+    await this.model.create({
+      _id: id,
+      gateway,
+      raw: raw.slice(0, 64 * 1024),
+      receivedAt: new Date(),
+      orderId: null,
+      outcome: "received",
+    });
     try {
       const evidence = evidenceOf(gateway, raw, this.gateways);
-      if (evidence.outcome === "paid" && gateway !== "wavepay" && !(await this.query.lookup(gateway, evidence.orderId)).paid) {
-        throw new AppError("unavailable", "not_confirmed", "the gateway's status query does not confirm the payment yet");
+      if (
+        evidence.outcome === "paid" &&
+        gateway !== "wavepay" &&
+        !(await this.query.lookup(gateway, evidence.orderId)).paid
+      ) {
+        throw new AppError(
+          "unavailable",
+          "not_confirmed",
+          "the gateway's status query does not confirm the payment yet",
+        );
       }
       const result = await this.invoices.apply(evidence);
       await this.model.updateOne({ _id: id }, { $set: { orderId: evidence.orderId, outcome: result.kind } }).exec();
       return result;
     } catch (error) {
-      await this.model.updateOne({ _id: id }, { $set: { outcome: `refused:${isAppError(error) ? error.code : "internal"}` } }).exec();
+      await this.model
+        .updateOne({ _id: id }, { $set: { outcome: `refused:${isAppError(error) ? error.code : "internal"}` } })
+        .exec();
       throw error;
     }
   }

@@ -10,12 +10,22 @@ import type { InvoiceDoc } from "./invoice-service.ts";
  * The invoice goes to the company's contact where one is linked, otherwise to
  * finance (and owners) to forward; so does the receipt once it is paid.
  */
-export function invoiceNotices(options: { connection: Connection; translator: Translator; notifier: NotificationService; catalog: Pick<CatalogService, "findCompany">; paymentUrl: (invoice: InvoiceDoc) => Promise<string | null> }) {
+export function invoiceNotices(options: {
+  connection: Connection;
+  translator: Translator;
+  notifier: NotificationService;
+  catalog: Pick<CatalogService, "findCompany">;
+  paymentUrl: (invoice: InvoiceDoc) => Promise<string | null>;
+}) {
   const { translator, notifier, catalog } = options;
   const recipients = async (invoice: InvoiceDoc): Promise<string[]> => {
     const company = await catalog.findCompany(invoice.companyId);
     if (company?.billing?.contactUserId != null) return [company.billing.contactUserId];
-    const holders = await userModels(options.connection).User.find({ roles: { $in: ["finance", "owner"] } }, { _id: 1 }).limit(20).lean<Array<Pick<UserDoc, "_id">>>().exec();
+    const holders = await userModels(options.connection)
+      .User.find({ roles: { $in: ["finance", "owner"] } }, { _id: 1 })
+      .limit(20)
+      .lean<Array<Pick<UserDoc, "_id">>>()
+      .exec();
     return holders.map((holder) => holder._id);
   };
   const texts = async (invoice: InvoiceDoc, key: string, link: string | null) => {
@@ -37,11 +47,19 @@ export function invoiceNotices(options: { connection: Connection; translator: Tr
       // A KBZPay QR invoice goes with its QR image (an https link Telegram and Viber fetch).
       const image = invoice.byQr && link?.startsWith("https://") === true ? { imageUrl: `${link}/qr.png` } : {};
       const text = await texts(invoice, "invoices:created", link);
-      for (const userId of await recipients(invoice)) await notifier.notify({ userId, key: `invoice:${invoice._id}:created:${userId}`, text, urgent: true, ...image });
+      for (const userId of await recipients(invoice))
+        await notifier.notify({
+          userId,
+          key: `invoice:${invoice._id}:created:${userId}`,
+          text,
+          urgent: true,
+          ...image,
+        });
     },
     onPaid: async (invoice: InvoiceDoc): Promise<void> => {
       const text = await texts(invoice, "invoices:receipt", null);
-      for (const userId of await recipients(invoice)) await notifier.notify({ userId, key: `invoice:${invoice._id}:receipt:${userId}`, text, urgent: true });
+      for (const userId of await recipients(invoice))
+        await notifier.notify({ userId, key: `invoice:${invoice._id}:receipt:${userId}`, text, urgent: true });
     },
   };
 }

@@ -8,7 +8,9 @@ export const GATEWAYS = ["kbzpay", "wavepay", "ayapay"] as const;
 export type Gateway = (typeof GATEWAYS)[number];
 
 export interface InvoiceDoc {
-  /** `INV<referral id>`: one invoice per hire; letters and digits only, so it is a valid order id on all three gateways. */
+  /**
+   * `INV<referral id>`: one invoice per hire; letters and digits only, so it is a valid order id on all three gateways.
+   */
   _id: string;
   companyId: string;
   referralId: string;
@@ -57,7 +59,10 @@ const invoiceSchema = new Schema<InvoiceDoc>(
 invoiceSchema.index({ status: 1, dueAt: 1 });
 
 export function invoiceModel(connection: Connection): Model<InvoiceDoc> {
-  return (connection.models.Invoice as Model<InvoiceDoc> | undefined) ?? connection.model<InvoiceDoc>("Invoice", invoiceSchema);
+  return (
+    (connection.models.Invoice as Model<InvoiceDoc> | undefined) ??
+    connection.model<InvoiceDoc>("Invoice", invoiceSchema)
+  );
 }
 
 /** What a verified callback (or status query) says about a payment. */
@@ -72,7 +77,10 @@ export interface PaymentEvidence {
   ref: string | null;
 }
 
-export type SettleResult = { kind: "settled"; invoice: InvoiceDoc } | { kind: "already_paid"; invoice: InvoiceDoc } | { kind: "recorded"; invoice: InvoiceDoc };
+export type SettleResult =
+  | { kind: "settled"; invoice: InvoiceDoc }
+  | { kind: "already_paid"; invoice: InvoiceDoc }
+  | { kind: "recorded"; invoice: InvoiceDoc };
 
 /** `150000`, `150000.0`, `150000.00` equal 150,000 kyat; anything with a fraction of a kyat does not. */
 export function amountEquals(text: string, kyat: number): boolean {
@@ -101,7 +109,14 @@ export class InvoiceService {
   onCreated: ((invoice: InvoiceDoc) => Promise<void>) | undefined;
   onPaid: ((invoice: InvoiceDoc) => Promise<void>) | undefined;
 
-  constructor(options: { connection: Connection; catalog: CatalogService; feePercent: number; dueDays: number; release: (referralId: string) => Promise<unknown>; now?: () => Date }) {
+  constructor(options: {
+    connection: Connection;
+    catalog: CatalogService;
+    feePercent: number;
+    dueDays: number;
+    release: (referralId: string) => Promise<unknown>;
+    now?: () => Date;
+  }) {
     this.connection = options.connection;
     this.model = invoiceModel(options.connection);
     this.catalog = options.catalog;
@@ -117,7 +132,12 @@ export class InvoiceService {
 
   /** Invoices not paid yet (pending or expired), oldest first. */
   async unpaid(limit = 20): Promise<InvoiceDoc[]> {
-    return this.model.find({ status: { $in: ["pending", "expired"] } }).sort({ createdAt: 1 }).limit(limit).lean<InvoiceDoc[]>().exec();
+    return this.model
+      .find({ status: { $in: ["pending", "expired"] } })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<InvoiceDoc[]>()
+      .exec();
   }
 
   async setKbzQr(id: string, qr: string): Promise<void> {
@@ -126,7 +146,12 @@ export class InvoiceService {
 
   /** Unpaid invoices created before `before`, oldest first (for reconciliation). */
   async unpaidBefore(before: Date, limit = 200): Promise<InvoiceDoc[]> {
-    return this.model.find({ status: "pending", createdAt: { $lte: before } }).sort({ createdAt: 1 }).limit(limit).lean<InvoiceDoc[]>().exec();
+    return this.model
+      .find({ status: "pending", createdAt: { $lte: before } })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<InvoiceDoc[]>()
+      .exec();
   }
 
   /** An unpaid invoice past its due date with no payment found is expired (a payment that still arrives settles it). */
@@ -178,21 +203,55 @@ export class InvoiceService {
   async apply(evidence: PaymentEvidence): Promise<SettleResult> {
     const invoice = await this.find(evidence.orderId);
     if (invoice === null) throw new AppError("not_found", "unknown_order", `no invoice ${evidence.orderId}`);
-    if (evidence.gateway !== invoice.gateway) throw new AppError("conflict", "wrong_gateway", `invoice ${invoice._id} is paid through ${invoice.gateway}`);
+    if (evidence.gateway !== invoice.gateway)
+      throw new AppError("conflict", "wrong_gateway", `invoice ${invoice._id} is paid through ${invoice.gateway}`);
     if (!amountEquals(evidence.amount, invoice.amount) || !isKyat(evidence.currency)) {
-      throw new AppError("conflict", "amount_mismatch", `invoice ${invoice._id} is ${invoice.amount} MMK`, { details: { expected: invoice.amount } });
+      throw new AppError("conflict", "amount_mismatch", `invoice ${invoice._id} is ${invoice.amount} MMK`, {
+        details: { expected: invoice.amount },
+      });
     }
     if (evidence.outcome !== "paid") {
-      if (invoice.status !== "paid") await this.model.updateOne({ _id: invoice._id, status: { $ne: "paid" } }, { $set: { lastGatewayStatus: evidence.gatewayStatus } }).exec();
+      if (invoice.status !== "paid")
+        await this.model
+          .updateOne(
+            { _id: invoice._id, status: { $ne: "paid" } },
+            { $set: { lastGatewayStatus: evidence.gatewayStatus } },
+          )
+          .exec();
       return { kind: invoice.status === "paid" ? "already_paid" : "recorded", invoice };
     }
-    if (!(await decideOnce(this.connection, `invoice:${invoice._id}:paid`, { gateway: evidence.gateway, ref: evidence.ref }, this.now()))) {
+    if (
+      !(await decideOnce(
+        this.connection,
+        `invoice:${invoice._id}:paid`,
+        { gateway: evidence.gateway, ref: evidence.ref },
+        this.now(),
+      ))
+    ) {
       // Already decided: make sure its effects happened (they are idempotent), then answer as done.
       await this.release(invoice.referralId);
       return { kind: "already_paid", invoice: (await this.find(invoice._id)) ?? invoice };
     }
-    const paid: InvoiceDoc = { ...invoice, status: "paid", paidAt: this.now(), gatewayRef: evidence.ref, lastGatewayStatus: evidence.gatewayStatus };
-    await this.model.updateOne({ _id: invoice._id }, { $set: { status: "paid", paidAt: paid.paidAt, gatewayRef: paid.gatewayRef, lastGatewayStatus: paid.lastGatewayStatus } }).exec();
+    const paid: InvoiceDoc = {
+      ...invoice,
+      status: "paid",
+      paidAt: this.now(),
+      gatewayRef: evidence.ref,
+      lastGatewayStatus: evidence.gatewayStatus,
+    };
+    await this.model
+      .updateOne(
+        { _id: invoice._id },
+        {
+          $set: {
+            status: "paid",
+            paidAt: paid.paidAt,
+            gatewayRef: paid.gatewayRef,
+            lastGatewayStatus: paid.lastGatewayStatus,
+          },
+        },
+      )
+      .exec();
     await this.release(invoice.referralId);
     await this.onPaid?.(paid);
     return { kind: "settled", invoice: paid };

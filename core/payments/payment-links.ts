@@ -43,7 +43,8 @@ export class PaymentLinks {
 
   private async kbz(invoice: InvoiceDoc): Promise<string> {
     const { apiRoot, pwaUrl, appId, merchCode, appKey } = this.gateways.kbzpay;
-    if (appId === undefined || merchCode === undefined || appKey === undefined) throw new AppError("unavailable", "gateway_not_configured", "KBZPay is not configured");
+    if (appId === undefined || merchCode === undefined || appKey === undefined)
+      throw new AppError("unavailable", "gateway_not_configured", "KBZPay is not configured");
     const timestamp = String(Math.floor(Date.now() / 1000));
     const request: Record<string, unknown> = {
       timestamp,
@@ -52,28 +53,57 @@ export class PaymentLinks {
       nonce_str: randomBytes(16).toString("hex").toUpperCase(),
       sign_type: "SHA256",
       version: "1.0",
-      biz_content: { appid: appId, merch_code: merchCode, merch_order_id: invoice._id, trade_type: invoice.byQr ? "PAY_BY_QRCODE" : "PWAAPP", total_amount: String(invoice.amount), trans_currency: "MMK", title: `TRM ${invoice._id}`, timeout_express: "120m" },
+      biz_content: {
+        appid: appId,
+        merch_code: merchCode,
+        merch_order_id: invoice._id,
+        trade_type: invoice.byQr ? "PAY_BY_QRCODE" : "PWAAPP",
+        total_amount: String(invoice.amount),
+        trans_currency: "MMK",
+        title: `TRM ${invoice._id}`,
+        timeout_express: "120m",
+      },
     };
     request.sign = kbzSign(request, appKey);
-    const response = await fetch(`${apiRoot}/precreate`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ Request: request }), signal: AbortSignal.timeout(30_000) });
+    const response = await fetch(`${apiRoot}/precreate`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ Request: request }),
+      signal: AbortSignal.timeout(30_000),
+    });
     const answer = record.safeParse(record.safeParse(parseLosslessJson(await response.text())).data?.Response);
-    if (!answer.success || answer.data.result !== "SUCCESS" || typeof answer.data.prepay_id !== "string" || !kbzVerify(answer.data, appKey)) {
+    if (
+      !answer.success ||
+      answer.data.result !== "SUCCESS" ||
+      typeof answer.data.prepay_id !== "string" ||
+      !kbzVerify(answer.data, appKey)
+    ) {
       throw new AppError("platform_refused", "precreate_failed", "KBZPay did not create the order");
     }
     if (invoice.byQr) {
       // An MMQR (EMVCo) string any Myanmar bank app scans; shown as a QR image on our page.
-      if (typeof answer.data.qrCode !== "string" || answer.data.qrCode === "") throw new AppError("platform_refused", "precreate_failed", "KBZPay returned no QR code");
+      if (typeof answer.data.qrCode !== "string" || answer.data.qrCode === "")
+        throw new AppError("platform_refused", "precreate_failed", "KBZPay returned no QR code");
       await this.onQr?.(invoice._id, answer.data.qrCode);
       return `${this.publicUrl}/pay/kbzpay/${invoice._id}`;
     }
-    const link: Record<string, unknown> = { appid: appId, merch_code: merchCode, nonce_str: randomBytes(16).toString("hex").toUpperCase(), prepay_id: answer.data.prepay_id, timestamp };
+    const link: Record<string, unknown> = {
+      appid: appId,
+      merch_code: merchCode,
+      nonce_str: randomBytes(16).toString("hex").toUpperCase(),
+      prepay_id: answer.data.prepay_id,
+      timestamp,
+    };
     const sign = kbzSign(link, appKey);
-    return `${pwaUrl}?${Object.entries(link).map(([name, value]) => `${name}=${encodeURIComponent(String(value))}`).join("&")}&sign=${sign}`;
+    return `${pwaUrl}?${Object.entries(link)
+      .map(([name, value]) => `${name}=${encodeURIComponent(String(value))}`)
+      .join("&")}&sign=${sign}`;
   }
 
   private async wave(invoice: InvoiceDoc): Promise<string> {
     const { apiRoot, merchantId, secret } = this.gateways.wavepay;
-    if (merchantId === undefined || secret === undefined) throw new AppError("unavailable", "gateway_not_configured", "WavePay is not configured");
+    if (merchantId === undefined || secret === undefined)
+      throw new AppError("unavailable", "gateway_not_configured", "WavePay is not configured");
     const ttl = "600";
     const backend = `${this.publicUrl}/webhooks/wavepay`;
     const fields: Record<string, string> = {
@@ -88,11 +118,19 @@ export class PaymentLinks {
       merchant_name: "TRM",
       items: JSON.stringify([{ name: `Referral ${invoice.referralId}`, amount: invoice.amount }]),
     };
-    fields.hash = createHmac("sha256", secret).update(`${ttl}${merchantId}${invoice._id}${invoice.amount}${backend}${invoice._id}`).digest("hex");
-    const response = await fetch(`${apiRoot}/payment`, { method: "POST", headers: { accept: "application/json" }, body: new URLSearchParams(fields), signal: AbortSignal.timeout(30_000) });
+    fields.hash = createHmac("sha256", secret)
+      .update(`${ttl}${merchantId}${invoice._id}${invoice.amount}${backend}${invoice._id}`)
+      .digest("hex");
+    const response = await fetch(`${apiRoot}/payment`, {
+      method: "POST",
+      headers: { accept: "application/json" },
+      body: new URLSearchParams(fields),
+      signal: AbortSignal.timeout(30_000),
+    });
     const answer = record.safeParse(parseLosslessJson(await response.text()));
     const transaction = answer.success ? answer.data.transaction_id : undefined;
-    if (!response.ok || typeof transaction !== "string") throw new AppError("platform_refused", "create_payment_failed", `WavePay answered ${response.status}`);
+    if (!response.ok || typeof transaction !== "string")
+      throw new AppError("platform_refused", "create_payment_failed", `WavePay answered ${response.status}`);
     // The authenticate page is served without the API port (payments.md §2.1).
     const host = new URL(apiRoot);
     host.port = "";

@@ -5,7 +5,9 @@
  * Uses the reviver's source text (Node 22+).
  */
 export function parseLosslessJson(raw: string): unknown {
-  return JSON.parse(raw, (_key, value: unknown, context?: { source?: string }) => (typeof value === "number" && context?.source !== undefined ? context.source : value));
+  return JSON.parse(raw, (_key, value: unknown, context?: { source?: string }) =>
+    typeof value === "number" && context?.source !== undefined ? context.source : value,
+  );
 }
 
 /** A scalar as a gateway signs it: strings as they are, numbers as their received text, booleans as `true`/`false`. */

@@ -18,7 +18,11 @@ export interface ReconcileReport {
  * settled (with the amount the gateway reports) or, past their due date,
  * expired; WavePay invoices are listed for a manual check.
  */
-export async function reconcileInvoices(invoices: InvoiceService, query: PaymentStatusQuery, now: Date): Promise<ReconcileReport> {
+export async function reconcileInvoices(
+  invoices: InvoiceService,
+  query: PaymentStatusQuery,
+  now: Date,
+): Promise<ReconcileReport> {
   const report: ReconcileReport = { settled: [], expired: [], manual: [], errors: [] };
   for (const invoice of await invoices.unpaidBefore(new Date(now.getTime() - RECONCILE_AFTER_MS))) {
     if (invoice.gateway === "wavepay") {
@@ -28,7 +32,15 @@ export async function reconcileInvoices(invoices: InvoiceService, query: Payment
     try {
       const found = await query.lookup(invoice.gateway, invoice._id);
       if (found.paid && found.amount !== null) {
-        const result = await invoices.apply({ gateway: invoice.gateway, orderId: invoice._id, amount: found.amount, currency: found.currency ?? "", outcome: "paid", gatewayStatus: "QUERY_PAID", ref: found.ref });
+        const result = await invoices.apply({
+          gateway: invoice.gateway,
+          orderId: invoice._id,
+          amount: found.amount,
+          currency: found.currency ?? "",
+          outcome: "paid",
+          gatewayStatus: "QUERY_PAID",
+          ref: found.ref,
+        });
         if (result.kind === "settled") report.settled.push(invoice._id);
       } else if (now.getTime() > new Date(invoice.dueAt).getTime()) {
         await invoices.expire(invoice._id);

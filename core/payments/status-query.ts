@@ -12,7 +12,12 @@ const record = z.record(z.string(), z.unknown());
 const NOT_PAID: PaymentLookup = { paid: false, amount: null, currency: null, ref: null };
 
 async function postJson(url: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
   const parsed = record.safeParse(parseLosslessJson(await response.text()));
   if (!response.ok || !parsed.success) throw new Error(`status query answered ${response.status}`);
   return parsed.data;
@@ -37,21 +42,43 @@ export class GatewayStatusQuery implements PaymentStatusQuery {
     if (gateway === "kbzpay") {
       const { apiRoot, appId, merchCode, appKey } = this.gateways.kbzpay;
       if (appId === undefined || merchCode === undefined || appKey === undefined) return NOT_PAID;
-      const request: Record<string, unknown> = { timestamp, method: "kbz.payment.queryorder", nonce_str: randomBytes(16).toString("hex").toUpperCase(), sign_type: "SHA256", version: "3.0", biz_content: { appid: appId, merch_code: merchCode, merch_order_id: orderId } };
+      const request: Record<string, unknown> = {
+        timestamp,
+        method: "kbz.payment.queryorder",
+        nonce_str: randomBytes(16).toString("hex").toUpperCase(),
+        sign_type: "SHA256",
+        version: "3.0",
+        biz_content: { appid: appId, merch_code: merchCode, merch_order_id: orderId },
+      };
       request.sign = kbzSign(request, appKey);
       const answer = record.safeParse((await postJson(`${apiRoot}/queryorder`, { Request: request })).Response);
       if (!answer.success || !kbzVerify(answer.data, appKey) || answer.data.merch_order_id !== orderId) return NOT_PAID;
-      return { paid: answer.data.trade_status === "PAY_SUCCESS", amount: text(answer.data.total_amount), currency: text(answer.data.trans_currency), ref: text(answer.data.mm_order_id) };
+      return {
+        paid: answer.data.trade_status === "PAY_SUCCESS",
+        amount: text(answer.data.total_amount),
+        currency: text(answer.data.trans_currency),
+        ref: text(answer.data.mm_order_id),
+      };
     }
     if (gateway === "ayapay") {
       const { apiRoot, appKey, appSecret } = this.gateways.ayapay;
       if (appKey === undefined || appSecret === undefined) return NOT_PAID;
-      const answer = await postJson(`${apiRoot}/v1/payment/enquiry`, { merchOrderId: orderId, appKey, timestamp, checkSum: ayaChecksum([orderId, timestamp, appKey], appSecret) });
+      const answer = await postJson(`${apiRoot}/v1/payment/enquiry`, {
+        merchOrderId: orderId,
+        appKey,
+        timestamp,
+        checkSum: ayaChecksum([orderId, timestamp, appKey], appSecret),
+      });
       const data = record.safeParse(answer.data);
       if (!data.success || typeof data.data.payload !== "string") return NOT_PAID;
       const payload = record.safeParse(parseLosslessJson(Buffer.from(data.data.payload, "base64").toString("utf8")));
       if (!payload.success || payload.data.merchOrderId !== orderId) return NOT_PAID;
-      return { paid: payload.data.statusCode === "00", amount: text(payload.data.amount), currency: text(payload.data.currencyCode) ?? text(payload.data.currenyCode), ref: text(payload.data.tranId) };
+      return {
+        paid: payload.data.statusCode === "00",
+        amount: text(payload.data.amount),
+        currency: text(payload.data.currencyCode) ?? text(payload.data.currenyCode),
+        ref: text(payload.data.tranId),
+      };
     }
     return NOT_PAID;
   }
@@ -75,6 +102,11 @@ export class SandboxStatusQuery implements PaymentStatusQuery {
   async lookup(_gateway: Gateway, orderId: string): Promise<PaymentLookup> {
     const value = await this.redis.get(SandboxStatusQuery.key(this.prefix, orderId));
     const amount = value?.startsWith("paid:") === true ? value.slice(5) : null;
-    return { paid: amount !== null, amount, currency: amount === null ? null : "MMK", ref: amount === null ? null : `SBX-${orderId}` };
+    return {
+      paid: amount !== null,
+      amount,
+      currency: amount === null ? null : "MMK",
+      ref: amount === null ? null : `SBX-${orderId}`,
+    };
   }
 }

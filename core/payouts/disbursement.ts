@@ -4,7 +4,9 @@ import type { PayoutDoc } from "./payout-models.ts";
 export type DisbursementResult =
   /** Paid now; the provider's transaction id settles it. */
   | { kind: "paid"; providerTxnId: string }
-  /** A person pays it outside (the wallet's business app, a bulk-transfer portal) and records the transaction id later. */
+  /**
+   * A person pays it outside (the wallet's business app, a bulk-transfer portal) and records the transaction id later.
+   */
   | { kind: "manual" };
 
 /**
@@ -21,6 +23,10 @@ export interface DisbursementProvider {
 export const manualDisbursement: DisbursementProvider = { name: "manual", disburse: async () => ({ kind: "manual" }) };
 
 /** Local mode: paid at once with a sandbox reference. */
-export const sandboxDisbursement: DisbursementProvider = { name: "sandbox", disburse: async (payout) => ({ kind: "paid", providerTxnId: `SBX-${payout._id.slice(1, 9)}` }) };
+export const sandboxDisbursement: DisbursementProvider = {
+  name: "sandbox",
+  disburse: async (payout) => ({ kind: "paid", providerTxnId: `SBX-${payout._id.slice(1, 9)}` }),
+};
 
-export const disbursementProvider = (name: "manual" | "sandbox"): DisbursementProvider => (name === "sandbox" ? sandboxDisbursement : manualDisbursement);
+export const disbursementProvider = (name: "manual" | "sandbox"): DisbursementProvider =>
+  name === "sandbox" ? sandboxDisbursement : manualDisbursement;

@@ -59,13 +59,29 @@ const payoutSchema = new Schema<PayoutDoc>(
 payoutSchema.index({ status: 1, requestedAt: 1 });
 payoutSchema.index({ userId: 1, requestedAt: -1 });
 
-const prefsSchema = new Schema<PayoutPrefsDoc>({ _id: String, provider: { type: String, required: true }, walletPhone: { type: String, required: true } }, { versionKey: false, collection: "payout_prefs" });
-const breakerSchema = new Schema<PayoutBreakerDoc>({ _id: String, paused: { type: Boolean, required: true }, reason: { type: String, default: null }, at: { type: Date, required: true } }, { versionKey: false, collection: "payout_breaker" });
+const prefsSchema = new Schema<PayoutPrefsDoc>(
+  { _id: String, provider: { type: String, required: true }, walletPhone: { type: String, required: true } },
+  { versionKey: false, collection: "payout_prefs" },
+);
+const breakerSchema = new Schema<PayoutBreakerDoc>(
+  {
+    _id: String,
+    paused: { type: Boolean, required: true },
+    reason: { type: String, default: null },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, collection: "payout_breaker" },
+);
 
 export function payoutModels(connection: Connection) {
   return {
-    Payout: (connection.models.Payout as Model<PayoutDoc> | undefined) ?? connection.model<PayoutDoc>("Payout", payoutSchema),
-    Prefs: (connection.models.PayoutPrefs as Model<PayoutPrefsDoc> | undefined) ?? connection.model<PayoutPrefsDoc>("PayoutPrefs", prefsSchema),
-    Breaker: (connection.models.PayoutBreaker as Model<PayoutBreakerDoc> | undefined) ?? connection.model<PayoutBreakerDoc>("PayoutBreaker", breakerSchema),
+    Payout:
+      (connection.models.Payout as Model<PayoutDoc> | undefined) ?? connection.model<PayoutDoc>("Payout", payoutSchema),
+    Prefs:
+      (connection.models.PayoutPrefs as Model<PayoutPrefsDoc> | undefined) ??
+      connection.model<PayoutPrefsDoc>("PayoutPrefs", prefsSchema),
+    Breaker:
+      (connection.models.PayoutBreaker as Model<PayoutBreakerDoc> | undefined) ??
+      connection.model<PayoutBreakerDoc>("PayoutBreaker", breakerSchema),
   };
 }

@@ -9,7 +9,13 @@ import type { Channel, Role } from "../users/user-model.ts";
 import { InsufficientFunds } from "../wallet/ledger.ts";
 import type { WalletService } from "../wallet/wallet-service.ts";
 import type { DisbursementProvider } from "./disbursement.ts";
-import { payoutModels, type PayoutBreakerDoc, type PayoutDoc, type PayoutPrefsDoc, type PayoutProvider } from "./payout-models.ts";
+import {
+  payoutModels,
+  type PayoutBreakerDoc,
+  type PayoutDoc,
+  type PayoutPrefsDoc,
+  type PayoutProvider,
+} from "./payout-models.ts";
 
 export interface FinanceActor {
   userId: string;
@@ -46,7 +52,16 @@ export class PayoutService {
   onReleased: ((payout: PayoutDoc) => Promise<void>) | undefined;
   onBreakerTripped: ((reason: string) => Promise<void>) | undefined;
 
-  constructor(options: { connection: Connection; redis: Redis; prefix: string; wallet: WalletService; limits: PayoutLimits; audit: AuditLog; kycApproved: (userId: string) => Promise<boolean>; now?: () => Date }) {
+  constructor(options: {
+    connection: Connection;
+    redis: Redis;
+    prefix: string;
+    wallet: WalletService;
+    limits: PayoutLimits;
+    audit: AuditLog;
+    kycApproved: (userId: string) => Promise<boolean>;
+    now?: () => Date;
+  }) {
     this.connection = options.connection;
     const models = payoutModels(options.connection);
     this.Payout = models.Payout;
@@ -85,8 +100,14 @@ export class PayoutService {
 
   /** Checks an amount against the limits that do not need a reservation (for the flow's early answer). */
   checkAmount(amount: number): void {
-    if (amount < this.limits.min) throw new AppError("invalid_input", "below_minimum", "below the minimum payout", { details: { min: this.limits.min } });
-    if (amount > this.limits.maxPerRequest) throw new AppError("invalid_input", "above_request_cap", "above the per-request cap", { details: { max: this.limits.maxPerRequest } });
+    if (amount < this.limits.min)
+      throw new AppError("invalid_input", "below_minimum", "below the minimum payout", {
+        details: { min: this.limits.min },
+      });
+    if (amount > this.limits.maxPerRequest)
+      throw new AppError("invalid_input", "above_request_cap", "above the per-request cap", {
+        details: { max: this.limits.maxPerRequest },
+      });
   }
 
   /**
@@ -96,18 +117,38 @@ export class PayoutService {
    * concurrent requests cannot pass it together) and the available balance
    * (the ledger's rule), then holds the amount.
    */
-  async request(input: { userId: string; amount: number; provider: PayoutProvider; walletPhone: string; nonce: string }): Promise<PayoutDoc> {
+  async request(input: {
+    userId: string;
+    amount: number;
+    provider: PayoutProvider;
+    walletPhone: string;
+    nonce: string;
+  }): Promise<PayoutDoc> {
     if (!/^[A-Za-z0-9]{8,24}$/.test(input.nonce)) throw new AppError("invalid_input", "bad_nonce", "bad request nonce");
     const id = `P${input.nonce}`;
     const existing = await this.find(id);
     if (existing !== null && existing.status !== "holding") return existing;
-    if (!(await this.kycApproved(input.userId))) throw new AppError("forbidden", "kyc_required", "payouts need a verified identity");
+    if (!(await this.kycApproved(input.userId)))
+      throw new AppError("forbidden", "kyc_required", "payouts need a verified identity");
     this.checkAmount(input.amount);
     const dayKey = this.dayKey(input.userId);
     if (existing === null) {
       // The request's id is claimed first: concurrent repeats of one confirm find the winner and touch nothing else.
       try {
-        await this.Payout.create({ _id: id, userId: input.userId, amount: input.amount, provider: input.provider, walletPhone: input.walletPhone, status: "holding", requestedAt: this.now(), decidedAt: null, decidedBy: null, reason: null, providerTxnId: null, paidAt: null });
+        await this.Payout.create({
+          _id: id,
+          userId: input.userId,
+          amount: input.amount,
+          provider: input.provider,
+          walletPhone: input.walletPhone,
+          status: "holding",
+          requestedAt: this.now(),
+          decidedAt: null,
+          decidedBy: null,
+          reason: null,
+          providerTxnId: null,
+          paidAt: null,
+        });
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
         const winner = await this.find(id);
@@ -119,21 +160,32 @@ export class PayoutService {
       if (used > this.limits.maxPerDay) {
         await this.redis.decrby(dayKey, input.amount);
         await this.Payout.deleteOne({ _id: id, status: "holding" }).exec();
-        throw new AppError("invalid_input", "above_daily_cap", "above the per-day cap", { details: { max: this.limits.maxPerDay, left: Math.max(0, this.limits.maxPerDay - (used - input.amount)) } });
+        throw new AppError("invalid_input", "above_daily_cap", "above the per-day cap", {
+          details: { max: this.limits.maxPerDay, left: Math.max(0, this.limits.maxPerDay - (used - input.amount)) },
+        });
       }
     }
     try {
-      await this.wallet.move(input.userId, "available", "held", input.amount, `payout:${id}:hold`, { code: "payout_hold", params: { payout: id } });
+      await this.wallet.move(input.userId, "available", "held", input.amount, `payout:${id}:hold`, {
+        code: "payout_hold",
+        params: { payout: id },
+      });
     } catch (error) {
       if (error instanceof InsufficientFunds) {
         await this.Payout.deleteOne({ _id: id, status: "holding" }).exec();
         await this.redis.decrby(dayKey, input.amount);
-        throw new AppError("conflict", "insufficient_funds", "not enough available", { details: { available: (await this.wallet.balances(input.userId)).available } });
+        throw new AppError("conflict", "insufficient_funds", "not enough available", {
+          details: { available: (await this.wallet.balances(input.userId)).available },
+        });
       }
       throw error;
     }
     await this.Payout.updateOne({ _id: id, status: "holding" }, { $set: { status: "requested" } }).exec();
-    await this.Prefs.updateOne({ _id: input.userId }, { $set: { provider: input.provider, walletPhone: input.walletPhone } }, { upsert: true }).exec();
+    await this.Prefs.updateOne(
+      { _id: input.userId },
+      { $set: { provider: input.provider, walletPhone: input.walletPhone } },
+      { upsert: true },
+    ).exec();
     const payout = (await this.find(id)) as PayoutDoc;
     await this.onRequested?.(payout);
     return payout;
@@ -141,42 +193,83 @@ export class PayoutService {
 
   /** What waits for finance, oldest first: requests to decide, and approved payouts to pay. */
   async queue(limit = 10, statuses: Array<PayoutDoc["status"]> = ["requested"]): Promise<PayoutDoc[]> {
-    return this.Payout.find({ status: { $in: statuses } }).sort({ requestedAt: 1 }).limit(limit).lean<PayoutDoc[]>().exec();
+    return this.Payout.find({ status: { $in: statuses } })
+      .sort({ requestedAt: 1 })
+      .limit(limit)
+      .lean<PayoutDoc[]>()
+      .exec();
   }
 
   async breaker(): Promise<PayoutBreakerDoc> {
-    return (await this.Breaker.findById(BREAKER_ID).lean<PayoutBreakerDoc>().exec()) ?? { _id: BREAKER_ID, paused: false, reason: null, at: this.now() };
+    return (
+      (await this.Breaker.findById(BREAKER_ID).lean<PayoutBreakerDoc>().exec()) ?? {
+        _id: BREAKER_ID,
+        paused: false,
+        reason: null,
+        at: this.now(),
+      }
+    );
   }
 
   private async trip(reason: string, actor: FinanceActor): Promise<never> {
-    await this.Breaker.updateOne({ _id: BREAKER_ID }, { $set: { paused: true, reason, at: this.now() } }, { upsert: true }).exec();
-    await this.audit.record({ actorId: actor.userId, actorRole: actor.role, channel: actor.channel, action: "payouts.breaker_tripped", target: BREAKER_ID, after: { reason } });
+    await this.Breaker.updateOne(
+      { _id: BREAKER_ID },
+      { $set: { paused: true, reason, at: this.now() } },
+      { upsert: true },
+    ).exec();
+    await this.audit.record({
+      actorId: actor.userId,
+      actorRole: actor.role,
+      channel: actor.channel,
+      action: "payouts.breaker_tripped",
+      target: BREAKER_ID,
+      after: { reason },
+    });
     await this.onBreakerTripped?.(reason);
     throw new AppError("conflict", "payouts_paused", `payouts paused: ${reason}`, { details: { reason } });
   }
 
   /** An owner resumes payouts after a breaker tripped. */
   async resume(actor: FinanceActor): Promise<void> {
-    await this.Breaker.updateOne({ _id: BREAKER_ID }, { $set: { paused: false, reason: null, at: this.now() } }, { upsert: true }).exec();
-    await this.audit.record({ actorId: actor.userId, actorRole: actor.role, channel: actor.channel, action: "payouts.resumed", target: BREAKER_ID });
+    await this.Breaker.updateOne(
+      { _id: BREAKER_ID },
+      { $set: { paused: false, reason: null, at: this.now() } },
+      { upsert: true },
+    ).exec();
+    await this.audit.record({
+      actorId: actor.userId,
+      actorRole: actor.role,
+      channel: actor.channel,
+      action: "payouts.resumed",
+      target: BREAKER_ID,
+    });
   }
 
   /** Claims one step of a payout (`payout:<id>:<step>`); a second claim is refused. */
   private async claimStep(id: string, step: "decided" | "settled", actor: FinanceActor): Promise<PayoutDoc> {
     const payout = await this.find(id);
     if (payout === null) throw new AppError("not_found", "payout_not_found", `no payout ${id}`);
-    if (!(await decideOnce(this.connection, `payout:${id}:${step}`, { by: actor.userId }, this.now()))) throw new AppError("conflict", "payout_already_decided", `payout ${id} was already handled`);
+    if (!(await decideOnce(this.connection, `payout:${id}:${step}`, { by: actor.userId }, this.now())))
+      throw new AppError("conflict", "payout_already_decided", `payout ${id} was already handled`);
     return payout;
   }
 
-  /** Approves a request (paused payouts and the circuit breakers are checked first), then hands it to the disbursement provider. */
+  /**
+   * Approves a request (paused payouts and the circuit breakers are checked first), then hands it to the disbursement
+   * provider.
+   */
   async approve(id: string, actor: FinanceActor, provider: DisbursementProvider): Promise<PayoutDoc> {
     const current = await this.find(id);
     if (current === null) throw new AppError("not_found", "payout_not_found", `no payout ${id}`);
-    if (current.status !== "requested") throw new AppError("conflict", "payout_already_decided", `payout ${id} is ${current.status}`);
+    if (current.status !== "requested")
+      throw new AppError("conflict", "payout_already_decided", `payout ${id} is ${current.status}`);
     const breaker = await this.breaker();
-    if (breaker.paused) throw new AppError("conflict", "payouts_paused", `payouts paused: ${breaker.reason ?? ""}`, { details: { reason: breaker.reason } });
-    if (current.amount > this.limits.breakerPerPayout) await this.trip(`payout ${id} of ${current.amount} kyat is above ${this.limits.breakerPerPayout}`, actor);
+    if (breaker.paused)
+      throw new AppError("conflict", "payouts_paused", `payouts paused: ${breaker.reason ?? ""}`, {
+        details: { reason: breaker.reason },
+      });
+    if (current.amount > this.limits.breakerPerPayout)
+      await this.trip(`payout ${id} of ${current.amount} kyat is above ${this.limits.breakerPerPayout}`, actor);
     const hourKey = `${this.prefix}:payout-hour:${this.now().toISOString().slice(0, 13)}`;
     const hour = await this.redis.incrby(hourKey, current.amount);
     await this.redis.expire(hourKey, 7_200);
@@ -192,8 +285,19 @@ export class PayoutService {
       throw error;
     }
     const approved = { ...payout, status: "approved" as const, decidedAt: this.now(), decidedBy: actor.userId };
-    await this.Payout.updateOne({ _id: id }, { $set: { status: approved.status, decidedAt: approved.decidedAt, decidedBy: approved.decidedBy } }).exec();
-    await this.audit.record({ actorId: actor.userId, actorRole: actor.role, channel: actor.channel, action: "payout.approve", target: id, before: { status: "requested" }, after: { status: "approved", amount: payout.amount } });
+    await this.Payout.updateOne(
+      { _id: id },
+      { $set: { status: approved.status, decidedAt: approved.decidedAt, decidedBy: approved.decidedBy } },
+    ).exec();
+    await this.audit.record({
+      actorId: actor.userId,
+      actorRole: actor.role,
+      channel: actor.channel,
+      action: "payout.approve",
+      target: id,
+      before: { status: "requested" },
+      after: { status: "approved", amount: payout.amount },
+    });
     const result = await provider.disburse(approved);
     return result.kind === "paid" ? this.markPaid(id, actor, result.providerTxnId) : approved;
   }
@@ -206,14 +310,31 @@ export class PayoutService {
 
   /** The provider paid it (manual: finance records the provider's transaction id): held → paid out. */
   async markPaid(id: string, actor: FinanceActor, providerTxnId: string): Promise<PayoutDoc> {
-    if (!/^[A-Za-z0-9_-]{4,64}$/.test(providerTxnId)) throw new AppError("invalid_input", "bad_transaction_id", "a provider transaction id is 4-64 letters, digits, - or _");
+    if (!/^[A-Za-z0-9_-]{4,64}$/.test(providerTxnId))
+      throw new AppError(
+        "invalid_input",
+        "bad_transaction_id",
+        "a provider transaction id is 4-64 letters, digits, - or _",
+      );
     const current = await this.find(id);
-    if (current?.status !== "approved") throw new AppError("conflict", "payout_not_approved", `payout ${id} is not approved`);
+    if (current?.status !== "approved")
+      throw new AppError("conflict", "payout_not_approved", `payout ${id} is not approved`);
     const payout = await this.claimStep(id, "settled", actor);
-    await this.wallet.move(payout.userId, "held", "paidout", payout.amount, `payout:${id}:paid`, { code: "payout_paid", params: { payout: id } });
+    await this.wallet.move(payout.userId, "held", "paidout", payout.amount, `payout:${id}:paid`, {
+      code: "payout_paid",
+      params: { payout: id },
+    });
     const paid: PayoutDoc = { ...payout, status: "paid", providerTxnId, paidAt: this.now() };
     await this.Payout.updateOne({ _id: id }, { $set: { status: "paid", providerTxnId, paidAt: paid.paidAt } }).exec();
-    await this.audit.record({ actorId: actor.userId, actorRole: actor.role, channel: actor.channel, action: "payout.paid", target: id, before: { status: "approved" }, after: { status: "paid", providerTxnId } });
+    await this.audit.record({
+      actorId: actor.userId,
+      actorRole: actor.role,
+      channel: actor.channel,
+      action: "payout.paid",
+      target: id,
+      before: { status: "approved" },
+      after: { status: "paid", providerTxnId },
+    });
     await this.onPaid?.(paid);
     return paid;
   }
@@ -221,16 +342,37 @@ export class PayoutService {
   /** The provider could not pay it: the hold goes back to available. */
   async markFailed(id: string, actor: FinanceActor, reason: string): Promise<PayoutDoc> {
     const current = await this.find(id);
-    if (current?.status !== "approved") throw new AppError("conflict", "payout_not_approved", `payout ${id} is not approved`);
+    if (current?.status !== "approved")
+      throw new AppError("conflict", "payout_not_approved", `payout ${id} is not approved`);
     const payout = await this.claimStep(id, "settled", actor);
     return this.release(payout, actor, "failed", reason, "payout.failed");
   }
 
-  private async release(payout: PayoutDoc, actor: FinanceActor, status: "rejected" | "failed", reason: string, action: string): Promise<PayoutDoc> {
-    await this.wallet.move(payout.userId, "held", "available", payout.amount, `payout:${payout._id}:release`, { code: "payout_released", params: { payout: payout._id } });
+  private async release(
+    payout: PayoutDoc,
+    actor: FinanceActor,
+    status: "rejected" | "failed",
+    reason: string,
+    action: string,
+  ): Promise<PayoutDoc> {
+    await this.wallet.move(payout.userId, "held", "available", payout.amount, `payout:${payout._id}:release`, {
+      code: "payout_released",
+      params: { payout: payout._id },
+    });
     const released: PayoutDoc = { ...payout, status, reason, decidedAt: this.now(), decidedBy: actor.userId };
-    await this.Payout.updateOne({ _id: payout._id }, { $set: { status, reason, decidedAt: released.decidedAt, decidedBy: actor.userId } }).exec();
-    await this.audit.record({ actorId: actor.userId, actorRole: actor.role, channel: actor.channel, action, target: payout._id, before: { status: payout.status }, after: { status, reason } });
+    await this.Payout.updateOne(
+      { _id: payout._id },
+      { $set: { status, reason, decidedAt: released.decidedAt, decidedBy: actor.userId } },
+    ).exec();
+    await this.audit.record({
+      actorId: actor.userId,
+      actorRole: actor.role,
+      channel: actor.channel,
+      action,
+      target: payout._id,
+      before: { status: payout.status },
+      after: { status, reason },
+    });
     await this.onReleased?.(released);
     return released;
   }
@@ -239,6 +381,15 @@ export class PayoutService {
   async approvedCsv(): Promise<string> {
     const rows = await this.Payout.find({ status: "approved" }).sort({ decidedAt: 1 }).lean<PayoutDoc[]>().exec();
     const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-    return ["payout_id,provider,wallet_phone,amount_mmk,user_id,approved_at", ...rows.map((row) => [row._id, row.provider, row.walletPhone, String(row.amount), row.userId, row.decidedAt?.toISOString() ?? ""].map(quote).join(","))].join("\n") + "\n";
+    return (
+      [
+        "payout_id,provider,wallet_phone,amount_mmk,user_id,approved_at",
+        ...rows.map((row) =>
+          [row._id, row.provider, row.walletPhone, String(row.amount), row.userId, row.decidedAt?.toISOString() ?? ""]
+            .map(quote)
+            .join(","),
+        ),
+      ].join("\n") + "\n"
+    );
   }
 }

@@ -20,12 +20,19 @@ export interface LeaderboardDoc {
 }
 
 const leaderboardSchema = new Schema<LeaderboardDoc>(
-  { _id: String, computedAt: { type: Date, required: true }, entries: [{ _id: false, rank: Number, userId: String, name: String, hires: Number, earned: Number }] },
+  {
+    _id: String,
+    computedAt: { type: Date, required: true },
+    entries: [{ _id: false, rank: Number, userId: String, name: String, hires: Number, earned: Number }],
+  },
   { versionKey: false, collection: "leaderboards" },
 );
 
 export function leaderboardModel(connection: Connection): Model<LeaderboardDoc> {
-  return (connection.models.Leaderboard as Model<LeaderboardDoc> | undefined) ?? connection.model<LeaderboardDoc>("Leaderboard", leaderboardSchema);
+  return (
+    (connection.models.Leaderboard as Model<LeaderboardDoc> | undefined) ??
+    connection.model<LeaderboardDoc>("Leaderboard", leaderboardSchema)
+  );
 }
 
 const YANGON_OFFSET_MS = 6.5 * 3600_000;
@@ -49,13 +56,21 @@ const MYANMAR = /[\u1000-\u109F]/;
  * not spaced) keeps only its first syllable: `အောင်ကိုကို` → `အောင်***`.
  */
 export function maskName(name: string): string {
-  const words = name.trim().split(/\s+/).filter((word) => word !== "");
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== "");
   if (words.length === 0) return "***";
   if (MYANMAR.test(name)) return `${burmeseSyllables(words[0] ?? "")[0] ?? ""}***`;
-  return words.map((word) => `${[...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(word)][0]?.segment ?? ""}***`).join(" ");
+  return words
+    .map(
+      (word) => `${[...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(word)][0]?.segment ?? ""}***`,
+    )
+    .join(" ");
 }
 
-export const publicName = (user: Pick<UserDoc, "name" | "displayName">): string => user.displayName ?? maskName(user.name);
+export const publicName = (user: Pick<UserDoc, "name" | "displayName">): string =>
+  user.displayName ?? maskName(user.name);
 
 /**
  * Ranks the month's referrers by hires (rewards at level 0), then by what
@@ -68,17 +83,37 @@ export async function computeLeaderboard(connection: Connection, now: Date): Pro
   const Reward = rewardModel(connection);
   const inMonth = { createdAt: { $gte: month.start, $lt: month.end } };
   const [hires, earnings] = await Promise.all([
-    Reward.aggregate<{ _id: string; count: number }>([{ $match: { ...inMonth, level: 0 } }, { $group: { _id: "$beneficiaryId", count: { $sum: 1 } } }]).exec(),
-    Reward.aggregate<{ _id: string; total: number }>([{ $match: inMonth }, { $group: { _id: "$beneficiaryId", total: { $sum: "$amount" } } }]).exec(),
+    Reward.aggregate<{ _id: string; count: number }>([
+      { $match: { ...inMonth, level: 0 } },
+      { $group: { _id: "$beneficiaryId", count: { $sum: 1 } } },
+    ]).exec(),
+    Reward.aggregate<{ _id: string; total: number }>([
+      { $match: inMonth },
+      { $group: { _id: "$beneficiaryId", total: { $sum: "$amount" } } },
+    ]).exec(),
   ]);
   const earned = new Map(earnings.map((row) => [row._id, row.total]));
   const rows = hires.map((row) => ({ _id: row._id, hires: row.count, earned: earned.get(row._id) ?? 0 }));
-  const ranked = rows.filter((row) => row.hires > 0).sort((a, b) => b.hires - a.hires || b.earned - a.earned || a._id.localeCompare(b._id));
+  const ranked = rows
+    .filter((row) => row.hires > 0)
+    .sort((a, b) => b.hires - a.hires || b.earned - a.earned || a._id.localeCompare(b._id));
   const { User } = userModels(connection);
-  const users = new Map((await User.find({ _id: { $in: ranked.map((row) => row._id) } }, { name: 1, displayName: 1 }).lean<Array<Pick<UserDoc, "_id" | "name" | "displayName">>>().exec()).map((user) => [user._id, user]));
+  const users = new Map(
+    (
+      await User.find({ _id: { $in: ranked.map((row) => row._id) } }, { name: 1, displayName: 1 })
+        .lean<Array<Pick<UserDoc, "_id" | "name" | "displayName">>>()
+        .exec()
+    ).map((user) => [user._id, user]),
+  );
   const entries = ranked.map((row, index) => {
     const user = users.get(row._id);
-    return { rank: index + 1, userId: row._id, name: user === undefined ? "***" : publicName(user), hires: row.hires, earned: row.earned };
+    return {
+      rank: index + 1,
+      userId: row._id,
+      name: user === undefined ? "***" : publicName(user),
+      hires: row.hires,
+      earned: row.earned,
+    };
   });
   const doc: LeaderboardDoc = { _id: month.id, computedAt: now, entries };
   await leaderboardModel(connection).replaceOne({ _id: month.id }, doc, { upsert: true }).exec();

@@ -15,7 +15,8 @@ export async function inviterChain(users: UserService, userId: string, depth = N
   let current = await users.findUser(userId);
   while (current !== null && current.invitedBy !== null && chain.length < depth) {
     let inviter = await users.findUser(current.invitedBy);
-    for (let hop = 0; inviter !== null && inviter.status === "merged" && inviter.mergedInto !== null && hop < 5; hop++) inviter = await users.findUser(inviter.mergedInto);
+    for (let hop = 0; inviter !== null && inviter.status === "merged" && inviter.mergedInto !== null && hop < 5; hop++)
+      inviter = await users.findUser(inviter.mergedInto);
     if (inviter === null || seen.has(inviter._id)) break;
     seen.add(inviter._id);
     chain.push(inviter);
@@ -30,7 +31,14 @@ export async function networkSizes(connection: Connection, userId: string, depth
   const sizes: number[] = [];
   let level = [userId];
   for (let i = 0; i < depth; i++) {
-    const next = level.length === 0 ? [] : (await User.find({ invitedBy: { $in: level } }, { _id: 1 }).lean<Array<{ _id: string }>>().exec()).map((user) => user._id);
+    const next =
+      level.length === 0
+        ? []
+        : (
+            await User.find({ invitedBy: { $in: level } }, { _id: 1 })
+              .lean<Array<{ _id: string }>>()
+              .exec()
+          ).map((user) => user._id);
     sizes.push(next.length);
     level = next;
   }

@@ -1,5 +1,13 @@
 /** A referral's life: submitted → screening → interview → offered → hired, or rejected / withdrawn. */
-export const REFERRAL_STATUSES = ["submitted", "screening", "interview", "offered", "hired", "rejected", "withdrawn"] as const;
+export const REFERRAL_STATUSES = [
+  "submitted",
+  "screening",
+  "interview",
+  "offered",
+  "hired",
+  "rejected",
+  "withdrawn",
+] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 /** Who may make a move: recruiters run the pipeline; the referrer may only withdraw, before screening. */
@@ -29,12 +37,19 @@ export function allowedMoves(from: ReferralStatus, actor: MoveActor): readonly R
   return (actor === "recruiter" ? RECRUITER_MOVES : REFERRER_MOVES)[from];
 }
 
-export const isFinal = (status: ReferralStatus): boolean => status === "hired" || status === "rejected" || status === "withdrawn";
+export const isFinal = (status: ReferralStatus): boolean =>
+  status === "hired" || status === "rejected" || status === "withdrawn";
 
 /** Rejected and withdrawn referrals free the candidate for another referral to the same job. */
 export const holdsCandidate = (status: ReferralStatus): boolean => status !== "rejected" && status !== "withdrawn";
 
-export const REJECT_REASONS = ["not_qualified", "position_filled", "no_response", "candidate_declined", "other"] as const;
+export const REJECT_REASONS = [
+  "not_qualified",
+  "position_filled",
+  "no_response",
+  "candidate_declined",
+  "other",
+] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export const RELATIONSHIPS = ["friend", "family", "colleague", "classmate", "other"] as const;

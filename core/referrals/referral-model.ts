@@ -15,7 +15,9 @@ export interface ReferralDoc {
   _id: string;
   jobId: string;
   referrerId: string;
-  /** `submitted`: the referrer entered the candidate; `link`: the candidate applied through the referrer's shared link. */
+  /**
+   * `submitted`: the referrer entered the candidate; `link`: the candidate applied through the referrer's shared link.
+   */
   source: "submitted" | "link";
   candidate: { name: string; phone: string };
   /** The candidate's own account, when they applied through a link (they are told about changes too). */
@@ -63,11 +65,18 @@ export interface CandidateClaimDoc {
   at: Date;
 }
 
-const claimSchema = new Schema<CandidateClaimDoc>({ _id: String, referralId: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false, collection: "referral_claims" });
+const claimSchema = new Schema<CandidateClaimDoc>(
+  { _id: String, referralId: { type: String, required: true }, at: { type: Date, required: true } },
+  { versionKey: false, collection: "referral_claims" },
+);
 
 export function referralModels(connection: Connection) {
   return {
-    Referral: (connection.models.Referral as Model<ReferralDoc> | undefined) ?? connection.model<ReferralDoc>("Referral", referralSchema),
-    Claim: (connection.models.ReferralClaim as Model<CandidateClaimDoc> | undefined) ?? connection.model<CandidateClaimDoc>("ReferralClaim", claimSchema),
+    Referral:
+      (connection.models.Referral as Model<ReferralDoc> | undefined) ??
+      connection.model<ReferralDoc>("Referral", referralSchema),
+    Claim:
+      (connection.models.ReferralClaim as Model<CandidateClaimDoc> | undefined) ??
+      connection.model<CandidateClaimDoc>("ReferralClaim", claimSchema),
   };
 }

@@ -6,7 +6,14 @@ import { decideOnce, decisionModel, isDuplicateKey } from "../decisions/decision
 import { AppError } from "../errors/app-error.ts";
 import { randomId } from "../users/public-id.ts";
 import type { UserService } from "../users/user-service.ts";
-import { allowedMoves, holdsCandidate, type MoveActor, type Relationship, type ReferralStatus, type RejectReason } from "./pipeline.ts";
+import {
+  allowedMoves,
+  holdsCandidate,
+  type MoveActor,
+  type Relationship,
+  type ReferralStatus,
+  type RejectReason,
+} from "./pipeline.ts";
 import { referralModels, type CandidateClaimDoc, type ReferralDoc, type ReferralMove } from "./referral-model.ts";
 
 export const REFERRAL_ID_PATTERN = /^R[2-9A-HJKMNP-Z]{7}$/;
@@ -30,7 +37,10 @@ export interface MoveResult {
   already: boolean;
 }
 
-/** An in-flight submission holds its claim before its referral exists; older than this, a claim with no referral is stale. */
+/**
+ * An in-flight submission holds its claim before its referral exists; older than this, a claim with no referral is
+ * stale.
+ */
 const CLAIM_GRACE_MS = 60_000;
 
 /**
@@ -92,15 +102,19 @@ export class ReferralService {
     if (job === null) throw new AppError("not_found", "job_not_found", `no job ${input.jobId}`);
     if (job.status !== "open") throw new AppError("conflict", "job_closed", `job ${job._id} is ${job.status}`);
     const referrer = await this.users.findUser(input.referrerId);
-    if (referrer === null || referrer.status !== "active") throw new AppError("not_found", "referrer_not_found", "the referrer is not an active user");
-    if (input.candidateUserId === input.referrerId || referrer.phone === input.candidate.phone) throw new AppError("invalid_input", "self_referral", "people cannot refer themselves");
+    if (referrer === null || referrer.status !== "active")
+      throw new AppError("not_found", "referrer_not_found", "the referrer is not an active user");
+    if (input.candidateUserId === input.referrerId || referrer.phone === input.candidate.phone)
+      throw new AppError("invalid_input", "self_referral", "people cannot refer themselves");
 
     const dayKey = `${this.prefix}:referrals:day:${input.submittedBy}:${yangonDay(this.now())}`;
     const count = await this.redis.incr(dayKey);
     if (count === 1) await this.redis.expire(dayKey, 2 * 86_400);
     if (count > this.perDay) {
       await this.redis.decr(dayKey);
-      throw new AppError("retry_later", "daily_limit", `at most ${this.perDay} referrals a day`, { details: { limit: this.perDay } });
+      throw new AppError("retry_later", "daily_limit", `at most ${this.perDay} referrals a day`, {
+        details: { limit: this.perDay },
+      });
     }
     try {
       const id = `R${randomId(7)}`;
@@ -136,7 +150,10 @@ export class ReferralService {
     }
   }
 
-  /** Takes the candidate for this job, or says who has them. A claim left by a rejected, withdrawn or abandoned referral is taken over. */
+  /**
+   * Takes the candidate for this job, or says who has them. A claim left by a rejected, withdrawn or abandoned referral
+   * is taken over.
+   */
   private async claim(jobId: string, phone: string, referralId: string): Promise<void> {
     const key = claimKey(jobId, phone);
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -164,30 +181,50 @@ export class ReferralService {
    * status it already has is answered as success (`already`); a concurrent
    * different move loses with `moved_meanwhile`.
    */
-  async move(referralId: string, to: ReferralStatus, actor: { userId: string; as: MoveActor }, reason: RejectReason | null = null): Promise<MoveResult> {
+  async move(
+    referralId: string,
+    to: ReferralStatus,
+    actor: { userId: string; as: MoveActor },
+    reason: RejectReason | null = null,
+  ): Promise<MoveResult> {
     let referral = await this.find(referralId);
     if (referral === null) throw new AppError("not_found", "referral_not_found", `no referral ${referralId}`);
     referral = await this.finishDecided(referral);
-    if (actor.as === "referrer" && referral.referrerId !== actor.userId) throw new AppError("forbidden", "not_your_referral", "only the referrer may withdraw it");
+    if (actor.as === "referrer" && referral.referrerId !== actor.userId)
+      throw new AppError("forbidden", "not_your_referral", "only the referrer may withdraw it");
     if (referral.status === to) {
       await this.effects(referral);
       return { referral, already: true };
     }
     if (!allowedMoves(referral.status, actor.as).includes(to)) {
-      throw new AppError("conflict", "move_not_allowed", `cannot move from ${referral.status} to ${to}`, { details: { from: referral.status, to } });
+      throw new AppError("conflict", "move_not_allowed", `cannot move from ${referral.status} to ${to}`, {
+        details: { from: referral.status, to },
+      });
     }
-    if (to === "rejected" && reason === null) throw new AppError("invalid_input", "reason_required", "a rejection needs a reason");
-    const move: ReferralMove = { from: referral.status, to, by: actor.userId, at: this.now(), reason: to === "rejected" ? reason : null };
+    if (to === "rejected" && reason === null)
+      throw new AppError("invalid_input", "reason_required", "a rejection needs a reason");
+    const move: ReferralMove = {
+      from: referral.status,
+      to,
+      by: actor.userId,
+      at: this.now(),
+      reason: to === "rejected" ? reason : null,
+    };
     const n = referral.history.length;
-    if (!(await decideOnce(this.connection, moveKey(referral._id, n), { ...move, at: move.at.toISOString() }, move.at))) {
+    if (
+      !(await decideOnce(this.connection, moveKey(referral._id, n), { ...move, at: move.at.toISOString() }, move.at))
+    ) {
       const current = await this.finishDecided((await this.find(referralId)) ?? referral);
       if (current.status === to) {
         await this.effects(current);
         return { referral: current, already: true };
       }
-      throw new AppError("conflict", "moved_meanwhile", `referral ${referralId} is now ${current.status}`, { details: { status: current.status } });
+      throw new AppError("conflict", "moved_meanwhile", `referral ${referralId} is now ${current.status}`, {
+        details: { status: current.status },
+      });
     }
-    if (to === "hired") await decideOnce(this.connection, `referral:${referral._id}:hired`, { by: actor.userId }, move.at);
+    if (to === "hired")
+      await decideOnce(this.connection, `referral:${referral._id}:hired`, { by: actor.userId }, move.at);
     return { referral: await this.record(referral, move), already: false };
   }
 
@@ -196,15 +233,31 @@ export class ReferralService {
     const n = referral.history.length;
     await this.Referral.updateOne(
       { _id: referral._id, [`history.${n}`]: { $exists: false } },
-      { $set: { status: move.to, updatedAt: move.at, ...(move.to === "hired" ? { hiredAt: move.at } : {}) }, $push: { history: move } },
+      {
+        $set: { status: move.to, updatedAt: move.at, ...(move.to === "hired" ? { hiredAt: move.at } : {}) },
+        $push: { history: move },
+      },
     ).exec();
-    if (!holdsCandidate(move.to)) await this.Claim.deleteOne({ _id: claimKey(referral.jobId, referral.candidate.phone), referralId: referral._id }).exec();
-    const updated: ReferralDoc = { ...referral, status: move.to, updatedAt: move.at, hiredAt: move.to === "hired" ? move.at : referral.hiredAt, history: [...referral.history, move] };
+    if (!holdsCandidate(move.to))
+      await this.Claim.deleteOne({
+        _id: claimKey(referral.jobId, referral.candidate.phone),
+        referralId: referral._id,
+      }).exec();
+    const updated: ReferralDoc = {
+      ...referral,
+      status: move.to,
+      updatedAt: move.at,
+      hiredAt: move.to === "hired" ? move.at : referral.hiredAt,
+      history: [...referral.history, move],
+    };
     await this.effects(updated);
     return updated;
   }
 
-  /** What follows the latest move: a hire's rewards, then the notices. Both are idempotent, so a repeat heals a crash between move and effects. */
+  /**
+   * What follows the latest move: a hire's rewards, then the notices. Both are idempotent, so a repeat heals a crash
+   * between move and effects.
+   */
   private async effects(referral: ReferralDoc): Promise<void> {
     const last = referral.history.at(-1);
     if (last === undefined) return;
@@ -216,7 +269,10 @@ export class ReferralService {
   private async finishDecided(referral: ReferralDoc): Promise<ReferralDoc> {
     let current = referral;
     for (;;) {
-      const decided = await decisionModel(this.connection).findById(moveKey(current._id, current.history.length)).lean().exec();
+      const decided = await decisionModel(this.connection)
+        .findById(moveKey(current._id, current.history.length))
+        .lean()
+        .exec();
       const meta = decided?.meta as (Omit<ReferralMove, "at"> & { at: string }) | null | undefined;
       if (meta === null || meta === undefined) return current;
       current = await this.record(current, { ...meta, at: new Date(meta.at) });
@@ -240,7 +296,10 @@ export class ReferralService {
 
   /** How many referrals a job has in each status. */
   async countsByStatus(jobId: string): Promise<Partial<Record<ReferralStatus, number>>> {
-    const rows = await this.Referral.aggregate<{ _id: ReferralStatus; count: number }>([{ $match: { jobId } }, { $group: { _id: "$status", count: { $sum: 1 } } }]).exec();
+    const rows = await this.Referral.aggregate<{ _id: ReferralStatus; count: number }>([
+      { $match: { jobId } },
+      { $group: { _id: "$status", count: { $sum: 1 } } },
+    ]).exec();
     return Object.fromEntries(rows.map((row) => [row._id, row.count]));
   }
 

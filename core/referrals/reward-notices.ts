@@ -13,10 +13,24 @@ export function rewardNotices(translator: Translator, notifier: NotificationServ
     onCredited: async (reward: RewardDoc): Promise<void> => {
       // The referrer's own bonus is in the "hired" notice; inviters hear about their commission.
       if (reward.level === 0) return;
-      await notifier.notify({ userId: reward.beneficiaryId, key: `reward:${reward._id}:credited`, text: inAllLanguages(translator, "referrals:notice.commission", (language) => ({ amount: formatKyat(reward.amount, language), level: reward.level })) });
+      await notifier.notify({
+        userId: reward.beneficiaryId,
+        key: `reward:${reward._id}:credited`,
+        text: inAllLanguages(translator, "referrals:notice.commission", (language) => ({
+          amount: formatKyat(reward.amount, language),
+          level: reward.level,
+        })),
+      });
     },
     onReleased: async (reward: RewardDoc): Promise<void> => {
-      await notifier.notify({ userId: reward.beneficiaryId, key: `reward:${reward._id}:released`, text: inAllLanguages(translator, "referrals:notice.released", (language) => ({ amount: formatKyat(reward.amount, language), ref: reward.referralId })) });
+      await notifier.notify({
+        userId: reward.beneficiaryId,
+        key: `reward:${reward._id}:released`,
+        text: inAllLanguages(translator, "referrals:notice.released", (language) => ({
+          amount: formatKyat(reward.amount, language),
+          ref: reward.referralId,
+        })),
+      });
     },
   };
 }

@@ -37,7 +37,9 @@ rewardSchema.index({ beneficiaryId: 1, createdAt: -1 });
 rewardSchema.index({ createdAt: 1 });
 
 export function rewardModel(connection: Connection): Model<RewardDoc> {
-  return (connection.models.Reward as Model<RewardDoc> | undefined) ?? connection.model<RewardDoc>("Reward", rewardSchema);
+  return (
+    (connection.models.Reward as Model<RewardDoc> | undefined) ?? connection.model<RewardDoc>("Reward", rewardSchema)
+  );
 }
 
 /** A commission in whole kyat, rounded down: `bonus × basisPoints / 10 000`. */
@@ -61,7 +63,13 @@ export class RewardService {
   onCredited: ((reward: RewardDoc) => Promise<void>) | undefined;
   onReleased: ((reward: RewardDoc) => Promise<void>) | undefined;
 
-  constructor(options: { connection: Connection; wallet: WalletService; users: UserService; commissionBasisPoints: number[]; now?: () => Date }) {
+  constructor(options: {
+    connection: Connection;
+    wallet: WalletService;
+    users: UserService;
+    commissionBasisPoints: number[];
+    now?: () => Date;
+  }) {
     this.model = rewardModel(options.connection);
     this.wallet = options.wallet;
     this.users = options.users;
@@ -70,16 +78,25 @@ export class RewardService {
   }
 
   /** Who earns what for this referral's hire. */
-  async plan(referral: Pick<ReferralDoc, "referrerId" | "bonus">): Promise<Array<{ beneficiaryId: string; level: number; amount: number }>> {
+  async plan(
+    referral: Pick<ReferralDoc, "referrerId" | "bonus">,
+  ): Promise<Array<{ beneficiaryId: string; level: number; amount: number }>> {
     const chain = await inviterChain(this.users, referral.referrerId, NETWORK_DEPTH);
     const plan = [{ beneficiaryId: referral.referrerId, level: 0, amount: referral.bonus }];
-    chain.forEach((inviter, index) => plan.push({ beneficiaryId: inviter._id, level: index + 1, amount: commission(referral.bonus, this.basisPoints[index] ?? 0) }));
+    chain.forEach((inviter, index) =>
+      plan.push({
+        beneficiaryId: inviter._id,
+        level: index + 1,
+        amount: commission(referral.bonus, this.basisPoints[index] ?? 0),
+      }),
+    );
     return plan.filter((entry) => entry.amount > 0);
   }
 
   /** Credits a hired referral's rewards as pending; safe to repeat. */
   async creditHire(referral: ReferralDoc): Promise<RewardDoc[]> {
-    if (referral.status !== "hired") throw new AppError("conflict", "not_hired", `referral ${referral._id} is ${referral.status}`);
+    if (referral.status !== "hired")
+      throw new AppError("conflict", "not_hired", `referral ${referral._id} is ${referral.status}`);
     const rewards: RewardDoc[] = [];
     for (const entry of await this.plan(referral)) {
       const reward = await this.recordOnce({
@@ -93,7 +110,10 @@ export class RewardService {
         createdAt: this.now(),
         releasedAt: null,
       });
-      const memo = { code: reward.level === 0 ? "referral_bonus" : "network_commission", params: { referral: referral._id, job: referral.jobId, level: reward.level } };
+      const memo = {
+        code: reward.level === 0 ? "referral_bonus" : "network_commission",
+        params: { referral: referral._id, job: referral.jobId, level: reward.level },
+      };
       await this.wallet.credit(reward.beneficiaryId, "pending", reward.amount, `reward:${reward._id}`, memo);
       await this.wallet.credit(reward.beneficiaryId, "earned", reward.amount, `reward:${reward._id}`, memo);
       rewards.push(reward);
@@ -102,7 +122,10 @@ export class RewardService {
     return rewards;
   }
 
-  /** The first record of a reward wins; a repeat (even with a different plan, e.g. after an inviter moved) keeps the first. */
+  /**
+   * The first record of a reward wins; a repeat (even with a different plan, e.g. after an inviter moved) keeps the
+   * first.
+   */
   private async recordOnce(reward: RewardDoc): Promise<RewardDoc> {
     try {
       await this.model.create(reward);
@@ -116,7 +139,11 @@ export class RewardService {
   }
 
   async forReferral(referralId: string): Promise<RewardDoc[]> {
-    const found = await Promise.all(Array.from({ length: NETWORK_DEPTH + 1 }, (_, level) => this.model.findById(rewardId(referralId, level)).lean<RewardDoc>().exec()));
+    const found = await Promise.all(
+      Array.from({ length: NETWORK_DEPTH + 1 }, (_, level) =>
+        this.model.findById(rewardId(referralId, level)).lean<RewardDoc>().exec(),
+      ),
+    );
     return found.filter((reward): reward is RewardDoc => reward !== null);
   }
 
@@ -129,7 +156,10 @@ export class RewardService {
     const released: RewardDoc[] = [];
     for (const reward of await this.forReferral(referralId)) {
       if (reward.status !== "pending") continue;
-      await this.wallet.move(reward.beneficiaryId, "pending", "available", reward.amount, `release:${reward._id}`, { code: "reward_released", params: { referral: referralId, level: reward.level } });
+      await this.wallet.move(reward.beneficiaryId, "pending", "available", reward.amount, `release:${reward._id}`, {
+        code: "reward_released",
+        params: { referral: referralId, level: reward.level },
+      });
       const releasedAt = this.now();
       await this.model.updateOne({ _id: reward._id }, { $set: { status: "available", releasedAt } }).exec();
       const done: RewardDoc = { ...reward, status: "available", releasedAt };
@@ -144,7 +174,14 @@ export class RewardService {
     const rows = await this.model
       .aggregate<{ _id: string; amount: number; people: number; since: Date }>([
         { $match: { status: "pending" } },
-        { $group: { _id: "$referralId", amount: { $sum: "$amount" }, people: { $sum: 1 }, since: { $min: "$createdAt" } } },
+        {
+          $group: {
+            _id: "$referralId",
+            amount: { $sum: "$amount" },
+            people: { $sum: 1 },
+            since: { $min: "$createdAt" },
+          },
+        },
         { $sort: { since: 1 } },
         { $limit: limit },
       ])
@@ -154,8 +191,16 @@ export class RewardService {
 
   /** What a person's network earned them (commissions, levels 1-3). */
   async networkEarnings(userId: string): Promise<{ total: number; byLevel: number[] }> {
-    const rows = await this.model.aggregate<{ _id: number; total: number }>([{ $match: { beneficiaryId: userId, level: { $gte: 1 } } }, { $group: { _id: "$level", total: { $sum: "$amount" } } }]).exec();
-    const byLevel = Array.from({ length: NETWORK_DEPTH }, (_, index) => rows.find((row) => row._id === index + 1)?.total ?? 0);
+    const rows = await this.model
+      .aggregate<{ _id: number; total: number }>([
+        { $match: { beneficiaryId: userId, level: { $gte: 1 } } },
+        { $group: { _id: "$level", total: { $sum: "$amount" } } },
+      ])
+      .exec();
+    const byLevel = Array.from(
+      { length: NETWORK_DEPTH },
+      (_, index) => rows.find((row) => row._id === index + 1)?.total ?? 0,
+    );
     return { total: byLevel.reduce((sum, value) => sum + value, 0), byLevel };
   }
 }

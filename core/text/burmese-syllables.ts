@@ -1,7 +1,13 @@
-/** Starts of a Burmese syllable: consonants, independent vowels, digits (a stacked consonant after ္ does not start one). */
+/**
+ * Starts of a Burmese syllable: consonants, independent vowels, digits (a stacked consonant after ္ does not start
+ * one).
+ */
 const SYLLABLE_START = /[\u1000-\u102A\u103F\u104C-\u104F\u1040-\u1049]/;
 
-/** Burmese syllables (the usual "sylbreak" rule): break before a syllable start unless stacked (after ္) or killed (before ် or ္). */
+/**
+ * Burmese syllables (the usual "sylbreak" rule): break before a syllable start unless stacked (after ္) or killed
+ * (before ် or ္).
+ */
 export function burmeseSyllables(word: string): string[] {
   const chars = [...word];
   const syllables: string[] = [];

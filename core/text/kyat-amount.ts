@@ -6,7 +6,10 @@ const LAKH = 100_000;
  * `3 သိန်း`. Whole kyat only; undefined when it is not an amount.
  */
 export function parseKyatAmount(text: string): number | undefined {
-  const cleaned = text.trim().replace(/^(mmk|ks\.?|kyats?)\s*/i, "").replace(/\s*(mmk|ks\.?|kyats?|ကျပ်)$/i, "");
+  const cleaned = text
+    .trim()
+    .replace(/^(mmk|ks\.?|kyats?)\s*/i, "")
+    .replace(/\s*(mmk|ks\.?|kyats?|ကျပ်)$/i, "");
   const match = /^(\d+(?:[.,]\d+)*)\s*(သိန်း|lakhs?|lacs?)?$/i.exec(cleaned);
   if (match?.[1] === undefined) return undefined;
   const lakh = match[2] !== undefined;
@@ -14,5 +17,7 @@ export function parseKyatAmount(text: string): number | undefined {
   const numeric = lakh ? Number(match[1].replace(",", ".")) : Number(match[1].replace(/,/g, ""));
   if (!Number.isFinite(numeric) || numeric <= 0) return undefined;
   const value = lakh ? numeric * LAKH : numeric;
-  return Number.isSafeInteger(Math.round(value)) && Math.abs(value - Math.round(value)) < 1e-6 ? Math.round(value) : undefined;
+  return Number.isSafeInteger(Math.round(value)) && Math.abs(value - Math.round(value)) < 1e-6
+    ? Math.round(value)
+    : undefined;
 }

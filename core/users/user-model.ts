@@ -95,12 +95,17 @@ export interface UserModels {
 export function userModels(connection: Connection): UserModels {
   return {
     User: (connection.models.User as Model<UserDoc> | undefined) ?? connection.model<UserDoc>("User", userSchema),
-    Identity: (connection.models.Identity as Model<IdentityDoc> | undefined) ?? connection.model<IdentityDoc>("Identity", identitySchema),
+    Identity:
+      (connection.models.Identity as Model<IdentityDoc> | undefined) ??
+      connection.model<IdentityDoc>("Identity", identitySchema),
   };
 }
 
 /** A user's chats, each read by `_id`. */
-export async function identitiesOfUser(connection: Connection, user: Pick<UserDoc, "identityKeys">): Promise<IdentityDoc[]> {
+export async function identitiesOfUser(
+  connection: Connection,
+  user: Pick<UserDoc, "identityKeys">,
+): Promise<IdentityDoc[]> {
   const { Identity } = userModels(connection);
   const found = await Promise.all(user.identityKeys.map((key) => Identity.findById(key).lean<IdentityDoc>().exec()));
   return found.filter((identity): identity is IdentityDoc => identity !== null);

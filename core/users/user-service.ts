@@ -2,7 +2,16 @@ import type { Connection } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
 import { toNumericText } from "../text/burmese-text.ts";
 import { newPublicId, PUBLIC_ID_PATTERN } from "./public-id.ts";
-import { identitiesOfUser, userModels, type Channel, type IdentityDoc, type Language, type Transport, type UserDoc, type UserModels } from "./user-model.ts";
+import {
+  identitiesOfUser,
+  userModels,
+  type Channel,
+  type IdentityDoc,
+  type Language,
+  type Transport,
+  type UserDoc,
+  type UserModels,
+} from "./user-model.ts";
 
 export interface ChannelProfile {
   name: string;
@@ -61,13 +70,23 @@ export class UserService {
    * first contacts of one identity do not race; a duplicate key still resolves
    * to the winner.
    */
-  async resolve(input: { channel: Channel; externalId: string; transport: Transport; profile: ChannelProfile; inviteCode?: string | undefined }): Promise<ResolvedUser> {
+  async resolve(input: {
+    channel: Channel;
+    externalId: string;
+    transport: Transport;
+    profile: ChannelProfile;
+    inviteCode?: string | undefined;
+  }): Promise<ResolvedUser> {
     const key = identityKey(input.channel, input.externalId);
     const existing = await this.findIdentity(key);
     if (existing !== null) {
       const user = await this.followMerges(existing.userId);
       const invite: InviteOutcome =
-        input.inviteCode === undefined ? "none" : input.inviteCode.toUpperCase() === user._id ? "self" : "existing_user";
+        input.inviteCode === undefined
+          ? "none"
+          : input.inviteCode.toUpperCase() === user._id
+            ? "self"
+            : "existing_user";
       // Activity counts by day; one write per 10 minutes keeps the hot path to a single write (the conversation).
       const now = this.now();
       if (now.getTime() - new Date(user.lastSeenAt).getTime() > LAST_SEEN_RESOLUTION_MS) {
@@ -160,7 +179,9 @@ export class UserService {
     const value = query.trim();
     if (PUBLIC_ID_PATTERN.test(value.toUpperCase())) return this.findUser(value.toUpperCase());
     if (value.startsWith("@")) {
-      const identity = await this.models.Identity.findOne({ username: value.slice(1) }).lean<IdentityDoc>().exec();
+      const identity = await this.models.Identity.findOne({ username: value.slice(1) })
+        .lean<IdentityDoc>()
+        .exec();
       return identity === null ? null : this.followMerges(identity.userId);
     }
     const phone = toE164Myanmar(value);
@@ -201,13 +222,19 @@ export class UserService {
   async markUnreachable(identityKeyValue: string): Promise<void> {
     const identity = await this.findIdentity(identityKeyValue);
     if (identity === null || !identity.reachable) return;
-    await this.models.Identity.updateOne({ _id: identityKeyValue }, { $set: { reachable: false, unreachableAt: this.now() } }).exec();
+    await this.models.Identity.updateOne(
+      { _id: identityKeyValue },
+      { $set: { reachable: false, unreachableAt: this.now() } },
+    ).exec();
   }
 
   async markReachable(identityKeyValue: string): Promise<void> {
     const identity = await this.findIdentity(identityKeyValue);
     if (identity === null || identity.reachable) return;
-    await this.models.Identity.updateOne({ _id: identityKeyValue }, { $set: { reachable: true, unreachableAt: null } }).exec();
+    await this.models.Identity.updateOne(
+      { _id: identityKeyValue },
+      { $set: { reachable: true, unreachableAt: null } },
+    ).exec();
   }
 
   /**
@@ -220,19 +247,30 @@ export class UserService {
     if (identity === null || identity.userId === targetUserId) return;
     const [from, to] = await Promise.all([this.findUser(identity.userId), this.findUser(targetUserId)]);
     if (to === null) return;
-    await this.models.User.updateOne({ _id: targetUserId }, { $set: { identityKeys: [...new Set([...to.identityKeys, identityKeyValue])] } }).exec();
+    await this.models.User.updateOne(
+      { _id: targetUserId },
+      { $set: { identityKeys: [...new Set([...to.identityKeys, identityKeyValue])] } },
+    ).exec();
     await this.models.Identity.updateOne({ _id: identityKeyValue }, { $set: { userId: targetUserId } }).exec();
     if (from !== null) {
       const left = from.identityKeys.filter((key) => key !== identityKeyValue);
       await this.models.User.updateOne(
         { _id: from._id },
-        { $set: left.length === 0 ? { identityKeys: left, status: "merged", mergedInto: targetUserId } : { identityKeys: left } },
+        {
+          $set:
+            left.length === 0
+              ? { identityKeys: left, status: "merged", mergedInto: targetUserId }
+              : { identityKeys: left },
+        },
       ).exec();
     }
   }
 }
 
-/** `09 420 012 345`, `+95 9 420012345`, `၀၉၄၂၀၀၁၂၃၄၅` → `+959420012345`; undefined when it is not a Myanmar mobile number. */
+/**
+ * `09 420 012 345`, `+95 9 420012345`, `၀၉၄၂၀၀၁၂၃၄၅` → `+959420012345`; undefined when it is not a Myanmar mobile
+ * number.
+ */
 export function toE164Myanmar(input: string): string | undefined {
   const digits = toNumericText(input).replace(/[\s().-]/g, "");
   const national = /^(?:\+?95|0)(9\d{7,10})$/.exec(digits)?.[1];

@@ -47,12 +47,19 @@ const postingSchema = new Schema<PostingDoc>(
 postingSchema.index({ account: 1, seq: -1 });
 /** A transaction touches an account once: enforced by the database, on MongoDB and on FerretDB alike. */
 postingSchema.index({ txKey: 1, account: 1 }, { unique: true });
-const headSchema = new Schema<HeadDoc>({ _id: String, seq: { type: Number, required: true } }, { versionKey: false, collection: "ledger_heads" });
+const headSchema = new Schema<HeadDoc>(
+  { _id: String, seq: { type: Number, required: true } },
+  { versionKey: false, collection: "ledger_heads" },
+);
 
 export function ledgerModels(connection: Connection) {
   return {
-    Posting: (connection.models.LedgerPosting as Model<PostingDoc> | undefined) ?? connection.model<PostingDoc>("LedgerPosting", postingSchema),
-    Head: (connection.models.LedgerHead as Model<HeadDoc> | undefined) ?? connection.model<HeadDoc>("LedgerHead", headSchema),
+    Posting:
+      (connection.models.LedgerPosting as Model<PostingDoc> | undefined) ??
+      connection.model<PostingDoc>("LedgerPosting", postingSchema),
+    Head:
+      (connection.models.LedgerHead as Model<HeadDoc> | undefined) ??
+      connection.model<HeadDoc>("LedgerHead", headSchema),
   };
 }
 
@@ -61,12 +68,16 @@ export const mayGoNegative = (account: string): boolean => account.startsWith("s
 
 /** Accounts whose chain end is remembered in-process (cleared when full). */
 const KNOWN_MAX = 50_000;
-/** The head document is written at seq 1, 9, 17, …: a reader without a memory walks at most this many postings forward. */
+/**
+ * The head document is written at seq 1, 9, 17, …: a reader without a memory walks at most this many postings forward.
+ */
 const HEAD_EVERY = 8;
 
 export class InsufficientFunds extends AppError {
   constructor(account: string, balance: number, amount: number) {
-    super("conflict", "insufficient_funds", `account ${account} has ${balance}, cannot take ${-amount}`, { details: { account, balance } });
+    super("conflict", "insufficient_funds", `account ${account} has ${balance}, cannot take ${-amount}`, {
+      details: { account, balance },
+    });
   }
 }
 
@@ -83,7 +94,10 @@ export class Ledger {
   private indexesReady: Promise<unknown> | undefined;
   /** The chain end this process last saw, per account (a hint, like the head document). */
   private readonly known = new Map<string, number>();
-  /** Writers of one account in this process wait their turn (fewer lost races); across processes the unique `_id` decides. */
+  /**
+   * Writers of one account in this process wait their turn (fewer lost races); across processes the unique `_id`
+   * decides.
+   */
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(connection: Connection, now: () => Date = () => new Date()) {
@@ -94,10 +108,17 @@ export class Ledger {
   /** The last posting of an account (null when it has none): the head hint, then forward by `_id` to the real end. */
   async last(account: string, from?: PostingDoc): Promise<PostingDoc | null> {
     // Where this process last saw the chain end saves the head read; the walk forward makes any hint safe.
-    let seq = from?.seq ?? this.known.get(account) ?? (await this.models.Head.findById(account).lean<HeadDoc>().exec())?.seq ?? 0;
-    let found: PostingDoc | null = from ?? (seq === 0 ? null : await this.models.Posting.findById(`${account}:${seq}`).lean<PostingDoc>().exec());
+    let seq =
+      from?.seq ??
+      this.known.get(account) ??
+      (await this.models.Head.findById(account).lean<HeadDoc>().exec())?.seq ??
+      0;
+    let found: PostingDoc | null =
+      from ?? (seq === 0 ? null : await this.models.Posting.findById(`${account}:${seq}`).lean<PostingDoc>().exec());
     for (;;) {
-      const next = await this.models.Posting.findById(`${account}:${seq + 1}`).lean<PostingDoc>().exec();
+      const next = await this.models.Posting.findById(`${account}:${seq + 1}`)
+        .lean<PostingDoc>()
+        .exec();
       if (next === null) {
         this.remember(account, seq);
         return found;
@@ -116,7 +137,10 @@ export class Ledger {
     return (await this.last(account))?.balanceAfter ?? 0;
   }
 
-  /** A transaction's posting on an account, found through the unique (txKey, account) index (a collection scan on FerretDB: only replays and refusals come here). */
+  /**
+   * A transaction's posting on an account, found through the unique (txKey, account) index (a collection scan on
+   * FerretDB: only replays and refusals come here).
+   */
   private async findOwn(account: string, txKey: string): Promise<PostingDoc | null> {
     return this.models.Posting.findOne({ txKey, account }).lean<PostingDoc>().exec();
   }
@@ -126,8 +150,14 @@ export class Ledger {
    * concurrent repeat of the same transaction finds the first posting and
    * returns it. Refuses (InsufficientFunds) to take a person's balance below zero.
    */
-  async post(account: string, amount: number, txKey: string, memo: PostingMemo = { code: "adjustment", params: {} }): Promise<PostingDoc> {
-    if (!Number.isSafeInteger(amount) || amount === 0) throw new AppError("invalid_input", "bad_amount", "amounts are whole kyat, not zero");
+  async post(
+    account: string,
+    amount: number,
+    txKey: string,
+    memo: PostingMemo = { code: "adjustment", params: {} },
+  ): Promise<PostingDoc> {
+    if (!Number.isSafeInteger(amount) || amount === 0)
+      throw new AppError("invalid_input", "bad_amount", "amounts are whole kyat, not zero");
     this.indexesReady ??= this.models.Posting.createIndexes();
     await this.indexesReady;
     const previous = this.queues.get(account) ?? Promise.resolve();
@@ -160,7 +190,16 @@ export class Ledger {
         throw new InsufficientFunds(account, balance, amount);
       }
       const seq = (last?.seq ?? 0) + 1;
-      const posting: PostingDoc = { _id: `${account}:${seq}`, account, seq, amount, balanceAfter: balance + amount, txKey, memo, at: this.now() };
+      const posting: PostingDoc = {
+        _id: `${account}:${seq}`,
+        account,
+        seq,
+        amount,
+        balanceAfter: balance + amount,
+        txKey,
+        memo,
+        at: this.now(),
+      };
       try {
         await this.models.Posting.create(posting);
       } catch (error) {
@@ -179,8 +218,10 @@ export class Ledger {
         continue;
       }
       this.remember(account, seq);
-      // The shared hint for other processes is refreshed every few postings: fewer writes, and at most that many extra reads.
-      if (seq % HEAD_EVERY === 1) await this.models.Head.updateOne({ _id: account }, { $max: { seq } }, { upsert: true }).exec();
+      // The shared hint for other processes is refreshed every few postings: fewer writes, and at most that many extra
+      // reads.
+      if (seq % HEAD_EVERY === 1)
+        await this.models.Head.updateOne({ _id: account }, { $max: { seq } }, { upsert: true }).exec();
       return posting;
     }
     throw new AppError("retry_later", "ledger_contended", `account ${account} is too busy`);
@@ -192,7 +233,12 @@ export class Ledger {
     let current = await this.last(account);
     while (current !== null && postings.length < limit) {
       postings.push(current);
-      current = current.seq <= 1 ? null : await this.models.Posting.findById(`${account}:${current.seq - 1}`).lean<PostingDoc>().exec();
+      current =
+        current.seq <= 1
+          ? null
+          : await this.models.Posting.findById(`${account}:${current.seq - 1}`)
+              .lean<PostingDoc>()
+              .exec();
     }
     return postings;
   }

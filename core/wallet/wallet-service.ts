@@ -43,7 +43,14 @@ export class WalletService {
    * then the credit. Both postings carry `txKey`, so repeating the call after
    * a crash between them completes it without moving anything twice.
    */
-  async move(userId: string, from: Bucket, to: Bucket, amount: number, txKey: string, memo: PostingMemo): Promise<void> {
+  async move(
+    userId: string,
+    from: Bucket,
+    to: Bucket,
+    amount: number,
+    txKey: string,
+    memo: PostingMemo,
+  ): Promise<void> {
     await this.ledger.post(accountOf(userId, from), -amount, txKey, memo);
     await this.ledger.post(accountOf(userId, to), amount, txKey, memo);
   }
@@ -51,7 +58,19 @@ export class WalletService {
   /** The latest movements of the spendable buckets, newest first (the lifetime counter is not a movement). */
   async recent(userId: string, limit: number): Promise<WalletEntry[]> {
     const buckets: Bucket[] = ["available", "pending", "held"];
-    const lists = await Promise.all(buckets.map(async (bucket) => (await this.ledger.recent(accountOf(userId, bucket), limit)).map((posting) => ({ bucket, amount: posting.amount, memo: posting.memo, at: new Date(posting.at) }))));
-    return lists.flat().sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, limit);
+    const lists = await Promise.all(
+      buckets.map(async (bucket) =>
+        (await this.ledger.recent(accountOf(userId, bucket), limit)).map((posting) => ({
+          bucket,
+          amount: posting.amount,
+          memo: posting.memo,
+          at: new Date(posting.at),
+        })),
+      ),
+    );
+    return lists
+      .flat()
+      .sort((a, b) => b.at.getTime() - a.at.getTime())
+      .slice(0, limit);
   }
 }

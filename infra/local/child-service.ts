@@ -17,7 +17,10 @@ function installExitHook(): void {
 
 const hasSetpriv = (() => {
   let known: boolean | undefined;
-  return () => (known ??= existsSync("/usr/bin/setpriv") && spawnSync("/usr/bin/setpriv", ["--help"]).stdout.toString().includes("pdeathsig"));
+  return () =>
+    (known ??=
+      existsSync("/usr/bin/setpriv") &&
+      spawnSync("/usr/bin/setpriv", ["--help"]).stdout.toString().includes("pdeathsig"));
 })();
 
 export interface ChildService {
@@ -34,10 +37,17 @@ export interface ChildService {
  * parent-death signal, `setpriv --pdeathsig`) even when we are SIGKILLed.
  * Its output goes to `logFile`, not to our terminal.
  */
-export function startChildService(name: string, command: string, args: string[], options: { logFile: string; env?: NodeJS.ProcessEnv }): ChildService {
+export function startChildService(
+  name: string,
+  command: string,
+  args: string[],
+  options: { logFile: string; env?: NodeJS.ProcessEnv },
+): ChildService {
   installExitHook();
   const log = createWriteStream(options.logFile, { flags: "a" });
-  const [file, argv] = hasSetpriv() ? ["/usr/bin/setpriv", ["--pdeathsig", "KILL", "--", command, ...args]] : [command, args];
+  const [file, argv] = hasSetpriv()
+    ? ["/usr/bin/setpriv", ["--pdeathsig", "KILL", "--", command, ...args]]
+    : [command, args];
   const child = spawn(file, argv, { env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
@@ -68,7 +78,12 @@ export function startChildService(name: string, command: string, args: string[],
 }
 
 /** Polls `probe` until it resolves, the child exits, or `timeoutMs` passes. */
-export async function waitUntilAnswers(service: ChildService, probe: () => Promise<unknown>, timeoutMs: number, logFile: string): Promise<void> {
+export async function waitUntilAnswers(
+  service: ChildService,
+  probe: () => Promise<unknown>,
+  timeoutMs: number,
+  logFile: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitedEarly = false;
   void service.exited.then(() => {

@@ -14,7 +14,9 @@ export function ensureFerretDb(): string {
     return given;
   }
   const script = path.join(import.meta.dirname, "build-ferretdb.sh");
-  return execFileSync("bash", [script], { stdio: ["ignore", "pipe", "inherit"] }).toString().trim();
+  return execFileSync("bash", [script], { stdio: ["ignore", "pipe", "inherit"] })
+    .toString()
+    .trim();
 }
 
 export interface RunningFerretDb {

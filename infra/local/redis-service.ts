@@ -48,13 +48,19 @@ export async function startRedis(options: { dataDir: string; port: number; durab
     "redis-server",
     binary,
     [
-      "--bind", "127.0.0.1",
-      "--port", String(options.port),
-      "--dir", options.dataDir,
-      "--daemonize", "no",
-      "--protected-mode", "yes",
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      String(options.port),
+      "--dir",
+      options.dataDir,
+      "--daemonize",
+      "no",
+      "--protected-mode",
+      "yes",
       // BullMQ requires that Redis never evicts its keys.
-      "--maxmemory-policy", "noeviction",
+      "--maxmemory-policy",
+      "noeviction",
       ...persistence,
     ],
     { logFile },
@@ -63,7 +69,12 @@ export async function startRedis(options: { dataDir: string; port: number; durab
   await waitUntilAnswers(
     service,
     async () => {
-      const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+      const client = new Redis(url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: 500,
+      });
       client.on("error", () => undefined);
       try {
         await client.connect();

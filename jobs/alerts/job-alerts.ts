@@ -31,12 +31,19 @@ const TTL_SECONDS = 3 * 24 * 3600;
  * dedupe), at most `cap` alerts per person per Yangon day; the rest wait in a
  * per-person list for the next morning's digest.
  */
-export async function fanOutJobAlerts(job: Job<JobAlertData>, ctx: JobContext): Promise<{ alerted: number; folded: number }> {
+export async function fanOutJobAlerts(
+  job: Job<JobAlertData>,
+  ctx: JobContext,
+): Promise<{ alerted: number; folded: number }> {
   const { mongo, redis, config, queues } = ctx.deps;
   const jobDoc = await catalogModels(mongo).Job.findById(job.data.jobId).lean<JobDoc>().exec();
   if (jobDoc === null || jobDoc.status !== "open") return { alerted: 0, folded: 0 };
   const alerts = new AlertService({ connection: mongo, redis, prefix: config.redis.prefix });
-  const notifier = new NotificationService({ connection: mongo, queue: bullmqNotificationQueue(queues), quiet: config.notifications.quietHours });
+  const notifier = new NotificationService({
+    connection: mongo,
+    queue: bullmqNotificationQueue(queues),
+    quiet: config.notifications.quietHours,
+  });
   const day = yangonDay(new Date());
   const prefix = config.redis.prefix;
   const recipients = await alerts.recipients(jobDoc);
@@ -50,26 +57,47 @@ export async function fanOutJobAlerts(job: Job<JobAlertData>, ctx: JobContext): 
     const claimed = (await claim.exec()) ?? [];
     const fresh = chunk.filter((_, index) => claimed[index]?.[1] === 1);
     const count = redis.pipeline();
-    for (const recipient of fresh) count.incr(`${prefix}:alert-day:${day}:${recipient.userId}`).expire(`${prefix}:alert-day:${day}:${recipient.userId}`, TTL_SECONDS);
+    for (const recipient of fresh)
+      count
+        .incr(`${prefix}:alert-day:${day}:${recipient.userId}`)
+        .expire(`${prefix}:alert-day:${day}:${recipient.userId}`, TTL_SECONDS);
     const counts = (await count.exec()) ?? [];
     const under = fresh.filter((_, index) => Number(counts[index * 2]?.[1] ?? 0) <= config.alerts.perDay);
     const over = fresh.filter((_, index) => Number(counts[index * 2]?.[1] ?? 0) > config.alerts.perDay);
     alerted += await notifier.notifyMany(
       under.flatMap((recipient) => {
         const text = job.data.texts[recipient.transport];
-        return text === undefined ? [] : [{ key: `alert:${jobDoc._id}:${recipient.userId}`, userId: recipient.userId, identityKey: recipient.identityKey, transport: recipient.transport, text }];
+        return text === undefined
+          ? []
+          : [
+              {
+                key: `alert:${jobDoc._id}:${recipient.userId}`,
+                userId: recipient.userId,
+                identityKey: recipient.identityKey,
+                transport: recipient.transport,
+                text,
+              },
+            ];
       }),
     );
     if (over.length > 0) {
       const fold = redis.pipeline();
       for (const recipient of over) {
-        fold.rpush(`${prefix}:digest:${day}:${recipient.userId}`, jobDoc._id).expire(`${prefix}:digest:${day}:${recipient.userId}`, TTL_SECONDS);
+        fold
+          .rpush(`${prefix}:digest:${day}:${recipient.userId}`, jobDoc._id)
+          .expire(`${prefix}:digest:${day}:${recipient.userId}`, TTL_SECONDS);
         fold.sadd(`${prefix}:digest-users:${day}`, recipient.userId);
       }
       fold.expire(`${prefix}:digest-users:${day}`, TTL_SECONDS);
       await fold.exec();
       folded += over.length;
-      await queues.get(ALERT_DIGEST_QUEUE).add("digest", { day, digest: job.data.digest }, { jobId: `digest-${day}`, delay: untilYangonHour(new Date(), DIGEST_HOUR) });
+      await queues
+        .get(ALERT_DIGEST_QUEUE)
+        .add(
+          "digest",
+          { day, digest: job.data.digest },
+          { jobId: `digest-${day}`, delay: untilYangonHour(new Date(), DIGEST_HOUR) },
+        );
     }
   }
   ctx.logger.info({ jobId: jobDoc._id, recipients: recipients.length, alerted, folded }, "job alerts fanned out");
@@ -77,12 +105,20 @@ export async function fanOutJobAlerts(job: Job<JobAlertData>, ctx: JobContext): 
 }
 
 /** The morning digest: one message per person listing the jobs that went over yesterday's cap. */
-export async function sendDigest(job: Job<{ day: string; digest: JobAlertData["digest"] }>, ctx: JobContext): Promise<number> {
+export async function sendDigest(
+  job: Job<{ day: string; digest: JobAlertData["digest"] }>,
+  ctx: JobContext,
+): Promise<number> {
   const { mongo, redis, config, queues } = ctx.deps;
   const prefix = config.redis.prefix;
-  const notifier = new NotificationService({ connection: mongo, queue: bullmqNotificationQueue(queues), quiet: undefined });
+  const notifier = new NotificationService({
+    connection: mongo,
+    queue: bullmqNotificationQueue(queues),
+    quiet: undefined,
+  });
   const jobs = new Map<string, JobDoc | null>();
-  const place = (doc: JobDoc, language: Language) => `${townshipLabel(doc.region, doc.township)?.[language] ?? doc.township}, ${REGIONS[doc.region].name[language]}`;
+  const place = (doc: JobDoc, language: Language) =>
+    `${townshipLabel(doc.region, doc.township)?.[language] ?? doc.township}, ${REGIONS[doc.region].name[language]}`;
   let sent = 0;
   for (const userId of await redis.smembers(`${prefix}:digest-users:${job.data.day}`)) {
     const ids = await redis.lrange(`${prefix}:digest:${job.data.day}:${userId}`, 0, 19);
@@ -94,14 +130,26 @@ export async function sendDigest(job: Job<{ day: string; digest: JobAlertData["d
     }
     if (docs.length === 0) continue;
     const text = (language: Language) =>
-      [fillTemplate(job.data.digest.title[language], { count: docs.length }), ...docs.map((doc) => fillTemplate(job.data.digest.line[language], { title: doc.title[language], place: place(doc, language) }))].join("\n");
-    const result = await notifier.notify({ userId, key: `digest:${job.data.day}:${userId}`, text: { en: text("en"), my: text("my") } });
+      [
+        fillTemplate(job.data.digest.title[language], { count: docs.length }),
+        ...docs.map((doc) =>
+          fillTemplate(job.data.digest.line[language], { title: doc.title[language], place: place(doc, language) }),
+        ),
+      ].join("\n");
+    const result = await notifier.notify({
+      userId,
+      key: `digest:${job.data.day}:${userId}`,
+      text: { en: text("en"), my: text("my") },
+    });
     if (result === "queued") sent++;
   }
   return sent;
 }
 
-export function alertQueueDefinitions(): [QueueDefinition<JobAlertData>, QueueDefinition<{ day: string; digest: JobAlertData["digest"] }>] {
+export function alertQueueDefinitions(): [
+  QueueDefinition<JobAlertData>,
+  QueueDefinition<{ day: string; digest: JobAlertData["digest"] }>,
+] {
   return [
     { name: JOB_ALERTS_QUEUE, concurrency: 2, process: fanOutJobAlerts },
     { name: ALERT_DIGEST_QUEUE, concurrency: 1, process: sendDigest },

@@ -1,6 +1,12 @@
 import type { Job } from "bullmq";
 import { decideOnce } from "../../core/decisions/decision-store.ts";
-import { broadcastModel, fillTemplate, segmentRecipients, type BroadcastDoc, type BroadcastQueue } from "../../core/broadcasts/broadcast-service.ts";
+import {
+  broadcastModel,
+  fillTemplate,
+  segmentRecipients,
+  type BroadcastDoc,
+  type BroadcastQueue,
+} from "../../core/broadcasts/broadcast-service.ts";
 import { NotificationService } from "../../core/notifications/notification-service.ts";
 import type { ChannelSender, OutboundMessage } from "../../core/notifications/channel-sender.ts";
 import { userModels, type Channel, type Language, type Transport } from "../../core/users/user-model.ts";
@@ -21,18 +27,27 @@ interface Entry {
   language: Language;
 }
 
-const encode = (entry: Entry) => [entry.transport, entry.channel, entry.userId, entry.language, entry.externalId].join("|");
+const encode = (entry: Entry) =>
+  [entry.transport, entry.channel, entry.userId, entry.language, entry.externalId].join("|");
 function decode(line: string): Entry {
   const [transport, channel, userId, language, ...rest] = line.split("|");
-  return { transport: transport as Transport, channel: channel as Channel, userId: userId ?? "", language: language as Language, externalId: rest.join("|") };
+  return {
+    transport: transport as Transport,
+    channel: channel as Channel,
+    userId: userId ?? "",
+    language: language as Language,
+    externalId: rest.join("|"),
+  };
 }
 
 /** Runs `work` over `items` with at most `parallel` at once. */
 async function pool<T>(items: T[], parallel: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, items.length) }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
 }
 
 /**
@@ -62,19 +77,32 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
     await redis.del(keys.todo);
     for (let i = 0; i < recipients.length; i += 1000) {
       const lines = recipients.slice(i, i + 1000).map((recipient) =>
-        encode({ transport: recipient.identity.transport, channel: recipient.identity.channel, externalId: recipient.identity.externalId, userId: recipient.userId, language: recipient.language }),
+        encode({
+          transport: recipient.identity.transport,
+          channel: recipient.identity.channel,
+          externalId: recipient.identity.externalId,
+          userId: recipient.userId,
+          language: recipient.language,
+        }),
       );
       await redis.rpush(keys.todo, ...lines);
     }
     await model.updateOne({ _id: id }, { $set: { recipients: recipients.length, skipped: unreachable } }).exec();
     doc = { ...doc, recipients: recipients.length, skipped: unreachable };
-    ctx.logger.info({ broadcast: id, recipients: recipients.length, skipped: unreachable }, "broadcast recipients taken");
+    ctx.logger.info(
+      { broadcast: id, recipients: recipients.length, skipped: unreachable },
+      "broadcast recipients taken",
+    );
   }
 
   // One runner per broadcast (its id is the job id): nothing of ours is in flight as it starts, so claims
   // still marked "sending" belong to a run that died; they count as uncertain and are never resent.
   await redis.hset(keys.counts, "inflight", 0);
-  const notifier = new NotificationService({ connection: mongo, queue: bullmqNotificationQueue(queues), quiet: undefined });
+  const notifier = new NotificationService({
+    connection: mongo,
+    queue: bullmqNotificationQueue(queues),
+    quiet: undefined,
+  });
   const { Identity } = userModels(mongo);
   const total = doc.recipients ?? 0;
   const counts = async () => {
@@ -83,7 +111,14 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
     const failed = Number(raw.failed ?? 0);
     const claimed = await redis.hlen(keys.state);
     const uncertain = Math.max(0, claimed - sent - failed - Number(raw.inflight ?? 0));
-    return { sent, failed, uncertain, skipped: doc?.skipped ?? 0, total, remaining: Math.max(0, total - sent - failed - uncertain) };
+    return {
+      sent,
+      failed,
+      uncertain,
+      skipped: doc?.skipped ?? 0,
+      total,
+      remaining: Math.max(0, total - sent - failed - uncertain),
+    };
   };
   const tell = async (kind: "progress" | "summary" | "cancelled", seq: number | string) => {
     const values = await counts();
@@ -97,7 +132,10 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
     });
   };
 
-  const message = (language: Language): OutboundMessage => ({ text: doc?.text[language] ?? "", imageUrl: doc?.imageUrl ?? undefined });
+  const message = (language: Language): OutboundMessage => ({
+    text: doc?.text[language] ?? "",
+    imageUrl: doc?.imageUrl ?? undefined,
+  });
 
   /** Claim, send, record; when the platform asks us to slow down, release the claim, pause, and try again. */
   const sendOne = async (sender: ChannelSender, entry: Entry): Promise<void> => {
@@ -107,14 +145,25 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
       if ((await redis.hsetnx(keys.state, entry.userId, "sending")) === 0) return;
       await redis.hincrby(keys.counts, "inflight", 1);
       try {
-        const result = await sender.send({ channel: entry.channel, externalId: entry.externalId }, message(entry.language));
+        const result = await sender.send(
+          { channel: entry.channel, externalId: entry.externalId },
+          message(entry.language),
+        );
         if (result.kind === "rate_limited") {
           await redis.hdel(keys.state, entry.userId);
           await rate.pause(result.retryAfterMs);
           continue;
         }
-        await redis.multi().hset(keys.state, entry.userId, result.kind).hincrby(keys.counts, result.kind === "sent" ? "sent" : "failed", 1).exec();
-        if (result.kind === "unreachable") await Identity.updateOne({ _id: `${entry.channel}:${entry.externalId}` }, { $set: { reachable: false, unreachableAt: new Date() } }).exec();
+        await redis
+          .multi()
+          .hset(keys.state, entry.userId, result.kind)
+          .hincrby(keys.counts, result.kind === "sent" ? "sent" : "failed", 1)
+          .exec();
+        if (result.kind === "unreachable")
+          await Identity.updateOne(
+            { _id: `${entry.channel}:${entry.externalId}` },
+            { $set: { reachable: false, unreachableAt: new Date() } },
+          ).exec();
         return;
       } catch (error) {
         // Transport failure: the request may not have left; release the claim and retry later.
@@ -129,22 +178,31 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
   /** Viber: up to 300 receivers per broadcast_message call, one send-rate slot per call. */
   const sendViberGroup = async (sender: ChannelSender, entries: Entry[], language: Language): Promise<void> => {
     const claimed: Entry[] = [];
-    for (const entry of entries) if ((await redis.hsetnx(keys.state, entry.userId, "sending")) === 1) claimed.push(entry);
+    for (const entry of entries)
+      if ((await redis.hsetnx(keys.state, entry.userId, "sending")) === 1) claimed.push(entry);
     if (claimed.length === 0 || sender.sendMany === undefined) return;
     await sendRate(ctx.deps, "viber").acquire();
     let unreachable: string[];
     try {
-      ({ unreachable } = await sender.sendMany(claimed.map((entry) => entry.externalId), message(language)));
+      ({ unreachable } = await sender.sendMany(
+        claimed.map((entry) => entry.externalId),
+        message(language),
+      ));
     } catch (error) {
       await redis.hdel(keys.state, ...claimed.map((entry) => entry.userId));
       throw error;
     }
     const failed = new Set(unreachable);
     const record = redis.multi();
-    for (const entry of claimed) record.hset(keys.state, entry.userId, failed.has(entry.externalId) ? "unreachable" : "sent");
+    for (const entry of claimed)
+      record.hset(keys.state, entry.userId, failed.has(entry.externalId) ? "unreachable" : "sent");
     record.hincrby(keys.counts, "sent", claimed.length - failed.size).hincrby(keys.counts, "failed", failed.size);
     await record.exec();
-    for (const externalId of failed) await Identity.updateOne({ _id: `vb:${externalId}` }, { $set: { reachable: false, unreachableAt: new Date() } }).exec();
+    for (const externalId of failed)
+      await Identity.updateOne(
+        { _id: `vb:${externalId}` },
+        { $set: { reachable: false, unreachableAt: new Date() } },
+      ).exec();
   };
 
   let lastProgress = Date.now();
@@ -189,7 +247,11 @@ export function broadcastQueueDefinition(): QueueDefinition<{ id: string }> {
     concurrency: 2,
     // A killed worker's broadcast is taken over by another (or the restarted one) within seconds.
     lockDuration: 10_000,
-    defaultJobOptions: { attempts: 20, backoff: { type: "fixed", delay: 2_000 }, removeOnComplete: { age: 7 * 24 * 3600 } },
+    defaultJobOptions: {
+      attempts: 20,
+      backoff: { type: "fixed", delay: 2_000 },
+      removeOnComplete: { age: 7 * 24 * 3600 },
+    },
     process: runBroadcast,
   };
 }

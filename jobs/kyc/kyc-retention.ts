@@ -28,7 +28,9 @@ export function kycRetentionQueueDefinition(): QueueDefinition<Record<string, ne
     defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, removeOnComplete: { count: 20 } },
     schedule: { id: "kyc-retention", everyMs: 6 * 3600_000 },
     async process(_job, ctx) {
-      const cleared = await workerKycService(ctx.deps.config, ctx.deps.mongo).applyRetention(ctx.deps.config.kyc.retentionDays);
+      const cleared = await workerKycService(ctx.deps.config, ctx.deps.mongo).applyRetention(
+        ctx.deps.config.kyc.retentionDays,
+      );
       ctx.logger.info({ cleared: cleared.length, days: ctx.deps.config.kyc.retentionDays }, "kyc retention applied");
       return cleared.length;
     },

@@ -14,10 +14,22 @@ export async function ingestMedia(job: Job<{ mediaId: string }>, ctx: JobContext
   const vault = new MediaVault({ connection: mongo, keys: config.encryptionKeys, storageDir: config.storageDir });
   const media = await vault.ingest(job.data.mediaId, files);
   if (media.status === "rejected") {
-    const notifier = new NotificationService({ connection: mongo, queue: bullmqNotificationQueue(queues), quiet: undefined });
-    await notifier.notify({ userId: media.ownerId, key: `media:${media._id}:rejected`, text: media.rejectNotice, urgent: true });
+    const notifier = new NotificationService({
+      connection: mongo,
+      queue: bullmqNotificationQueue(queues),
+      quiet: undefined,
+    });
+    await notifier.notify({
+      userId: media.ownerId,
+      key: `media:${media._id}:rejected`,
+      text: media.rejectNotice,
+      urgent: true,
+    });
   }
-  ctx.logger.info({ mediaId: media._id, status: media.status, reason: media.rejectReason, size: media.size }, "media ingested");
+  ctx.logger.info(
+    { mediaId: media._id, status: media.status, reason: media.rejectReason, size: media.size },
+    "media ingested",
+  );
   return media.status;
 }
 

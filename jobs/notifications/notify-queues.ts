@@ -1,5 +1,9 @@
 import { DelayedError, RateLimitError, type Job } from "bullmq";
-import { notificationModel, type NotificationDoc, type NotificationQueue } from "../../core/notifications/notification-service.ts";
+import {
+  notificationModel,
+  type NotificationDoc,
+  type NotificationQueue,
+} from "../../core/notifications/notification-service.ts";
 import { userModels, type IdentityDoc, type Transport, type UserDoc } from "../../core/users/user-model.ts";
 import type { Config } from "../../core/config/load-config.ts";
 import { SendRate } from "./send-rate.ts";
@@ -65,7 +69,10 @@ export async function deliverNotification(job: Job<{ key: string }>, ctx: JobCon
   await notifications.updateOne({ _id: key }, { $set: { status: "sending" } }).exec();
   let result;
   try {
-    result = await sender.send({ channel: identity.channel, externalId: identity.externalId }, { text: doc.text[user.language], imageUrl: doc.imageUrl ?? undefined });
+    result = await sender.send(
+      { channel: identity.channel, externalId: identity.externalId },
+      { text: doc.text[user.language], imageUrl: doc.imageUrl ?? undefined },
+    );
   } catch (error) {
     await notifications.updateOne({ _id: key }, { $set: { status: "queued" } }).exec();
     throw error;
@@ -88,12 +95,20 @@ export async function deliverNotification(job: Job<{ key: string }>, ctx: JobCon
 
 /** Sends per second each transport allows (configurable; the sandbox is local). */
 export function ratePerSecond(config: Config, transport: Transport): number {
-  return transport === "telegram" ? config.notifications.telegramPerSecond : transport === "viber" ? config.notifications.viberPerSecond : 50;
+  return transport === "telegram"
+    ? config.notifications.telegramPerSecond
+    : transport === "viber"
+      ? config.notifications.viberPerSecond
+      : 50;
 }
 
 /** The shared slot schedule of one transport (notifications and broadcasts draw from the same budget). */
 export function sendRate(deps: Pick<JobContext["deps"], "redis" | "config">, transport: Transport): SendRate {
-  return new SendRate({ redis: deps.redis, key: `${deps.config.redis.prefix}:send-rate:${transport}`, perSecond: ratePerSecond(deps.config, transport) });
+  return new SendRate({
+    redis: deps.redis,
+    key: `${deps.config.redis.prefix}:send-rate:${transport}`,
+    perSecond: ratePerSecond(deps.config, transport),
+  });
 }
 
 /** One queue per transport; the pace comes from the shared send-rate schedule, not BullMQ's fixed windows. */
@@ -110,12 +125,20 @@ export function notifyQueues(): QueueDefinition<{ key: string }>[] {
 export function bullmqNotificationQueue(queues: QueueRegistry): NotificationQueue {
   return {
     async enqueue(transport, key, delayMs) {
-      await queues.get(NOTIFY_QUEUES[transport]).add("notify", { key }, { jobId: encodeURIComponent(key), delay: delayMs });
+      await queues
+        .get(NOTIFY_QUEUES[transport])
+        .add("notify", { key }, { jobId: encodeURIComponent(key), delay: delayMs });
     },
     async enqueueMany(transport, keys, delayMs) {
       const queue = queues.get(NOTIFY_QUEUES[transport]);
       for (let i = 0; i < keys.length; i += 1000) {
-        await queue.addBulk(keys.slice(i, i + 1000).map((key) => ({ name: "notify", data: { key }, opts: { jobId: encodeURIComponent(key), delay: delayMs } })));
+        await queue.addBulk(
+          keys.slice(i, i + 1000).map((key) => ({
+            name: "notify",
+            data: { key },
+            opts: { jobId: encodeURIComponent(key), delay: delayMs },
+          })),
+        );
       }
     },
   };

@@ -13,7 +13,9 @@ local slot = math.max(nowMs, tat)
 redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1])), 'PX', 600000)
 return slot - nowMs`;
 
-/** Pushes every future slot to at least `now + ms` and marks the pause, so sends already waiting for a slot hold too. */
+/**
+ * Pushes every future slot to at least `now + ms` and marks the pause, so sends already waiting for a slot hold too.
+ */
 const PAUSE = `
 local now = redis.call('TIME')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)

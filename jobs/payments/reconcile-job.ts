@@ -18,7 +18,10 @@ export const RECONCILE_QUEUE = "invoice-reconciliation";
 
 let translator: Promise<Translator> | undefined;
 
-/** Looks up unpaid invoices with the gateways every 30 minutes (and when finance asks); settling releases the rewards and tells everyone. */
+/**
+ * Looks up unpaid invoices with the gateways every 30 minutes (and when finance asks); settling releases the rewards
+ * and tells everyone.
+ */
 export function reconcileQueueDefinition(): QueueDefinition<Record<string, never>> {
   return {
     name: RECONCILE_QUEUE,
@@ -28,16 +31,48 @@ export function reconcileQueueDefinition(): QueueDefinition<Record<string, never
     async process(_job, ctx) {
       const { config, mongo, redis, queues } = ctx.deps;
       translator ??= createTranslator();
-      const notifier = new NotificationService({ connection: mongo, queue: bullmqNotificationQueue(queues), quiet: undefined });
+      const notifier = new NotificationService({
+        connection: mongo,
+        queue: bullmqNotificationQueue(queues),
+        quiet: undefined,
+      });
       const catalog = new CatalogService({ connection: mongo, redis, prefix: config.redis.prefix, logger: ctx.logger });
-      const rewards = new RewardService({ connection: mongo, wallet: new WalletService(new Ledger(mongo)), users: new UserService(mongo), commissionBasisPoints: config.referrals.commissionBasisPoints });
+      const rewards = new RewardService({
+        connection: mongo,
+        wallet: new WalletService(new Ledger(mongo)),
+        users: new UserService(mongo),
+        commissionBasisPoints: config.referrals.commissionBasisPoints,
+      });
       const rewardTexts = rewardNotices(await translator, notifier);
       rewards.onReleased = rewardTexts.onReleased;
-      const invoices = new InvoiceService({ connection: mongo, catalog, feePercent: config.invoices.feePercent, dueDays: config.invoices.dueDays, release: (referralId) => rewards.release(referralId) });
-      invoices.onPaid = invoiceNotices({ connection: mongo, translator: await translator, notifier, catalog, paymentUrl: async () => null }).onPaid;
-      const query = statusQueryFor(config.sandbox ? new SandboxStatusQuery(redis, config.redis.prefix) : undefined, new GatewayStatusQuery(config.gateways));
+      const invoices = new InvoiceService({
+        connection: mongo,
+        catalog,
+        feePercent: config.invoices.feePercent,
+        dueDays: config.invoices.dueDays,
+        release: (referralId) => rewards.release(referralId),
+      });
+      invoices.onPaid = invoiceNotices({
+        connection: mongo,
+        translator: await translator,
+        notifier,
+        catalog,
+        paymentUrl: async () => null,
+      }).onPaid;
+      const query = statusQueryFor(
+        config.sandbox ? new SandboxStatusQuery(redis, config.redis.prefix) : undefined,
+        new GatewayStatusQuery(config.gateways),
+      );
       const report = await reconcileInvoices(invoices, query, new Date());
-      ctx.logger.info({ settled: report.settled.length, expired: report.expired.length, manual: report.manual.length, errors: report.errors.length }, "invoices reconciled");
+      ctx.logger.info(
+        {
+          settled: report.settled.length,
+          expired: report.expired.length,
+          manual: report.manual.length,
+          errors: report.errors.length,
+        },
+        "invoices reconciled",
+      );
       return report;
     },
   };

@@ -39,7 +39,10 @@ export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === "end") return;
   const ended = new Promise<void>((resolve) => redis.once("end", () => resolve()));
   try {
-    await Promise.race([redis.quit(), new Promise((_, reject) => setTimeout(() => reject(new Error("quit timed out")), 1_000))]);
+    await Promise.race([
+      redis.quit(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("quit timed out")), 1_000)),
+    ]);
   } catch {
     redis.disconnect();
   }

@@ -45,19 +45,29 @@ export interface RuntimeOptions {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, logger, shutdown } = options;
   if (config.mongo.uri === undefined || config.redis.url === undefined) {
-    throw new AppError("invalid_input", "services_missing", "MONGODB_URI and REDIS_URL must be set (or run `npm start` for local mode)");
+    throw new AppError(
+      "invalid_input",
+      "services_missing",
+      "MONGODB_URI and REDIS_URL must be set (or run `npm start` for local mode)",
+    );
   }
-  const mongo = registerModels(await connectMongo({
-    uri: config.mongo.uri,
-    dbName: options.dbName,
-    autoIndex: config.env !== "production",
-    logger,
-  }));
+  const mongo = registerModels(
+    await connectMongo({
+      uri: config.mongo.uri,
+      dbName: options.dbName,
+      autoIndex: config.env !== "production",
+      logger,
+    }),
+  );
   shutdown.add("connections", "mongodb", () => mongo.close());
   const redis = createRedis(config.redis.url, "commands", logger);
   shutdown.add("connections", "redis", () => closeRedis(redis));
   await waitForRedis(redis, 10_000);
-  const queues = createQueueRegistry({ connection: redis, prefix: config.redis.prefix, definitions: options.definitions });
+  const queues = createQueueRegistry({
+    connection: redis,
+    prefix: config.redis.prefix,
+    definitions: options.definitions,
+  });
   shutdown.add("connections", "queues", () => queues.close());
   if (options.syncIndexes !== false) await syncIndexes(mongo, logger);
   return { config, logger, mongo, redis, queues, definitions: options.definitions, shutdown };
@@ -73,7 +83,14 @@ export function attachWorkers(runtime: Runtime, senders: ChannelSenders = {}, fi
     prefix: runtime.config.redis.prefix,
     definitions: runtime.definitions,
     queues: runtime.queues,
-    deps: { config: runtime.config, mongo: runtime.mongo, redis: runtime.redis, senders, files, queues: runtime.queues },
+    deps: {
+      config: runtime.config,
+      mongo: runtime.mongo,
+      redis: runtime.redis,
+      senders,
+      files,
+      queues: runtime.queues,
+    },
     logger: runtime.logger,
   });
   // Registered after the connections were, but phases order them: drain runs before connections close.

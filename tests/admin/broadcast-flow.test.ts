@@ -12,7 +12,13 @@ import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
 const OWNER: TgUser = { id: 8_100_001, first_name: "Owner", language_code: "en" };
 let h: ViberHarness;
 let seeded: Awaited<ReturnType<typeof seedUsers>>;
-const lastCall = () => h.telegram.calls.filter((call) => String(call.payload.chat_id) === String(OWNER.id) && /^(sendMessage|editMessageText)$/.test(call.method)).at(-1);
+const lastCall = () =>
+  h.telegram.calls
+    .filter(
+      (call) =>
+        String(call.payload.chat_id) === String(OWNER.id) && /^(sendMessage|editMessageText)$/.test(call.method),
+    )
+    .at(-1);
 const lastText = () => {
   const value = lastCall()?.payload.text;
   return typeof value === "string" ? value : "";
@@ -24,7 +30,11 @@ const press = async (label: string) => {
 };
 
 beforeAll(async () => {
-  h = await viberHarness({ ADMIN_TELEGRAM_IDS: String(OWNER.id), QUIET_HOURS: "off", NOTIFY_TELEGRAM_CHAT_INTERVAL_MS: "0" });
+  h = await viberHarness({
+    ADMIN_TELEGRAM_IDS: String(OWNER.id),
+    QUIET_HOURS: "off",
+    NOTIFY_TELEGRAM_CHAT_INTERVAL_MS: "0",
+  });
   attachWorkers(h.t.runtime, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
   await h.postTelegram(tgText(OWNER, "/start"));
   await h.postTelegram(tgButton(OWNER, "m:lang.en"));
@@ -48,22 +58,31 @@ describe("broadcast flow", () => {
     expect(preview).toContain("— English —\nNew jobs in Yangon this week!");
     expect(preview).toContain("— Burmese —\nဒီအပတ် ရန်ကုန်မှာ အလုပ်သစ်တွေ ရှိပါတယ်!");
     expect(preview).toContain("Recipients: 37 (Everyone). Not reachable, skipped: 4.");
-    expect(preview).toContain("⚠️ 16 of them are on Viber. Viber bills messages sent outside a person's 24-hour window.");
+    expect(preview).toContain(
+      "⚠️ 16 of them are on Viber. Viber bills messages sent outside a person's 24-hour window.",
+    );
     await press("📣 Send now");
     const id = /Broadcast (B[0-9A-F]{10}) started/.exec(lastText())?.[1] ?? "";
     expect(id).not.toBe("");
 
     await waitFor(async () => (await broadcastModel(h.t.runtime.mongo).findById(id).lean())?.status === "done");
     await waitFor(() => h.telegram.textsTo(OWNER.id).some((value) => value.startsWith(`✅ Broadcast ${id} finished`)));
-    expect(h.telegram.textsTo(OWNER.id).find((value) => value.startsWith(`✅ Broadcast ${id}`))).toBe(`✅ Broadcast ${id} finished: sent 37, failed 0, uncertain 0, skipped (unreachable) 4, of 37.`);
+    expect(h.telegram.textsTo(OWNER.id).find((value) => value.startsWith(`✅ Broadcast ${id}`))).toBe(
+      `✅ Broadcast ${id} finished: sent 37, failed 0, uncertain 0, skipped (unreachable) 4, of 37.`,
+    );
 
     for (const identity of seeded.identities) {
       const user = seeded.users.find((candidate) => candidate._id === identity.userId);
-      const expected = user?.language === "my" ? "ဒီအပတ် ရန်ကုန်မှာ အလုပ်သစ်တွေ ရှိပါတယ်!" : "New jobs in Yangon this week!";
+      const expected = user?.language === "my" ? "ဒီအပတ် ရန်ကုန်မှာ " + "အလုပ်သစ်တွေ ရှိပါတယ်!" : "New jobs in Yangon this week!";
       const got =
         identity.channel === "tg"
           ? h.telegram.textsTo(identity.externalId).filter((value) => value === expected).length
-          : h.viber.calls.filter((call) => call.method === "broadcast_message" && (call.payload.broadcast_list as string[]).includes(identity.externalId) && call.payload.text === expected).length;
+          : h.viber.calls.filter(
+              (call) =>
+                call.method === "broadcast_message" &&
+                (call.payload.broadcast_list as string[]).includes(identity.externalId) &&
+                call.payload.text === expected,
+            ).length;
       expect(got, `${identity._id} (${identity.reachable ? "reachable" : "blocked"})`).toBe(identity.reachable ? 1 : 0);
     }
     expect(await auditModel(h.t.runtime.mongo).countDocuments({ action: "broadcast.start", target: id })).toBe(1);
@@ -82,7 +101,9 @@ describe("broadcast flow", () => {
     expect(lastText()).toBe(`Broadcast ${id} will stop after the messages already on their way.`);
     await h.t.runtime.queues.get("broadcast").resume();
     await waitFor(() => h.telegram.textsTo(OWNER.id).some((value) => value.startsWith(`⏹️ Broadcast ${id} cancelled`)));
-    expect(h.telegram.calls.filter((call) => call.method === "sendMessage" && call.payload.text === "Second")).toHaveLength(0);
+    expect(
+      h.telegram.calls.filter((call) => call.method === "sendMessage" && call.payload.text === "Second"),
+    ).toHaveLength(0);
     await h.postTelegram(tgText(OWNER, `/broadcast cancel ${id}`));
     expect(lastText()).toBe(`No running broadcast with the id ${id}.`);
   });

@@ -32,12 +32,14 @@ let env: Record<string, string>;
 const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, [path.join(ROOT, "jobs/main.ts")], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [path.join(ROOT, "jobs/main.ts")], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[worker] ${chunk.toString()}`));
   workers.push(child);
   return child;
 }
-
 
 beforeAll(async () => {
   redis = await startRedis({ dataDir, port: await getPort({ host: "127.0.0.1" }), durable: true });
@@ -54,8 +56,19 @@ beforeAll(async () => {
   t = await buildTestApp({ config: testConfig(vars) });
   const mongoUri = new URL(t.runtime.config.mongo.uri ?? "");
   mongoUri.pathname = `/${t.runtime.mongo.name}`;
-  env = { ...vars, NODE_ENV: "test", LOG_LEVEL: "warn", MONGODB_URI: mongoUri.toString(), REDIS_PREFIX: t.runtime.config.redis.prefix };
-  await t.app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": TG_SECRET }, payload: tgText(OWNER, "/start") });
+  env = {
+    ...vars,
+    NODE_ENV: "test",
+    LOG_LEVEL: "warn",
+    MONGODB_URI: mongoUri.toString(),
+    REDIS_PREFIX: t.runtime.config.redis.prefix,
+  };
+  await t.app.inject({
+    method: "POST",
+    url: "/webhooks/telegram",
+    headers: { "x-telegram-bot-api-secret-token": TG_SECRET },
+    payload: tgText(OWNER, "/start"),
+  });
   await seedUsers(t.runtime.mongo, { count: USERS, idPrefix: "R", tgBase: 8_600_000, blockedEvery: 25 });
 }, 120_000);
 
@@ -69,75 +82,128 @@ afterAll(async () => {
 });
 
 describe("broadcast to 5,000 people across both channels", () => {
-  it("keeps to the rate, skips blocked people, honours 429s, and survives a killed worker and a Redis restart without duplicates", async () => {
-    telegram.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }, 2);
-    const owner = await t.bot.services.users.findByQuery((await t.bot.services.users.findIdentity(`tg:${OWNER.id}`))?.userId ?? "");
-    if (owner === null) throw new Error("owner missing");
-    const templates = { progress: { en: "progress {{sent}}", my: "progress {{sent}}" }, summary: { en: "summary {{sent}}/{{failed}}/{{uncertain}}/{{skipped}}/{{total}}", my: "summary" }, cancelled: { en: "cancelled", my: "cancelled" } };
-    const broadcast = await t.bot.services.broadcasts.start({ admin: owner, channel: "tg", text: TEXT, imageUrl: null, segment: { kind: "all" }, templates });
+  it(
+    "keeps to the rate, skips blocked people, honours 429s, and " +
+      "survives a killed worker and a Redis restart without duplicates",
+    async () => {
+      telegram.failNext(
+        "sendMessage",
+        { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
+        2,
+      );
+      const owner = await t.bot.services.users.findByQuery(
+        (await t.bot.services.users.findIdentity(`tg:${OWNER.id}`))?.userId ?? "",
+      );
+      if (owner === null) throw new Error("owner missing");
+      const templates = {
+        progress: { en: "progress {{sent}}", my: "progress {{sent}}" },
+        summary: { en: "summary {{sent}}/{{failed}}/{{uncertain}}/{{skipped}}/{{total}}", my: "summary" },
+        cancelled: { en: "cancelled", my: "cancelled" },
+      };
+      const broadcast = await t.bot.services.broadcasts.start({
+        admin: owner,
+        channel: "tg",
+        text: TEXT,
+        imageUrl: null,
+        segment: { kind: "all" },
+        templates,
+      });
 
-    // Run a worker process until about half the Telegram messages are out, then go quiet and kill it mid-send.
-    const first = startWorker();
-    const isBroadcast = (text: unknown) => text === TEXT.en || text === TEXT.my;
-    await waitFor(() => telegram.calls.filter((call) => call.method === "sendMessage" && isBroadcast(call.payload.text)).length >= 1_000, 60_000, "1,000 Telegram sends");
-    telegram.hold();
-    await waitFor(() => telegram.heldCount >= 1, 5_000, "a request in flight");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    first.kill("SIGKILL");
-    await once(first, "exit");
-    telegram.release();
+      // Run a worker process until about half the Telegram messages are out, then go quiet and kill it mid-send.
+      const first = startWorker();
+      const isBroadcast = (text: unknown) => text === TEXT.en || text === TEXT.my;
+      await waitFor(
+        () =>
+          telegram.calls.filter((call) => call.method === "sendMessage" && isBroadcast(call.payload.text)).length >=
+          1_000,
+        60_000,
+        "1,000 Telegram sends",
+      );
+      telegram.hold();
+      await waitFor(() => telegram.heldCount >= 1, 5_000, "a request in flight");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      first.kill("SIGKILL");
+      await once(first, "exit");
+      telegram.release();
 
-    // Redis restarts too (its append-only file keeps the queue and the broadcast's progress).
-    await redis.service.stop();
-    redis = await startRedis({ dataDir, port: redis.port, durable: true });
+      // Redis restarts too (its append-only file keeps the queue and the broadcast's progress).
+      await redis.service.stop();
+      redis = await startRedis({ dataDir, port: redis.port, durable: true });
 
-    const second = startWorker();
-    await waitFor(async () => (await broadcastModel(t.runtime.mongo).findById(broadcast._id).lean())?.status === "done", 90_000, "the broadcast to finish");
-    await waitFor(() => telegram.textsTo(OWNER.id).some((text) => text.startsWith("summary")), 20_000, "the summary");
-    second.kill("SIGTERM");
-    await once(second, "exit");
+      const second = startWorker();
+      await waitFor(
+        async () => (await broadcastModel(t.runtime.mongo).findById(broadcast._id).lean())?.status === "done",
+        90_000,
+        "the broadcast to finish",
+      );
+      await waitFor(() => telegram.textsTo(OWNER.id).some((text) => text.startsWith("summary")), 20_000, "the summary");
+      second.kill("SIGTERM");
+      await once(second, "exit");
 
-    const doc = await broadcastModel(t.runtime.mongo).findById(broadcast._id).lean();
-    const seeded = await t.runtime.mongo.collection("identities").find({ _id: { $regex: /^(tg:86|vb:vbseedR)/ } as never }).toArray();
-    expect(seeded).toHaveLength(USERS);
-    const delivered = new Map<string, number>();
-    for (const call of telegram.calls) {
-      if (call.method === "sendMessage" && call.status === 200 && isBroadcast(call.payload.text)) delivered.set(`tg:${String(call.payload.chat_id)}`, (delivered.get(`tg:${String(call.payload.chat_id)}`) ?? 0) + 1);
-    }
-    for (const call of viber.calls) {
-      if (call.method === "broadcast_message" && call.status === 200) for (const receiver of call.payload.broadcast_list as string[]) delivered.set(`vb:${receiver}`, (delivered.get(`vb:${receiver}`) ?? 0) + 1);
-    }
-    const problems: string[] = [];
-    for (const identity of seeded) {
-      const got = delivered.get(String(identity._id)) ?? 0;
-      const want = identity.reachable === true ? 1 : 0;
-      if (got !== want) problems.push(`${String(identity._id)}: ${got} (wanted ${want})`);
-    }
-    expect(problems.slice(0, 10)).toEqual([]);
-    expect(doc?.recipients).toBe(USERS - USERS / 25 + 1);
-    expect(doc?.skipped).toBe(USERS / 25);
-
-    // No one-second window above the configured rates (Telegram messages; Viber calls).
-    const worstWindow = (times: number[]) => {
-      const sorted = [...times].sort((a, b) => a - b);
-      let worst = 0;
-      for (let i = 0, j = 0; i < sorted.length; i++) {
-        while ((sorted[i] ?? 0) - (sorted[j] ?? 0) >= 1000) j++;
-        worst = Math.max(worst, i - j + 1);
+      const doc = await broadcastModel(t.runtime.mongo).findById(broadcast._id).lean();
+      const seeded = await t.runtime.mongo
+        .collection("identities")
+        .find({ _id: { $regex: /^(tg:86|vb:vbseedR)/ } as never })
+        .toArray();
+      expect(seeded).toHaveLength(USERS);
+      const delivered = new Map<string, number>();
+      for (const call of telegram.calls) {
+        if (call.method === "sendMessage" && call.status === 200 && isBroadcast(call.payload.text))
+          delivered.set(
+            `tg:${String(call.payload.chat_id)}`,
+            (delivered.get(`tg:${String(call.payload.chat_id)}`) ?? 0) + 1,
+          );
       }
-      return worst;
-    };
-    expect(worstWindow(telegram.calls.filter((call) => call.method === "sendMessage" && isBroadcast(call.payload.text)).map((call) => call.at))).toBeLessThanOrEqual(TG_RATE);
-    expect(worstWindow(viber.calls.filter((call) => call.method === "broadcast_message").map((call) => call.at))).toBeLessThanOrEqual(VB_RATE);
-    // The 429s were honoured: each refused message was retried at least retry_after later, and meanwhile
-    // only requests already on the wire when the 429 came back (at most the 16 parallel sends) went out.
-    const refused = telegram.calls.filter((call) => call.status === 429);
-    expect(refused).toHaveLength(2);
-    for (const refusal of refused) {
-      const retry = telegram.calls.find((call) => call.status === 200 && call.payload.chat_id === refusal.payload.chat_id && call.at > refusal.at);
-      expect((retry?.at ?? 0) - refusal.at).toBeGreaterThanOrEqual(950);
-      const during = telegram.calls.filter((call) => call.method === "sendMessage" && call.at > refusal.at + 50 && call.at < refusal.at + 950);
-      expect(during.length).toBeLessThanOrEqual(16);
-    }
-  }, 240_000);
+      for (const call of viber.calls) {
+        if (call.method === "broadcast_message" && call.status === 200)
+          for (const receiver of call.payload.broadcast_list as string[])
+            delivered.set(`vb:${receiver}`, (delivered.get(`vb:${receiver}`) ?? 0) + 1);
+      }
+      const problems: string[] = [];
+      for (const identity of seeded) {
+        const got = delivered.get(String(identity._id)) ?? 0;
+        const want = identity.reachable === true ? 1 : 0;
+        if (got !== want) problems.push(`${String(identity._id)}: ${got} (wanted ${want})`);
+      }
+      expect(problems.slice(0, 10)).toEqual([]);
+      expect(doc?.recipients).toBe(USERS - USERS / 25 + 1);
+      expect(doc?.skipped).toBe(USERS / 25);
+
+      // No one-second window above the configured rates (Telegram messages; Viber calls).
+      const worstWindow = (times: number[]) => {
+        const sorted = [...times].sort((a, b) => a - b);
+        let worst = 0;
+        for (let i = 0, j = 0; i < sorted.length; i++) {
+          while ((sorted[i] ?? 0) - (sorted[j] ?? 0) >= 1000) j++;
+          worst = Math.max(worst, i - j + 1);
+        }
+        return worst;
+      };
+      expect(
+        worstWindow(
+          telegram.calls
+            .filter((call) => call.method === "sendMessage" && isBroadcast(call.payload.text))
+            .map((call) => call.at),
+        ),
+      ).toBeLessThanOrEqual(TG_RATE);
+      expect(
+        worstWindow(viber.calls.filter((call) => call.method === "broadcast_message").map((call) => call.at)),
+      ).toBeLessThanOrEqual(VB_RATE);
+      // The 429s were honoured: each refused message was retried at least retry_after later, and meanwhile
+      // only requests already on the wire when the 429 came back (at most the 16 parallel sends) went out.
+      const refused = telegram.calls.filter((call) => call.status === 429);
+      expect(refused).toHaveLength(2);
+      for (const refusal of refused) {
+        const retry = telegram.calls.find(
+          (call) => call.status === 200 && call.payload.chat_id === refusal.payload.chat_id && call.at > refusal.at,
+        );
+        expect((retry?.at ?? 0) - refusal.at).toBeGreaterThanOrEqual(950);
+        const during = telegram.calls.filter(
+          (call) => call.method === "sendMessage" && call.at > refusal.at + 50 && call.at < refusal.at + 950,
+        );
+        expect(during.length).toBeLessThanOrEqual(16);
+      }
+    },
+    240_000,
+  );
 });

@@ -17,7 +17,8 @@ async function person(language = "en"): Promise<{ user: TgUser; id: string }> {
   await h.post(tgText(user, "/start"));
   return { user, id: (await userModels(h.t.runtime.mongo).Identity.findById(`tg:${user.id}`).lean())?.userId ?? "" };
 }
-const notify = (userId: string, key: string, urgent = true) => h.t.bot.services.notifier.notify({ userId, key, text: text(key), urgent });
+const notify = (userId: string, key: string, urgent = true) =>
+  h.t.bot.services.notifier.notify({ userId, key, text: text(key), urgent });
 const status = async (key: string) => (await notificationModel(h.t.runtime.mongo).findById(key).lean())?.status;
 
 beforeAll(async () => {
@@ -39,7 +40,11 @@ describe("notification pipeline", () => {
     const { user, id } = await person();
     for (const key of ["t2:a", "t2:b", "t2:c"]) await notify(id, key);
     await waitFor(async () => (await status("t2:c")) === "sent" && (await status("t2:b")) === "sent");
-    const times = h.fake.sent("sendMessage", user.id).filter((call) => String(call.payload.text).startsWith("EN t2")).map((call) => call.at).sort();
+    const times = h.fake
+      .sent("sendMessage", user.id)
+      .filter((call) => String(call.payload.text).startsWith("EN t2"))
+      .map((call) => call.at)
+      .sort();
     expect(times).toHaveLength(3);
     expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(900);
     expect((times[2] ?? 0) - (times[1] ?? 0)).toBeGreaterThanOrEqual(900);
@@ -49,17 +54,30 @@ describe("notification pipeline", () => {
     const people = await Promise.all(Array.from({ length: 50 }, () => person()));
     const started = Date.now();
     await Promise.all(people.map(({ id }, i) => notify(id, `t3:${i}`)));
-    await waitFor(async () => (await notificationModel(h.t.runtime.mongo).countDocuments({ _id: { $regex: "^t3:" }, status: "sent" })) === 50, 20_000);
-    const times = h.fake.sent("sendMessage").filter((call) => call.at >= started && String(call.payload.text).startsWith("EN t3:")).map((call) => call.at).sort((a, b) => a - b);
+    await waitFor(
+      async () =>
+        (await notificationModel(h.t.runtime.mongo).countDocuments({ _id: { $regex: "^t3:" }, status: "sent" })) === 50,
+      20_000,
+    );
+    const times = h.fake
+      .sent("sendMessage")
+      .filter((call) => call.at >= started && String(call.payload.text).startsWith("EN t3:"))
+      .map((call) => call.at)
+      .sort((a, b) => a - b);
     expect(times).toHaveLength(50);
     let worst = 0;
-    for (let i = 0; i < times.length; i++) worst = Math.max(worst, times.filter((t) => t >= (times[i] ?? 0) && t < (times[i] ?? 0) + 1000).length);
+    for (let i = 0; i < times.length; i++)
+      worst = Math.max(worst, times.filter((t) => t >= (times[i] ?? 0) && t < (times[i] ?? 0) + 1000).length);
     expect(worst).toBeLessThanOrEqual(20);
   });
 
   it("honours retry_after on 429 by pausing the queue, then delivers", async () => {
     const { user, id } = await person();
-    h.fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 2", parameters: { retry_after: 2 } });
+    h.fake.failNext("sendMessage", {
+      error_code: 429,
+      description: "Too Many Requests: retry after 2",
+      parameters: { retry_after: 2 },
+    });
     await notify(id, "t4:a");
     await waitFor(async () => (await status("t4:a")) === "sent");
     const attempts = h.fake.sent("sendMessage", user.id).filter((call) => call.payload.text === "EN t4:a");

@@ -11,11 +11,17 @@ let n = 0;
 type Item = { id: number; text: string; buttons: Array<Array<{ label: string; data?: string }>> };
 
 async function say(event: Record<string, unknown>): Promise<Item[]> {
-  const response = await t.app.inject({ method: "POST", url: "/sandbox/api/events", payload: { persona: owner, eventId: `sbadmin-${++n}-${Date.now()}`, event } });
+  const response = await t.app.inject({
+    method: "POST",
+    url: "/sandbox/api/events",
+    payload: { persona: owner, eventId: `sbadmin-${++n}-${Date.now()}`, event },
+  });
   return response.json<{ items: Item[] }>().items;
 }
 async function outbox(): Promise<Item[]> {
-  return (await t.app.inject({ method: "GET", url: `/sandbox/api/messages?chat=tg:${owner.id}&after=0` })).json<{ items: Item[] }>().items;
+  return (await t.app.inject({ method: "GET", url: `/sandbox/api/messages?chat=tg:${owner.id}&after=0` })).json<{
+    items: Item[];
+  }>().items;
 }
 const button = (items: Item[], label: string) => {
   const found = items.flatMap((item) => item.buttons.flat()).find((candidate) => candidate.label === label)?.data;
@@ -32,43 +38,51 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("an owner persona in the sandbox", () => {
-  it("opens /admin, sees stats, finds and bans a user, and runs a broadcast to the demo people with progress", async () => {
-    expect(new Set(Array.from({ length: 300 }, (_, i) => demoId(i))).size).toBe(300);
-    expect(Array.from({ length: 300 }, (_, i) => demoId(i)).every((id) => PUBLIC_ID_PATTERN.test(id))).toBe(true);
-    await say({ kind: "start" });
-    await say({ kind: "button", data: "m:lang.en" });
-    const admin = await say({ kind: "text", text: "/admin" });
-    expect(admin[0]?.text).toBe("Admin. Choose a section:");
+  it(
+    "opens /admin, sees stats, finds and bans a user, " + "and runs a broadcast to the demo people with progress",
+    async () => {
+      expect(new Set(Array.from({ length: 300 }, (_, i) => demoId(i))).size).toBe(300);
+      expect(Array.from({ length: 300 }, (_, i) => demoId(i)).every((id) => PUBLIC_ID_PATTERN.test(id))).toBe(true);
+      await say({ kind: "start" });
+      await say({ kind: "button", data: "m:lang.en" });
+      const admin = await say({ kind: "text", text: "/admin" });
+      expect(admin[0]?.text).toBe("Admin. Choose a section:");
 
-    const stats = await say({ kind: "button", data: button(admin, "📊 Stats") });
-    expect(stats[0]?.text).toContain("Users: 301");
+      const stats = await say({ kind: "button", data: button(admin, "📊 Stats") });
+      expect(stats[0]?.text).toContain("Users: 301");
 
-    await say({ kind: "button", data: button(admin, "👤 Users") });
-    const card = await say({ kind: "text", text: demoId(4) });
-    expect(card[0]?.text).toContain(`${demoId(4)} · Demo 5`);
-    const banned = await say({ kind: "button", data: button(card, "🚫 Ban") });
-    expect(banned[0]?.text).toContain(`${demoId(4)} is banned.`);
+      await say({ kind: "button", data: button(admin, "👤 Users") });
+      const card = await say({ kind: "text", text: demoId(4) });
+      expect(card[0]?.text).toContain(`${demoId(4)} · Demo 5`);
+      const banned = await say({ kind: "button", data: button(card, "🚫 Ban") });
+      expect(banned[0]?.text).toContain(`${demoId(4)} is banned.`);
 
-    await say({ kind: "text", text: "/broadcast" });
-    await say({ kind: "text", text: "Hello from the sandbox" });
-    const askImage = await say({ kind: "text", text: "စမ်းသပ်ခန်းမှ မင်္ဂလာပါ" });
-    const segment = await say({ kind: "button", data: button(askImage, "⏭️ Skip") });
-    const preview = await say({ kind: "button", data: button(segment, "Everyone") });
-    // 300 demo people, 15 unreachable, one banned; plus the owner.
-    expect(preview[0]?.text).toContain("Recipients: 285 (Everyone). Not reachable, skipped: 15.");
-    const started = await say({ kind: "button", data: button(preview, "📣 Send now") });
-    expect(started[0]?.text).toMatch(/^Broadcast B[0-9A-F]{10} started\./);
+      await say({ kind: "text", text: "/broadcast" });
+      await say({ kind: "text", text: "Hello from the sandbox" });
+      const askImage = await say({ kind: "text", text: "စမ်းသပ်ခန်းမှ မင်္ဂလာပါ" });
+      const segment = await say({ kind: "button", data: button(askImage, "⏭️ Skip") });
+      const preview = await say({ kind: "button", data: button(segment, "Everyone") });
+      // 300 demo people, 15 unreachable, one banned; plus the owner.
+      expect(preview[0]?.text).toContain("Recipients: 285 (Everyone). Not reachable, skipped: 15.");
+      const started = await say({ kind: "button", data: button(preview, "📣 Send now") });
+      expect(started[0]?.text).toMatch(/^Broadcast B[0-9A-F]{10} started\./);
 
-    const deadline = Date.now() + 30_000;
-    let texts: string[] = [];
-    while (Date.now() < deadline) {
-      texts = (await outbox()).map((item) => item.text);
-      if (texts.some((text) => text.startsWith("✅ Broadcast"))) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(texts.some((text) => text.startsWith("📣 Broadcast") && text.includes("remaining"))).toBe(true);
-    expect(texts.find((text) => text.startsWith("✅ Broadcast"))).toMatch(/finished: sent 285, failed 0, uncertain 0, skipped \(unreachable\) 15, of 285\.$/);
-    const demo = (await t.app.inject({ method: "GET", url: "/sandbox/api/messages?chat=vb:demoViber1==&after=0" })).json<{ items: Item[] }>().items;
-    expect(demo.map((item) => item.text)).toEqual(["စမ်းသပ်ခန်းမှ မင်္ဂလာပါ"]);
-  }, 60_000);
+      const deadline = Date.now() + 30_000;
+      let texts: string[] = [];
+      while (Date.now() < deadline) {
+        texts = (await outbox()).map((item) => item.text);
+        if (texts.some((text) => text.startsWith("✅ Broadcast"))) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(texts.some((text) => text.startsWith("📣 Broadcast") && text.includes("remaining"))).toBe(true);
+      expect(texts.find((text) => text.startsWith("✅ Broadcast"))).toMatch(
+        /finished: sent 285, failed 0, uncertain 0, skipped \(unreachable\) 15, of 285\.$/,
+      );
+      const demo = (
+        await t.app.inject({ method: "GET", url: "/sandbox/api/messages?chat=vb:demoViber1==&after=0" })
+      ).json<{ items: Item[] }>().items;
+      expect(demo.map((item) => item.text)).toEqual(["စမ်းသပ်ခန်းမှ မင်္ဂလာပါ"]);
+    },
+    60_000,
+  );
 });

@@ -12,7 +12,12 @@ const OWNER: TgUser = { id: 6_000_001, first_name: "Owner", language_code: "en" 
 const ANN: TgUser = { id: 6_000_010, first_name: "Ann", language_code: "en", username: "ann_mm" };
 let h: TelegramHarness;
 const lastTo = (user: TgUser) => h.fake.textsTo(user.id).at(-1) ?? "";
-const lastCall = (user: TgUser) => h.fake.calls.filter((call) => String(call.payload.chat_id) === String(user.id) && /^(sendMessage|editMessageText)$/.test(call.method)).at(-1);
+const lastCall = (user: TgUser) =>
+  h.fake.calls
+    .filter(
+      (call) => String(call.payload.chat_id) === String(user.id) && /^(sendMessage|editMessageText)$/.test(call.method),
+    )
+    .at(-1);
 const press = async (user: TgUser, label: string) => {
   const data = buttonsOf(lastCall(user)).find((button) => button.text === label)?.data;
   if (data === undefined) throw new Error(`no button "${label}" in: ${lastTo(user)}`);
@@ -37,7 +42,12 @@ describe("/user", () => {
     expect(card).toContain(`${annId} · Ann`);
     expect(card).toContain("Status: active");
     expect(card).toContain("Chats: Telegram @ann_mm: reachable");
-    expect(buttonsOf(lastCall(OWNER)).map((button) => button.text)).toEqual(["🚫 Ban", "♻️ Reset conversation", "✉️ Send a message", "✖️ Cancel"]);
+    expect(buttonsOf(lastCall(OWNER)).map((button) => button.text)).toEqual([
+      "🚫 Ban",
+      "♻️ Reset conversation",
+      "✉️ Send a message",
+      "✖️ Cancel",
+    ]);
     await h.post(tgText(OWNER, "/user @ann_mm"));
     expect(lastTo(OWNER)).toContain(`${annId} · Ann`);
     await h.post(tgText(OWNER, "/user 09 420 000 000"));
@@ -61,7 +71,10 @@ describe("/user", () => {
     await press(OWNER, "✅ Unban");
     await h.post(tgText(ANN, "/help"));
     expect(lastTo(ANN)).toContain("TRM Jobs works the same on Telegram and Viber");
-    const entries = await auditModel(h.t.runtime.mongo).find({ target: annId, action: { $in: ["user.ban", "user.unban"] } }).sort({ at: 1 }).lean();
+    const entries = await auditModel(h.t.runtime.mongo)
+      .find({ target: annId, action: { $in: ["user.ban", "user.unban"] } })
+      .sort({ at: 1 })
+      .lean();
     expect(entries.map((entry) => [entry.action, entry.before, entry.after])).toEqual([
       ["user.ban", { status: "active" }, { status: "banned" }],
       ["user.unban", { status: "banned" }, { status: "active" }],
@@ -75,7 +88,9 @@ describe("/user", () => {
     await h.post(tgText(ANN, "12"));
     // Not "please type the 6 digits": the link flow was left.
     expect(lastTo(ANN)).toBe("Sorry, I didn't understand that. Please choose from the menu, or tap Help.");
-    expect(await auditModel(h.t.runtime.mongo).countDocuments({ action: "user.reset_conversation", target: annId })).toBe(1);
+    expect(
+      await auditModel(h.t.runtime.mongo).countDocuments({ action: "user.reset_conversation", target: annId }),
+    ).toBe(1);
   });
 
   it("sends the user a message through the notification pipeline, after a preview", async () => {

@@ -22,7 +22,14 @@ export async function benchRuntime(
     redisUrl: process.env.REDIS_URL || undefined,
     say: () => undefined,
   });
-  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", MONGODB_URI: services.mongoUri, REDIS_URL: services.redisUrl, REDIS_PREFIX: `bench${Date.now()}`, ...env });
+  const config = loadConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    MONGODB_URI: services.mongoUri,
+    REDIS_URL: services.redisUrl,
+    REDIS_PREFIX: `bench${Date.now()}`,
+    ...env,
+  });
   const logger = createLogger({ level: "silent", pretty: false });
   const shutdown = createShutdown(logger, 20_000);
   const runtime = await createRuntime({ config, logger, shutdown, definitions, dbName: `bench_${Date.now()}` });

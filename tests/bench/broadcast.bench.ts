@@ -38,7 +38,9 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 
 const seedStart = performance.now();
 await seedUsers(env.runtime.mongo, { count: USERS, idPrefix: "X", tgBase: 500_000_000 });
-const owner = await userModels(env.runtime.mongo).User.findById(`UX${"0".repeat(6)}`).lean();
+const owner = await userModels(env.runtime.mongo)
+  .User.findById(`UX${"0".repeat(6)}`)
+  .lean();
 if (owner === null) throw new Error("seeding failed");
 console.log(`seeded ${USERS} people in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
@@ -71,7 +73,11 @@ const doc = await bot.services.broadcasts.start({
   text: { en: "Benchmark broadcast", my: "စမ်းသပ် ထုတ်လွှင့်ချက်" },
   imageUrl: null,
   segment: { kind: "all" },
-  templates: { progress: { en: "p {{sent}}", my: "p" }, summary: { en: "s {{sent}}", my: "s" }, cancelled: { en: "c", my: "c" } },
+  templates: {
+    progress: { en: "p {{sent}}", my: "p" },
+    summary: { en: "s {{sent}}", my: "s" },
+    cancelled: { en: "c", my: "c" },
+  },
 });
 
 let broadcastKeysBytes = 0;
@@ -82,7 +88,10 @@ for (;;) {
   let bytes = 0;
   for (const key of keys) bytes += Number((await env.runtime.redis.memory("USAGE", key)) ?? 0);
   broadcastKeysBytes = Math.max(broadcastKeysBytes, bytes);
-  redisPeakDelta = Math.max(redisPeakDelta, Number(/used_memory:(\d+)/.exec(await env.runtime.redis.info("memory"))?.[1] ?? 0) - redisBefore);
+  redisPeakDelta = Math.max(
+    redisPeakDelta,
+    Number(/used_memory:(\d+)/.exec(await env.runtime.redis.info("memory"))?.[1] ?? 0) - redisBefore,
+  );
   if ((await broadcastModel(env.runtime.mongo).findById(doc._id).lean())?.status === "done") break;
 }
 const seconds = (performance.now() - started) / 1000;
@@ -93,11 +102,19 @@ clearInterval(sampler);
 const finished = await broadcastModel(env.runtime.mongo).findById(doc._id).lean();
 const busiest = (map: Map<number, number>) => Math.max(0, ...map.values());
 const tgSeconds = perSecond.tg.size;
-console.log(`broadcast to ${USERS} people (${finished?.recipients ?? 0} reachable): ${seconds.toFixed(1)} s end to end, FerretDB/SQLite + Redis on loopback`);
-console.log(`Telegram: ${tgMessages} messages in ${tgSeconds} s of sending = ${(tgMessages / Math.max(1, tgSeconds)).toFixed(0)} msg/s; configured ${TG_RATE}/s (ratio ${(tgMessages / Math.max(1, tgSeconds) / TG_RATE).toFixed(2)}); busiest second ${busiest(perSecond.tg)}`);
-console.log(`Viber: ${vbReceivers} people in ${[...perSecond.vb.values()].reduce((a, b) => a + b, 0)} broadcast_message calls; configured ${VB_RATE} calls/s; busiest second ${busiest(perSecond.vb)} calls`);
+console.log(
+  `broadcast to ${USERS} people (${finished?.recipients ?? 0} reachable): ${seconds.toFixed(1)} s end to end, FerretDB/SQLite + Redis on loopback`,
+);
+console.log(
+  `Telegram: ${tgMessages} messages in ${tgSeconds} s of sending = ${(tgMessages / Math.max(1, tgSeconds)).toFixed(0)} msg/s; configured ${TG_RATE}/s (ratio ${(tgMessages / Math.max(1, tgSeconds) / TG_RATE).toFixed(2)}); busiest second ${busiest(perSecond.tg)}`,
+);
+console.log(
+  `Viber: ${vbReceivers} people in ${[...perSecond.vb.values()].reduce((a, b) => a + b, 0)} broadcast_message calls; configured ${VB_RATE} calls/s; busiest second ${busiest(perSecond.vb)} calls`,
+);
 console.log(`peak RSS (web + worker + fakes in one process): ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
-console.log(`Redis: the broadcast's keys peaked at ${(broadcastKeysBytes / 1024 / 1024).toFixed(1)} MiB (${((broadcastKeysBytes / Math.max(1, finished?.recipients ?? 1)) | 0) } bytes per recipient); used_memory grew by at most ${(redisPeakDelta / 1024 / 1024).toFixed(1)} MiB`);
+console.log(
+  `Redis: the broadcast's keys peaked at ${(broadcastKeysBytes / 1024 / 1024).toFixed(1)} MiB (${(broadcastKeysBytes / Math.max(1, finished?.recipients ?? 1)) | 0} bytes per recipient); used_memory grew by at most ${(redisPeakDelta / 1024 / 1024).toFixed(1)} MiB`,
+);
 
 await env.runtime.shutdown.run("bench finished");
 await telegram.stop();

@@ -42,21 +42,32 @@ const invoices: InvoiceDoc[] = Array.from({ length: INVOICES }, (_, i) => ({
   paidAt: null,
 }));
 await invoiceModel(env.runtime.mongo).insertMany(invoices);
-for (const invoice of invoices.filter((candidate) => candidate.gateway === "kbzpay")) await env.runtime.redis.set(SandboxStatusQuery.key(env.config.redis.prefix, invoice._id), `paid:${invoice.amount}`);
+for (const invoice of invoices.filter((candidate) => candidate.gateway === "kbzpay"))
+  await env.runtime.redis.set(SandboxStatusQuery.key(env.config.redis.prefix, invoice._id), `paid:${invoice.amount}`);
 
 // Each invoice's callback once, plus duplicates (the same bytes again), shuffled.
-const bodies = invoices.map((invoice) => ({ gateway: invoice.gateway, body: signedCallback(invoice.gateway, invoice, "paid", env.config.gateways) }));
-const duplicates = Array.from({ length: Math.round((INVOICES * DUPLICATE_SHARE) / (1 - DUPLICATE_SHARE)) }, (_, i) => bodies[(i * 7) % bodies.length]);
+const bodies = invoices.map((invoice) => ({
+  gateway: invoice.gateway,
+  body: signedCallback(invoice.gateway, invoice, "paid", env.config.gateways),
+}));
+const duplicates = Array.from(
+  { length: Math.round((INVOICES * DUPLICATE_SHARE) / (1 - DUPLICATE_SHARE)) },
+  (_, i) => bodies[(i * 7) % bodies.length],
+);
 const sends = [...bodies, ...duplicates].map((value, i, all) => all[(i * 7919) % all.length] ?? value);
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const post = (gateway: string, body: string) =>
   new Promise<{ status: number; ms: number }>((resolve, reject) => {
     const started = performance.now();
-    const req = request(new URL(`/webhooks/${gateway}`, url), { method: "POST", agent, headers: { "content-type": "application/json" } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-    });
+    const req = request(
+      new URL(`/webhooks/${gateway}`, url),
+      { method: "POST", agent, headers: { "content-type": "application/json" } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -73,7 +84,11 @@ const results = await Promise.all(pending);
 const seconds = (performance.now() - started) / 1000;
 const latencies = results.map((result) => result.ms).sort((a, b) => a - b);
 const settled = await decisionModel(env.runtime.mongo).countDocuments({ _id: /^invoice:INVB/ });
-console.log(`callbacks: ${results.length} at ${RATE}/s (${Math.round(DUPLICATE_SHARE * 100)}% duplicates) in ${seconds.toFixed(1)} s; p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; non-200: ${results.filter((result) => result.status !== 200).length}`);
-console.log(`check: ${settled} settlements for ${INVOICES} invoices (must be equal); paid invoices: ${await invoiceModel(env.runtime.mongo).countDocuments({ status: "paid" })}`);
+console.log(
+  `callbacks: ${results.length} at ${RATE}/s (${Math.round(DUPLICATE_SHARE * 100)}% duplicates) in ${seconds.toFixed(1)} s; p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; non-200: ${results.filter((result) => result.status !== 200).length}`,
+);
+console.log(
+  `check: ${settled} settlements for ${INVOICES} invoices (must be equal); paid invoices: ${await invoiceModel(env.runtime.mongo).countDocuments({ status: "paid" })}`,
+);
 await app.close();
 await env.close();

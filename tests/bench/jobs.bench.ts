@@ -17,8 +17,26 @@ import { percentile } from "./load.ts";
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 50_000);
-const QUERIES = ["ကားမောင်း", "ကားေမာင္း", "စာရင်းကိုင်", "ဟိုတယ်", "သူနာပြု", "အင်္ဂလိပ်စာ ဆရာ", "driver", "accountants", "Hotel receptionist", "nurse", "web developer", "security guard"];
-const FILTERS = [{}, { region: "yangon" as const }, { category: "hospitality" as const, region: "mandalay" as const }, { minSalary: 500_000 }];
+const QUERIES = [
+  "ကားမောင်း",
+  "ကားေမာင္း",
+  "စာရင်းကိုင်",
+  "ဟိုတယ်",
+  "သူနာပြု",
+  "အင်္ဂလိပ်စာ ဆရာ",
+  "driver",
+  "accountants",
+  "Hotel receptionist",
+  "nurse",
+  "web developer",
+  "security guard",
+];
+const FILTERS = [
+  {},
+  { region: "yangon" as const },
+  { category: "hospitality" as const, region: "mandalay" as const },
+  { minSalary: 500_000 },
+];
 
 const env = await benchRuntime({}, platformQueues());
 const { mongo, redis, config, logger } = env.runtime;
@@ -44,19 +62,29 @@ for (let round = 0; round < 50; round++) {
       const ms = performance.now() - t0;
       latencies.push(ms);
       perQuery.set(keyword, [...(perQuery.get(keyword) ?? []), ms]);
-      if (round === 0 && Object.keys(filters).length === 0 && page.total === 0) throw new Error(`no results for ${keyword}`);
+      if (round === 0 && Object.keys(filters).length === 0 && page.total === 0)
+        throw new Error(`no results for ${keyword}`);
     }
   }
 }
 latencies.sort((a, b) => a - b);
-console.log(`search over ${catalog.index.size} jobs, ${latencies.length} queries (${QUERIES.length} keywords × ${FILTERS.length} filter sets, Burmese and English): p50 ${percentile(latencies, 50).toFixed(2)} ms, p95 ${percentile(latencies, 95).toFixed(2)} ms, max ${(latencies.at(-1) ?? 0).toFixed(2)} ms`);
-console.log(`loading the index from FerretDB: ${loadMs.toFixed(0)} ms; heap after: ${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MiB`);
+console.log(
+  `search over ${catalog.index.size} jobs, ${latencies.length} queries (${QUERIES.length} keywords × ${FILTERS.length} filter sets, Burmese and English): p50 ${percentile(latencies, 50).toFixed(2)} ms, p95 ${percentile(latencies, 95).toFixed(2)} ms, max ${(latencies.at(-1) ?? 0).toFixed(2)} ms`,
+);
+console.log(
+  `loading the index from FerretDB: ${loadMs.toFixed(0)} ms; heap after: ${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MiB`,
+);
 
 // Alerts: 50,000 people subscribed to the job's category and region.
 const target = jobs[0];
 if (target === undefined) throw new Error("no job");
 const key = `${config.redis.prefix}:alerts:${target.category}:${target.region}`;
-const docs = Array.from({ length: SUBSCRIBERS }, (_, i) => ({ _id: `UBENCH${i}`, identityKey: `tg:${700_000_000 + i}`, transport: "telegram", subs: [{ id: `${target.category}.${target.region}`, category: target.category, region: target.region }] }));
+const docs = Array.from({ length: SUBSCRIBERS }, (_, i) => ({
+  _id: `UBENCH${i}`,
+  identityKey: `tg:${700_000_000 + i}`,
+  transport: "telegram",
+  subs: [{ id: `${target.category}.${target.region}`, category: target.category, region: target.region }],
+}));
 for (let i = 0; i < docs.length; i += 5000) {
   await alertModel(mongo).insertMany(docs.slice(i, i + 5000), { ordered: false });
   await redis.sadd(key, ...docs.slice(i, i + 5000).map((doc) => `${doc._id}|telegram|${doc.identityKey}`));
@@ -67,10 +95,27 @@ const data: JobAlertData = {
   digest: { title: { en: "{{count}} more", my: "{{count}}" }, line: { en: "{{title}}", my: "{{title}}" } },
 };
 const workerConnection = redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
-const worker = new Worker<JobAlertData>(JOB_ALERTS_QUEUE, (job) => fanOutJobAlerts(job, { logger, token: undefined, rateLimit: async () => undefined, deps: { config: { ...config, alerts: { perDay: 1_000 } }, mongo, redis, senders: {}, files: undefined, queues: env.runtime.queues } }), {
-  connection: workerConnection,
-  prefix: config.redis.prefix,
-});
+const worker = new Worker<JobAlertData>(
+  JOB_ALERTS_QUEUE,
+  (job) =>
+    fanOutJobAlerts(job, {
+      logger,
+      token: undefined,
+      rateLimit: async () => undefined,
+      deps: {
+        config: { ...config, alerts: { perDay: 1_000 } },
+        mongo,
+        redis,
+        senders: {},
+        files: undefined,
+        queues: env.runtime.queues,
+      },
+    }),
+  {
+    connection: workerConnection,
+    prefix: config.redis.prefix,
+  },
+);
 const fanStart = performance.now();
 const queued = await env.runtime.queues.get(JOB_ALERTS_QUEUE).add("fan-out", data, { jobId: `alerts-${target._id}` });
 await new Promise<void>((resolve, reject) => {
@@ -81,7 +126,9 @@ const fanMs = performance.now() - fanStart;
 const records = await notificationModel(mongo).estimatedDocumentCount();
 const counts = await env.runtime.queues.get("notify-telegram").getJobCounts("waiting", "delayed");
 const waiting = (counts.waiting ?? 0) + (counts.delayed ?? 0);
-console.log(`alerts for one job matching ${SUBSCRIBERS} subscribers: enqueued in ${(fanMs / 1000).toFixed(1)} s (${(SUBSCRIBERS / (fanMs / 1000)).toFixed(0)}/s); ${records} notification records, ${waiting} delivery jobs queued (delayed ones wait out quiet hours)`);
+console.log(
+  `alerts for one job matching ${SUBSCRIBERS} subscribers: enqueued in ${(fanMs / 1000).toFixed(1)} s (${(SUBSCRIBERS / (fanMs / 1000)).toFixed(0)}/s); ${records} notification records, ${waiting} delivery jobs queued (delayed ones wait out quiet hours)`,
+);
 
 await worker.close();
 workerConnection.disconnect();

@@ -46,7 +46,9 @@ async function drive(label: string, accountOf: (i: number) => string, ledgers: L
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  console.log(`${label.padEnd(22)} ${POSTINGS} postings, ${WRITERS} writers: ${(POSTINGS / seconds).toFixed(0)} postings/s, mean ${(retriesWorth / POSTINGS).toFixed(1)} ms each`);
+  console.log(
+    `${label.padEnd(22)} ${POSTINGS} postings, ${WRITERS} writers: ${(POSTINGS / seconds).toFixed(0)} postings/s, mean ${(retriesWorth / POSTINGS).toFixed(1)} ms each`,
+  );
   return POSTINGS / seconds;
 }
 
@@ -54,13 +56,28 @@ const bare = await bareInserts();
 const hot = await drive("one account", () => "user:hot");
 const spread = await drive("200 accounts", (i) => `user:acct${i % 200}`);
 // Four writers that share nothing but the database (as four processes would): every posting races on the unique seq.
-const racing = await drive("one account, 4 procs", () => "user:race", Array.from({ length: 4 }, () => new Ledger(env.runtime.mongo)));
-console.log(`ratio to bare inserts: one account ${(hot / bare).toFixed(3)}×, 200 accounts ${(spread / bare).toFixed(3)}×, one account from 4 processes ${(racing / bare).toFixed(3)}×`);
+const racing = await drive(
+  "one account, 4 procs",
+  () => "user:race",
+  Array.from({ length: 4 }, () => new Ledger(env.runtime.mongo)),
+);
+console.log(
+  `ratio to bare inserts: one account ${(hot / bare).toFixed(3)}×, 200 accounts ${(spread / bare).toFixed(3)}×, one account from 4 processes ${(racing / bare).toFixed(3)}×`,
+);
 const { Posting } = ledgerModels(env.runtime.mongo);
 const probeStart = performance.now();
-for (let i = 1; i <= 50; i++) await Posting.findById(`user:race:${i * 7}`).lean().exec();
-console.log(`one findById on ${await Posting.estimatedDocumentCount()} postings: ${((performance.now() - probeStart) / 50).toFixed(1)} ms (FerretDB 1.24 on SQLite scans the table even for _id; see README)`);
-console.log(`check: raced account has ${(await ledger.history("user:race")).length} postings, balance ${await ledger.balance("user:race")} (expected ${POSTINGS * 1_000})`);
+for (let i = 1; i <= 50; i++)
+  await Posting.findById(`user:race:${i * 7}`)
+    .lean()
+    .exec();
+console.log(
+  `one findById on ${await Posting.estimatedDocumentCount()} postings: ${((performance.now() - probeStart) / 50).toFixed(1)} ms (FerretDB 1.24 on SQLite scans the table even for _id; see README)`,
+);
+console.log(
+  `check: raced account has ${(await ledger.history("user:race")).length} postings, balance ${await ledger.balance("user:race")} (expected ${POSTINGS * 1_000})`,
+);
 const history = await ledger.history("user:hot");
-console.log(`check: one account has ${history.length} postings, balance ${await ledger.balance("user:hot")} (expected ${POSTINGS * 1_000})`);
+console.log(
+  `check: one account has ${history.length} postings, balance ${await ledger.balance("user:hot")} (expected ${POSTINGS * 1_000})`,
+);
 await env.close();

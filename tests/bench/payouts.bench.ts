@@ -22,13 +22,27 @@ const payouts = new PayoutService({
   redis: env.runtime.redis,
   prefix: env.config.redis.prefix,
   wallet,
-  limits: { min: 1_000, maxPerRequest: 1_000_000, maxPerDay: 1_000_000_000, breakerPerPayout: 1_000_000, breakerPerHour: 1_000_000_000, provider: "manual" },
+  limits: {
+    min: 1_000,
+    maxPerRequest: 1_000_000,
+    maxPerDay: 1_000_000_000,
+    breakerPerPayout: 1_000_000,
+    breakerPerHour: 1_000_000_000,
+    provider: "manual",
+  },
   audit: new AuditLog(env.runtime.mongo),
-  kycApproved: async (userId) => (await kycModels(env.runtime.mongo).State.findById(userId).lean())?.status === "approved",
+  kycApproved: async (userId) =>
+    (await kycModels(env.runtime.mongo).State.findById(userId).lean())?.status === "approved",
 });
 
 async function fund(userId: string, amount: number): Promise<void> {
-  await kycModels(env.runtime.mongo).State.create({ _id: userId, status: "approved", submissionId: null, attempts: 1, updatedAt: new Date() });
+  await kycModels(env.runtime.mongo).State.create({
+    _id: userId,
+    status: "approved",
+    submissionId: null,
+    attempts: 1,
+    updatedAt: new Date(),
+  });
   await wallet.credit(userId, "available", amount, `bench:${userId}`, { code: "adjustment", params: {} });
 }
 
@@ -39,7 +53,13 @@ async function drive(label: string, userOf: (i: number) => string): Promise<numb
     Array.from({ length: WRITERS }, async () => {
       while (next < REQUESTS) {
         const i = next++;
-        await payouts.request({ userId: userOf(i), amount: 1_000, provider: "kbzpay", walletPhone: "+959420000001", nonce: `${label.replace(/\W/g, "")}${String(i).padStart(8, "0")}` });
+        await payouts.request({
+          userId: userOf(i),
+          amount: 1_000,
+          provider: "kbzpay",
+          walletPhone: "+959420000001",
+          nonce: `${label.replace(/\W/g, "")}${String(i).padStart(8, "0")}`,
+        });
       }
     }),
   );
@@ -53,5 +73,7 @@ for (let i = 0; i < 100; i++) await fund(`UBENCH${String(i).padStart(3, "0")}`, 
 const hot = await drive("one account", () => "UBENCHHOT");
 const spread = await drive("100 accounts", (i) => `UBENCH${String(i % 100).padStart(3, "0")}`);
 const balances = await wallet.balances("UBENCHHOT");
-console.log(`ratio spread/one: ${(spread / hot).toFixed(2)}×; check: one account available ${balances.available}, held ${balances.held} (expected 0 and ${REQUESTS * 1_000})`);
+console.log(
+  `ratio spread/one: ${(spread / hot).toFixed(2)}×; check: one account available ${balances.available}, held ${balances.held} (expected 0 and ${REQUESTS * 1_000})`,
+);
 await env.close();

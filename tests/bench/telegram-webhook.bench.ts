@@ -46,7 +46,13 @@ const started = performance.now();
 const platform = { requests: 0, seconds: 0, perSecond: 0, p50Ms: 0, p99Ms: 0, errors: 0 };
 const latencies: number[] = [];
 for (let round = 0; round < MESSAGES_PER_CHAT; round++) {
-  const result = await runLoad({ url: `${appUrl}/webhooks/telegram`, method: "POST", total: CHATS, concurrency: CONCURRENCY, makeRequest: (i) => request(round * CHATS + i) });
+  const result = await runLoad({
+    url: `${appUrl}/webhooks/telegram`,
+    method: "POST",
+    total: CHATS,
+    concurrency: CONCURRENCY,
+    makeRequest: (i) => request(round * CHATS + i),
+  });
   platform.errors += result.errors;
   latencies.push(result.p50Ms, result.p99Ms);
   platform.p50Ms = Math.max(platform.p50Ms, result.p50Ms);
@@ -65,13 +71,23 @@ for (let chat = 0; chat < CHATS; chat++) {
 }
 const endToEndSeconds = (performance.now() - started) / 1000;
 
-const plain = await runLoad({ url: `${bareUrl}/webhooks/telegram`, method: "POST", total, concurrency: CONCURRENCY, makeRequest: request });
+const plain = await runLoad({
+  url: `${bareUrl}/webhooks/telegram`,
+  method: "POST",
+  total,
+  concurrency: CONCURRENCY,
+  makeRequest: request,
+});
 
-console.log(`telegram webhook: ${CHATS} chats × ${MESSAGES_PER_CHAT} updates = ${total}, ${CONCURRENCY} in flight, loopback, ${process.env.MONGODB_URI ? "MongoDB" : "FerretDB/SQLite"}`);
+console.log(
+  `telegram webhook: ${CHATS} chats × ${MESSAGES_PER_CHAT} updates = ${total}, ${CONCURRENCY} in flight, loopback, ${process.env.MONGODB_URI ? "MongoDB" : "FerretDB/SQLite"}`,
+);
 console.log(describeLoad("POST /webhooks/telegram", platform) + "   (p50/p99: worst round)");
 console.log(describeLoad("bare fastify route", plain));
 console.log(`ratio platform/bare throughput: ${(platform.perSecond / plain.perSecond).toFixed(3)}`);
-console.log(`end to end: ${replies}/${total} replies recorded by the fake Bot API, ${persisted}/${CHATS} conversations persisted, ${(total / endToEndSeconds).toFixed(0)} updates/s`);
+console.log(
+  `end to end: ${replies}/${total} replies recorded by the fake Bot API, ${persisted}/${CHATS} conversations persisted, ${(total / endToEndSeconds).toFixed(0)} updates/s`,
+);
 
 await app.close();
 await bare.close();

@@ -32,7 +32,20 @@ describe("sandbox page in headless Chromium", () => {
     await page.getByText("ပြီးပါပြီ၊ မြန်မာလို ပြောပါမယ်။").waitFor();
 
     const keyboard = await page.locator('[data-testid="viber-keyboard"] button').allTextContents();
-    expect(keyboard).toEqual(["🔎 အလုပ်ရှာရန်", "⭐ သိမ်းထားသော အလုပ်များ", "🔔 အလုပ်သတိပေးချက်များ", "📋 ကျွန်ုပ်၏ ညွှန်းချက်များ", "💰 ပိုက်ဆံအိတ်", "👥 သူငယ်ချင်းများ ဖိတ်ရန်", "🌳 ကျွန်ုပ်၏ ကွန်ရက်", "🏆 ထိပ်တန်းစာရင်း", "🪪 ကိုယ်ရေး အတည်ပြုရန်", "🔗 Telegram နှင့် Viber ချိတ်ရန်", "🌐 ဘာသာစကား", "❓ အကူအညီ"]);
+    expect(keyboard).toEqual([
+      "🔎 အလုပ်ရှာရန်",
+      "⭐ သိမ်းထားသော အလုပ်များ",
+      "🔔 အလုပ်သတိပေးချက်များ",
+      "📋 ကျွန်ုပ်၏ ညွှန်းချက်များ",
+      "💰 ပိုက်ဆံအိတ်",
+      "👥 သူငယ်ချင်းများ ဖိတ်ရန်",
+      "🌳 ကျွန်ုပ်၏ ကွန်ရက်",
+      "🏆 ထိပ်တန်းစာရင်း",
+      "🪪 ကိုယ်ရေး အတည်ပြုရန်",
+      "🔗 Telegram နှင့် Viber ချိတ်ရန်",
+      "🌐 ဘာသာစကား",
+      "❓ အကူအညီ",
+    ]);
     await page.screenshot({ path: `${process.env.TRM_SCREENSHOT_DIR ?? "/tmp"}/sandbox-viber-my.png` });
     await page.close();
   });

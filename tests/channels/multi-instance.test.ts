@@ -13,7 +13,13 @@ const stopSecond = createShutdown(createLogger({ level: "silent", pretty: false 
 beforeAll(async () => {
   h = await telegramHarness();
   // A second web instance: same configuration, same database, same Redis.
-  const runtime = await createRuntime({ config: h.t.runtime.config, logger: createLogger({ level: "silent", pretty: false }), shutdown: stopSecond, definitions: [], dbName: h.t.runtime.mongo.name });
+  const runtime = await createRuntime({
+    config: h.t.runtime.config,
+    logger: createLogger({ level: "silent", pretty: false }),
+    shutdown: stopSecond,
+    definitions: [],
+    dbName: h.t.runtime.mongo.name,
+  });
   second = await buildServer(runtime);
   stopSecond.add("intake", "second web", () => second.app.close());
 });
@@ -23,7 +29,14 @@ afterAll(async () => {
 });
 
 const postTo = async (web: WebApp, update: Record<string, unknown>) =>
-  (await web.app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": TG_SECRET }, payload: update })).statusCode;
+  (
+    await web.app.inject({
+      method: "POST",
+      url: "/webhooks/telegram",
+      headers: { "x-telegram-bot-api-secret-token": TG_SECRET },
+      payload: update,
+    })
+  ).statusCode;
 
 describe("several web instances", () => {
   it("serialize one chat's updates in order and dedupe a redelivery that lands on the other instance", async () => {
@@ -36,7 +49,10 @@ describe("several web instances", () => {
       await new Promise((resolve) => setTimeout(resolve, 3));
       expect(await Promise.all([later, postTo(h.t, first), postTo(second, first)])).toEqual([200, 200, 200]);
       const conversation = await h.t.bot.services.conversations.load(`tg:${user.id}`);
-      expect(conversation?.recentUpdates.slice(-2)).toEqual([`tg:u:${String(first.update_id)}`, `tg:u:${String(secondUpdate.update_id)}`]);
+      expect(conversation?.recentUpdates.slice(-2)).toEqual([
+        `tg:u:${String(first.update_id)}`,
+        `tg:u:${String(secondUpdate.update_id)}`,
+      ]);
     }
     // /start plus two replies per round: the redelivered copies produced nothing.
     expect(h.fake.textsTo(user.id)).toHaveLength(1 + 3 * 2);

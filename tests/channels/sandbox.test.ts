@@ -8,7 +8,11 @@ let n = 0;
 const eventId = () => `evt-${Date.now()}-${++n}`;
 
 async function post(body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await t.app.inject({ method: "POST", url: "/sandbox/api/events", payload: body as Record<string, unknown> });
+  const response = await t.app.inject({
+    method: "POST",
+    url: "/sandbox/api/events",
+    payload: body as Record<string, unknown>,
+  });
   return { status: response.statusCode, json: response.json<Record<string, unknown>>() };
 }
 const texts = (json: Record<string, unknown>) => (json.items as Array<{ text: string }>).map((item) => item.text);
@@ -33,13 +37,20 @@ describe("sandbox channel", () => {
     const chosen = await post({ persona, eventId: eventId(), event: { kind: "button", data: "m:lang.my" } });
     expect(texts(chosen.json)).toEqual(["ပြီးပါပြီ၊ မြန်မာလို ပြောပါမယ်။"]);
 
-    const all = await t.app.inject({ method: "GET", url: `/sandbox/api/messages?chat=${encodeURIComponent(`vb:${persona.id}`)}&after=1` });
+    const all = await t.app.inject({
+      method: "GET",
+      url: `/sandbox/api/messages?chat=${encodeURIComponent(`vb:${persona.id}`)}&after=1`,
+    });
     expect(all.json<{ items: Array<{ id: number; text: string }> }>().items.map((item) => item.id)).toEqual([2]);
   });
 
   it("accepts a photo and answers that it cannot be used here", async () => {
     const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex").toString("base64");
-    const sent = await post({ persona, eventId: eventId(), event: { kind: "photo", name: "a.png", mime: "image/png", dataBase64: png } });
+    const sent = await post({
+      persona,
+      eventId: eventId(),
+      event: { kind: "photo", name: "a.png", mime: "image/png", dataBase64: png },
+    });
     expect(texts(sent.json)[0]).toBe("ဒီနေရာမှာ ဓာတ်ပုံ သို့မဟုတ် ဖိုင်ကို သုံးလို့မရပါ။ မီနူးထဲက ရွေးပါ။");
   });
 
@@ -47,7 +58,9 @@ describe("sandbox channel", () => {
     const bad = await post({ persona: { ...persona, channel: "whatsapp" }, eventId: "x", event: { kind: "dance" } });
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({ error: { code: "invalid_input" } });
-    const paths = ((bad.json.error as { details: { issues: Array<{ path: string }> } }).details.issues).map((issue) => issue.path);
+    const paths = (bad.json.error as { details: { issues: Array<{ path: string }> } }).details.issues.map(
+      (issue) => issue.path,
+    );
     expect(paths).toEqual(expect.arrayContaining(["persona.channel", "eventId", "event.kind"]));
   });
 

@@ -9,7 +9,12 @@ let nextId = 9_100_000;
 const person = (first_name: string, language_code = "en"): TgUser => ({ id: nextId++, first_name, language_code });
 
 const lastTo = (user: TgUser) => h.fake.textsTo(user.id).at(-1) ?? "";
-const lastCallTo = (user: TgUser) => h.fake.calls.filter((call) => String(call.payload.chat_id) === String(user.id) && /^(sendMessage|editMessageText)$/.test(call.method)).at(-1);
+const lastCallTo = (user: TgUser) =>
+  h.fake.calls
+    .filter(
+      (call) => String(call.payload.chat_id) === String(user.id) && /^(sendMessage|editMessageText)$/.test(call.method),
+    )
+    .at(-1);
 const models = () => userModels(h.t.runtime.mongo);
 
 beforeAll(async () => {
@@ -27,11 +32,26 @@ describe("Telegram: first contact and language", () => {
 
     await h.post(tgButton(ann, "m:lang.en"));
     expect(lastTo(ann)).toContain("Done, I'll speak English.");
-    expect(buttonsOf(lastCallTo(ann)).map((button) => button.text)).toEqual(["🔎 Find jobs", "⭐ Saved jobs", "🔔 Job alerts", "📋 My referrals", "💰 Wallet", "👥 Invite friends", "🌳 My network", "🏆 Leaderboard", "🪪 Verify identity", "🔗 Link Telegram & Viber", "🌐 Language", "❓ Help"]);
+    expect(buttonsOf(lastCallTo(ann)).map((button) => button.text)).toEqual([
+      "🔎 Find jobs",
+      "⭐ Saved jobs",
+      "🔔 Job alerts",
+      "📋 My referrals",
+      "💰 Wallet",
+      "👥 Invite friends",
+      "🌳 My network",
+      "🏆 Leaderboard",
+      "🪪 Verify identity",
+      "🔗 Link Telegram & Viber",
+      "🌐 Language",
+      "❓ Help",
+    ]);
     expect(lastCallTo(ann)?.method).toBe("editMessageText");
     expect(h.fake.sent("answerCallbackQuery").length).toBeGreaterThan(0);
 
-    const user = await models().User.findById((await models().Identity.findById(`tg:${ann.id}`).lean())?.userId).lean();
+    const user = await models()
+      .User.findById((await models().Identity.findById(`tg:${ann.id}`).lean())?.userId)
+      .lean();
     expect(user).toMatchObject({ name: "Ann", language: "en", languageChosen: true, invitedBy: null });
   });
 
@@ -77,7 +97,11 @@ describe("Telegram: first contact and language", () => {
     expect(commands[1]?.payload.language_code).toBe("my");
     expect(JSON.stringify(commands[1]?.payload.commands)).toContain("ပင်မမီနူး");
     const webhook = h.fake.sent("setWebhook")[0];
-    expect(webhook?.payload).toMatchObject({ url: "https://bot.example.test/webhooks/telegram", secret_token: "test_secret-123", allowed_updates: ["message", "callback_query", "my_chat_member"] });
+    expect(webhook?.payload).toMatchObject({
+      url: "https://bot.example.test/webhooks/telegram",
+      secret_token: "test_secret-123",
+      allowed_updates: ["message", "callback_query", "my_chat_member"],
+    });
   });
 });
 
@@ -101,7 +125,9 @@ describe("Telegram: invite links", () => {
     expect(lastTo(friend)).toContain("You joined through an invite from Inviter.");
     await h.post(tgText(friend, `/start ${otherCode}`));
     expect(lastTo(friend)).toContain("You already have an account, so this invite link changes nothing.");
-    const friendUser = await models().User.findById((await models().Identity.findById(`tg:${friend.id}`).lean())?.userId).lean();
+    const friendUser = await models()
+      .User.findById((await models().Identity.findById(`tg:${friend.id}`).lean())?.userId)
+      .lean();
     expect(friendUser?.invitedBy).toBe(code);
   });
 
@@ -115,7 +141,9 @@ describe("Telegram: invite links", () => {
     const stranger = person("Stranger");
     await h.post(tgText(stranger, "/start UZZZZZZZ"));
     expect(lastTo(stranger)).toContain("That invite link isn't valid, but you are very welcome here.");
-    const user = await models().User.findById((await models().Identity.findById(`tg:${stranger.id}`).lean())?.userId).lean();
+    const user = await models()
+      .User.findById((await models().Identity.findById(`tg:${stranger.id}`).lean())?.userId)
+      .lean();
     expect(user?.invitedBy).toBeNull();
   });
 });
@@ -164,7 +192,10 @@ describe("Telegram: webhook safety, dedupe and order", () => {
       await new Promise((resolve) => setTimeout(resolve, 3));
       await Promise.all([later, h.post(first)]);
       const conversation = await h.t.bot.services.conversations.load(`tg:${order.id}`);
-      expect(conversation?.recentUpdates.slice(-2)).toEqual([`tg:u:${String(first.update_id)}`, `tg:u:${String(second.update_id)}`]);
+      expect(conversation?.recentUpdates.slice(-2)).toEqual([
+        `tg:u:${String(first.update_id)}`,
+        `tg:u:${String(second.update_id)}`,
+      ]);
     }
   });
 });
@@ -236,7 +267,11 @@ describe("Telegram: engine behaviour", () => {
   it("honours retry_after on 429 and still delivers", async () => {
     const slow = person("Slow");
     await h.post(tgText(slow, "/start"));
-    h.fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
+    h.fake.failNext("sendMessage", {
+      error_code: 429,
+      description: "Too Many Requests: retry after 1",
+      parameters: { retry_after: 1 },
+    });
     const started = Date.now();
     await h.post(tgText(slow, "hello"));
     const attempts = h.fake.sent("sendMessage", slow.id).slice(-2);

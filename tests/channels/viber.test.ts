@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userModels } from "../../core/users/user-model.ts";
 import { keyboardOf } from "../fakes/fake-viber-api.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
-import { signViber, vbConversationStarted, vbPicture, vbReceipt, vbText, vbUnsubscribed, vbWebhookCheck, type VbUser } from "../fakes/viber-events.ts";
+import {
+  signViber,
+  vbConversationStarted,
+  vbPicture,
+  vbReceipt,
+  vbText,
+  vbUnsubscribed,
+  vbWebhookCheck,
+  type VbUser,
+} from "../fakes/viber-events.ts";
 import { VB_TOKEN, viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
 
 let h: ViberHarness;
@@ -30,7 +39,20 @@ describe("Viber: first contact and language", () => {
     await h.post(vbText(john, "m:lang.en"));
     expect(lastText(john)).toContain("Done, I'll speak English.");
     const keyboard = keyboardOf(h.viber.lastTo(john.id)?.payload);
-    expect(keyboard.map((button) => button.text)).toEqual(["🔎 Find jobs", "⭐ Saved jobs", "🔔 Job alerts", "📋 My referrals", "💰 Wallet", "👥 Invite friends", "🌳 My network", "🏆 Leaderboard", "🪪 Verify identity", "🔗 Link Telegram & Viber", "🌐 Language", "❓ Help"]);
+    expect(keyboard.map((button) => button.text)).toEqual([
+      "🔎 Find jobs",
+      "⭐ Saved jobs",
+      "🔔 Job alerts",
+      "📋 My referrals",
+      "💰 Wallet",
+      "👥 Invite friends",
+      "🌳 My network",
+      "🏆 Leaderboard",
+      "🪪 Verify identity",
+      "🔗 Link Telegram & Viber",
+      "🌐 Language",
+      "❓ Help",
+    ]);
     expect(keyboard.map((button) => button.columns)).toEqual([3, 3, 6, 3, 3, 3, 3, 3, 3, 6, 3, 3]);
   });
 
@@ -50,7 +72,8 @@ describe("Viber: first contact and language", () => {
     const pic = person("Pic");
     await h.post(vbConversationStarted(pic));
     h.viber.clear();
-    for (const event of ["delivered", "seen", "failed"] as const) expect((await h.post(vbReceipt(pic, event))).status).toBe(200);
+    for (const event of ["delivered", "seen", "failed"] as const)
+      expect((await h.post(vbReceipt(pic, event))).status).toBe(200);
     expect(h.viber.calls).toHaveLength(0);
     const metrics = await h.t.app.inject({ method: "GET", url: "/metrics" });
     expect(metrics.body).toMatch(/channel_receipts_total\{channel="viber",event="failed"\} 1/);
@@ -72,7 +95,9 @@ describe("Viber: invites, signatures, dedupe and order", () => {
     expect(String(body.text)).toContain("You joined through an invite from Inviter.");
     // Opening the chat again (conversation_started fires every time) with another code changes nothing.
     await h.post(vbConversationStarted(friend, "UQQQQQQQ"));
-    const friendUser = await models().User.findById((await models().Identity.findById(`vb:${friend.id}`).lean())?.userId).lean();
+    const friendUser = await models()
+      .User.findById((await models().Identity.findById(`vb:${friend.id}`).lean())?.userId)
+      .lean();
     expect(friendUser?.invitedBy).toBe(code);
   });
 
@@ -148,7 +173,8 @@ describe("Account linking across Telegram and Viber", () => {
     const vb = person("Mya on Viber");
     await h.post(vbConversationStarted(vb));
     await h.post(vbText(vb, "m:link"));
-    const enter = keyboardOf(h.viber.lastTo(vb.id)?.payload).find((button) => button.text === "⌨️ Enter a code")?.body ?? "";
+    const enter =
+      keyboardOf(h.viber.lastTo(vb.id)?.payload).find((button) => button.text === "⌨️ Enter a code")?.body ?? "";
     await h.post(vbText(vb, enter));
     expect(lastText(vb)).toBe("Type the 6-digit code shown in your other app:");
     const burmeseDigits = shown.code.replace(/\d/g, (digit) => String.fromCodePoint(0x1040 + Number(digit)));

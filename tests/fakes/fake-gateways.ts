@@ -34,10 +34,15 @@ export class FakeGateways {
           const fields = Object.fromEntries(new URLSearchParams(text));
           this.created.push(fields);
           response.writeHead(200, { "content-type": "application/json" });
-          response.end(JSON.stringify({ message: "success", transaction_id: `WAVETX-${fields.merchant_reference_id ?? ""}` }));
+          response.end(
+            JSON.stringify({ message: "success", transaction_id: `WAVETX-${fields.merchant_reference_id ?? ""}` }),
+          );
           return;
         }
-        const body = JSON.parse(text || "{}") as { Request?: { biz_content?: { merch_order_id?: string } }; merchOrderId?: string };
+        const body = JSON.parse(text || "{}") as {
+          Request?: { biz_content?: { merch_order_id?: string } };
+          merchOrderId?: string;
+        };
         const send = (value: unknown) => {
           response.writeHead(200, { "content-type": "application/json" });
           response.end(JSON.stringify(value));
@@ -45,8 +50,16 @@ export class FakeGateways {
         if (request.url === "/kbz/precreate") {
           this.created.push(body.Request ?? {});
           const order = body.Request?.biz_content?.merch_order_id ?? "";
-          const answer: Record<string, unknown> = { result: "SUCCESS", code: "0", prepay_id: `KBZ007PREPAY${order}`, merch_order_id: order, nonce_str: "N0NCE", sign_type: "SHA256" };
-          if ((body.Request?.biz_content as { trade_type?: string } | undefined)?.trade_type === "PAY_BY_QRCODE") answer.qrCode = `00020101021226MMQRSAMPLE${order}`;
+          const answer: Record<string, unknown> = {
+            result: "SUCCESS",
+            code: "0",
+            prepay_id: `KBZ007PREPAY${order}`,
+            merch_order_id: order,
+            nonce_str: "N0NCE",
+            sign_type: "SHA256",
+          };
+          if ((body.Request?.biz_content as { trade_type?: string } | undefined)?.trade_type === "PAY_BY_QRCODE")
+            answer.qrCode = `00020101021226MMQRSAMPLE${order}`;
           answer.sign = kbzSign(answer, this.kbzKey);
           return send({ Response: answer });
         }
@@ -54,7 +67,17 @@ export class FakeGateways {
           const orderId = body.Request?.biz_content?.merch_order_id ?? "";
           this.queries.push({ gateway: "kbzpay", orderId });
           const amount = this.paid.get(orderId);
-          const answer: Record<string, unknown> = { result: "SUCCESS", code: "0", merch_order_id: orderId, trade_status: amount !== undefined ? "PAY_SUCCESS" : "WAIT_PAY", total_amount: String(amount ?? 0), trans_currency: "MMK", mm_order_id: `KBZQ${orderId}`, nonce_str: "N0NCE", sign_type: "SHA256" };
+          const answer: Record<string, unknown> = {
+            result: "SUCCESS",
+            code: "0",
+            merch_order_id: orderId,
+            trade_status: amount !== undefined ? "PAY_SUCCESS" : "WAIT_PAY",
+            total_amount: String(amount ?? 0),
+            trans_currency: "MMK",
+            mm_order_id: `KBZQ${orderId}`,
+            nonce_str: "N0NCE",
+            sign_type: "SHA256",
+          };
           answer.sign = kbzSign(answer, this.kbzKey);
           return send({ Response: answer });
         }
@@ -62,7 +85,20 @@ export class FakeGateways {
           const orderId = body.merchOrderId ?? "";
           this.queries.push({ gateway: "ayapay", orderId });
           const amount = this.paid.get(orderId);
-          return send({ status: "00", data: { payload: Buffer.from(JSON.stringify({ merchOrderId: orderId, tranId: `AYAQ${orderId}`, amount: String(amount ?? 0), currencyCode: "104", statusCode: amount !== undefined ? "00" : "01" })).toString("base64") } });
+          return send({
+            status: "00",
+            data: {
+              payload: Buffer.from(
+                JSON.stringify({
+                  merchOrderId: orderId,
+                  tranId: `AYAQ${orderId}`,
+                  amount: String(amount ?? 0),
+                  currencyCode: "104",
+                  statusCode: amount !== undefined ? "00" : "01",
+                }),
+              ).toString("base64"),
+            },
+          });
         }
         response.writeHead(404).end();
       })();

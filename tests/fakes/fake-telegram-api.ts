@@ -23,7 +23,8 @@ async function readBody(request: IncomingMessage): Promise<Record<string, unknow
   if (text === "") return {};
   const type = request.headers["content-type"] ?? "";
   if (type.includes("multipart/form-data")) {
-    // An upload (sendPhoto/sendDocument with a file): the plain fields, and the whole body to look for the file's bytes in.
+    // An upload (sendPhoto/sendDocument with a file): the plain fields, and the whole body to look for the file's bytes
+    // in.
     const field = (name: string) => new RegExp(`name="${name}"\\r\\n\\r\\n([^\\r]*)`).exec(text)?.[1];
     return { chat_id: field("chat_id"), caption: field("caption"), multipart: bytes };
   }
@@ -71,12 +72,16 @@ export class FakeTelegramApi {
           return;
         }
         const match = /^\/bot([^/]+)\/(\w+)$/.exec(request.url ?? "");
-        if (match === null || match[1] !== this.token) return send(404, { ok: false, error_code: 404, description: "Not Found" });
+        if (match === null || match[1] !== this.token)
+          return send(404, { ok: false, error_code: 404, description: "Not Found" });
         const method = match[2] ?? "";
         const payload = await readBody(request);
         const failure = this.failures.get(method)?.shift();
         this.calls.push({ method, payload, at: Date.now(), status: failure?.error_code ?? 200 });
-        const answer = () => (failure !== undefined ? send(failure.error_code, { ok: false, ...failure }) : send(200, { ok: true, result: this.resultFor(method, payload) }));
+        const answer = () =>
+          failure !== undefined
+            ? send(failure.error_code, { ok: false, ...failure })
+            : send(200, { ok: true, result: this.resultFor(method, payload) });
         if (this.held !== undefined) this.held.push(answer);
         else answer();
       })();
@@ -89,7 +94,15 @@ export class FakeTelegramApi {
     const chat = { id: Number(payload.chat_id), type: "private" };
     switch (method) {
       case "getMe":
-        return { id: 7000001, is_bot: true, first_name: "TRM", username: "TRMJobsBot", can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
+        return {
+          id: 7000001,
+          is_bot: true,
+          first_name: "TRM",
+          username: "TRMJobsBot",
+          can_join_groups: false,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+        };
       case "sendMessage":
       case "sendPhoto":
       case "sendDocument":
@@ -97,10 +110,17 @@ export class FakeTelegramApi {
       case "getFile": {
         const id = String(payload.file_id);
         const bytes = this.files.get(id);
-        return bytes === undefined ? { file_id: id, file_unique_id: id } : { file_id: id, file_unique_id: id, file_size: bytes.length, file_path: `files/${id}` };
+        return bytes === undefined
+          ? { file_id: id, file_unique_id: id }
+          : { file_id: id, file_unique_id: id, file_size: bytes.length, file_path: `files/${id}` };
       }
       case "editMessageText":
-        return { message_id: Number(payload.message_id), date: Math.floor(Date.now() / 1000), chat, text: payload.text };
+        return {
+          message_id: Number(payload.message_id),
+          date: Math.floor(Date.now() / 1000),
+          chat,
+          text: payload.text,
+        };
       default:
         return true;
     }
@@ -119,13 +139,20 @@ export class FakeTelegramApi {
 
   /** Calls of one method (optionally to one chat). */
   sent(method: string, chatId?: string | number): RecordedCall[] {
-    return this.calls.filter((call) => call.method === method && (chatId === undefined || String(call.payload.chat_id) === String(chatId)));
+    return this.calls.filter(
+      (call) => call.method === method && (chatId === undefined || String(call.payload.chat_id) === String(chatId)),
+    );
   }
 
   /** Every message text a chat received (sent or edited, answered 200), in order. */
   textsTo(chatId: string | number): string[] {
     return this.calls
-      .filter((call) => call.status === 200 && ["sendMessage", "editMessageText"].includes(call.method) && String(call.payload.chat_id) === String(chatId))
+      .filter(
+        (call) =>
+          call.status === 200 &&
+          ["sendMessage", "editMessageText"].includes(call.method) &&
+          String(call.payload.chat_id) === String(chatId),
+      )
       .map((call) => String(call.payload.text));
   }
 
@@ -156,6 +183,9 @@ export class FakeTelegramApi {
 
 /** Button labels and data of a recorded call's inline keyboard. */
 export function buttonsOf(call: RecordedCall | undefined): Array<{ text: string; data?: string; url?: string }> {
-  const markup = call?.payload.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data?: string; url?: string }>> } | undefined;
-  return (markup?.inline_keyboard ?? []).flat().map((button) => ({ text: button.text, data: button.callback_data, url: button.url }));
+  const markup = call?.payload.reply_markup as
+    { inline_keyboard?: Array<Array<{ text: string; callback_data?: string; url?: string }>> } | undefined;
+  return (markup?.inline_keyboard ?? [])
+    .flat()
+    .map((button) => ({ text: button.text, data: button.callback_data, url: button.url }));
 }

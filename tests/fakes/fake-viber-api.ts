@@ -51,13 +51,16 @@ export class FakeViberApi {
           response.writeHead(200, { "content-type": "application/json" });
           response.end(body);
         };
-        if (request.headers["x-viber-auth-token"] !== this.token) return send(JSON.stringify({ status: 2, status_message: "invalidAuthToken" }));
+        if (request.headers["x-viber-auth-token"] !== this.token)
+          return send(JSON.stringify({ status: 2, status_message: "invalidAuthToken" }));
         const method = /^\/pa\/(\w+)$/.exec(request.url ?? "")?.[1] ?? "";
         const payload = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
         const status = this.statuses.get(method)?.shift() ?? 0;
         this.calls.push({ method, payload, at: Date.now(), status: status === 0 ? 200 : 400 });
         // A 19-digit message_token, unquoted, as Viber sends it.
-        send(`{"status":${status},"status_message":"${status === 0 ? "ok" : "error"}","message_token":${(this.nextToken++).toString()},"billing_status":1}`);
+        send(
+          `{"status":${status},"status_message":"${status === 0 ? "ok" : "error"}","message_token":${(this.nextToken++).toString()},"billing_status":1}`,
+        );
       })();
     });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
@@ -69,7 +72,9 @@ export class FakeViberApi {
   }
 
   textsTo(receiver: string): string[] {
-    return this.calls.filter((call) => call.status === 200 && call.method === "send_message" && call.payload.receiver === receiver).map((call) => String(call.payload.text));
+    return this.calls
+      .filter((call) => call.status === 200 && call.method === "send_message" && call.payload.receiver === receiver)
+      .map((call) => String(call.payload.text));
   }
 
   lastTo(receiver: string): RecordedCall | undefined {
@@ -86,7 +91,15 @@ export class FakeViberApi {
 }
 
 /** Keyboard button texts and action bodies of a Viber message body. */
-export function keyboardOf(body: Record<string, unknown> | undefined): Array<{ text: string; body: string; type: string; columns: number }> {
-  const keyboard = body?.keyboard as { Buttons?: Array<{ Text: string; ActionBody: string; ActionType: string; Columns: number }> } | undefined;
-  return (keyboard?.Buttons ?? []).map((button) => ({ text: button.Text, body: button.ActionBody, type: button.ActionType, columns: button.Columns }));
+export function keyboardOf(
+  body: Record<string, unknown> | undefined,
+): Array<{ text: string; body: string; type: string; columns: number }> {
+  const keyboard = body?.keyboard as
+    { Buttons?: Array<{ Text: string; ActionBody: string; ActionType: string; Columns: number }> } | undefined;
+  return (keyboard?.Buttons ?? []).map((button) => ({
+    text: button.Text,
+    body: button.ActionBody,
+    type: button.ActionType,
+    columns: button.Columns,
+  }));
 }

@@ -11,7 +11,14 @@ export interface VbUser {
 }
 
 const userJson = (user: VbUser) =>
-  JSON.stringify({ id: user.id, name: user.name, avatar: "http://avatar.example.com", country: "MM", language: user.language ?? "en", api_version: 10 });
+  JSON.stringify({
+    id: user.id,
+    name: user.name,
+    avatar: "http://avatar.example.com",
+    country: "MM",
+    language: user.language ?? "en",
+    api_version: 10,
+  });
 
 export function vbConversationStarted(user: VbUser, context?: string, token = nextToken++): string {
   return `{"event":"conversation_started","timestamp":${clock++},"type":"open",${context === undefined ? "" : `"context":${JSON.stringify(context)},`}"user":${userJson(user)},"message_token":${token.toString()},"subscribed":false}`;
@@ -21,7 +28,12 @@ export function vbText(user: VbUser, text: string, token = nextToken++, timestam
   return `{"event":"message","timestamp":${timestamp},"sender":${userJson(user)},"message":{"type":"text","text":${JSON.stringify(text)}},"message_token":${token.toString()}}`;
 }
 
-export function vbPicture(user: VbUser, token = nextToken++, media = "https://example.com/img.jpg", size?: number): string {
+export function vbPicture(
+  user: VbUser,
+  token = nextToken++,
+  media = "https://example.com/img.jpg",
+  size?: number,
+): string {
   return `{"event":"message","timestamp":${clock++},"message_token":${token.toString()},"sender":${userJson(user)},"message":{"type":"picture","text":"","media":${JSON.stringify(media)}${size === undefined ? "" : `,"size":${size}`}}}`;
 }
 
@@ -33,6 +45,8 @@ export function vbReceipt(user: VbUser, event: "delivered" | "seen" | "failed"):
   return `{"event":"${event}","timestamp":${clock++},"message_token":${(nextToken++).toString()},"user_id":${JSON.stringify(user.id)}${event === "failed" ? ',"desc":"message validation failed"' : ""}}`;
 }
 
-export const vbWebhookCheck = (): string => `{"event":"webhook","timestamp":${clock++},"chat_hostname":"SN-CHAT-22_","message_token":${(nextToken++).toString()}}`;
+export const vbWebhookCheck = (): string =>
+  `{"event":"webhook","timestamp":${clock++},"chat_hostname":"SN-CHAT-22_","message_token":${(nextToken++).toString()}}`;
 
-export const signViber = (authToken: string, raw: string): string => createHmac("sha256", authToken).update(raw).digest("hex");
+export const signViber = (authToken: string, raw: string): string =>
+  createHmac("sha256", authToken).update(raw).digest("hex");

@@ -65,7 +65,11 @@ describe("configuration", () => {
       secret: "s3cret_Value-1",
       webhookUrl: "https://bot.example.com/webhooks/telegram",
     });
-    expect(config.viber).toMatchObject({ enabled: true, authToken: VIBER_TOKEN, webhookUrl: "https://bot.example.com/webhooks/viber" });
+    expect(config.viber).toMatchObject({
+      enabled: true,
+      authToken: VIBER_TOKEN,
+      webhookUrl: "https://bot.example.com/webhooks/viber",
+    });
     expect(config.admins).toEqual({ telegramIds: ["111", "222"], viberIds: ["01234567890A="] });
     expect(config.encryptionKeys).toHaveLength(1);
     expect(config.encryptionKeys[0]?.key.length).toBe(32);
@@ -90,7 +94,10 @@ describe("configuration", () => {
   });
 
   it("polling needs only the token", () => {
-    expect(loadConfig({ TELEGRAM_MODE: "polling", TELEGRAM_BOT_TOKEN: TOKEN }).telegram).toMatchObject({ mode: "polling", token: TOKEN });
+    expect(loadConfig({ TELEGRAM_MODE: "polling", TELEGRAM_BOT_TOKEN: TOKEN }).telegram).toMatchObject({
+      mode: "polling",
+      token: TOKEN,
+    });
   });
 
   const BAD_CASES: Array<[string, Record<string, string>, RegExp]> = [
@@ -99,15 +106,43 @@ describe("configuration", () => {
     ["unknown NODE_ENV", { NODE_ENV: "staging" }, /^NODE_ENV:/],
     ["unknown LOG_LEVEL", { LOG_LEVEL: "loud" }, /^LOG_LEVEL:/],
     ["unknown TELEGRAM_MODE", { TELEGRAM_MODE: "sometimes" }, /^TELEGRAM_MODE:/],
-    ["polling without a token", { TELEGRAM_MODE: "polling" }, /^TELEGRAM_BOT_TOKEN: required when TELEGRAM_MODE=polling/],
+    [
+      "polling without a token",
+      { TELEGRAM_MODE: "polling" },
+      /^TELEGRAM_BOT_TOKEN: required when TELEGRAM_MODE=polling/,
+    ],
     ["malformed token", { TELEGRAM_MODE: "polling", TELEGRAM_BOT_TOKEN: "not-a-token" }, /^TELEGRAM_BOT_TOKEN:/],
     ["webhook without a secret", { ...PRODUCTION, TELEGRAM_WEBHOOK_SECRET: "" }, /^TELEGRAM_WEBHOOK_SECRET: required/],
-    ["secret with a forbidden character", { ...PRODUCTION, TELEGRAM_WEBHOOK_SECRET: "abc def" }, /^TELEGRAM_WEBHOOK_SECRET: must be 1-256/],
-    ["secret longer than 256", { ...PRODUCTION, TELEGRAM_WEBHOOK_SECRET: "a".repeat(257) }, /^TELEGRAM_WEBHOOK_SECRET: must be 1-256/],
-    ["webhook without PUBLIC_URL", { ...PRODUCTION, PUBLIC_URL: "" }, /^PUBLIC_URL: an https:\/\/ URL is required when TELEGRAM_MODE=webhook/],
-    ["webhook with an http PUBLIC_URL", { ...PRODUCTION, PUBLIC_URL: "http://bot.example.com" }, /^PUBLIC_URL: an https/],
-    ["Viber without PUBLIC_URL", { VIBER_AUTH_TOKEN: VIBER_TOKEN }, /^PUBLIC_URL: an https:\/\/ URL is required when VIBER_AUTH_TOKEN/],
-    ["gateway credentials without an https PUBLIC_URL", { KBZPAY_APP_KEY: "k", WAVEPAY_SECRET: "s" }, /^PUBLIC_URL: an https:\/\/ URL is required when KBZPAY_APP_KEY, WAVEPAY_SECRET are set/],
+    [
+      "secret with a forbidden character",
+      { ...PRODUCTION, TELEGRAM_WEBHOOK_SECRET: "abc def" },
+      /^TELEGRAM_WEBHOOK_SECRET: must be 1-256/,
+    ],
+    [
+      "secret longer than 256",
+      { ...PRODUCTION, TELEGRAM_WEBHOOK_SECRET: "a".repeat(257) },
+      /^TELEGRAM_WEBHOOK_SECRET: must be 1-256/,
+    ],
+    [
+      "webhook without PUBLIC_URL",
+      { ...PRODUCTION, PUBLIC_URL: "" },
+      /^PUBLIC_URL: an https:\/\/ URL is required when TELEGRAM_MODE=webhook/,
+    ],
+    [
+      "webhook with an http PUBLIC_URL",
+      { ...PRODUCTION, PUBLIC_URL: "http://bot.example.com" },
+      /^PUBLIC_URL: an https/,
+    ],
+    [
+      "Viber without PUBLIC_URL",
+      { VIBER_AUTH_TOKEN: VIBER_TOKEN },
+      /^PUBLIC_URL: an https:\/\/ URL is required when VIBER_AUTH_TOKEN/,
+    ],
+    [
+      "gateway credentials without an https PUBLIC_URL",
+      { KBZPAY_APP_KEY: "k", WAVEPAY_SECRET: "s" },
+      /^PUBLIC_URL: an https:\/\/ URL is required when KBZPAY_APP_KEY, WAVEPAY_SECRET are set/,
+    ],
     ["Viber sender name too long", { VIBER_BOT_NAME: "x".repeat(29) }, /^VIBER_BOT_NAME: Viber allows at most 28/],
     ["MONGODB_URI not a mongodb URL", { MONGODB_URI: "http://db:27017" }, /^MONGODB_URI:/],
     ["REDIS_URL not a redis URL", { REDIS_URL: "localhost:6379" }, /^REDIS_URL:/],
@@ -121,13 +156,26 @@ describe("configuration", () => {
 
   it.each(BAD_CASES)("refuses %s", (_name, env, expected) => {
     const problems = problemsOf(env);
-    expect(problems.some((problem) => expected.test(problem)), problems.join("\n")).toBe(true);
+    expect(
+      problems.some((problem) => expected.test(problem)),
+      problems.join("\n"),
+    ).toBe(true);
   });
 
   it("lists every problem at once, not only the first", () => {
     const problems = problemsOf({ PORT: "x", LOG_LEVEL: "loud", TELEGRAM_MODE: "webhook", NODE_ENV: "production" });
     const names = new Set(problems.map((problem) => problem.split(":")[0]));
-    for (const name of ["PORT", "LOG_LEVEL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "PUBLIC_URL", "MONGODB_URI", "REDIS_URL", "ENCRYPTION_KEY", "STORAGE_DIR"]) {
+    for (const name of [
+      "PORT",
+      "LOG_LEVEL",
+      "TELEGRAM_BOT_TOKEN",
+      "TELEGRAM_WEBHOOK_SECRET",
+      "PUBLIC_URL",
+      "MONGODB_URI",
+      "REDIS_URL",
+      "ENCRYPTION_KEY",
+      "STORAGE_DIR",
+    ]) {
       expect(names, problems.join("\n")).toContain(name);
     }
   });

@@ -46,7 +46,10 @@ describe("graceful shutdown", () => {
     expect(events.filter((event) => event === "http closed")).toHaveLength(1);
 
     // The job was recorded as completed in Redis, not left active for a retry.
-    const queue = new Queue("slow", { connection: { url: t.runtime.config.redis.url }, prefix: t.runtime.config.redis.prefix });
+    const queue = new Queue("slow", {
+      connection: { url: t.runtime.config.redis.url },
+      prefix: t.runtime.config.redis.prefix,
+    });
     expect(await queue.getJobState(job.id ?? "")).toBe("completed");
     await queue.close();
     await t.close();

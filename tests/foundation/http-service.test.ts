@@ -32,33 +32,43 @@ describe("web service basics", () => {
   it("sets a request id (keeping a sane incoming one) and security headers", async () => {
     const given = await t.app.inject({ method: "GET", url: "/health", headers: { "x-request-id": "req-12345678" } });
     expect(given.headers["x-request-id"]).toBe("req-12345678");
-    const made = await t.app.inject({ method: "GET", url: "/health", headers: { "x-request-id": "bad id with spaces" } });
+    const made = await t.app.inject({
+      method: "GET",
+      url: "/health",
+      headers: { "x-request-id": "bad id with spaces" },
+    });
     expect(made.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(made.headers["x-content-type-options"]).toBe("nosniff");
     expect(made.headers["content-security-policy"]).toContain("default-src 'self'");
     expect(made.headers["x-frame-options"]).toBe("SAMEORIGIN");
   });
 
-  it("serves Prometheus text with request counts, latency histograms, event-loop lag, process metrics and queue depths", async () => {
-    await t.runtime.queues.get("sample").add("one", { n: 1 }, { delay: 60_000 });
-    await t.app.inject({ method: "GET", url: "/health" });
-    await t.app.inject({ method: "GET", url: "/missing" });
-    const response = await t.app.inject({ method: "GET", url: "/metrics" });
-    expect(response.statusCode).toBe(200);
-    expect(response.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
-    const text = response.body;
-    expect(text).toContain("# TYPE http_requests_total counter");
-    expect(text).toMatch(/^http_requests_total\{method="GET",route="\/health",status="200"\} [1-9]\d*$/m);
-    expect(text).toMatch(/^http_requests_total\{method="GET",route="unmatched",status="404"\} [1-9]\d*$/m);
-    expect(text).toContain("# TYPE http_request_duration_seconds histogram");
-    expect(text).toMatch(/^http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/health",status="200"\} \d+$/m);
-    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
-    expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
-    expect(text).toMatch(/^queue_jobs\{queue="sample",state="delayed"\} 1$/m);
-    expect(text).toMatch(/^queue_jobs\{queue="sample",state="waiting"\} 0$/m);
-    // Every sample line is "name{labels} value" or "name value".
-    for (const line of text.split("\n").filter((l) => l !== "" && !l.startsWith("#"))) {
-      expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eENaInf]+$/);
-    }
-  });
+  it(
+    "serves Prometheus text with request counts, latency " +
+      "histograms, event-loop lag, process metrics and queue depths",
+    async () => {
+      await t.runtime.queues.get("sample").add("one", { n: 1 }, { delay: 60_000 });
+      await t.app.inject({ method: "GET", url: "/health" });
+      await t.app.inject({ method: "GET", url: "/missing" });
+      const response = await t.app.inject({ method: "GET", url: "/metrics" });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = response.body;
+      expect(text).toContain("# TYPE http_requests_total counter");
+      expect(text).toMatch(/^http_requests_total\{method="GET",route="\/health",status="200"\} [1-9]\d*$/m);
+      expect(text).toMatch(/^http_requests_total\{method="GET",route="unmatched",status="404"\} [1-9]\d*$/m);
+      expect(text).toContain("# TYPE http_request_duration_seconds histogram");
+      expect(text).toMatch(
+        /^http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/health",status="200"\} \d+$/m,
+      );
+      expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+      expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
+      expect(text).toMatch(/^queue_jobs\{queue="sample",state="delayed"\} 1$/m);
+      expect(text).toMatch(/^queue_jobs\{queue="sample",state="waiting"\} 0$/m);
+      // Every sample line is "name{labels} value" or "name value".
+      for (const line of text.split("\n").filter((l) => l !== "" && !l.startsWith("#"))) {
+        expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eENaInf]+$/);
+      }
+    },
+  );
 });

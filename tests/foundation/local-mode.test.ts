@@ -13,9 +13,18 @@ const dirs: string[] = [];
 async function startLocalMode(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "trm-local-"));
   dirs.push(dataDir);
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TRM_DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn" };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TRM_DATA_DIR: dataDir,
+    PORT: "0",
+    LOG_LEVEL: "warn",
+  };
   if (process.env.FERRETDB_BIN !== undefined) env.FERRETDB_BIN = process.env.FERRETDB_BIN;
-  const child = spawn(process.execPath, [path.join(ROOT, "webhooks/main-local.ts")], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [path.join(ROOT, "webhooks/main-local.ts")], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -19,14 +19,21 @@ describe("logger redaction", () => {
     logger.info(
       {
         token: "123456789:AAExampleExampleExampleExampleExam",
-        req: { headers: { authorization: "Bearer abc", "x-telegram-bot-api-secret-token": "shh", "x-viber-auth-token": "vvv" } },
+        req: {
+          headers: {
+            authorization: "Bearer abc",
+            "x-telegram-bot-api-secret-token": "shh",
+            "x-viber-auth-token": "vvv",
+          },
+        },
         user: { phone: "+959420012345", nrc: "12/OUKAMA(N)123456" },
         candidate: { profile: { phoneNumber: "09420012345" } },
       },
       "hello",
     );
     const out = text();
-    for (const secret of ["AAExample", "Bearer abc", "shh", "vvv", "959420012345", "OUKAMA", "09420012345"]) expect(out).not.toContain(secret);
+    for (const secret of ["AAExample", "Bearer abc", "shh", "vvv", "959420012345", "OUKAMA", "09420012345"])
+      expect(out).not.toContain(secret);
     expect(out).toContain("[redacted]");
   });
 
@@ -36,7 +43,8 @@ describe("logger redaction", () => {
     logger.info("candidate phone 09 420 012 345 and +95 9420012345 and NRC ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ or 12/OUKAMA(N)123456");
     logger.error({ err: new Error("duplicate key 959420012345") }, "insert failed");
     const out = text();
-    for (const secret of ["AAExample", "420 012 345", "9420012345", "ဥကမ", "OUKAMA", "959420012345"]) expect(out).not.toContain(secret);
+    for (const secret of ["AAExample", "420 012 345", "9420012345", "ဥကမ", "OUKAMA", "959420012345"])
+      expect(out).not.toContain(secret);
     expect(out).toContain("[token]");
     expect(out).toContain("[phone]");
     expect(out).toContain("[nrc]");

@@ -40,15 +40,27 @@ describe("/ready during a real Redis outage", () => {
     expect((await readyStatus(t)).status).toBe(200);
 
     await redis.service.stop();
-    const down = await eventually(() => readyStatus(t), (r) => r.status === 503, 5_000);
+    const down = await eventually(
+      () => readyStatus(t),
+      (r) => r.status === 503,
+      5_000,
+    );
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({
-      error: { code: "dependency_unavailable", message: "Not ready: redis not answering", details: { failed: ["redis"] } },
+      error: {
+        code: "dependency_unavailable",
+        message: "Not ready: redis not answering",
+        details: { failed: ["redis"] },
+      },
       checks: { mongodb: "ok", redis: "failed" },
     });
 
     redis = await startRedis({ dataDir, port: redis.port, durable: false });
-    const up = await eventually(() => readyStatus(t), (r) => r.status === 200, 10_000);
+    const up = await eventually(
+      () => readyStatus(t),
+      (r) => r.status === 200,
+      10_000,
+    );
     expect(up.status).toBe(200);
     expect(up.body).toEqual({ status: "ready", checks: { mongodb: "ok", redis: "ok" } });
   });

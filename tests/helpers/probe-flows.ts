@@ -7,7 +7,9 @@ export const echoFlow: Flow = {
   steps: {
     listen: {
       render: () => [{ kind: "text", text: "echo: say something" }],
-      handle: (_ctx, input) => ({ stay: [{ kind: "text", text: `echo:${input.kind === "text" ? input.text : input.kind}` }] }),
+      handle: (_ctx, input) => ({
+        stay: [{ kind: "text", text: `echo:${input.kind === "text" ? input.text : input.kind}` }],
+      }),
     },
   },
 };

@@ -17,7 +17,10 @@ import { buildServer, type WebApp } from "../../webhooks/build-server.ts";
 export const uniqueName = (tag: string): string => `t_${tag}_${randomBytes(4).toString("hex")}`;
 
 export function testLogger(): Logger {
-  return createLogger({ level: (process.env.TEST_LOG_LEVEL as Config["logLevel"] | undefined) ?? "silent", pretty: false });
+  return createLogger({
+    level: (process.env.TEST_LOG_LEVEL as Config["logLevel"] | undefined) ?? "silent",
+    pretty: false,
+  });
 }
 
 /** A fixed key for tests' encrypted files (never used outside tests). */
@@ -55,7 +58,13 @@ export async function buildTestApp(
   const config = options.config ?? testConfig();
   const logger = testLogger();
   const shutdown = createShutdown(logger, 20_000);
-  const runtime = await createRuntime({ config, logger, shutdown, definitions: options.definitions ?? platformQueues(), dbName: uniqueName("db") });
+  const runtime = await createRuntime({
+    config,
+    logger,
+    shutdown,
+    definitions: options.definitions ?? platformQueues(),
+    dbName: uniqueName("db"),
+  });
   const web = await buildServer(runtime, options.plugins);
   shutdown.add("intake", "http server", () => web.app.close());
   return {

@@ -35,10 +35,18 @@ export async function viberHarness(env: Record<string, string> = {}): Promise<Vi
       const sig = signature === undefined ? signViber(VB_TOKEN, raw) : signature;
       if (sig !== null) headers["x-viber-content-signature"] = sig;
       const response = await t.app.inject({ method: "POST", url: "/webhooks/viber", headers, payload: raw });
-      return { status: response.statusCode, body: response.body === "" ? {} : response.json<Record<string, unknown>>() };
+      return {
+        status: response.statusCode,
+        body: response.body === "" ? {} : response.json<Record<string, unknown>>(),
+      };
     },
     async postTelegram(update) {
-      const response = await t.app.inject({ method: "POST", url: "/webhooks/telegram", headers: { "x-telegram-bot-api-secret-token": TG_SECRET }, payload: update });
+      const response = await t.app.inject({
+        method: "POST",
+        url: "/webhooks/telegram",
+        headers: { "x-telegram-bot-api-secret-token": TG_SECRET },
+        payload: update,
+      });
       return response.statusCode;
     },
     async close() {

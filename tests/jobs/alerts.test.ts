@@ -17,7 +17,12 @@ let h: ViberHarness;
 const ANN: TgUser = { id: 9_600_001, first_name: "Ann", language_code: "en" };
 const KO: TgUser = { id: 9_600_002, first_name: "Ko", language_code: "en" };
 const HLA: VbUser = { id: "alertsHla01==", name: "Hla", language: "my" };
-const tgLast = (user: TgUser) => h.telegram.calls.filter((call) => String(call.payload.chat_id) === String(user.id) && /^(sendMessage|editMessageText)$/.test(call.method)).at(-1);
+const tgLast = (user: TgUser) =>
+  h.telegram.calls
+    .filter(
+      (call) => String(call.payload.chat_id) === String(user.id) && /^(sendMessage|editMessageText)$/.test(call.method),
+    )
+    .at(-1);
 const tgPress = async (user: TgUser, label: string) => {
   const data = buttonsOf(tgLast(user)).find((button) => button.text === label)?.data;
   if (data === undefined) throw new Error(`no button ${label}`);
@@ -33,11 +38,26 @@ function newJob(fields: Partial<JobDoc> = {}): JobDoc {
   n++;
   const now = new Date();
   return {
-    _id: `JAQRT${"23456789"[n % 8]}${"ABCDEFGH"[Math.floor(n / 8) % 8]}`.slice(0, 7), companyId: "C001", title: { en: `Truck Driver ${n}`, my: `ကုန်ကားမောင်းသူ ${n}` }, description: { en: "Drive a truck", my: "ကုန်ကား မောင်းရန်" },
-    category: "driving", region: "yangon", township: "hlaing", salaryMin: 400_000, salaryMax: 600_000, employment: "full_time", bonus: 50_000, status: "open", postedAt: now, expiresAt: now, createdBy: "test", ...fields,
+    _id: `JAQRT${"23456789"[n % 8]}${"ABCDEFGH"[Math.floor(n / 8) % 8]}`.slice(0, 7),
+    companyId: "C001",
+    title: { en: `Truck Driver ${n}`, my: `ကုန်ကားမောင်းသူ ${n}` },
+    description: { en: "Drive a truck", my: "ကုန်ကား မောင်းရန်" },
+    category: "driving",
+    region: "yangon",
+    township: "hlaing",
+    salaryMin: 400_000,
+    salaryMax: 600_000,
+    employment: "full_time",
+    bonus: 50_000,
+    status: "open",
+    postedAt: now,
+    expiresAt: now,
+    createdBy: "test",
+    ...fields,
   };
 }
-const alertsTo = (texts: string[]) => texts.filter((value) => value.startsWith("🔔 New job for you") || value.startsWith("🔔 သင့်အတွက် အလုပ်သစ်"));
+const alertsTo = (texts: string[]) =>
+  texts.filter((value) => value.startsWith("🔔 New job for you") || value.startsWith("🔔 သင့်အတွက် အလုပ်သစ်"));
 
 beforeAll(async () => {
   h = await viberHarness({ ALERTS_PER_DAY: "2", QUIET_HOURS: "off", NOTIFY_TELEGRAM_CHAT_INTERVAL_MS: "0" });
@@ -60,7 +80,9 @@ describe("job alerts", () => {
     await tgPress(ANN, "➕ New alert");
     await tgPress(ANN, "Drivers & Logistics");
     await tgPress(ANN, "Yangon Region");
-    expect(String(tgLast(ANN)?.payload.text)).toContain("Done. You will get an alert for new jobs: Drivers & Logistics · Yangon Region.");
+    expect(String(tgLast(ANN)?.payload.text)).toContain(
+      "Done. You will get an alert for new jobs: Drivers & Logistics · Yangon Region.",
+    );
 
     // Ko subscribes to Security, then removes it, then subscribes to Chin State.
     await h.postTelegram(tgText(KO, "/alerts"));
@@ -70,7 +92,11 @@ describe("job alerts", () => {
     await h.postTelegram(tgText(KO, "/alerts"));
     await tgPress(KO, "✖ Security");
     expect(h.telegram.textsTo(KO.id).at(-2)).toBe("Alert removed: Security.");
-    expect(await h.t.bot.services.alerts.list((await userModels(h.t.runtime.mongo).Identity.findById(`tg:${KO.id}`).lean())?.userId ?? "")).toEqual([]);
+    expect(
+      await h.t.bot.services.alerts.list(
+        (await userModels(h.t.runtime.mongo).Identity.findById(`tg:${KO.id}`).lean())?.userId ?? "",
+      ),
+    ).toEqual([]);
     await h.postTelegram(tgText(KO, "/alerts"));
     await tgPress(KO, "➕ New alert");
     await tgPress(KO, "Any category");
@@ -81,20 +107,36 @@ describe("job alerts", () => {
     await vbPress(HLA, "📂 အမျိုးအစား");
     await vbPress(HLA, "ယာဉ်မောင်းနှင့် ပို့ဆောင်ရေး");
     await vbPress(HLA, "🔔 ဒီလို အလုပ်သစ်များ သတိပေးပါ");
-    expect(h.viber.textsTo(HLA.id).at(-2)).toBe("ပြီးပါပြီ။ ဤအလုပ်သစ်များအတွက် သတိပေးပါမည်: ယာဉ်မောင်းနှင့် ပို့ဆောင်ရေး။");
+    expect(h.viber.textsTo(HLA.id).at(-2)).toBe(
+      "ပြီးပါပြီ။ " + "ဤအလုပ်သစ်များအတွက် " + "သတိပေးပါမည်: " + "ယာဉ်မောင်းနှင့် ပို့ဆောင်ရေး။",
+    );
   });
 
   it("a published job reaches each matching subscriber once, on their channel, in their language", async () => {
     const job = newJob();
     await h.t.bot.services.catalog.publish(job);
-    await waitFor(() => alertsTo(h.telegram.textsTo(ANN.id)).length === 1 && alertsTo(h.viber.textsTo(HLA.id)).length === 1, 15_000, "alerts");
-    expect(alertsTo(h.telegram.textsTo(ANN.id))[0]).toBe(`🔔 New job for you: ${job.title.en}, Golden Lotus Hotel\n📍 Hlaing, Yangon Region · MMK 400,000 – 600,000\nOpen it: https://t.me/TRMJobsBot?start=${job._id}`);
+    await waitFor(
+      () => alertsTo(h.telegram.textsTo(ANN.id)).length === 1 && alertsTo(h.viber.textsTo(HLA.id)).length === 1,
+      15_000,
+      "alerts",
+    );
+    expect(alertsTo(h.telegram.textsTo(ANN.id))[0]).toBe(
+      `🔔 New job for you: ${job.title.en}, Golden Lotus Hotel\n📍 Hlaing, Yangon Region · MMK 400,000 – 600,000\nOpen it: https://t.me/TRMJobsBot?start=${job._id}`,
+    );
     expect(alertsTo(h.viber.textsTo(HLA.id))[0]).toContain(`viber://pa?chatURI=trmjobs&context=${job._id}`);
     expect(alertsTo(h.viber.textsTo(HLA.id))[0]).toContain("လစာ ၄ – ၆ သိန်း");
     expect(alertsTo(h.telegram.textsTo(KO.id))).toEqual([]);
 
     // The fan-out running again (a retry) tells nobody twice.
-    await h.t.runtime.queues.get(JOB_ALERTS_QUEUE).add("fan-out", { jobId: job._id, texts: { telegram: { en: "again", my: "again" }, viber: { en: "again", my: "again" } }, digest: { title: { en: "", my: "" }, line: { en: "", my: "" } } }, { jobId: `alerts-${job._id}-retry` });
+    await h.t.runtime.queues.get(JOB_ALERTS_QUEUE).add(
+      "fan-out",
+      {
+        jobId: job._id,
+        texts: { telegram: { en: "again", my: "again" }, viber: { en: "again", my: "again" } },
+        digest: { title: { en: "", my: "" }, line: { en: "", my: "" } },
+      },
+      { jobId: `alerts-${job._id}-retry` },
+    );
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(h.telegram.textsTo(ANN.id).filter((value) => value === "again")).toEqual([]);
     expect(alertsTo(h.telegram.textsTo(ANN.id))).toHaveLength(1);
@@ -116,7 +158,13 @@ describe("job alerts", () => {
     const digest = await h.t.runtime.queues.get(ALERT_DIGEST_QUEUE).getJob(`digest-${yangonDay(new Date())}`);
     expect(await digest?.getState()).toBe("delayed");
     await digest?.promote();
-    await waitFor(() => h.telegram.textsTo(ANN.id).some((value) => value.startsWith("🔔 1 more new jobs match your alerts:")), 15_000, "the digest");
-    expect(h.telegram.textsTo(ANN.id).find((value) => value.startsWith("🔔 1 more"))).toBe(`🔔 1 more new jobs match your alerts:\n• ${third.title.en}, Hlaing, Yangon Region`);
+    await waitFor(
+      () => h.telegram.textsTo(ANN.id).some((value) => value.startsWith("🔔 1 more new jobs match your alerts:")),
+      15_000,
+      "the digest",
+    );
+    expect(h.telegram.textsTo(ANN.id).find((value) => value.startsWith("🔔 1 more"))).toBe(
+      `🔔 1 more new jobs match your alerts:\n• ${third.title.en}, Hlaing, Yangon Region`,
+    );
   });
 });

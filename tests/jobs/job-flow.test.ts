@@ -65,7 +65,9 @@ describe("finding, saving and sharing jobs", () => {
     expect(texts[0]).toContain("Welcome to TRM Jobs, Friend!");
     expect(texts[1]).toMatch(/Driver[\s\S]*Referral bonus/);
     expect(texts[2]).toBe("Please choose your language:");
-    const friendUser = await userModels(h.t.runtime.mongo).User.findById((await userModels(h.t.runtime.mongo).Identity.findById(`tg:${friend.id}`).lean())?.userId).lean();
+    const friendUser = await userModels(h.t.runtime.mongo)
+      .User.findById((await userModels(h.t.runtime.mongo).Identity.findById(`tg:${friend.id}`).lean())?.userId)
+      .lean();
     expect(friendUser?.invitedBy).toBe(annId);
   });
 
@@ -91,13 +93,22 @@ describe("finding, saving and sharing jobs", () => {
     await tgPress(ANN, "🔤 Keyword");
     await h.postTelegram(tgText(ANN, "astronaut"));
     expect(tgText_(ANN)).toBe("No open jobs match these filters. Remove a filter to see more.");
-    expect(d().tgButtons(ANN)).toEqual(["✖ “astronaut”", "✖ Security", "🔔 Alert me about new jobs like these", "⚙️ Change filters", "⬅️ Back", "✖️ Cancel"]);
+    expect(d().tgButtons(ANN)).toEqual([
+      "✖ “astronaut”",
+      "✖ Security",
+      "🔔 Alert me about new jobs like these",
+      "⚙️ Change filters",
+      "⬅️ Back",
+      "✖️ Cancel",
+    ]);
     await tgPress(ANN, "✖ “astronaut”");
     expect(tgText_(ANN)).toMatch(/jobs found/);
   });
 
   it("marks saved jobs that have closed", async () => {
-    const saved = await h.t.bot.services.catalog.savedJobs((await userModels(h.t.runtime.mongo).Identity.findById(`tg:${ANN.id}`).lean())?.userId ?? "");
+    const saved = await h.t.bot.services.catalog.savedJobs(
+      (await userModels(h.t.runtime.mongo).Identity.findById(`tg:${ANN.id}`).lean())?.userId ?? "",
+    );
     await h.t.bot.services.catalog.setStatus(saved[0] ?? "", "closed");
     await h.postTelegram(tgText(ANN, "/saved"));
     expect(tgText_(ANN)).toMatch(/1\. .* \(closed\)/);

@@ -10,7 +10,11 @@ const nobody = { channel: "vb", id: "recruitNobody1==", name: "Nobody", language
 type Item = { text: string; buttons: Array<Array<{ label: string; data?: string }>> };
 let n = 0;
 async function say(persona: typeof owner | typeof nobody, event: Record<string, unknown>): Promise<Item[]> {
-  const response = await t.app.inject({ method: "POST", url: "/sandbox/api/events", payload: { persona, eventId: `recruit-${++n}-${Date.now()}`, event } });
+  const response = await t.app.inject({
+    method: "POST",
+    url: "/sandbox/api/events",
+    payload: { persona, eventId: `recruit-${++n}-${Date.now()}`, event },
+  });
   expect(response.statusCode).toBe(200);
   return response.json<{ items: Item[] }>().items;
 }
@@ -19,9 +23,15 @@ const press = (persona: typeof owner, items: Item[], label: string) => {
   if (data === undefined) throw new Error(`no "${label}" in ${JSON.stringify(items.map((item) => item.text))}`);
   return say(persona, { kind: "button", data });
 };
-const file = (name: string, content: string) => ({ kind: "file", name, mime: name.endsWith(".json") ? "application/json" : "text/csv", dataBase64: Buffer.from(content).toString("base64") });
+const file = (name: string, content: string) => ({
+  kind: "file",
+  name,
+  mime: name.endsWith(".json") ? "application/json" : "text/csv",
+  dataBase64: Buffer.from(content).toString("base64"),
+});
 const jobCount = () => catalogModels(t.runtime.mongo).Job.countDocuments({});
-const HEADER = "company_id,title_en,title_my,description_en,description_my,category,region,township,salary_min,salary_max,employment,bonus,expires_in_days";
+const HEADER =
+  "company_id,title_en,title_my,description_en,description_my,category,region,township,salary_min,salary_max,employment,bonus,expires_in_days";
 
 beforeAll(async () => {
   t = await buildTestApp({ config: testConfig({ ADMIN_TELEGRAM_IDS: owner.id }) });
@@ -68,8 +78,18 @@ describe("recruiter tools", () => {
   it("import a valid JSON file after a confirmation; the jobs are searchable at once", async () => {
     const before = await jobCount();
     const jobs = [1, 2, 3].map((i) => ({
-      company_id: "C004", title_en: `Forklift Operator ${i}`, title_my: `ဖော့ကလစ် မောင်းသူ ${i}`, description_en: "Move pallets in the warehouse", description_my: "ဂိုဒေါင်တွင် ပစ္စည်းရွှေ့ရန်",
-      category: "factory", region: "yangon", township: "hlaingtharya", salary_min: 300000, salary_max: 450000, employment: "full_time", bonus: 40000,
+      company_id: "C004",
+      title_en: `Forklift Operator ${i}`,
+      title_my: `ဖော့ကလစ် မောင်းသူ ${i}`,
+      description_en: "Move pallets in the warehouse",
+      description_my: "ဂိုဒေါင်တွင် ပစ္စည်းရွှေ့ရန်",
+      category: "factory",
+      region: "yangon",
+      township: "hlaingtharya",
+      salary_min: 300000,
+      salary_max: 450000,
+      employment: "full_time",
+      bonus: 40000,
     }));
     await say(owner, { kind: "button", data: "m:importjobs" });
     const ready = await say(owner, file("jobs.json", JSON.stringify(jobs)));
@@ -115,7 +135,9 @@ describe("recruiter tools", () => {
     await press(owner, items, "🎁 Edit bonus");
     items = await say(owner, { kind: "text", text: "90000" });
     expect(items[0]?.text).toBe(`The bonus of ${id} is now MMK 90,000.`);
-    const actions = (await auditModel(t.runtime.mongo).find({ target: id }).sort({ at: 1 }).lean()).map((entry) => entry.action);
+    const actions = (await auditModel(t.runtime.mongo).find({ target: id }).sort({ at: 1 }).lean()).map(
+      (entry) => entry.action,
+    );
     expect(actions).toEqual(["job.publish", "job.close", "job.reopen", "job.bonus"]);
   });
 

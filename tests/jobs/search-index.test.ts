@@ -15,8 +15,22 @@ const ids = (list: JobDoc[]) => list.map((job) => job._id).sort();
 
 function job(id: string, fields: Partial<JobDoc>): JobDoc {
   return {
-    _id: id, companyId: "C001", title: { en: "Helper", my: "အကူ" }, description: { en: "General work", my: "အထွေထွေ အလုပ်" }, category: "office", region: "chin", township: "hakha",
-    salaryMin: 200_000, salaryMax: 300_000, employment: "full_time", bonus: 30_000, status: "open", postedAt: NOW, expiresAt: NOW, createdBy: "test", ...fields,
+    _id: id,
+    companyId: "C001",
+    title: { en: "Helper", my: "အကူ" },
+    description: { en: "General work", my: "အထွေထွေ အလုပ်" },
+    category: "office",
+    region: "chin",
+    township: "hakha",
+    salaryMin: 200_000,
+    salaryMax: 300_000,
+    employment: "full_time",
+    bonus: 30_000,
+    status: "open",
+    postedAt: NOW,
+    expiresAt: NOW,
+    createdBy: "test",
+    ...fields,
   };
 }
 
@@ -41,9 +55,18 @@ describe("job search", () => {
   it("ranks title matches before description matches, then newer first", () => {
     const local = new JobIndex();
     local.upsert(job("JTEST02", { title: { en: "Cook", my: "စားဖိုမှူး" }, postedAt: new Date("2026-11-01") }));
-    local.upsert(job("JTEST03", { description: { en: "Help the cook in the kitchen", my: "မီးဖိုချောင် အကူ" }, postedAt: new Date("2026-11-20") }));
+    local.upsert(
+      job("JTEST03", {
+        description: { en: "Help the cook in the kitchen", my: "မီးဖိုချောင် အကူ" },
+        postedAt: new Date("2026-11-20"),
+      }),
+    );
     local.upsert(job("JTEST04", { title: { en: "Head Cook", my: "စားဖိုမှူးချုပ်" }, postedAt: new Date("2026-11-10") }));
-    expect(local.search({ keyword: "cook" }, 1, 10).jobs.map((found) => found._id)).toEqual(["JTEST04", "JTEST02", "JTEST03"]);
+    expect(local.search({ keyword: "cook" }, 1, 10).jobs.map((found) => found._id)).toEqual([
+      "JTEST04",
+      "JTEST02",
+      "JTEST03",
+    ]);
   });
 
   it("pages results, clamping pages out of range", () => {
@@ -68,7 +91,9 @@ describe("job search", () => {
     expect(yangonIt.length).toBeGreaterThan(0);
     expect(yangonIt.every((found) => found.category === "it" && found.region === "yangon")).toBe(true);
     const township = yangonIt[0]?.township ?? "";
-    expect(all({ category: "it", region: "yangon", township }).every((found) => found.township === township)).toBe(true);
+    expect(all({ category: "it", region: "yangon", township }).every((found) => found.township === township)).toBe(
+      true,
+    );
     expect(all({ category: "it" }).length).toBeGreaterThanOrEqual(yangonIt.length);
     expect(all({ keyword: "developer", category: "it" }).length).toBeLessThanOrEqual(all({ category: "it" }).length);
   });
@@ -80,7 +105,11 @@ describe("job search", () => {
     expect(found.length).toBeGreaterThan(0);
     expect(found.every((candidate) => candidate.salaryMax === null || candidate.salaryMax >= 500_000)).toBe(true);
     expect(found.some((candidate) => candidate.salaryMax === null)).toBe(true);
-    expect(all({}).filter((candidate) => candidate.salaryMax !== null && candidate.salaryMax < 500_000).every((candidate) => !found.includes(candidate))).toBe(true);
+    expect(
+      all({})
+        .filter((candidate) => candidate.salaryMax !== null && candidate.salaryMax < 500_000)
+        .every((candidate) => !found.includes(candidate)),
+    ).toBe(true);
   });
 
   it("drops closed jobs from results", () => {

@@ -35,9 +35,17 @@ async function tgSendPhoto(user: TgUser): Promise<void> {
 }
 
 beforeAll(async () => {
-  h = await viberHarness({ QUIET_HOURS: "off", ADMIN_TELEGRAM_IDS: String(REVIEWER.id), ADMIN_VIBER_IDS: VB_REVIEWER.id });
+  h = await viberHarness({
+    QUIET_HOURS: "off",
+    ADMIN_TELEGRAM_IDS: String(REVIEWER.id),
+    ADMIN_VIBER_IDS: VB_REVIEWER.id,
+  });
   d = chatDriver(h);
-  attachWorkers(h.t.runtime, createChannelSenders(h.t.runtime.config, h.t.runtime.redis), createFileFetcher(h.t.runtime.config, h.t.runtime.redis));
+  attachWorkers(
+    h.t.runtime,
+    createChannelSenders(h.t.runtime.config, h.t.runtime.redis),
+    createFileFetcher(h.t.runtime.config, h.t.runtime.redis),
+  );
   for (const user of [REVIEWER, TUN]) {
     await h.postTelegram(tgText(user, "/start"));
     await h.postTelegram(tgButton(user, "m:lang.en"));
@@ -50,40 +58,53 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe("KYC on Telegram, in English", () => {
-  it("explains, asks the NRC (saying which part is wrong), name, birth date and three photos, shows a review with changes, and submits", async () => {
-    await d.tgPress(TUN, "🪪 Verify identity");
-    expect(d.tgText(TUN)).toContain("🔒 Privacy: your photos are encrypted.");
-    expect(d.tgText(TUN)).toContain("deleted 90 days after the review");
-    await d.tgPress(TUN, "▶️ Start");
-    await h.postTelegram(tgText(TUN, "13/PAMANA(N)123456"));
-    expect(d.tgText(TUN)).toBe("That township code does not exist in that state or region. Check both parts. Example: 12/OUKAMA(N)123456.");
-    await h.postTelegram(tgText(TUN, "12/OUKAMA(N)12345"));
-    expect(d.tgText(TUN)).toBe("The last part must be exactly 6 digits. Example: 12/OUKAMA(N)123456.");
-    await h.postTelegram(tgText(TUN, "12 / OuKaMa (N) 123456"));
-    expect(h.telegram.textsTo(TUN.id).at(-2)).toBe("NRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ (12/OUKAMA(N)123456)");
-    await h.postTelegram(tgText(TUN, "Tun Tun"));
-    await h.postTelegram(tgText(TUN, "31-02-1990"));
-    expect(d.tgText(TUN)).toBe("Please type a real date, day-month-year, for example 31-12-1990.");
-    await h.postTelegram(tgText(TUN, "၁၅-၀၆-၁၉၉၂"));
-    expect(d.tgText(TUN)).toContain("FRONT of your NRC card");
-    await h.postTelegram(tgDocument(TUN, { fileId: "WORDFILE", name: "card.docx", mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", size: 2000 }));
-    expect(d.tgText(TUN)).toBe("Please send a JPEG or PNG photo, or a PDF scan.");
-    await tgSendPhoto(TUN);
-    expect(h.telegram.textsTo(TUN.id).at(-2)).toBe("Front of the card: received ✅");
-    await tgSendPhoto(TUN);
-    await tgSendPhoto(TUN);
-    const review = d.tgText(TUN);
-    expect(review).toContain("NRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ (12/OUKAMA(N)123456)\nName: Tun Tun\nDate of birth: 15 Jun 1992");
-    // Change the name from the review screen: back to the review afterwards.
-    await d.tgPress(TUN, "✏️ Name");
-    await h.postTelegram(tgText(TUN, "Tun Tun Aung"));
-    expect(d.tgText(TUN)).toContain("Name: Tun Tun Aung");
-    await waitFor(() => allStored(`tg:${TUN.id}`), 15_000, "the photos to be stored");
-    await d.tgPress(TUN, "📨 Submit for review");
-    expect(h.telegram.textsTo(TUN.id).some((value) => value.startsWith("Submitted ✅"))).toBe(true);
-    await d.tgPress(TUN, "🪪 Verify identity");
-    expect(d.tgText(TUN)).toMatch(/^Your documents are waiting for review/);
-  });
+  it(
+    "explains, asks the NRC (saying which part is wrong), name, birth " +
+      "date and three photos, shows a review with changes, and submits",
+    async () => {
+      await d.tgPress(TUN, "🪪 Verify identity");
+      expect(d.tgText(TUN)).toContain("🔒 Privacy: your photos are encrypted.");
+      expect(d.tgText(TUN)).toContain("deleted 90 days after the review");
+      await d.tgPress(TUN, "▶️ Start");
+      await h.postTelegram(tgText(TUN, "13/PAMANA(N)123456"));
+      expect(d.tgText(TUN)).toBe(
+        "That township code does not exist in that state or region. Check both parts. Example: 12/OUKAMA(N)123456.",
+      );
+      await h.postTelegram(tgText(TUN, "12/OUKAMA(N)12345"));
+      expect(d.tgText(TUN)).toBe("The last part must be exactly 6 digits. Example: 12/OUKAMA(N)123456.");
+      await h.postTelegram(tgText(TUN, "12 / OuKaMa (N) 123456"));
+      expect(h.telegram.textsTo(TUN.id).at(-2)).toBe("NRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ (12/OUKAMA(N)123456)");
+      await h.postTelegram(tgText(TUN, "Tun Tun"));
+      await h.postTelegram(tgText(TUN, "31-02-1990"));
+      expect(d.tgText(TUN)).toBe("Please type a real date, day-month-year, for example 31-12-1990.");
+      await h.postTelegram(tgText(TUN, "၁၅-၀၆-၁၉၉၂"));
+      expect(d.tgText(TUN)).toContain("FRONT of your NRC card");
+      await h.postTelegram(
+        tgDocument(TUN, {
+          fileId: "WORDFILE",
+          name: "card.docx",
+          mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          size: 2000,
+        }),
+      );
+      expect(d.tgText(TUN)).toBe("Please send a JPEG or PNG photo, or a PDF scan.");
+      await tgSendPhoto(TUN);
+      expect(h.telegram.textsTo(TUN.id).at(-2)).toBe("Front of the card: received ✅");
+      await tgSendPhoto(TUN);
+      await tgSendPhoto(TUN);
+      const review = d.tgText(TUN);
+      expect(review).toContain("NRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ (12/OUKAMA(N)123456)\nName: Tun Tun\nDate of birth: 15 Jun 1992");
+      // Change the name from the review screen: back to the review afterwards.
+      await d.tgPress(TUN, "✏️ Name");
+      await h.postTelegram(tgText(TUN, "Tun Tun Aung"));
+      expect(d.tgText(TUN)).toContain("Name: Tun Tun Aung");
+      await waitFor(() => allStored(`tg:${TUN.id}`), 15_000, "the photos to be stored");
+      await d.tgPress(TUN, "📨 Submit for review");
+      expect(h.telegram.textsTo(TUN.id).some((value) => value.startsWith("Submitted ✅"))).toBe(true);
+      await d.tgPress(TUN, "🪪 Verify identity");
+      expect(d.tgText(TUN)).toMatch(/^Your documents are waiting for review/);
+    },
+  );
 });
 
 describe("KYC on Viber, in Burmese", () => {
@@ -97,7 +118,11 @@ describe("KYC on Viber, in Burmese", () => {
     await h.post(vbPicture(MYA, undefined, h.viber.mediaUrl("mya-front-expired", "expired")));
     await h.post(vbPicture(MYA, undefined, h.viber.mediaUrl("mya-back", samplePng(700, 500))));
     await h.post(vbPicture(MYA, undefined, h.viber.mediaUrl("mya-selfie", samplePng(600, 800))));
-    await waitFor(() => h.viber.textsTo(MYA.id).some((value) => value.startsWith("ကတ်ရှေ့ဘက် ကို သုံးလို့မရပါ")), 15_000, "the request to send again");
+    await waitFor(
+      () => h.viber.textsTo(MYA.id).some((value) => value.startsWith("ကတ်ရှေ့ဘက် ကို သုံးလို့မရပါ")),
+      15_000,
+      "the request to send again",
+    );
     await d.vbPress(MYA, "📨 စစ်ဆေးရန် ပို့မည်");
     expect(h.viber.textsTo(MYA.id).at(-2)).toBe("ကတ်ရှေ့ဘက် ကို သုံးလို့မရပါ။ ထပ်ပို့ပါ။");
     expect(d.vbText(MYA)).toContain("ကတ်ရှေ့ဘက်: သုံးမရ၊ ထပ်ပို့ပါ ❗");
@@ -110,50 +135,88 @@ describe("KYC on Viber, in Burmese", () => {
 });
 
 describe("review", () => {
-  it("reviewers on Telegram and on Viber see the queue oldest first, open a submission (audited) and receive its photos, approve one and reject the other; each person hears the outcome in their language", async () => {
-    await h.postTelegram(tgText(REVIEWER, "/kyc"));
-    expect(d.tgText(REVIEWER)).toMatch(/^Waiting for review, oldest first \(2\):/);
-    const [first, second] = await kycModels(h.t.runtime.mongo).Submission.find({ status: "submitted" }).sort({ submittedAt: 1 }).lean();
-    expect(d.tgButtons(REVIEWER)[0]).toMatch(new RegExp(`^${first?._id ?? "-"} · `));
+  it(
+    "reviewers on Telegram and on Viber see the queue oldest first, open a submission (audited) and " +
+      "receive its photos, approve one and reject the other; each person hears the outcome in their language",
+    async () => {
+      await h.postTelegram(tgText(REVIEWER, "/kyc"));
+      expect(d.tgText(REVIEWER)).toMatch(/^Waiting for review, oldest first \(2\):/);
+      const [first, second] = await kycModels(h.t.runtime.mongo)
+        .Submission.find({ status: "submitted" })
+        .sort({ submittedAt: 1 })
+        .lean();
+      expect(d.tgButtons(REVIEWER)[0]).toMatch(new RegExp(`^${first?._id ?? "-"} · `));
 
-    await d.tgPress(REVIEWER, new RegExp(`^${first?._id ?? "-"} · `));
-    const texts = h.telegram.textsTo(REVIEWER.id);
-    expect(texts.at(-2)).toContain("NRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ (12/OUKAMA(N)123456)\nName: Tun Tun Aung");
-    // The three photos are uploaded to the reviewer's chat, decrypted, with their captions.
-    const photos = h.telegram.sent("sendPhoto", REVIEWER.id);
-    expect(photos.map((call) => call.payload.caption)).toEqual(["Front of the card", "Back of the card", "Selfie with the card"]);
-    const stored = await h.t.bot.services.media.vault.read(first?.documents.front ?? "");
-    expect((photos[0]?.payload.multipart as Buffer).includes(stored.bytes)).toBe(true);
-    expect(h.telegram.calls.filter((call) => call.method === "sendPhoto" && String(call.payload.chat_id) !== String(REVIEWER.id))).toEqual([]);
-    await d.tgPress(REVIEWER, "✅ Approve");
-    expect(h.telegram.textsTo(REVIEWER.id).some((value) => value === `${first?._id ?? ""} approved. The person is told.`)).toBe(true);
-    await waitFor(() => h.telegram.textsTo(TUN.id).includes("✅ Your identity is verified. You can now request payouts."));
+      await d.tgPress(REVIEWER, new RegExp(`^${first?._id ?? "-"} · `));
+      const texts = h.telegram.textsTo(REVIEWER.id);
+      expect(texts.at(-2)).toContain("NRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ (12/OUKAMA(N)123456)\nName: Tun Tun Aung");
+      // The three photos are uploaded to the reviewer's chat, decrypted, with their captions.
+      const photos = h.telegram.sent("sendPhoto", REVIEWER.id);
+      expect(photos.map((call) => call.payload.caption)).toEqual([
+        "Front of the card",
+        "Back of the card",
+        "Selfie with the card",
+      ]);
+      const stored = await h.t.bot.services.media.vault.read(first?.documents.front ?? "");
+      expect((photos[0]?.payload.multipart as Buffer).includes(stored.bytes)).toBe(true);
+      expect(
+        h.telegram.calls.filter(
+          (call) => call.method === "sendPhoto" && String(call.payload.chat_id) !== String(REVIEWER.id),
+        ),
+      ).toEqual([]);
+      await d.tgPress(REVIEWER, "✅ Approve");
+      expect(
+        h.telegram.textsTo(REVIEWER.id).some((value) => value === `${first?._id ?? ""} approved. The person is told.`),
+      ).toBe(true);
+      await waitFor(() =>
+        h.telegram.textsTo(TUN.id).includes("✅ Your identity is verified. You can now request payouts."),
+      );
 
-    // The second one is reviewed on Viber, in Burmese: the photos come as picture messages from short-lived links.
-    await h.post(vbText(VB_REVIEWER, "/kyc"));
-    await d.vbPress(VB_REVIEWER, new RegExp(`^${second?._id ?? "-"} · `));
-    const pictures = h.viber.calls.filter((call) => call.method === "send_message" && call.payload.receiver === VB_REVIEWER.id && call.payload.type === "picture");
-    expect(pictures.map((call) => call.payload.text)).toEqual(["ကတ်ရှေ့ဘက်", "ကတ်နောက်ဘက်", "ကတ်နှင့် ဆယ်လ်ဖီ"]);
-    const link = new URL(String(pictures[1]?.payload.media));
-    expect(link.origin).toBe("https://bot.example.test");
-    const back = await h.t.app.inject({ method: "GET", url: link.pathname });
-    expect(back.statusCode).toBe(200);
-    expect(back.headers["content-type"]).toBe("image/png");
-    expect(back.rawPayload.equals((await h.t.bot.services.media.vault.read(second?.documents.back ?? "")).bytes)).toBe(true);
-    await d.vbPress(VB_REVIEWER, "✖️ ပယ်ရန်");
-    await d.vbPress(VB_REVIEWER, "ဓာတ်ပုံများ မကြည်လင်");
-    expect(h.viber.textsTo(VB_REVIEWER.id).some((value) => value.startsWith(`${second?._id ?? "-"} ပယ်ပြီး။`))).toBe(true);
-    await waitFor(() => h.viber.textsTo(MYA.id).some((value) => value.startsWith("သင့်ကိုယ်ရေး အတည်ပြုချက်ကို လက်မခံပါ: ဓာတ်ပုံများ မကြည်လင်။")));
-    expect(h.viber.textsTo(MYA.id).find((value) => value.startsWith("သင့်ကိုယ်ရေး အတည်ပြုချက်ကို"))).toContain("ပြင်ရန်: အလင်းကောင်းသောနေရာတွင်");
+      // The second one is reviewed on Viber, in Burmese: the photos come as picture messages from short-lived links.
+      await h.post(vbText(VB_REVIEWER, "/kyc"));
+      await d.vbPress(VB_REVIEWER, new RegExp(`^${second?._id ?? "-"} · `));
+      const pictures = h.viber.calls.filter(
+        (call) =>
+          call.method === "send_message" && call.payload.receiver === VB_REVIEWER.id && call.payload.type === "picture",
+      );
+      expect(pictures.map((call) => call.payload.text)).toEqual(["ကတ်ရှေ့ဘက်", "ကတ်နောက်ဘက်", "ကတ်နှင့် ဆယ်လ်ဖီ"]);
+      const link = new URL(String(pictures[1]?.payload.media));
+      expect(link.origin).toBe("https://bot.example.test");
+      const back = await h.t.app.inject({ method: "GET", url: link.pathname });
+      expect(back.statusCode).toBe(200);
+      expect(back.headers["content-type"]).toBe("image/png");
+      expect(
+        back.rawPayload.equals((await h.t.bot.services.media.vault.read(second?.documents.back ?? "")).bytes),
+      ).toBe(true);
+      await d.vbPress(VB_REVIEWER, "✖️ ပယ်ရန်");
+      await d.vbPress(VB_REVIEWER, "ဓာတ်ပုံများ မကြည်လင်");
+      expect(h.viber.textsTo(VB_REVIEWER.id).some((value) => value.startsWith(`${second?._id ?? "-"} ပယ်ပြီး။`))).toBe(
+        true,
+      );
+      await waitFor(() =>
+        h.viber
+          .textsTo(MYA.id)
+          .some((value) => value.startsWith("သင့်ကိုယ်ရေး အတည်ပြုချက်ကို " + "လက်မခံပါ: " + "ဓာတ်ပုံများ မကြည်လင်။")),
+      );
+      expect(h.viber.textsTo(MYA.id).find((value) => value.startsWith("သင့်ကိုယ်ရေး အတည်ပြုချက်ကို"))).toContain(
+        "ပြင်ရန်: အလင်းကောင်းသောနေရာတွင်",
+      );
 
-    const actions = (await auditModel(h.t.runtime.mongo).find({ target: { $in: [first?._id ?? "", second?._id ?? ""] } }).lean()).map((entry) => entry.action).sort();
-    expect(actions).toEqual(["kyc.approve", "kyc.reject", "kyc.view", "kyc.view"]);
+      const actions = (
+        await auditModel(h.t.runtime.mongo)
+          .find({ target: { $in: [first?._id ?? "", second?._id ?? ""] } })
+          .lean()
+      )
+        .map((entry) => entry.action)
+        .sort();
+      expect(actions).toEqual(["kyc.approve", "kyc.reject", "kyc.view", "kyc.view"]);
 
-    await h.postTelegram(tgText(TUN, "/verify"));
-    expect(h.telegram.textsTo(TUN.id).at(-2)).toBe("Your identity is verified ✅\nNRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆");
-    await h.post(vbText(MYA, "/verify"));
-    expect(h.viber.textsTo(MYA.id).at(-2)).toContain("နောက်ဆုံး အတည်ပြုချက်ကို လက်မခံပါ: ဓာတ်ပုံများ မကြည်လင်။");
-  });
+      await h.postTelegram(tgText(TUN, "/verify"));
+      expect(h.telegram.textsTo(TUN.id).at(-2)).toBe("Your identity is verified ✅\nNRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆");
+      await h.post(vbText(MYA, "/verify"));
+      expect(h.viber.textsTo(MYA.id).at(-2)).toContain("နောက်ဆုံး အတည်ပြုချက်ကို လက်မခံပါ: ဓာတ်ပုံများ မကြည်လင်။");
+    },
+  );
 
   it("a person without the reviewer role gets the answer for an unknown command", async () => {
     await h.postTelegram(tgText(TUN, "/kyc"));

@@ -25,14 +25,26 @@ async function documents(userId: string) {
   for (const side of [500, 520, 540]) {
     const ref = `kyc-svc-${++n}`;
     await t.runtime.redis.set(`${t.runtime.config.redis.prefix}:sandbox:file:${ref}`, samplePng(side, side), "EX", 600);
-    const id = await s.media.vault.register({ ownerId: userId, purpose: "kyc", transport: "sandbox", fileRef: `sandbox:${ref}`, rejectNotice: { en: "x", my: "x" } });
+    const id = await s.media.vault.register({
+      ownerId: userId,
+      purpose: "kyc",
+      transport: "sandbox",
+      fileRef: `sandbox:${ref}`,
+      rejectNotice: { en: "x", my: "x" },
+    });
     await s.media.vault.ingest(id, createFileFetcher(t.runtime.config, t.runtime.redis));
     ids.push(id);
   }
   return { front: ids[0] ?? "", back: ids[1] ?? "", selfie: ids[2] ?? "" };
 }
 
-const submit = async (userId: string, number = "12/OUKAMA(N)123456") => s.kyc.submit(userId, { nrc: nrc(number), fullName: "Aung Aung", dateOfBirth: "1990-12-31", documents: await documents(userId) });
+const submit = async (userId: string, number = "12/OUKAMA(N)123456") =>
+  s.kyc.submit(userId, {
+    nrc: nrc(number),
+    fullName: "Aung Aung",
+    dateOfBirth: "1990-12-31",
+    documents: await documents(userId),
+  });
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -42,7 +54,14 @@ afterAll(() => t.close());
 
 describe("KYC submissions and review", () => {
   it("one open submission per person; documents must be stored and their own", async () => {
-    await expect(s.kyc.submit("UKYCAAAA", { nrc: nrc("12/OUKAMA(N)111111"), fullName: "A", dateOfBirth: "1990-01-01", documents: { ...(await documents("UKYCBBBB")) } })).rejects.toMatchObject({ code: "kyc_documents_not_ready" });
+    await expect(
+      s.kyc.submit("UKYCAAAA", {
+        nrc: nrc("12/OUKAMA(N)111111"),
+        fullName: "A",
+        dateOfBirth: "1990-01-01",
+        documents: { ...(await documents("UKYCBBBB")) },
+      }),
+    ).rejects.toMatchObject({ code: "kyc_documents_not_ready" });
     const first = await submit("UKYCAAAA");
     expect(first).toMatchObject({ status: "submitted", nrc: { burmese: "၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆" } });
     await expect(submit("UKYCAAAA")).rejects.toMatchObject({ code: "kyc_already_submitted" });
@@ -58,10 +77,13 @@ describe("KYC submissions and review", () => {
       s.kyc.decide(submission._id, reviewer("UREVIEW2"), "approved"),
     ]);
     expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
-    for (const lost of outcomes.filter((outcome) => outcome.status === "rejected")) expect(lost.reason).toMatchObject({ code: "kyc_already_decided" });
+    for (const lost of outcomes.filter((outcome) => outcome.status === "rejected"))
+      expect(lost.reason).toMatchObject({ code: "kyc_already_decided" });
     const decided = await s.kyc.find(submission._id);
     expect(["approved", "rejected"]).toContain(decided?.status);
-    const actions = (await auditModel(t.runtime.mongo).find({ target: submission._id }).lean()).map((entry) => entry.action);
+    const actions = (await auditModel(t.runtime.mongo).find({ target: submission._id }).lean()).map(
+      (entry) => entry.action,
+    );
     expect(actions.filter((action) => action === "kyc.view")).toHaveLength(1);
     expect(actions.filter((action) => action === "kyc.approve" || action === "kyc.reject")).toHaveLength(1);
   });
@@ -71,31 +93,64 @@ describe("KYC submissions and review", () => {
     const other = await submit("UKYCEEEE", "5/SAKANA(N)333333");
     expect(await s.kyc.sameNrcElsewhere(other)).toEqual(["UKYCDDDD"]);
     await s.kyc.decide(first._id, reviewer("UREVIEW1"), "rejected", "mismatch");
-    await expect(s.kyc.decide(first._id, reviewer("UREVIEW1"), "approved")).rejects.toMatchObject({ code: "kyc_already_decided" });
+    await expect(s.kyc.decide(first._id, reviewer("UREVIEW1"), "approved")).rejects.toMatchObject({
+      code: "kyc_already_decided",
+    });
     const again = await submit("UKYCDDDD", "5/SAKANA(N)333333");
     expect(again._id).not.toBe(first._id);
     expect(await s.kyc.state("UKYCDDDD")).toMatchObject({ status: "submitted", attempts: 2 });
   });
 
-  it("retention deletes exactly the documents decided long enough ago, keeps the decisions, and is audited", async () => {
-    let clock = new Date("2026-01-01T00:00:00Z");
-    const vault = new MediaVault({ connection: t.runtime.mongo, keys: t.runtime.config.encryptionKeys, storageDir: t.runtime.config.storageDir });
-    const kyc = new KycService({ connection: t.runtime.mongo, vault, audit: new AuditLog(t.runtime.mongo), payoutInFlight: async () => false, now: () => clock });
-    const old = await kyc.submit("UKYCOLD2", { nrc: nrc("7/PAMANA(N)444444"), fullName: "Old", dateOfBirth: "1980-05-05", documents: await documents("UKYCOLD2") });
-    await kyc.decide(old._id, reviewer("UREVIEW1"), "approved");
-    clock = new Date("2026-03-15T00:00:00Z");
-    const recent = await kyc.submit("UKYCNEW2", { nrc: nrc("7/PAMANA(N)555555"), fullName: "New", dateOfBirth: "1985-05-05", documents: await documents("UKYCNEW2") });
-    await kyc.decide(recent._id, reviewer("UREVIEW1"), "rejected", "blurry");
-    const waiting = await kyc.submit("UKYCWAI2", { nrc: nrc("7/PAMANA(N)666666"), fullName: "Waiting", dateOfBirth: "1985-05-05", documents: await documents("UKYCWAI2") });
+  it(
+    "retention deletes exactly the documents decided " + "long enough ago, keeps the decisions, and is audited",
+    async () => {
+      let clock = new Date("2026-01-01T00:00:00Z");
+      const vault = new MediaVault({
+        connection: t.runtime.mongo,
+        keys: t.runtime.config.encryptionKeys,
+        storageDir: t.runtime.config.storageDir,
+      });
+      const kyc = new KycService({
+        connection: t.runtime.mongo,
+        vault,
+        audit: new AuditLog(t.runtime.mongo),
+        payoutInFlight: async () => false,
+        now: () => clock,
+      });
+      const old = await kyc.submit("UKYCOLD2", {
+        nrc: nrc("7/PAMANA(N)444444"),
+        fullName: "Old",
+        dateOfBirth: "1980-05-05",
+        documents: await documents("UKYCOLD2"),
+      });
+      await kyc.decide(old._id, reviewer("UREVIEW1"), "approved");
+      clock = new Date("2026-03-15T00:00:00Z");
+      const recent = await kyc.submit("UKYCNEW2", {
+        nrc: nrc("7/PAMANA(N)555555"),
+        fullName: "New",
+        dateOfBirth: "1985-05-05",
+        documents: await documents("UKYCNEW2"),
+      });
+      await kyc.decide(recent._id, reviewer("UREVIEW1"), "rejected", "blurry");
+      const waiting = await kyc.submit("UKYCWAI2", {
+        nrc: nrc("7/PAMANA(N)666666"),
+        fullName: "Waiting",
+        dateOfBirth: "1985-05-05",
+        documents: await documents("UKYCWAI2"),
+      });
 
-    clock = new Date("2026-04-01T00:00:01Z"); // 90 days after the first decision
-    expect(await kyc.applyRetention(90)).toEqual([old._id]);
-    expect(await kyc.applyRetention(90)).toEqual([]);
-    expect(await kyc.find(old._id)).toMatchObject({ status: "approved", documentsDeletedAt: clock });
-    for (const id of Object.values(old.documents)) expect((await vault.find(id))?.status).toBe("deleted");
-    for (const id of [...Object.values(recent.documents), ...Object.values(waiting.documents)]) expect((await vault.find(id))?.status).toBe("stored");
-    expect((await auditModel(t.runtime.mongo).find({ target: old._id, action: "kyc.documents_deleted_retention" }).lean())).toHaveLength(1);
-  });
+      clock = new Date("2026-04-01T00:00:01Z"); // 90 days after the first decision
+      expect(await kyc.applyRetention(90)).toEqual([old._id]);
+      expect(await kyc.applyRetention(90)).toEqual([]);
+      expect(await kyc.find(old._id)).toMatchObject({ status: "approved", documentsDeletedAt: clock });
+      for (const id of Object.values(old.documents)) expect((await vault.find(id))?.status).toBe("deleted");
+      for (const id of [...Object.values(recent.documents), ...Object.values(waiting.documents)])
+        expect((await vault.find(id))?.status).toBe("stored");
+      expect(
+        await auditModel(t.runtime.mongo).find({ target: old._id, action: "kyc.documents_deleted_retention" }).lean(),
+      ).toHaveLength(1);
+    },
+  );
 
   it("a person's request deletes their documents (audited), refused while under review or while a payout is in flight", async () => {
     const submission = await submit("UKYCDEL2", "14/HATHATA(N)777777");
@@ -106,6 +161,11 @@ describe("KYC submissions and review", () => {
     await s.wallet.move("UKYCDEL2", "held", "available", 5_000, "test:unhold", { code: "adjustment", params: {} });
     expect(await s.kyc.deleteDocumentsOf("UKYCDEL2", "tg")).toBe(1);
     expect((await s.kyc.find(submission._id))?.documentsDeletedAt).toBeInstanceOf(Date);
-    expect(await auditModel(t.runtime.mongo).countDocuments({ target: "UKYCDEL2", action: "kyc.documents_deleted_on_request" })).toBe(1);
+    expect(
+      await auditModel(t.runtime.mongo).countDocuments({
+        target: "UKYCDEL2",
+        action: "kyc.documents_deleted_on_request",
+      }),
+    ).toBe(1);
   });
 });

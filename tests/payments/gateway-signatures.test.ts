@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { parseLosslessJson } from "../../core/payments/raw-json.ts";
 import { ayaChecksum, ayaPayloadParts, ayaVerify } from "../../core/payments/signatures/ayapay-signature.ts";
 import { kbzSign, kbzSignBase, kbzVerify } from "../../core/payments/signatures/kbzpay-signature.ts";
-import { waveHash, waveHashBase, waveVerify, WAVEPAY_HASHED_FIELDS } from "../../core/payments/signatures/wavepay-signature.ts";
+import {
+  waveHash,
+  waveHashBase,
+  waveVerify,
+  WAVEPAY_HASHED_FIELDS,
+} from "../../core/payments/signatures/wavepay-signature.ts";
 
 const sha256Upper = (text: string) => createHash("sha256").update(text).digest("hex").toUpperCase();
 const hmacLower = (key: string, text: string) => createHmac("sha256", key).update(text).digest("hex");
@@ -28,7 +33,9 @@ describe("KBZPay callback signature", () => {
 
   it("refuses each field tampered, a wrong key, and a missing or malformed sign", () => {
     const original = fields(signed);
-    for (const name of Object.keys(original).filter((key) => !["sign", "sign_type", "refund_info", "empty"].includes(key))) {
+    for (const name of Object.keys(original).filter(
+      (key) => !["sign", "sign_type", "refund_info", "empty"].includes(key),
+    )) {
       const tampered = { ...original, [name]: `${String(original[name])}x` };
       expect(kbzVerify(tampered, APP_KEY), name).toBe(false);
     }
@@ -65,9 +72,12 @@ describe("WavePay callback hash", () => {
     paymentRequestId: "P456",
     requestTime: "2026-11-22T15:38:56",
   };
-  // status, timeToLiveSeconds, merchantId, orderId (null), amount, backendResultUrl, merchantReferenceId, initiatorMsisdn, transactionId, paymentRequestId, requestTime.
-  const EXPECTED_BASE = "PAYMENT_CONFIRMED300testmerchantIDnull150000https://example.test/webhooks/wavepayTRM-INV-00019791009039T123P4562026-11-22T15:38:56";
-  const raw = (hash: string, amount = "150000") => JSON.stringify({ ...callback, hashValue: hash }).replace('"amount":150000', `"amount":${amount}`);
+  // status, timeToLiveSeconds, merchantId, orderId (null), amount, backendResultUrl, merchantReferenceId,
+  // initiatorMsisdn, transactionId, paymentRequestId, requestTime.
+  const EXPECTED_BASE =
+    "PAYMENT_CONFIRMED300testmerchantIDnull150000https://example.test/webhooks/wavepayTRM-INV-00019791009039T123P4562026-11-22T15:38:56";
+  const raw = (hash: string, amount = "150000") =>
+    JSON.stringify({ ...callback, hashValue: hash }).replace('"amount":150000', `"amount":${amount}`);
 
   it("hashes the 11 fields in order with null as the text null, and accepts lower or upper case", () => {
     const fields = parseLosslessJson(raw("x".repeat(64))) as Record<string, unknown>;
@@ -80,7 +90,8 @@ describe("WavePay callback hash", () => {
 
   it("refuses each hashed field tampered and a wrong secret; other fields are not covered", () => {
     const good = parseLosslessJson(raw(hmacLower(SECRET, EXPECTED_BASE))) as Record<string, unknown>;
-    for (const name of WAVEPAY_HASHED_FIELDS) expect(waveVerify({ ...good, [name]: `${String(good[name])}1` }, SECRET), name).toBe(false);
+    for (const name of WAVEPAY_HASHED_FIELDS)
+      expect(waveVerify({ ...good, [name]: `${String(good[name])}1` }, SECRET), name).toBe(false);
     expect(waveVerify(good, "other-secret")).toBe(false);
     expect(waveVerify({ ...good, paymentDescription: "changed" }, SECRET)).toBe(true);
   });
@@ -96,8 +107,28 @@ describe("WavePay callback hash", () => {
 describe("AYA Pay gateway checksum", () => {
   const SECRET = "aya-app-secret";
   // A wallet payment: no card fields, `currenyCode` spelled as real payloads spell it, a null user reference.
-  const payload = { merchOrderId: "TRMINV0001", tranId: "987654", amount: "150000", currenyCode: "104", statusCode: "00", paymentMobileNumber: "09420000001", userRef1: null, description: "TRM invoice", dateTime: "2026-11-22 15:00:00" };
-  const EXPECTED_PARTS = ["TRMINV0001", "987654", "150000", "104", "00", "09420000001", "", "TRM invoice", "2026-11-22 15:00:00"];
+  const payload = {
+    merchOrderId: "TRMINV0001",
+    tranId: "987654",
+    amount: "150000",
+    currenyCode: "104",
+    statusCode: "00",
+    paymentMobileNumber: "09420000001",
+    userRef1: null,
+    description: "TRM invoice",
+    dateTime: "2026-11-22 15:00:00",
+  };
+  const EXPECTED_PARTS = [
+    "TRMINV0001",
+    "987654",
+    "150000",
+    "104",
+    "00",
+    "09420000001",
+    "",
+    "TRM invoice",
+    "2026-11-22 15:00:00",
+  ];
 
   it("joins the present fields in the documented order with ':' (null as empty), HMAC-SHA256 lowercase", () => {
     expect(ayaPayloadParts(payload)).toEqual(EXPECTED_PARTS);
@@ -109,7 +140,8 @@ describe("AYA Pay gateway checksum", () => {
 
   it("refuses each field tampered, a wrong secret and a malformed checksum", () => {
     const checkSum = hmacLower(SECRET, EXPECTED_PARTS.join(":"));
-    for (const name of Object.keys(payload)) expect(ayaVerify({ ...payload, [name]: "changed" }, checkSum, SECRET), name).toBe(false);
+    for (const name of Object.keys(payload))
+      expect(ayaVerify({ ...payload, [name]: "changed" }, checkSum, SECRET), name).toBe(false);
     expect(ayaVerify(payload, checkSum, "other")).toBe(false);
     expect(ayaVerify(payload, "zz", SECRET)).toBe(false);
     expect(ayaVerify(payload, undefined, SECRET)).toBe(false);

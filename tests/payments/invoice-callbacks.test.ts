@@ -24,22 +24,65 @@ const RECRUITER = { userId: "URECRUIT", as: "recruiter" as const };
 async function hire(gateway: Gateway): Promise<InvoiceDoc> {
   const referrer = `UINV${String(++n).padStart(4, "0")}`;
   const now = new Date();
-  await userModels(t.runtime.mongo).User.create({ _id: referrer, name: "Referrer", displayName: null, language: "en", languageChosen: true, invitedBy: null, status: "active", mergedInto: null, phone: null, identityKeys: [], roles: [], bannedNoticeSent: false, createdAt: now, lastSeenAt: now });
-  const company = (await catalogModels(t.runtime.mongo).Company.find().lean()).find((candidate) => candidate.billing?.gateway === gateway);
+  await userModels(t.runtime.mongo).User.create({
+    _id: referrer,
+    name: "Referrer",
+    displayName: null,
+    language: "en",
+    languageChosen: true,
+    invitedBy: null,
+    status: "active",
+    mergedInto: null,
+    phone: null,
+    identityKeys: [],
+    roles: [],
+    bannedNoticeSent: false,
+    createdAt: now,
+    lastSeenAt: now,
+  });
+  const company = (await catalogModels(t.runtime.mongo).Company.find().lean()).find(
+    (candidate) => candidate.billing?.gateway === gateway,
+  );
   const job = await catalogModels(t.runtime.mongo).Job.findOne({ companyId: company?._id, status: "open" }).lean();
-  const referral = await s.referrals.submit({ jobId: job?._id ?? "", referrerId: referrer, submittedBy: referrer, source: "submitted", candidate: { name: "Candidate", phone: `+95997${String(7_000_000 + n)}` }, candidateUserId: null, relationship: "friend", cvMediaId: null });
-  for (const to of ["screening", "interview", "offered", "hired"] as const) await s.referrals.move(referral._id, to, RECRUITER);
+  const referral = await s.referrals.submit({
+    jobId: job?._id ?? "",
+    referrerId: referrer,
+    submittedBy: referrer,
+    source: "submitted",
+    candidate: { name: "Candidate", phone: `+95997${String(7_000_000 + n)}` },
+    candidateUserId: null,
+    relationship: "friend",
+    cvMediaId: null,
+  });
+  for (const to of ["screening", "interview", "offered", "hired"] as const)
+    await s.referrals.move(referral._id, to, RECRUITER);
   const invoice = await invoiceModel(t.runtime.mongo).findOne({ referralId: referral._id }).lean<InvoiceDoc>();
   if (invoice === null) throw new Error("no invoice");
   return invoice;
 }
 
-const post = (gateway: Gateway, payload: string) => t.app.inject({ method: "POST", url: `/webhooks/${gateway}`, headers: { "content-type": "application/json" }, payload });
-const callback = (invoice: InvoiceDoc, outcome: SandboxOutcome, amount?: string) => signedCallback(invoice.gateway, invoice, outcome, t.runtime.config.gateways, amount);
+const post = (gateway: Gateway, payload: string) =>
+  t.app.inject({
+    method: "POST",
+    url: `/webhooks/${gateway}`,
+    headers: { "content-type": "application/json" },
+    payload,
+  });
+const callback = (invoice: InvoiceDoc, outcome: SandboxOutcome, amount?: string) =>
+  signedCallback(invoice.gateway, invoice, outcome, t.runtime.config.gateways, amount);
 
 beforeAll(async () => {
   gateways = await new FakeGateways(KBZ_KEY).start();
-  t = await buildTestApp({ config: testConfig({ REWARDS_RELEASE: "invoice", PUBLIC_URL: "https://trm.example", KBZPAY_APP_KEY: KBZ_KEY, KBZPAY_API_ROOT: `${gateways.url}/kbz`, AYAPAY_API_ROOT: `${gateways.url}/aya`, INVOICE_FEE_PERCENT: "20" }) });
+  t = await buildTestApp({
+    config: testConfig({
+      REWARDS_RELEASE: "invoice",
+      PUBLIC_URL: "https://trm.example",
+      KBZPAY_APP_KEY: KBZ_KEY,
+      KBZPAY_API_ROOT: `${gateways.url}/kbz`,
+      AYAPAY_API_ROOT: `${gateways.url}/aya`,
+      INVOICE_FEE_PERCENT: "20",
+    }),
+  });
   s = t.bot.services;
   await seedDemoCatalog(t.runtime.mongo, new Date());
   await s.catalog.refresh();
@@ -56,7 +99,13 @@ async function referrerOf(invoice: InvoiceDoc): Promise<string> {
 describe("invoices", () => {
   it("a hire at a company that pays per hire gets one invoice: bonus plus the platform fee, through the company's gateway", async () => {
     const invoice = await hire("kbzpay");
-    expect(invoice).toMatchObject({ _id: `INV${invoice.referralId}`, status: "pending", currency: "MMK", gateway: "kbzpay", amount: invoice.bonus + Math.ceil(invoice.bonus * 0.2) });
+    expect(invoice).toMatchObject({
+      _id: `INV${invoice.referralId}`,
+      status: "pending",
+      currency: "MMK",
+      gateway: "kbzpay",
+      amount: invoice.bonus + Math.ceil(invoice.bonus * 0.2),
+    });
     expect(invoice._id).toMatch(/^[A-Za-z0-9_]{1,40}$/);
     // Moving it to hired again changes nothing.
     await s.referrals.move(invoice.referralId, "hired", RECRUITER);
@@ -65,38 +114,54 @@ describe("invoices", () => {
 });
 
 describe("gateway callbacks", () => {
-  it.each(["kbzpay", "wavepay", "ayapay"] as const)("%s: a valid paid callback settles the invoice once and makes the rewards available", async (gateway) => {
-    const invoice = await hire(gateway);
-    gateways.paid.set(invoice._id, invoice.amount);
-    const referrer = await referrerOf(invoice);
-    expect(await s.wallet.balances(referrer)).toMatchObject({ pending: invoice.bonus, available: 0 });
-    const response = await post(gateway, callback(invoice, "paid"));
-    expect(response.statusCode).toBe(200);
-    expect(response.body).toBe({ kbzpay: "success", wavepay: "", ayapay: "OK" }[gateway]);
-    expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "paid" });
-    expect(await s.wallet.balances(referrer)).toMatchObject({ pending: 0, available: invoice.bonus });
-  });
+  it.each(["kbzpay", "wavepay", "ayapay"] as const)(
+    "%s: a valid paid callback settles the invoice once and makes the rewards available",
+    async (gateway) => {
+      const invoice = await hire(gateway);
+      gateways.paid.set(invoice._id, invoice.amount);
+      const referrer = await referrerOf(invoice);
+      expect(await s.wallet.balances(referrer)).toMatchObject({ pending: invoice.bonus, available: 0 });
+      const response = await post(gateway, callback(invoice, "paid"));
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toBe({ kbzpay: "success", wavepay: "", ayapay: "OK" }[gateway]);
+      expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "paid" });
+      expect(await s.wallet.balances(referrer)).toMatchObject({ pending: 0, available: invoice.bonus });
+    },
+  );
 
-  it("refuses a tampered or wrongly keyed callback, and a correctly signed one with the wrong amount; nothing changes and each is stored with why", async () => {
-    const invoice = await hire("kbzpay");
-    gateways.paid.set(invoice._id, invoice.amount);
-    const good = callback(invoice, "paid");
-    const tampered = good.replace(`"total_amount":"${invoice.amount}"`, `"total_amount":"${invoice.amount - 1}"`);
-    expect((await post("kbzpay", tampered)).json()).toMatchObject({ error: { code: "invalid_signature" } });
-    expect((await post("kbzpay", tampered)).statusCode).toBe(401);
-    const wrongKey = signedCallback("kbzpay", invoice, "paid", { ...t.runtime.config.gateways, kbzpay: { ...t.runtime.config.gateways.kbzpay, appKey: "other" } });
-    expect((await post("kbzpay", wrongKey)).statusCode).toBe(401);
-    const wrongAmount = await post("kbzpay", callback(invoice, "paid", String(invoice.amount - 1_000)));
-    expect(wrongAmount.statusCode).toBe(409);
-    expect(wrongAmount.json()).toMatchObject({ error: { code: "amount_mismatch", details: { expected: invoice.amount } } });
-    expect((await post("kbzpay", "{not json")).statusCode).toBe(400);
-    expect((await post("kbzpay", JSON.stringify({ Request: { merch_order_id: "INVRXXXXXXX" } }))).statusCode).toBe(401);
-    expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "pending" });
-    const outcomes = (await callbackModel(t.runtime.mongo).find().lean()).map((entry) => entry.outcome);
-    expect(outcomes).toEqual(expect.arrayContaining(["refused:invalid_signature", "refused:amount_mismatch", "refused:malformed_callback"]));
-    // An amount sent as 150000.00 is the same money; the signature covers that text.
-    expect((await post("kbzpay", callback(invoice, "paid", `${invoice.amount}.00`))).statusCode).toBe(200);
-  });
+  it(
+    "refuses a tampered or wrongly keyed callback, and a correctly signed " +
+      "one with the wrong amount; nothing changes and each is stored with why",
+    async () => {
+      const invoice = await hire("kbzpay");
+      gateways.paid.set(invoice._id, invoice.amount);
+      const good = callback(invoice, "paid");
+      const tampered = good.replace(`"total_amount":"${invoice.amount}"`, `"total_amount":"${invoice.amount - 1}"`);
+      expect((await post("kbzpay", tampered)).json()).toMatchObject({ error: { code: "invalid_signature" } });
+      expect((await post("kbzpay", tampered)).statusCode).toBe(401);
+      const wrongKey = signedCallback("kbzpay", invoice, "paid", {
+        ...t.runtime.config.gateways,
+        kbzpay: { ...t.runtime.config.gateways.kbzpay, appKey: "other" },
+      });
+      expect((await post("kbzpay", wrongKey)).statusCode).toBe(401);
+      const wrongAmount = await post("kbzpay", callback(invoice, "paid", String(invoice.amount - 1_000)));
+      expect(wrongAmount.statusCode).toBe(409);
+      expect(wrongAmount.json()).toMatchObject({
+        error: { code: "amount_mismatch", details: { expected: invoice.amount } },
+      });
+      expect((await post("kbzpay", "{not json")).statusCode).toBe(400);
+      expect((await post("kbzpay", JSON.stringify({ Request: { merch_order_id: "INVRXXXXXXX" } }))).statusCode).toBe(
+        401,
+      );
+      expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "pending" });
+      const outcomes = (await callbackModel(t.runtime.mongo).find().lean()).map((entry) => entry.outcome);
+      expect(outcomes).toEqual(
+        expect.arrayContaining(["refused:invalid_signature", "refused:amount_mismatch", "refused:malformed_callback"]),
+      );
+      // An amount sent as 150000.00 is the same money; the signature covers that text.
+      expect((await post("kbzpay", callback(invoice, "paid", `${invoice.amount}.00`))).statusCode).toBe(200);
+    },
+  );
 
   it("KBZ and AYA settle only after the gateway's status query confirms", async () => {
     const invoice = await hire("ayapay");
@@ -118,44 +183,84 @@ describe("gateway callbacks", () => {
     expect(await decisionModel(t.runtime.mongo).countDocuments({ _id: `invoice:${invoice._id}:paid` })).toBe(1);
     const referrer = await referrerOf(invoice);
     expect(await s.wallet.balances(referrer)).toMatchObject({ pending: 0, available: invoice.bonus });
-    expect(await ledgerModels(t.runtime.mongo).Posting.countDocuments({ txKey: `release:${invoice.referralId}:0` })).toBe(2);
+    expect(
+      await ledgerModels(t.runtime.mongo).Posting.countDocuments({ txKey: `release:${invoice.referralId}:0` }),
+    ).toBe(2);
   });
 
-  it("WavePay: INSUFFICIENT_BALANCE then PAYMENT_CONFIRMED settles; a late scheduler time-out does not downgrade it", async () => {
-    const invoice = await hire("wavepay");
-    expect((await post("wavepay", callback(invoice, "pending"))).statusCode).toBe(200);
-    expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "pending", lastGatewayStatus: "INSUFFICIENT_BALANCE" });
-    expect((await post("wavepay", callback(invoice, "paid"))).statusCode).toBe(200);
-    expect((await post("wavepay", callback(invoice, "late_timeout"))).statusCode).toBe(200);
-    expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "paid", lastGatewayStatus: "PAYMENT_CONFIRMED" });
-  });
+  it(
+    "WavePay: INSUFFICIENT_BALANCE then PAYMENT_CONFIRMED " +
+      "settles; a late scheduler time-out does not downgrade it",
+    async () => {
+      const invoice = await hire("wavepay");
+      expect((await post("wavepay", callback(invoice, "pending"))).statusCode).toBe(200);
+      expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({
+        status: "pending",
+        lastGatewayStatus: "INSUFFICIENT_BALANCE",
+      });
+      expect((await post("wavepay", callback(invoice, "paid"))).statusCode).toBe(200);
+      expect((await post("wavepay", callback(invoice, "late_timeout"))).statusCode).toBe(200);
+      expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({
+        status: "paid",
+        lastGatewayStatus: "PAYMENT_CONFIRMED",
+      });
+    },
+  );
 
-  it("reconciliation settles an invoice whose callback never came, expires an overdue unpaid one, and lists WavePay ones for a manual check", async () => {
-    const lost = await hire("kbzpay");
-    const overdue = await hire("ayapay");
-    const wave = await hire("wavepay");
-    const old = new Date(Date.now() - 40 * 60_000);
-    await invoiceModel(t.runtime.mongo).updateMany({ _id: { $in: [lost._id, overdue._id, wave._id] } }, { $set: { createdAt: old } });
-    await invoiceModel(t.runtime.mongo).updateOne({ _id: overdue._id }, { $set: { dueAt: old } });
-    gateways.paid.set(lost._id, lost.amount);
-    const report = await reconcileInvoices(s.invoices, new GatewayStatusQuery(t.runtime.config.gateways), new Date());
-    expect(report.settled).toEqual([lost._id]);
-    expect(report.expired).toEqual([overdue._id]);
-    expect(report.manual).toContain(wave._id);
-    expect(await invoiceModel(t.runtime.mongo).findById(lost._id).lean()).toMatchObject({ status: "paid", gatewayRef: `KBZQ${lost._id}` });
-    expect(await s.wallet.balances(await referrerOf(lost))).toMatchObject({ pending: 0, available: lost.bonus });
-    // A payment that still arrives for the expired one settles it.
-    gateways.paid.set(overdue._id, overdue.amount);
-    expect((await post("ayapay", callback(overdue, "paid"))).statusCode).toBe(200);
-    expect(await invoiceModel(t.runtime.mongo).findById(overdue._id).lean()).toMatchObject({ status: "paid" });
-  });
+  it(
+    "reconciliation settles an invoice whose callback never came, " +
+      "expires an overdue unpaid one, and lists WavePay ones for a manual check",
+    async () => {
+      const lost = await hire("kbzpay");
+      const overdue = await hire("ayapay");
+      const wave = await hire("wavepay");
+      const old = new Date(Date.now() - 40 * 60_000);
+      await invoiceModel(t.runtime.mongo).updateMany(
+        { _id: { $in: [lost._id, overdue._id, wave._id] } },
+        { $set: { createdAt: old } },
+      );
+      await invoiceModel(t.runtime.mongo).updateOne({ _id: overdue._id }, { $set: { dueAt: old } });
+      gateways.paid.set(lost._id, lost.amount);
+      const report = await reconcileInvoices(s.invoices, new GatewayStatusQuery(t.runtime.config.gateways), new Date());
+      expect(report.settled).toEqual([lost._id]);
+      expect(report.expired).toEqual([overdue._id]);
+      expect(report.manual).toContain(wave._id);
+      expect(await invoiceModel(t.runtime.mongo).findById(lost._id).lean()).toMatchObject({
+        status: "paid",
+        gatewayRef: `KBZQ${lost._id}`,
+      });
+      expect(await s.wallet.balances(await referrerOf(lost))).toMatchObject({ pending: 0, available: lost.bonus });
+      // A payment that still arrives for the expired one settles it.
+      gateways.paid.set(overdue._id, overdue.amount);
+      expect((await post("ayapay", callback(overdue, "paid"))).statusCode).toBe(200);
+      expect(await invoiceModel(t.runtime.mongo).findById(overdue._id).lean()).toMatchObject({ status: "paid" });
+    },
+  );
 
   it("AYA's hosted checkout: our page posts the 14 fields and their checksum to AYA", async () => {
     const invoice = await hire("ayapay");
     const page = await t.app.inject({ method: "GET", url: `/pay/ayapay/${invoice._id}` });
     expect(page.statusCode).toBe(200);
-    const fields = [...page.body.matchAll(/name="(\w+)" value="([^"]*)"/g)].map((match) => [match[1] ?? "", match[2] ?? ""] as const);
-    expect(fields.map(([name]) => name)).toEqual(["merchOrderId", "amount", "appKey", "timestamp", "userRef1", "userRef2", "userRef3", "userRef4", "userRef5", "description", "currencyCode", "channel", "method", "overrideFrontendRedirectUrl", "checkSum"]);
+    const fields = [...page.body.matchAll(/name="(\w+)" value="([^"]*)"/g)].map(
+      (match) => [match[1] ?? "", match[2] ?? ""] as const,
+    );
+    expect(fields.map(([name]) => name)).toEqual([
+      "merchOrderId",
+      "amount",
+      "appKey",
+      "timestamp",
+      "userRef1",
+      "userRef2",
+      "userRef3",
+      "userRef4",
+      "userRef5",
+      "description",
+      "currencyCode",
+      "channel",
+      "method",
+      "overrideFrontendRedirectUrl",
+      "checkSum",
+    ]);
     const values = fields.slice(0, 14).map(([, value]) => value);
     expect(fields[14]?.[1]).toBe(ayaChecksum(values, t.runtime.config.gateways.ayapay.appSecret ?? ""));
     expect(page.body).toContain(`action="${gateways.url}/aya/v1/payment/request"`);
@@ -169,7 +274,9 @@ describe("gateway callbacks", () => {
     expect(page.body).toContain(`src="/pay/kbzpay/${invoice._id}/qr.png"`);
     const png = await t.app.inject({ method: "GET", url: `/pay/kbzpay/${invoice._id}/qr.png` });
     expect(png.headers["content-type"]).toBe("image/png");
-    expect(png.rawPayload.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+    expect(png.rawPayload.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(
+      true,
+    );
   });
 
   it("the sandbox gateway page pays an invoice through the real verification path", async () => {
@@ -177,7 +284,12 @@ describe("gateway callbacks", () => {
     const page = await t.app.inject({ method: "GET", url: `/sandbox/pay/${invoice._id}` });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(`Invoice ${invoice._id}`);
-    const paid = await t.app.inject({ method: "POST", url: `/sandbox/pay/${invoice._id}/pay`, headers: { "content-type": "application/x-www-form-urlencoded" }, payload: "" });
+    const paid = await t.app.inject({
+      method: "POST",
+      url: `/sandbox/pay/${invoice._id}/pay`,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: "",
+    });
     expect(paid.statusCode).toBe(200);
     expect(paid.body).toContain("Paid");
     expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "paid" });

@@ -8,7 +8,25 @@ import { FakeGateways } from "../fakes/fake-gateways.ts";
 
 let gateways: FakeGateways;
 const KEY = "links-kbz-key";
-const invoice = (gateway: InvoiceDoc["gateway"]): InvoiceDoc => ({ _id: "INVR2345678", companyId: "C001", referralId: "R2345678", jobId: "J234567", bonus: 100_000, fee: 20_000, amount: 120_000, currency: "MMK", gateway, status: "pending", lastGatewayStatus: null, gatewayRef: null, kbzQr: null, byQr: false, createdAt: new Date(), dueAt: new Date(), paidAt: null });
+const invoice = (gateway: InvoiceDoc["gateway"]): InvoiceDoc => ({
+  _id: "INVR2345678",
+  companyId: "C001",
+  referralId: "R2345678",
+  jobId: "J234567",
+  bonus: 100_000,
+  fee: 20_000,
+  amount: 120_000,
+  currency: "MMK",
+  gateway,
+  status: "pending",
+  lastGatewayStatus: null,
+  gatewayRef: null,
+  kbzQr: null,
+  byQr: false,
+  createdAt: new Date(),
+  dueAt: new Date(),
+  paidAt: null,
+});
 
 function config() {
   return loadConfig({
@@ -36,10 +54,24 @@ afterAll(() => gateways.stop());
 describe("payment links from the company's gateway", () => {
   it("KBZPay: a signed precreate (PWAAPP), then the PWA checkout URL signed over its five fields", async () => {
     const cfg = config();
-    const link = await new PaymentLinks({ gateways: cfg.gateways, publicUrl: cfg.http.publicUrl, sandbox: false }).create(invoice("kbzpay"));
+    const link = await new PaymentLinks({
+      gateways: cfg.gateways,
+      publicUrl: cfg.http.publicUrl,
+      sandbox: false,
+    }).create(invoice("kbzpay"));
     const sent = gateways.created.at(-1) ?? {};
     expect(kbzVerify(sent, KEY)).toBe(true);
-    expect(sent).toMatchObject({ method: "kbz.payment.precreate", version: "1.0", notify_url: "https://trm.example/webhooks/kbzpay", biz_content: { merch_order_id: "INVR2345678", trade_type: "PWAAPP", total_amount: "120000", trans_currency: "MMK" } });
+    expect(sent).toMatchObject({
+      method: "kbz.payment.precreate",
+      version: "1.0",
+      notify_url: "https://trm.example/webhooks/kbzpay",
+      biz_content: {
+        merch_order_id: "INVR2345678",
+        trade_type: "PWAAPP",
+        total_amount: "120000",
+        trans_currency: "MMK",
+      },
+    });
     const url = new URL(link.replace("#/?", "?"));
     expect(link.startsWith("https://wap.kbzpay.com/pgw/pwa/#/?")).toBe(true);
     const fields = Object.fromEntries(url.searchParams);
@@ -61,15 +93,35 @@ describe("payment links from the company's gateway", () => {
 
   it("WavePay: a create-payment form with its hash, then the authenticate URL without the API port", async () => {
     const cfg = config();
-    const link = await new PaymentLinks({ gateways: cfg.gateways, publicUrl: cfg.http.publicUrl, sandbox: false }).create(invoice("wavepay"));
+    const link = await new PaymentLinks({
+      gateways: cfg.gateways,
+      publicUrl: cfg.http.publicUrl,
+      sandbox: false,
+    }).create(invoice("wavepay"));
     const sent = gateways.created.at(-1) ?? {};
-    expect(sent.hash).toBe(createHmac("sha256", "wave-secret").update("600wavemerchantINVR2345678120000https://trm.example/webhooks/wavepayINVR2345678").digest("hex"));
+    expect(sent.hash).toBe(
+      createHmac("sha256", "wave-secret")
+        .update("600wavemerchantINVR2345678120000https://trm.example/webhooks/wavepayINVR2345678")
+        .digest("hex"),
+    );
     expect(link).toBe(`http://127.0.0.1/authenticate?transaction_id=WAVETX-INVR2345678`);
   });
 
-  it("AYA Pay: our own page that posts the 14 fields and their checksum; the sandbox uses its own page for every gateway", async () => {
-    const cfg = config();
-    expect(await new PaymentLinks({ gateways: cfg.gateways, publicUrl: cfg.http.publicUrl, sandbox: false }).create(invoice("ayapay"))).toBe("https://trm.example/pay/ayapay/INVR2345678");
-    expect(await new PaymentLinks({ gateways: cfg.gateways, publicUrl: undefined, sandbox: true }).create(invoice("kbzpay"))).toBe("/sandbox/pay/INVR2345678");
-  });
+  it(
+    "AYA Pay: our own page that posts the 14 fields and their " +
+      "checksum; the sandbox uses its own page for every gateway",
+    async () => {
+      const cfg = config();
+      expect(
+        await new PaymentLinks({ gateways: cfg.gateways, publicUrl: cfg.http.publicUrl, sandbox: false }).create(
+          invoice("ayapay"),
+        ),
+      ).toBe("https://trm.example/pay/ayapay/INVR2345678");
+      expect(
+        await new PaymentLinks({ gateways: cfg.gateways, publicUrl: undefined, sandbox: true }).create(
+          invoice("kbzpay"),
+        ),
+      ).toBe("/sandbox/pay/INVR2345678");
+    },
+  );
 });

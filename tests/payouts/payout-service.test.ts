@@ -12,7 +12,14 @@ let wallet: WalletService;
 let n = 0;
 const FINANCE = { userId: "UFINANCE", role: "finance" as const, channel: "tg" as const };
 const OWNER = { userId: "UOWNER22", role: "owner" as const, channel: "tg" as const };
-const LIMITS: PayoutLimits = { min: 5_000, maxPerRequest: 100_000, maxPerDay: 150_000, breakerPerPayout: 100_000, breakerPerHour: 1_000_000, provider: "manual" };
+const LIMITS: PayoutLimits = {
+  min: 5_000,
+  maxPerRequest: 100_000,
+  maxPerDay: 150_000,
+  breakerPerPayout: 100_000,
+  breakerPerHour: 1_000_000,
+  provider: "manual",
+};
 const nonce = () => `N${String(++n).padStart(10, "0")}`;
 
 function service(limits: PayoutLimits = LIMITS): PayoutService {
@@ -23,16 +30,25 @@ function service(limits: PayoutLimits = LIMITS): PayoutService {
     wallet,
     limits,
     audit: new AuditLog(t.runtime.mongo),
-    kycApproved: async (userId) => (await kycModels(t.runtime.mongo).State.findById(userId).lean())?.status === "approved",
+    kycApproved: async (userId) =>
+      (await kycModels(t.runtime.mongo).State.findById(userId).lean())?.status === "approved",
   });
 }
 
 async function person(id: string, available: number, verified = true): Promise<string> {
-  if (verified) await kycModels(t.runtime.mongo).State.create({ _id: id, status: "approved", submissionId: null, attempts: 1, updatedAt: new Date() });
+  if (verified)
+    await kycModels(t.runtime.mongo).State.create({
+      _id: id,
+      status: "approved",
+      submissionId: null,
+      attempts: 1,
+      updatedAt: new Date(),
+    });
   if (available > 0) await wallet.credit(id, "available", available, `seed:${id}`, { code: "adjustment", params: {} });
   return id;
 }
-const ask = (payouts: PayoutService, userId: string, amount: number, key = nonce()) => payouts.request({ userId, amount, provider: "kbzpay", walletPhone: "+959420000001", nonce: key });
+const ask = (payouts: PayoutService, userId: string, amount: number, key = nonce()) =>
+  payouts.request({ userId, amount, provider: "kbzpay", walletPhone: "+959420000001", nonce: key });
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -56,14 +72,23 @@ describe("payout requests", () => {
     expect((await ask(payouts, "UPLIMIT2", 5_000)).status).toBe("requested");
     expect((await ask(payouts, "UPLIMIT2", 100_000)).status).toBe("requested");
     // 105,000 used today; 45,000 left of 150,000.
-    await expect(ask(payouts, "UPLIMIT2", 45_001)).rejects.toMatchObject({ code: "above_daily_cap", details: { left: 45_000 } });
+    await expect(ask(payouts, "UPLIMIT2", 45_001)).rejects.toMatchObject({
+      code: "above_daily_cap",
+      details: { left: 45_000 },
+    });
     expect((await ask(payouts, "UPLIMIT2", 45_000)).status).toBe("requested");
-    await expect(ask(payouts, "UPLIMIT2", 5_000)).rejects.toMatchObject({ code: "above_daily_cap", details: { left: 0 } });
+    await expect(ask(payouts, "UPLIMIT2", 5_000)).rejects.toMatchObject({
+      code: "above_daily_cap",
+      details: { left: 0 },
+    });
     expect(await wallet.balances("UPLIMIT2")).toMatchObject({ available: 250_000, held: 150_000 });
 
     const other = service();
     await person("UPBALAN2", 30_000);
-    await expect(ask(other, "UPBALAN2", 30_001)).rejects.toMatchObject({ code: "insufficient_funds", details: { available: 30_000 } });
+    await expect(ask(other, "UPBALAN2", 30_001)).rejects.toMatchObject({
+      code: "insufficient_funds",
+      details: { available: 30_000 },
+    });
     expect((await ask(other, "UPBALAN2", 30_000)).status).toBe("requested");
     expect(await wallet.balances("UPBALAN2")).toMatchObject({ available: 0, held: 30_000 });
     // A refused request does not use up the day's allowance.
@@ -85,7 +110,8 @@ describe("payout requests", () => {
     await person("UPRACE22", 100_000);
     const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => ask(payouts, "UPRACE22", 30_000)));
     expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(3);
-    for (const lost of outcomes.filter((outcome) => outcome.status === "rejected")) expect(lost.reason).toMatchObject({ code: "insufficient_funds" });
+    for (const lost of outcomes.filter((outcome) => outcome.status === "rejected"))
+      expect(lost.reason).toMatchObject({ code: "insufficient_funds" });
     expect(await wallet.balances("UPRACE22")).toMatchObject({ available: 10_000, held: 90_000 });
   });
 });
@@ -96,16 +122,25 @@ describe("finance", () => {
     await person("UPFIN222", 100_000);
     const rejected = await ask(payouts, "UPFIN222", 40_000);
     await payouts.reject(rejected._id, FINANCE, "wallet_invalid");
-    await expect(payouts.approve(rejected._id, FINANCE, manualDisbursement)).rejects.toMatchObject({ code: "payout_already_decided" });
+    await expect(payouts.approve(rejected._id, FINANCE, manualDisbursement)).rejects.toMatchObject({
+      code: "payout_already_decided",
+    });
     expect(await wallet.balances("UPFIN222")).toMatchObject({ available: 100_000, held: 0 });
 
     const paid = await ask(payouts, "UPFIN222", 60_000);
-    const approvals = await Promise.allSettled([payouts.approve(paid._id, FINANCE, manualDisbursement), payouts.approve(paid._id, FINANCE, manualDisbursement), payouts.reject(paid._id, FINANCE, "other")]);
+    const approvals = await Promise.allSettled([
+      payouts.approve(paid._id, FINANCE, manualDisbursement),
+      payouts.approve(paid._id, FINANCE, manualDisbursement),
+      payouts.reject(paid._id, FINANCE, "other"),
+    ]);
     expect(approvals.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
     const state = await payouts.find(paid._id);
     if (state?.status === "approved") {
       await expect(payouts.markPaid(paid._id, FINANCE, "no")).rejects.toMatchObject({ code: "bad_transaction_id" });
-      const settled = await Promise.allSettled([payouts.markPaid(paid._id, FINANCE, "KBZ-TXN-0001"), payouts.markFailed(paid._id, FINANCE, "provider_failed")]);
+      const settled = await Promise.allSettled([
+        payouts.markPaid(paid._id, FINANCE, "KBZ-TXN-0001"),
+        payouts.markFailed(paid._id, FINANCE, "provider_failed"),
+      ]);
       expect(settled.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
     }
     const balances = await wallet.balances("UPFIN222");
@@ -118,7 +153,10 @@ describe("finance", () => {
     const payouts = service();
     await person("UPSBX222", 30_000);
     const payout = await ask(payouts, "UPSBX222", 20_000);
-    expect(await payouts.approve(payout._id, FINANCE, sandboxDisbursement)).toMatchObject({ status: "paid", providerTxnId: `SBX-${payout._id.slice(1, 9)}` });
+    expect(await payouts.approve(payout._id, FINANCE, sandboxDisbursement)).toMatchObject({
+      status: "paid",
+      providerTxnId: `SBX-${payout._id.slice(1, 9)}`,
+    });
     expect(await wallet.balances("UPSBX222")).toMatchObject({ available: 10_000, held: 0, paidout: 20_000 });
   });
 
@@ -128,31 +166,45 @@ describe("finance", () => {
     const payout = await ask(payouts, "UPCSV222", 20_000);
     await payouts.approve(payout._id, FINANCE, manualDisbursement);
     const csv = await payouts.approvedCsv();
-    expect(csv).toMatch(new RegExp(`^payout_id,provider,wallet_phone,amount_mmk,user_id,approved_at\\n${payout._id},kbzpay,\\+959420000001,20000,UPCSV222,\\d{4}-`));
+    expect(csv).toMatch(
+      new RegExp(
+        `^payout_id,provider,wallet_phone,amount_mmk,user_id,approved_at\\n${payout._id},kbzpay,\\+959420000001,20000,UPCSV222,\\d{4}-`,
+      ),
+    );
   });
 
-  it("a circuit breaker trips on a payout above its maximum and on too much in an hour, pauses every approval, and an owner resumes", async () => {
-    const tripped: string[] = [];
-    const payouts = service({ ...LIMITS, breakerPerPayout: 50_000, breakerPerHour: 80_000 });
-    payouts.onBreakerTripped = async (reason) => void tripped.push(reason);
-    await person("UPBREAK2", 200_000);
-    const big = await ask(payouts, "UPBREAK2", 60_000);
-    const small = await ask(payouts, "UPBREAK2", 10_000);
-    await expect(payouts.approve(big._id, FINANCE, manualDisbursement)).rejects.toMatchObject({ code: "payouts_paused" });
-    expect(tripped).toHaveLength(1);
-    await expect(payouts.approve(small._id, FINANCE, manualDisbursement)).rejects.toMatchObject({ code: "payouts_paused" });
-    expect((await payouts.find(small._id))?.status).toBe("requested");
-    await payouts.resume(OWNER);
-    await payouts.approve(small._id, FINANCE, manualDisbursement);
+  it(
+    "a circuit breaker trips on a payout above its maximum and on " +
+      "too much in an hour, pauses every approval, and an owner resumes",
+    async () => {
+      const tripped: string[] = [];
+      const payouts = service({ ...LIMITS, breakerPerPayout: 50_000, breakerPerHour: 80_000 });
+      payouts.onBreakerTripped = async (reason) => void tripped.push(reason);
+      await person("UPBREAK2", 200_000);
+      const big = await ask(payouts, "UPBREAK2", 60_000);
+      const small = await ask(payouts, "UPBREAK2", 10_000);
+      await expect(payouts.approve(big._id, FINANCE, manualDisbursement)).rejects.toMatchObject({
+        code: "payouts_paused",
+      });
+      expect(tripped).toHaveLength(1);
+      await expect(payouts.approve(small._id, FINANCE, manualDisbursement)).rejects.toMatchObject({
+        code: "payouts_paused",
+      });
+      expect((await payouts.find(small._id))?.status).toBe("requested");
+      await payouts.resume(OWNER);
+      await payouts.approve(small._id, FINANCE, manualDisbursement);
 
-    // 10,000 approved this hour; 40,000 + 40,000 more crosses 80,000.
-    const a = await ask(payouts, "UPBREAK2", 40_000);
-    const b = await ask(payouts, "UPBREAK2", 40_000);
-    await payouts.approve(a._id, FINANCE, manualDisbursement);
-    await expect(payouts.approve(b._id, FINANCE, manualDisbursement)).rejects.toMatchObject({ code: "payouts_paused" });
-    expect(tripped).toHaveLength(2);
-    expect((await payouts.breaker()).paused).toBe(true);
-    await payouts.resume(OWNER);
-    expect((await payouts.breaker()).paused).toBe(false);
-  });
+      // 10,000 approved this hour; 40,000 + 40,000 more crosses 80,000.
+      const a = await ask(payouts, "UPBREAK2", 40_000);
+      const b = await ask(payouts, "UPBREAK2", 40_000);
+      await payouts.approve(a._id, FINANCE, manualDisbursement);
+      await expect(payouts.approve(b._id, FINANCE, manualDisbursement)).rejects.toMatchObject({
+        code: "payouts_paused",
+      });
+      expect(tripped).toHaveLength(2);
+      expect((await payouts.breaker()).paused).toBe(true);
+      await payouts.resume(OWNER);
+      expect((await payouts.breaker()).paused).toBe(false);
+    },
+  );
 });

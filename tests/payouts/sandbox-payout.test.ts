@@ -20,79 +20,115 @@ async function open(persona: Persona): Promise<string> {
   return (await userModels(t.runtime.mongo).Identity.findById(`${persona.channel}:${persona.id}`).lean())?.userId ?? "";
 }
 async function verifiedWithBalance(userId: string, amount: number): Promise<void> {
-  await kycModels(t.runtime.mongo).State.create({ _id: userId, status: "approved", submissionId: null, attempts: 1, updatedAt: new Date() });
-  await t.bot.services.wallet.credit(userId, "available", amount, `seed:${userId}`, { code: "referral_bonus", params: { referral: "RSEED234", job: "JSEED23", level: 0 } });
+  await kycModels(t.runtime.mongo).State.create({
+    _id: userId,
+    status: "approved",
+    submissionId: null,
+    attempts: 1,
+    updatedAt: new Date(),
+  });
+  await t.bot.services.wallet.credit(userId, "available", amount, `seed:${userId}`, {
+    code: "referral_bonus",
+    params: { referral: "RSEED234", job: "JSEED23", level: 0 },
+  });
 }
 
 beforeAll(async () => {
-  t = await buildTestApp({ config: testConfig({ SANDBOX: "true", ADMIN_TELEGRAM_IDS: OWNER.id, QUIET_HOURS: "off", PAYOUT_PROVIDER: "manual" }) });
+  t = await buildTestApp({
+    config: testConfig({
+      SANDBOX: "true",
+      ADMIN_TELEGRAM_IDS: OWNER.id,
+      QUIET_HOURS: "off",
+      PAYOUT_PROVIDER: "manual",
+    }),
+  });
   attachWorkers(t.runtime, createChannelSenders(t.runtime.config, t.runtime.redis));
 });
 afterAll(() => t.close());
 
 describe("withdrawals in the sandbox", () => {
-  it("asks for KYC first; a verified person withdraws (English and Burmese); finance approves and marks it paid, or rejects it", async () => {
-    await open(OWNER);
-    const financeId = await open(FINANCE);
-    await say(OWNER, { kind: "text", text: `/grant ${financeId} finance` });
-    const annId = await open(ANN);
-    const kyawId = await open(KYAW);
+  it(
+    "asks for KYC first; a verified person withdraws (English and " +
+      "Burmese); finance approves and marks it paid, or rejects it",
+    async () => {
+      await open(OWNER);
+      const financeId = await open(FINANCE);
+      await say(OWNER, { kind: "text", text: `/grant ${financeId} finance` });
+      const annId = await open(ANN);
+      const kyawId = await open(KYAW);
 
-    const gate = await say(ANN, { kind: "button", data: "m:payout" });
-    expect(gate[0]?.text).toBe("To withdraw, please verify your identity first (NRC and photos). It takes a few minutes.");
-    expect(gate[0]?.buttons.flat().map((button) => button.label)).toContain("🪪 Verify identity");
+      const gate = await say(ANN, { kind: "button", data: "m:payout" });
+      expect(gate[0]?.text).toBe(
+        "To withdraw, please verify your identity first (NRC and photos). It takes a few minutes.",
+      );
+      expect(gate[0]?.buttons.flat().map((button) => button.label)).toContain("🪪 Verify identity");
 
-    await verifiedWithBalance(annId, 450_000);
-    const wallet = await say(ANN, { kind: "text", text: "/wallet" });
-    expect(wallet[0]?.text).toContain("Available: MMK 450,000");
-    const amount = await press(ANN, wallet, "💸 Withdraw");
-    expect(amount.at(-1)?.text).toContain("Available: MMK 450,000. From MMK 5,000 up to MMK 1,000,000.");
-    expect((await say(ANN, { kind: "text", text: "5 lakh" })).at(-1)?.text).toBe("You have MMK 450,000 available. Please type a smaller amount.");
-    const provider = await say(ANN, { kind: "text", text: "3 lakh" });
-    expect(provider.map((item) => item.text)).toContain("Amount: MMK 300,000");
-    const phone = await press(ANN, provider, "WavePay");
-    expect(phone.at(-1)?.text).toBe("The WavePay wallet's phone number (09…):");
-    const confirm = await say(ANN, { kind: "text", text: "09 7900 11223" });
-    expect(confirm.at(-1)?.text).toContain("Amount: MMK 300,000\nTo: WavePay +959790011223");
-    const requested = await press(ANN, confirm, "✅ Confirm withdrawal");
-    expect(requested[0]?.text).toMatch(/^Withdrawal P\w+ of MMK 300,000 is requested\./);
-    // The same confirm again (a double tap on a stale message) does not make a second request.
-    await say(ANN, { kind: "button", data: confirm.at(-1)?.buttons[0]?.[0]?.data ?? "" });
-    expect(await t.bot.services.wallet.balances(annId)).toMatchObject({ available: 150_000, held: 300_000 });
+      await verifiedWithBalance(annId, 450_000);
+      const wallet = await say(ANN, { kind: "text", text: "/wallet" });
+      expect(wallet[0]?.text).toContain("Available: MMK 450,000");
+      const amount = await press(ANN, wallet, "💸 Withdraw");
+      expect(amount.at(-1)?.text).toContain("Available: MMK 450,000. From MMK 5,000 up to MMK 1,000,000.");
+      expect((await say(ANN, { kind: "text", text: "5 lakh" })).at(-1)?.text).toBe(
+        "You have MMK 450,000 available. Please type a smaller amount.",
+      );
+      const provider = await say(ANN, { kind: "text", text: "3 lakh" });
+      expect(provider.map((item) => item.text)).toContain("Amount: MMK 300,000");
+      const phone = await press(ANN, provider, "WavePay");
+      expect(phone.at(-1)?.text).toBe("The WavePay wallet's phone number (09…):");
+      const confirm = await say(ANN, { kind: "text", text: "09 7900 11223" });
+      expect(confirm.at(-1)?.text).toContain("Amount: MMK 300,000\nTo: WavePay +959790011223");
+      const requested = await press(ANN, confirm, "✅ Confirm withdrawal");
+      expect(requested[0]?.text).toMatch(/^Withdrawal P\w+ of MMK 300,000 is requested\./);
+      // The same confirm again (a double tap on a stale message) does not make a second request.
+      await say(ANN, { kind: "button", data: confirm.at(-1)?.buttons[0]?.[0]?.data ?? "" });
+      expect(await t.bot.services.wallet.balances(annId)).toMatchObject({ available: 150_000, held: 300_000 });
 
-    await verifiedWithBalance(kyawId, 80_000);
-    await say(KYAW, { kind: "text", text: "/withdraw" });
-    await say(KYAW, { kind: "text", text: "၅၀,၀၀၀" });
-    const kyawProvider = await outbox(KYAW);
-    await press(KYAW, kyawProvider, "KBZPay");
-    const kyawConfirm = await say(KYAW, { kind: "text", text: "၀၉၄၂၀၁၁၁၂၂၂" });
-    expect(kyawConfirm.at(-1)?.text).toContain("ပမာဏ: ၅၀,၀၀၀ ကျပ်");
-    await press(KYAW, kyawConfirm, "✅ ငွေထုတ်ရန် အတည်ပြုမည်");
+      await verifiedWithBalance(kyawId, 80_000);
+      await say(KYAW, { kind: "text", text: "/withdraw" });
+      await say(KYAW, { kind: "text", text: "၅၀,၀၀၀" });
+      const kyawProvider = await outbox(KYAW);
+      await press(KYAW, kyawProvider, "KBZPay");
+      const kyawConfirm = await say(KYAW, { kind: "text", text: "၀၉၄၂၀၁၁၁၂၂၂" });
+      expect(kyawConfirm.at(-1)?.text).toContain("ပမာဏ: ၅၀,၀၀၀ ကျပ်");
+      await press(KYAW, kyawConfirm, "✅ ငွေထုတ်ရန် အတည်ပြုမည်");
 
-    // Finance hears of both, reviews in Burmese on Viber.
-    await waitFor(async () => (await outbox(FINANCE)).filter((item) => item.text.startsWith("💸 ငွေထုတ်ယူမှုအသစ်")).length === 2);
-    const queue = await say(FINANCE, { kind: "text", text: "/payouts" });
-    expect(queue[0]?.text).toMatch(/^ဆုံးဖြတ်ရန် သို့မဟုတ် ပေးချေရန် ငွေထုတ်ယူမှုများ၊ အဟောင်းဆုံးမှ စ၍ \(2\):/);
-    const first = await press(FINANCE, queue, /၃၀၀,၀၀၀ ကျပ်$/);
-    expect(first[0]?.text).toContain("WavePay +959790011223");
-    const approved = await press(FINANCE, first, "✅ အတည်ပြုရန်");
-    expect(approved[0]?.text).toMatch(/^P\w+ အတည်ပြုပြီး။/);
-    const csv = await say(FINANCE, { kind: "text", text: "/payouts csv" });
-    expect(csv[0]?.text).toContain("အစုလိုက်လွှဲရန် CSV");
+      // Finance hears of both, reviews in Burmese on Viber.
+      await waitFor(
+        async () => (await outbox(FINANCE)).filter((item) => item.text.startsWith("💸 ငွေထုတ်ယူမှုအသစ်")).length === 2,
+      );
+      const queue = await say(FINANCE, { kind: "text", text: "/payouts" });
+      expect(queue[0]?.text).toMatch(/^ဆုံးဖြတ်ရန် သို့မဟုတ် ပေးချေရန် ငွေထုတ်ယူမှုများ၊ အဟောင်းဆုံးမှ စ၍ \(2\):/);
+      const first = await press(FINANCE, queue, /၃၀၀,၀၀၀ ကျပ်$/);
+      expect(first[0]?.text).toContain("WavePay +959790011223");
+      const approved = await press(FINANCE, first, "✅ အတည်ပြုရန်");
+      expect(approved[0]?.text).toMatch(/^P\w+ အတည်ပြုပြီး။/);
+      const csv = await say(FINANCE, { kind: "text", text: "/payouts csv" });
+      expect(csv[0]?.text).toContain("အစုလိုက်လွှဲရန် CSV");
 
-    const second = await press(FINANCE, await say(FINANCE, { kind: "text", text: "/payouts" }), /၅၀,၀၀၀ ကျပ်$/);
-    const reasons = await press(FINANCE, second, "✖️ ပယ်ရန်");
-    await press(FINANCE, reasons, "ပိုက်ဆံအိတ်နံပါတ် မမှန်");
-    await waitFor(async () => (await outbox(KYAW)).some((item) => item.text.includes("ပိုက်ဆံအိတ်နံပါတ် မမှန်") && item.text.includes("ပြန်ထည့်ပြီးပါပြီ")));
-    expect(await t.bot.services.wallet.balances(kyawId)).toMatchObject({ available: 80_000, held: 0 });
+      const second = await press(FINANCE, await say(FINANCE, { kind: "text", text: "/payouts" }), /၅၀,၀၀၀ ကျပ်$/);
+      const reasons = await press(FINANCE, second, "✖️ ပယ်ရန်");
+      await press(FINANCE, reasons, "ပိုက်ဆံအိတ်နံပါတ် မမှန်");
+      await waitFor(async () =>
+        (await outbox(KYAW)).some((item) => item.text.includes("ပိုက်ဆံအိတ်နံပါတ် မမှန်") && item.text.includes("ပြန်ထည့်ပြီးပါပြီ")),
+      );
+      expect(await t.bot.services.wallet.balances(kyawId)).toMatchObject({ available: 80_000, held: 0 });
 
-    // Ann's approved payout is paid from the provider's app; finance records its transaction id.
-    const toPay = await press(FINANCE, await say(FINANCE, { kind: "text", text: "/payouts" }), /၃၀၀,၀၀၀ ကျပ်$/);
-    const askTxn = await press(FINANCE, toPay, "💰 ပေးချေပြီး");
-    expect(askTxn.at(-1)?.text).toBe("ဤငွေပေးချေမှု၏ ဝန်ဆောင်မှု ငွေလွှဲအမှတ် ရိုက်ပါ:");
-    expect((await say(FINANCE, { kind: "text", text: "x" })).at(-1)?.text).toContain("ငွေလွှဲအမှတ်သည်");
-    await say(FINANCE, { kind: "text", text: "WAVE-2026-000123" });
-    await waitFor(async () => (await outbox(ANN)).some((item) => /^💰 Your withdrawal P\w+ of MMK 300,000 is paid\. Reference: WAVE-2026-000123\.$/.test(item.text)));
-    expect(await t.bot.services.wallet.balances(annId)).toMatchObject({ available: 150_000, held: 0, paidout: 300_000 });
-  });
+      // Ann's approved payout is paid from the provider's app; finance records its transaction id.
+      const toPay = await press(FINANCE, await say(FINANCE, { kind: "text", text: "/payouts" }), /၃၀၀,၀၀၀ ကျပ်$/);
+      const askTxn = await press(FINANCE, toPay, "💰 ပေးချေပြီး");
+      expect(askTxn.at(-1)?.text).toBe("ဤငွေပေးချေမှု၏ ဝန်ဆောင်မှု ငွေလွှဲအမှတ် ရိုက်ပါ:");
+      expect((await say(FINANCE, { kind: "text", text: "x" })).at(-1)?.text).toContain("ငွေလွှဲအမှတ်သည်");
+      await say(FINANCE, { kind: "text", text: "WAVE-2026-000123" });
+      await waitFor(async () =>
+        (await outbox(ANN)).some((item) =>
+          /^💰 Your withdrawal P\w+ of MMK 300,000 is paid\. Reference: WAVE-2026-000123\.$/.test(item.text),
+        ),
+      );
+      expect(await t.bot.services.wallet.balances(annId)).toMatchObject({
+        available: 150_000,
+        held: 0,
+        paidout: 300_000,
+      });
+    },
+  );
 });

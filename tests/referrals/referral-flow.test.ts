@@ -40,7 +40,11 @@ async function tgStart(user: TgUser, language: "en" | "my", payload = ""): Promi
 beforeAll(async () => {
   h = await viberHarness({ QUIET_HOURS: "off", ADMIN_TELEGRAM_IDS: String(OWNER.id) });
   d = chatDriver(h);
-  attachWorkers(h.t.runtime, createChannelSenders(h.t.runtime.config, h.t.runtime.redis), createFileFetcher(h.t.runtime.config, h.t.runtime.redis));
+  attachWorkers(
+    h.t.runtime,
+    createChannelSenders(h.t.runtime.config, h.t.runtime.redis),
+    createFileFetcher(h.t.runtime.config, h.t.runtime.redis),
+  );
   await seedDemoCatalog(h.t.runtime.mongo, new Date());
   await h.t.bot.services.catalog.refresh();
   // GRAND (Telegram, Burmese) invites INV (Viber, Burmese), who invites ANN (Telegram, English).
@@ -59,111 +63,177 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe("referring on Telegram, in English, with a CV", () => {
-  it("job card → name → phone in Burmese digits → PDF CV → relationship → consent → summary → reference number; the CV is stored encrypted", async () => {
-    await d.tgPress(ANN, "🔎 Find jobs");
-    await h.postTelegram(tgText(ANN, "driver"));
-    await d.tgPress(ANN, /^1\. /);
-    expect(d.tgButtons(ANN)[0]).toMatch(/^🤝 Refer a candidate \(bonus MMK [\d,]+\)$/);
-    await d.tgPress(ANN, /^🤝 Refer a candidate/);
-    expect(tgTexts(ANN).at(-2)).toMatch(/^Refer someone for: /);
-    expect(d.tgText(ANN)).toBe("What is the candidate's full name?");
-    await h.postTelegram(tgText(ANN, "K"));
-    expect(d.tgText(ANN)).toBe("Please type a full name (2 to 80 letters).");
-    await h.postTelegram(tgText(ANN, "Ko Zaw Min"));
-    await h.postTelegram(tgText(ANN, "12345"));
-    expect(d.tgText(ANN)).toBe("That is not a Myanmar mobile number. Please type it like 09 7xx xxx xxx.");
-    await h.postTelegram(tgText(ANN, "၀၉ ၄၂၀ ၁၂၃ ၄၅၆"));
-    expect(tgTexts(ANN).at(-2)).toBe("Phone: +959420123456");
-    expect(d.tgText(ANN)).toContain("Send a CV as a photo, PDF or Word file");
-    h.telegram.addFile("CVFILE1", PDF);
-    await h.postTelegram(tgDocument(ANN, { fileId: "CVTOOBIG", name: "cv.pdf", mime: "application/pdf", size: 11 * 1024 * 1024 }));
-    expect(tgTexts(ANN).at(-1)).toBe("That file is larger than 10 MB. Please send a smaller one, or tap Skip.");
-    await h.postTelegram(tgDocument(ANN, { fileId: "CVFILE1", name: "zaw-cv.pdf", mime: "application/pdf", size: PDF.length }));
-    expect(tgTexts(ANN).at(-2)).toBe("CV received. We will check it and keep it encrypted.");
-    expect(d.tgText(ANN)).toBe("How do you know Ko Zaw Min?");
-    await d.tgPress(ANN, "Colleague");
-    expect(d.tgText(ANN)).toContain("Did Ko Zaw Min agree");
-    await d.tgPress(ANN, "✅ Yes");
-    const summary = d.tgText(ANN);
-    expect(summary).toContain("Candidate: Ko Zaw Min\nPhone: +959420123456\nRelationship: Colleague\nCV: CV attached\nBonus if hired: MMK");
-    await d.tgPress(ANN, "✅ Confirm");
-    const done = tgTexts(ANN).find((value) => value.startsWith("Thank you! Your referral number is")) ?? "";
-    reference = /is (R[2-9A-HJKMNP-Z]{7})\./.exec(done)?.[1] ?? "";
-    expect(reference).not.toBe("");
-    const referral = await referralModels(h.t.runtime.mongo).Referral.findById(reference).lean();
-    expect(referral).toMatchObject({ referrerId: annId, source: "submitted", candidate: { name: "Ko Zaw Min", phone: "+959420123456" }, relationship: "colleague", status: "submitted" });
-    jobId = referral?.jobId ?? "";
+  it(
+    "job card → name → phone in Burmese digits → PDF CV → relationship " +
+      "→ consent → summary → reference number; the CV is stored encrypted",
+    async () => {
+      await d.tgPress(ANN, "🔎 Find jobs");
+      await h.postTelegram(tgText(ANN, "driver"));
+      await d.tgPress(ANN, /^1\. /);
+      expect(d.tgButtons(ANN)[0]).toMatch(/^🤝 Refer a candidate \(bonus MMK [\d,]+\)$/);
+      await d.tgPress(ANN, /^🤝 Refer a candidate/);
+      expect(tgTexts(ANN).at(-2)).toMatch(/^Refer someone for: /);
+      expect(d.tgText(ANN)).toBe("What is the candidate's full name?");
+      await h.postTelegram(tgText(ANN, "K"));
+      expect(d.tgText(ANN)).toBe("Please type a full name (2 to 80 letters).");
+      await h.postTelegram(tgText(ANN, "Ko Zaw Min"));
+      await h.postTelegram(tgText(ANN, "12345"));
+      expect(d.tgText(ANN)).toBe("That is not a Myanmar mobile number. Please type it like 09 7xx xxx xxx.");
+      await h.postTelegram(tgText(ANN, "၀၉ ၄၂၀ ၁၂၃ ၄၅၆"));
+      expect(tgTexts(ANN).at(-2)).toBe("Phone: +959420123456");
+      expect(d.tgText(ANN)).toContain("Send a CV as a photo, PDF or Word file");
+      h.telegram.addFile("CVFILE1", PDF);
+      await h.postTelegram(
+        tgDocument(ANN, { fileId: "CVTOOBIG", name: "cv.pdf", mime: "application/pdf", size: 11 * 1024 * 1024 }),
+      );
+      expect(tgTexts(ANN).at(-1)).toBe("That file is larger than 10 MB. Please send a smaller one, or tap Skip.");
+      await h.postTelegram(
+        tgDocument(ANN, { fileId: "CVFILE1", name: "zaw-cv.pdf", mime: "application/pdf", size: PDF.length }),
+      );
+      expect(tgTexts(ANN).at(-2)).toBe("CV received. We will check it and keep it encrypted.");
+      expect(d.tgText(ANN)).toBe("How do you know Ko Zaw Min?");
+      await d.tgPress(ANN, "Colleague");
+      expect(d.tgText(ANN)).toContain("Did Ko Zaw Min agree");
+      await d.tgPress(ANN, "✅ Yes");
+      const summary = d.tgText(ANN);
+      expect(summary).toContain(
+        "Candidate: Ko Zaw Min\nPhone: +959420123456\nRelationship: Colleague\nCV: CV attached\nBonus if hired: MMK",
+      );
+      await d.tgPress(ANN, "✅ Confirm");
+      const done = tgTexts(ANN).find((value) => value.startsWith("Thank you! Your referral number is")) ?? "";
+      reference = /is (R[2-9A-HJKMNP-Z]{7})\./.exec(done)?.[1] ?? "";
+      expect(reference).not.toBe("");
+      const referral = await referralModels(h.t.runtime.mongo).Referral.findById(reference).lean();
+      expect(referral).toMatchObject({
+        referrerId: annId,
+        source: "submitted",
+        candidate: { name: "Ko Zaw Min", phone: "+959420123456" },
+        relationship: "colleague",
+        status: "submitted",
+      });
+      jobId = referral?.jobId ?? "";
 
-    await waitFor(async () => (await mediaModel(h.t.runtime.mongo).findById(referral?.cvMediaId).lean())?.status === "stored");
-    const media = await mediaModel(h.t.runtime.mongo).findById(referral?.cvMediaId).lean();
-    expect(media).toMatchObject({ mime: "application/pdf", ext: "pdf", size: PDF.length, source: null });
-    const sealed = await readFile(path.join(h.t.runtime.config.storageDir, "media", media?._id ?? ""));
-    expect(sealed.includes(Buffer.from("%PDF"))).toBe(false);
-    expect(sealed.length).toBeGreaterThan(PDF.length);
-  });
+      await waitFor(
+        async () => (await mediaModel(h.t.runtime.mongo).findById(referral?.cvMediaId).lean())?.status === "stored",
+      );
+      const media = await mediaModel(h.t.runtime.mongo).findById(referral?.cvMediaId).lean();
+      expect(media).toMatchObject({ mime: "application/pdf", ext: "pdf", size: PDF.length, source: null });
+      const sealed = await readFile(path.join(h.t.runtime.config.storageDir, "media", media?._id ?? ""));
+      expect(sealed.includes(Buffer.from("%PDF"))).toBe(false);
+      expect(sealed.length).toBeGreaterThan(PDF.length);
+    },
+  );
 
-  it("refuses a second referral of the same candidate to the same job, politely, and a file whose bytes are not a CV", async () => {
-    await tgStart(OTHER, "en");
-    await h.postTelegram(tgButton(OTHER, `m:refer:${jobId}`));
-    await h.postTelegram(tgText(OTHER, "Ko Zaw Min"));
-    await h.postTelegram(tgText(OTHER, "09420123456"));
-    h.telegram.addFile("NOTACV", Buffer.from("MZ\x90\x00 this is an executable, not a CV"));
-    await h.postTelegram(tgDocument(OTHER, { fileId: "NOTACV", name: "cv.pdf", mime: "application/pdf", size: 40 }));
-    await d.tgPress(OTHER, "Friend");
-    await d.tgPress(OTHER, "✅ Yes");
-    await d.tgPress(OTHER, "✅ Confirm");
-    expect(d.tgText(OTHER)).toContain("This candidate has already been referred to this job, so we cannot take it again. Thank you for thinking of them!");
-    await waitFor(() => tgTexts(OTHER).some((value) => value.startsWith("The CV file you sent could not be used")));
-    expect(await referralModels(h.t.runtime.mongo).Referral.countDocuments({ jobId })).toBe(1);
-  });
+  it(
+    "refuses a second referral of the same candidate to the " +
+      "same job, politely, and a file whose bytes are not a CV",
+    async () => {
+      await tgStart(OTHER, "en");
+      await h.postTelegram(tgButton(OTHER, `m:refer:${jobId}`));
+      await h.postTelegram(tgText(OTHER, "Ko Zaw Min"));
+      await h.postTelegram(tgText(OTHER, "09420123456"));
+      h.telegram.addFile("NOTACV", Buffer.from("MZ\x90\x00 this is an executable, not a CV"));
+      await h.postTelegram(tgDocument(OTHER, { fileId: "NOTACV", name: "cv.pdf", mime: "application/pdf", size: 40 }));
+      await d.tgPress(OTHER, "Friend");
+      await d.tgPress(OTHER, "✅ Yes");
+      await d.tgPress(OTHER, "✅ Confirm");
+      expect(d.tgText(OTHER)).toContain(
+        "This candidate has already been referred to this job, so " +
+          "we cannot take it again. Thank you for thinking of them!",
+      );
+      await waitFor(() => tgTexts(OTHER).some((value) => value.startsWith("The CV file you sent could not be used")));
+      expect(await referralModels(h.t.runtime.mongo).Referral.countDocuments({ jobId })).toBe(1);
+    },
+  );
 });
 
 describe("a recruiter moves the referral to hired", () => {
-  it("opens it (audited), reads the CV through a short-lived link, moves it step by step; the referrer hears each change and the inviters their commissions, in their languages and channels", async () => {
-    await h.postTelegram(tgText(OWNER, `/referrals ${reference}`));
-    const card = d.tgText(OWNER);
-    expect(card).toContain(`Referral ${reference}`);
-    expect(card).toContain("Candidate: Ko Zaw Min, +959420123456");
-    expect(card).toContain("CV: ready");
-    expect(d.tgButtons(OWNER)).toEqual(expect.arrayContaining(["🔎 Screening", "✖️ Reject", "📎 Open CV"]));
-    await d.tgPress(OWNER, "📎 Open CV");
-    // The CV is uploaded to the recruiter's chat, decrypted.
-    const upload = h.telegram.sent("sendDocument", OWNER.id).at(-1);
-    expect(upload?.payload.caption).toBe(`CV for ${reference} (only for you; on Viber the link works for 15 minutes)`);
-    expect((upload?.payload.multipart as Buffer).includes(PDF)).toBe(true);
-    expect(d.tgText(OWNER)).toContain(`Referral ${reference}`);
-    // The short-lived link (what Viber gets) serves the same bytes.
-    const token = await h.t.bot.services.media.links.issue((await referralModels(h.t.runtime.mongo).Referral.findById(reference).lean())?.cvMediaId ?? "", "cv");
-    const download = await h.t.app.inject({ method: "GET", url: new URL(token).pathname });
-    expect(download.statusCode).toBe(200);
-    expect(download.headers["content-type"]).toBe("application/pdf");
-    expect(download.headers["cache-control"]).toBe("no-store");
-    expect(download.rawPayload.equals(PDF)).toBe(true);
-    expect((await h.t.app.inject({ method: "GET", url: "/media/AAAAAAAAAAAAAAAAAAAAAA" })).json()).toEqual({ error: { code: "link_expired", message: "This link has expired or does not exist" } });
-    const audited = await auditModel(h.t.runtime.mongo).find({ target: reference }).lean();
-    expect(audited.map((entry) => entry.action)).toEqual(expect.arrayContaining(["referral.view", "referral.cv_view"]));
+  it(
+    "opens it (audited), reads the CV through a short-lived link, moves it step by step; the " +
+      "referrer hears each change and the inviters their commissions, in their languages and channels",
+    async () => {
+      await h.postTelegram(tgText(OWNER, `/referrals ${reference}`));
+      const card = d.tgText(OWNER);
+      expect(card).toContain(`Referral ${reference}`);
+      expect(card).toContain("Candidate: Ko Zaw Min, +959420123456");
+      expect(card).toContain("CV: ready");
+      expect(d.tgButtons(OWNER)).toEqual(expect.arrayContaining(["🔎 Screening", "✖️ Reject", "📎 Open CV"]));
+      await d.tgPress(OWNER, "📎 Open CV");
+      // The CV is uploaded to the recruiter's chat, decrypted.
+      const upload = h.telegram.sent("sendDocument", OWNER.id).at(-1);
+      expect(upload?.payload.caption).toBe(
+        `CV for ${reference} (only for you; on Viber the link works for 15 minutes)`,
+      );
+      expect((upload?.payload.multipart as Buffer).includes(PDF)).toBe(true);
+      expect(d.tgText(OWNER)).toContain(`Referral ${reference}`);
+      // The short-lived link (what Viber gets) serves the same bytes.
+      const token = await h.t.bot.services.media.links.issue(
+        (await referralModels(h.t.runtime.mongo).Referral.findById(reference).lean())?.cvMediaId ?? "",
+        "cv",
+      );
+      const download = await h.t.app.inject({ method: "GET", url: new URL(token).pathname });
+      expect(download.statusCode).toBe(200);
+      expect(download.headers["content-type"]).toBe("application/pdf");
+      expect(download.headers["cache-control"]).toBe("no-store");
+      expect(download.rawPayload.equals(PDF)).toBe(true);
+      expect((await h.t.app.inject({ method: "GET", url: "/media/AAAAAAAAAAAAAAAAAAAAAA" })).json()).toEqual({
+        error: { code: "link_expired", message: "This link has expired or does not exist" },
+      });
+      const audited = await auditModel(h.t.runtime.mongo).find({ target: reference }).lean();
+      expect(audited.map((entry) => entry.action)).toEqual(
+        expect.arrayContaining(["referral.view", "referral.cv_view"]),
+      );
 
-    for (const [button, status] of [["🔎 Screening", "Screening"], ["🗣 Interview", "Interview"], ["📄 Offer", "Offered"]] as const) {
-      await d.tgPress(OWNER, button);
-      expect(tgTexts(OWNER).at(-2)).toBe(`${reference} is now: ${status}.`);
-      await waitFor(() => tgTexts(ANN).some((value) => value.startsWith(`Your referral ${reference} (Ko Zaw Min,`) && value.endsWith(`is now: ${status}.`)), 15_000, `the ${status} notice`);
-    }
-    await d.tgPress(OWNER, "🎉 Hired");
-    expect(tgTexts(OWNER).at(-2)).toMatch(/^Rewards credited as pending:\nReferrer U\w+: MMK [\d,]+\nInviter U\w+ \(level 1\): MMK [\d,]+\nInviter U\w+ \(level 2\): MMK [\d,]+$/);
-    await waitFor(() => tgTexts(ANN).some((value) => value.startsWith("🎉 Ko Zaw Min was hired")), 15_000, "the hired notice");
-    await waitFor(() => vbTexts(INV).some((value) => value.startsWith("🎁 သင့်ကွန်ရက်ထဲမှ") && value.includes("(အဆင့် 1)")), 15_000, "the Burmese commission on Viber");
-    await waitFor(() => tgTexts(GRAND).some((value) => value.startsWith("🎁 သင့်ကွန်ရက်ထဲမှ") && value.includes("(အဆင့် 2)")), 15_000, "the Burmese commission on Telegram");
+      for (const [button, status] of [
+        ["🔎 Screening", "Screening"],
+        ["🗣 Interview", "Interview"],
+        ["📄 Offer", "Offered"],
+      ] as const) {
+        await d.tgPress(OWNER, button);
+        expect(tgTexts(OWNER).at(-2)).toBe(`${reference} is now: ${status}.`);
+        await waitFor(
+          () =>
+            tgTexts(ANN).some(
+              (value) =>
+                value.startsWith(`Your referral ${reference} (Ko Zaw Min,`) && value.endsWith(`is now: ${status}.`),
+            ),
+          15_000,
+          `the ${status} notice`,
+        );
+      }
+      await d.tgPress(OWNER, "🎉 Hired");
+      expect(tgTexts(OWNER).at(-2)).toMatch(
+        /^Rewards credited as pending:\nReferrer U\w+: MMK [\d,]+\nInviter U\w+ \(level 1\): MMK [\d,]+\nInviter U\w+ \(level 2\): MMK [\d,]+$/,
+      );
+      await waitFor(
+        () => tgTexts(ANN).some((value) => value.startsWith("🎉 Ko Zaw Min was hired")),
+        15_000,
+        "the hired notice",
+      );
+      await waitFor(
+        () => vbTexts(INV).some((value) => value.startsWith("🎁 သင့်ကွန်ရက်ထဲမှ") && value.includes("(အဆင့် 1)")),
+        15_000,
+        "the Burmese commission on Viber",
+      );
+      await waitFor(
+        () => tgTexts(GRAND).some((value) => value.startsWith("🎁 သင့်ကွန်ရက်ထဲမှ") && value.includes("(အဆင့် 2)")),
+        15_000,
+        "the Burmese commission on Telegram",
+      );
 
-    await h.postTelegram(tgText(ANN, "/wallet"));
-    expect(tgTexts(ANN).at(-2)).toMatch(/^💰 Your wallet\n\nAvailable: MMK 0\nPending: MMK [1-9][\d,]*\nHeld for payout: MMK 0\nEarned in total: MMK [1-9][\d,]*\n\nLatest:\n.* · \+MMK [\d,]+ · pending · bonus for referral R\w{7}/);
-    await h.post(vbText(INV, "/wallet"));
-    expect(vbTexts(INV).at(-2)).toMatch(/^💰 သင့်ပိုက်ဆံအိတ်\n\nထုတ်ယူနိုင်: ၀ ကျပ်\nစောင့်ဆိုင်းဆဲ: [၁-၉][၀-၉,]* ကျပ်/);
-    await h.post(vbText(INV, "m:network"));
-    expect(d.vbText(INV)).toContain("အဆင့် 1: 1 ဦး");
+      await h.postTelegram(tgText(ANN, "/wallet"));
+      expect(tgTexts(ANN).at(-2)).toMatch(
+        /^💰 Your wallet\n\nAvailable: MMK 0\nPending: MMK [1-9][\d,]*\nHeld for payout: MMK 0\nEarned in total: MMK [1-9][\d,]*\n\nLatest:\n.* · \+MMK [\d,]+ · pending · bonus for referral R\w{7}/,
+      );
+      await h.post(vbText(INV, "/wallet"));
+      expect(vbTexts(INV).at(-2)).toMatch(/^💰 သင့်ပိုက်ဆံအိတ်\n\nထုတ်ယူနိုင်: ၀ ကျပ်\nစောင့်ဆိုင်းဆဲ: [၁-၉][၀-၉,]* ကျပ်/);
+      await h.post(vbText(INV, "m:network"));
+      expect(d.vbText(INV)).toContain("အဆင့် 1: 1 ဦး");
 
-    await h.postTelegram(tgText(ANN, "/myreferrals"));
-    expect(d.tgText(ANN)).toMatch(new RegExp(`${reference} · Ko Zaw Min\\n.*\\nStatus: Hired · MMK [\\d,]+ pending`));
-  });
+      await h.postTelegram(tgText(ANN, "/myreferrals"));
+      expect(d.tgText(ANN)).toMatch(new RegExp(`${reference} · Ko Zaw Min\\n.*\\nStatus: Hired · MMK [\\d,]+ pending`));
+    },
+  );
 
   it("finance releases the pending rewards once; people are told and the wallet shows them available", async () => {
     await h.postTelegram(tgText(OWNER, `/release ${reference}`));
@@ -195,14 +265,26 @@ describe("a candidate applies through a shared link on Viber", () => {
     const sent = vbTexts(CAND).find((value) => value.startsWith("Your application is sent.")) ?? "";
     const ref = /Reference: (R\w{7})\./.exec(sent)?.[1] ?? "";
     const referral = await referralModels(h.t.runtime.mongo).Referral.findById(ref).lean();
-    expect(referral).toMatchObject({ referrerId: annId, source: "link", candidateUserId: await idOf(`vb:${CAND.id}`), candidate: { phone: "+959777888999" } });
+    expect(referral).toMatchObject({
+      referrerId: annId,
+      source: "link",
+      candidateUserId: await idOf(`vb:${CAND.id}`),
+      candidate: { phone: "+959777888999" },
+    });
 
     await h.postTelegram(tgText(OWNER, `/referrals ${ref}`));
     expect(d.tgText(OWNER)).toContain("Relationship: applied through a shared link");
     await d.tgPress(OWNER, "✖️ Reject");
     await d.tgPress(OWNER, "Position already filled");
-    await waitFor(() => vbTexts(CAND).some((value) => value.includes(`(${ref}) was not selected this time: Position already filled.`)));
-    await waitFor(() => tgTexts(ANN).some((value) => value.includes(`${ref} (Ma Hnin Wai,`) && value.includes("was not selected: Position already filled.")));
+    await waitFor(() =>
+      vbTexts(CAND).some((value) => value.includes(`(${ref}) was not selected this time: Position already filled.`)),
+    );
+    await waitFor(() =>
+      tgTexts(ANN).some(
+        (value) =>
+          value.includes(`${ref} (Ma Hnin Wai,`) && value.includes("was not selected: Position already filled."),
+      ),
+    );
   });
 
   it("a Telegram applicant may share their own contact for the phone step", async () => {
@@ -213,6 +295,12 @@ describe("a candidate applies through a shared link on Viber", () => {
     await h.postTelegram(tgText(applicant, "Ko Aung"));
     await h.postTelegram(tgContact(applicant, "959451234567"));
     expect(tgTexts(applicant).at(-2)).toBe("Phone: +959451234567");
-    expect((await userModels(h.t.runtime.mongo).User.findById(await idOf(`tg:${applicant.id}`)).lean())?.phone).toBe("+959451234567");
+    expect(
+      (
+        await userModels(h.t.runtime.mongo)
+          .User.findById(await idOf(`tg:${applicant.id}`))
+          .lean()
+      )?.phone,
+    ).toBe("+959451234567");
   });
 });

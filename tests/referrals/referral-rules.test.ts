@@ -23,25 +23,61 @@ const nextPhone = () => `+95997${String(++phoneSeq).padStart(7, "0")}`;
 async function addUser(id: string, invitedBy: string | null = null, extra: Partial<UserDoc> = {}): Promise<void> {
   const now = new Date();
   await userModels(t.runtime.mongo).User.create({
-    _id: id, name: `Person ${id}`, displayName: null, language: "en", languageChosen: true, invitedBy, status: "active", mergedInto: null, phone: null,
-    identityKeys: [], roles: [], bannedNoticeSent: false, createdAt: now, lastSeenAt: now, ...extra,
+    _id: id,
+    name: `Person ${id}`,
+    displayName: null,
+    language: "en",
+    languageChosen: true,
+    invitedBy,
+    status: "active",
+    mergedInto: null,
+    phone: null,
+    identityKeys: [],
+    roles: [],
+    bannedNoticeSent: false,
+    createdAt: now,
+    lastSeenAt: now,
+    ...extra,
   });
 }
 
 async function addJob(id: string, bonus: number, status: JobDoc["status"] = "open"): Promise<void> {
   const now = new Date();
   await catalogModels(t.runtime.mongo).Job.create({
-    _id: id, companyId: "C001", title: { en: `Job ${id}`, my: `အလုပ် ${id}` }, description: { en: "d", my: "d" }, category: "sales", region: "yangon", township: "kamayut",
-    salaryMin: null, salaryMax: null, employment: "full_time", bonus, status, postedAt: now, expiresAt: new Date(now.getTime() + 30 * 86_400_000), createdBy: RECRUITER,
+    _id: id,
+    companyId: "C001",
+    title: { en: `Job ${id}`, my: `အလုပ် ${id}` },
+    description: { en: "d", my: "d" },
+    category: "sales",
+    region: "yangon",
+    township: "kamayut",
+    salaryMin: null,
+    salaryMax: null,
+    employment: "full_time",
+    bonus,
+    status,
+    postedAt: now,
+    expiresAt: new Date(now.getTime() + 30 * 86_400_000),
+    createdBy: RECRUITER,
   });
 }
 
 const refer = (jobId: string, referrerId: string, phone = nextPhone()) =>
-  s.referrals.submit({ jobId, referrerId, submittedBy: referrerId, source: "submitted", candidate: { name: "Ko Candidate", phone }, candidateUserId: null, relationship: "friend", cvMediaId: null });
+  s.referrals.submit({
+    jobId,
+    referrerId,
+    submittedBy: referrerId,
+    source: "submitted",
+    candidate: { name: "Ko Candidate", phone },
+    candidateUserId: null,
+    relationship: "friend",
+    cvMediaId: null,
+  });
 
 const recruiter = { userId: RECRUITER, as: "recruiter" as const };
 async function moveTo(referral: ReferralDoc, path: ReferralStatus[]): Promise<void> {
-  for (const to of path) await s.referrals.move(referral._id, to, recruiter, to === "rejected" ? "not_qualified" : null);
+  for (const to of path)
+    await s.referrals.move(referral._id, to, recruiter, to === "rejected" ? "not_qualified" : null);
 }
 
 beforeAll(async () => {
@@ -62,29 +98,68 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("referral rules", () => {
-  it("refuses self-referral, a closed job, and a second active referral of the same candidate (the first wins), and frees the candidate after a rejection", async () => {
-    await expect(refer("JAAAAA2", "UN5EEEEE", "+959420000555")).rejects.toMatchObject({ code: "self_referral" });
-    await expect(s.referrals.submit({ jobId: "JAAAAA2", referrerId: "UAAAAAAA", submittedBy: "UAAAAAAA", source: "link", candidate: { name: "Me", phone: nextPhone() }, candidateUserId: "UAAAAAAA", relationship: null, cvMediaId: null })).rejects.toMatchObject({ code: "self_referral" });
-    await expect(refer("JCLOSED", "UAAAAAAA")).rejects.toMatchObject({ code: "job_closed" });
+  it(
+    "refuses self-referral, a closed job, and a second active referral of the " +
+      "same candidate (the first wins), and frees the candidate after a rejection",
+    async () => {
+      await expect(refer("JAAAAA2", "UN5EEEEE", "+959420000555")).rejects.toMatchObject({ code: "self_referral" });
+      await expect(
+        s.referrals.submit({
+          jobId: "JAAAAA2",
+          referrerId: "UAAAAAAA",
+          submittedBy: "UAAAAAAA",
+          source: "link",
+          candidate: { name: "Me", phone: nextPhone() },
+          candidateUserId: "UAAAAAAA",
+          relationship: null,
+          cvMediaId: null,
+        }),
+      ).rejects.toMatchObject({ code: "self_referral" });
+      await expect(refer("JCLOSED", "UAAAAAAA")).rejects.toMatchObject({ code: "job_closed" });
 
-    const phone = nextPhone();
-    const outcomes = await Promise.allSettled([refer("JAAAAA2", "UAAAAAAA", phone), refer("JAAAAA2", "UBBBBBBB", phone), refer("JAAAAA2", "UCCCCCCC", phone)]);
-    const won = outcomes.filter((outcome): outcome is PromiseFulfilledResult<ReferralDoc> => outcome.status === "fulfilled");
-    expect(won).toHaveLength(1);
-    for (const lost of outcomes.filter((outcome) => outcome.status === "rejected")) expect(lost.reason).toMatchObject({ code: "duplicate_candidate" });
-    // The same person may be referred to another job.
-    await expect(refer("JBBBBB2", "UBBBBBBB", phone)).resolves.toMatchObject({ status: "submitted" });
+      const phone = nextPhone();
+      const outcomes = await Promise.allSettled([
+        refer("JAAAAA2", "UAAAAAAA", phone),
+        refer("JAAAAA2", "UBBBBBBB", phone),
+        refer("JAAAAA2", "UCCCCCCC", phone),
+      ]);
+      const won = outcomes.filter(
+        (outcome): outcome is PromiseFulfilledResult<ReferralDoc> => outcome.status === "fulfilled",
+      );
+      expect(won).toHaveLength(1);
+      for (const lost of outcomes.filter((outcome) => outcome.status === "rejected"))
+        expect(lost.reason).toMatchObject({ code: "duplicate_candidate" });
+      // The same person may be referred to another job.
+      await expect(refer("JBBBBB2", "UBBBBBBB", phone)).resolves.toMatchObject({ status: "submitted" });
 
-    const first = won[0]?.value;
-    if (first === undefined) throw new Error("no winner");
-    await moveTo(first, ["rejected"]);
-    await expect(refer("JAAAAA2", "UDDDDDDD", phone)).resolves.toMatchObject({ referrerId: "UDDDDDDD" });
-  });
+      const first = won[0]?.value;
+      if (first === undefined) throw new Error("no winner");
+      await moveTo(first, ["rejected"]);
+      await expect(refer("JAAAAA2", "UDDDDDDD", phone)).resolves.toMatchObject({ referrerId: "UDDDDDDD" });
+    },
+  );
 
   it("counts a person's referrals per day and refuses past the limit, without using up the limit on refused ones", async () => {
     await addUser("ULIMIT22");
-    const limited = new ReferralService({ connection: t.runtime.mongo, redis: t.runtime.redis, prefix: t.runtime.config.redis.prefix, perDay: 5, catalog: s.catalog, users: s.users });
-    const submit = (jobId: string) => limited.submit({ jobId, referrerId: "ULIMIT22", submittedBy: "ULIMIT22", source: "submitted", candidate: { name: "Ma Limit", phone: nextPhone() }, candidateUserId: null, relationship: "other", cvMediaId: null });
+    const limited = new ReferralService({
+      connection: t.runtime.mongo,
+      redis: t.runtime.redis,
+      prefix: t.runtime.config.redis.prefix,
+      perDay: 5,
+      catalog: s.catalog,
+      users: s.users,
+    });
+    const submit = (jobId: string) =>
+      limited.submit({
+        jobId,
+        referrerId: "ULIMIT22",
+        submittedBy: "ULIMIT22",
+        source: "submitted",
+        candidate: { name: "Ma Limit", phone: nextPhone() },
+        candidateUserId: null,
+        relationship: "other",
+        cvMediaId: null,
+      });
     await expect(submit("JCLOSED")).rejects.toMatchObject({ code: "job_closed" });
     for (let i = 0; i < 5; i++) await submit("JLIMIT2");
     await expect(submit("JLIMIT2")).rejects.toMatchObject({ code: "daily_limit", details: { limit: 5 } });
@@ -107,7 +182,8 @@ describe("referral rules", () => {
           const jobId = `JP${base31(++pipelineJobs, 5)}`;
           await addJob(jobId, 20_000);
           const referral = await refer(jobId, "UCCCCCCC");
-          if (from === "withdrawn") await s.referrals.move(referral._id, "withdrawn", { userId: "UCCCCCCC", as: "referrer" });
+          if (from === "withdrawn")
+            await s.referrals.move(referral._id, "withdrawn", { userId: "UCCCCCCC", as: "referrer" });
           else await moveTo(referral, paths[from]);
           const by = actor === "recruiter" ? recruiter : { userId: "UCCCCCCC", as: "referrer" as const };
           const allowed = allowedMoves(from, actor).includes(to);
@@ -127,8 +203,12 @@ describe("referral rules", () => {
     }
     // A referrer may not withdraw someone else's referral; a rejection needs a reason.
     const other = await refer("JBBBBB2", "UAAAAAAA");
-    await expect(s.referrals.move(other._id, "withdrawn", { userId: "UBBBBBBB", as: "referrer" })).rejects.toMatchObject({ code: "not_your_referral" });
-    await expect(s.referrals.move(other._id, "rejected", recruiter, null)).rejects.toMatchObject({ code: "reason_required" });
+    await expect(
+      s.referrals.move(other._id, "withdrawn", { userId: "UBBBBBBB", as: "referrer" }),
+    ).rejects.toMatchObject({ code: "not_your_referral" });
+    await expect(s.referrals.move(other._id, "rejected", recruiter, null)).rejects.toMatchObject({
+      code: "reason_required",
+    });
   }, 120_000);
 });
 
@@ -136,9 +216,14 @@ describe("rewards", () => {
   it("50 concurrent 'hired' moves of one referral record one move and one reward set: bonus to the referrer, 10/5/2 % to three inviters, nothing to a fourth", async () => {
     const referral = await refer("JAAAAA2", "UN5EEEEE");
     await moveTo(referral, ["screening", "interview", "offered"]);
-    const results = await Promise.allSettled(Array.from({ length: 50 }, () => s.referrals.move(referral._id, "hired", recruiter)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => s.referrals.move(referral._id, "hired", recruiter)),
+    );
     expect(results.every((result) => result.status === "fulfilled")).toBe(true);
-    const fresh = results.filter((result): result is PromiseFulfilledResult<{ already: boolean; referral: ReferralDoc }> => result.status === "fulfilled" && !result.value.already);
+    const fresh = results.filter(
+      (result): result is PromiseFulfilledResult<{ already: boolean; referral: ReferralDoc }> =>
+        result.status === "fulfilled" && !result.value.already,
+    );
     expect(fresh).toHaveLength(1);
 
     const stored = await s.referrals.find(referral._id);
@@ -153,7 +238,13 @@ describe("rewards", () => {
     const { Posting } = ledgerModels(t.runtime.mongo);
     for (const reward of rewards) {
       expect(await Posting.countDocuments({ txKey: `reward:${reward._id}` })).toBe(2); // pending + lifetime
-      expect(await s.wallet.balances(reward.beneficiaryId)).toEqual({ available: 0, pending: reward.amount, held: 0, earned: reward.amount, paidout: 0 });
+      expect(await s.wallet.balances(reward.beneficiaryId)).toEqual({
+        available: 0,
+        pending: reward.amount,
+        held: 0,
+        earned: reward.amount,
+        paidout: 0,
+      });
     }
     expect(await s.wallet.balances("UN1AAAAA")).toEqual({ available: 0, pending: 0, held: 0, earned: 0, paidout: 0 });
 
@@ -162,13 +253,33 @@ describe("rewards", () => {
     expect(await s.wallet.balances("UN5EEEEE")).toMatchObject({ pending: 100_000, earned: 100_000 });
 
     // Release, twice and concurrently: pending → available once.
-    await Promise.all([s.rewards.release(referral._id), s.rewards.release(referral._id), s.rewards.release(referral._id)]);
+    await Promise.all([
+      s.rewards.release(referral._id),
+      s.rewards.release(referral._id),
+      s.rewards.release(referral._id),
+    ]);
     expect(await s.rewards.release(referral._id)).toEqual([]);
-    expect(await s.wallet.balances("UN5EEEEE")).toEqual({ available: 100_000, pending: 0, held: 0, earned: 100_000, paidout: 0 });
-    expect(await s.wallet.balances("UN2BBBBB")).toEqual({ available: 2_000, pending: 0, held: 0, earned: 2_000, paidout: 0 });
+    expect(await s.wallet.balances("UN5EEEEE")).toEqual({
+      available: 100_000,
+      pending: 0,
+      held: 0,
+      earned: 100_000,
+      paidout: 0,
+    });
+    expect(await s.wallet.balances("UN2BBBBB")).toEqual({
+      available: 2_000,
+      pending: 0,
+      held: 0,
+      earned: 2_000,
+      paidout: 0,
+    });
     const entries = await s.wallet.recent("UN5EEEEE", 5);
     expect(entries.map((entry) => [entry.bucket, entry.amount, entry.memo.code])).toEqual(
-      expect.arrayContaining([["pending", 100_000, "referral_bonus"], ["pending", -100_000, "reward_released"], ["available", 100_000, "reward_released"]]),
+      expect.arrayContaining([
+        ["pending", 100_000, "referral_bonus"],
+        ["pending", -100_000, "reward_released"],
+        ["available", 100_000, "reward_released"],
+      ]),
     );
     for (const account of ["pending", "available", "earned"] as const) {
       const history = await Posting.find({ account: accountOf("UN5EEEEE", account) }).lean();

@@ -17,7 +17,10 @@ const FASTIFY_CODES: Record<string, { code: string; message: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: "unsupported_media_type", message: "This content type is not accepted" },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: "invalid_json", message: "The JSON body is empty" },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: "invalid_json", message: "The body is not valid JSON" },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: "invalid_content_length", message: "Content-Length does not match the body" },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: "invalid_content_length",
+    message: "Content-Length does not match the body",
+  },
   FST_ERR_VALIDATION: { code: "invalid_input", message: "The request is not valid" },
 };
 
@@ -28,7 +31,9 @@ const FASTIFY_CODES: Record<string, { code: string; message: string }> = {
  */
 export function installErrorShape(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send(errorBody("not_found", `No route for ${request.method} ${request.url.split("?")[0] ?? ""}`));
+    void reply
+      .code(404)
+      .send(errorBody("not_found", `No route for ${request.method} ${request.url.split("?")[0] ?? ""}`));
   });
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
@@ -44,7 +49,8 @@ export function installErrorShape(app: FastifyInstance): void {
     const fastifyError = error as FastifyError;
     const known = fastifyError.code === undefined ? undefined : FASTIFY_CODES[fastifyError.code];
     const status = fastifyError.statusCode ?? 500;
-    if (known !== undefined) return reply.code(status >= 400 && status < 500 ? status : 400).send(errorBody(known.code, known.message));
+    if (known !== undefined)
+      return reply.code(status >= 400 && status < 500 ? status : 400).send(errorBody(known.code, known.message));
     if (status >= 400 && status < 500) {
       return reply.code(status).send(errorBody("bad_request", "The request could not be understood"));
     }

@@ -35,7 +35,10 @@ export function healthRoutes(runtime: Runtime, metrics: Metrics) {
       return reply
         .code(503)
         .header("retry-after", "5")
-        .send({ ...errorBody("dependency_unavailable", `Not ready: ${failed.join(" and ")} not answering`, { failed }), checks });
+        .send({
+          ...errorBody("dependency_unavailable", `Not ready: ${failed.join(" and ")} not answering`, { failed }),
+          checks,
+        });
     });
 
     app.get("/metrics", async (_request, reply) => {

@@ -15,9 +15,15 @@ export function mediaRoutes(links: MediaLinks, vault: MediaVault) {
     app.get("/media/:token", async (request, reply) => {
       const parsed = params.safeParse(request.params);
       const link = parsed.success ? await links.resolve(parsed.data.token) : null;
-      if (link === null) return reply.code(404).send(errorBody("link_expired", "This link has expired or does not exist"));
+      if (link === null)
+        return reply.code(404).send(errorBody("link_expired", "This link has expired or does not exist"));
       const safeName = link.fileName.replace(/[^A-Za-z0-9._-]/g, "_");
-      if ("bytes" in link) return reply.header("content-type", link.mime).header("content-disposition", `attachment; filename="${safeName}"`).header("cache-control", "no-store").send(link.bytes);
+      if ("bytes" in link)
+        return reply
+          .header("content-type", link.mime)
+          .header("content-disposition", `attachment; filename="${safeName}"`)
+          .header("cache-control", "no-store")
+          .send(link.bytes);
       const file = await vault.read(link.mediaId);
       return reply
         .header("content-type", file.mime)

@@ -13,13 +13,23 @@ import { errorBody } from "../plugins/error-shape.ts";
 export function paymentWebhookRoutes(intake: CallbackIntake) {
   return async (app: FastifyInstance): Promise<void> => {
     app.removeContentTypeParser(["application/json", "application/x-www-form-urlencoded"]);
-    app.addContentTypeParser(["application/json", "application/x-www-form-urlencoded"], { parseAs: "string", bodyLimit: 64 * 1024 }, (request, body, done) => {
-      const text = typeof body === "string" ? body : body.toString("utf8");
-      done(null, (request.headers["content-type"] ?? "").includes("urlencoded") ? JSON.stringify(Object.fromEntries(new URLSearchParams(text))) : text);
-    });
+    app.addContentTypeParser(
+      ["application/json", "application/x-www-form-urlencoded"],
+      { parseAs: "string", bodyLimit: 64 * 1024 },
+      (request, body, done) => {
+        const text = typeof body === "string" ? body : body.toString("utf8");
+        done(
+          null,
+          (request.headers["content-type"] ?? "").includes("urlencoded")
+            ? JSON.stringify(Object.fromEntries(new URLSearchParams(text)))
+            : text,
+        );
+      },
+    );
     for (const gateway of GATEWAYS) {
       app.post(`/webhooks/${gateway}`, async (request, reply) => {
-        if (typeof request.body !== "string" || request.body === "") return reply.code(400).send(errorBody("malformed_callback", "An empty or unreadable body"));
+        if (typeof request.body !== "string" || request.body === "")
+          return reply.code(400).send(errorBody("malformed_callback", "An empty or unreadable body"));
         try {
           await intake.handle(gateway, request.body);
           return reply.code(200).type("text/plain").send(ACK[gateway]);

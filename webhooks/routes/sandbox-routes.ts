@@ -3,7 +3,11 @@ import { samplePng } from "../sandbox-page/sample-images.ts";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { SANDBOX_FILE_LIMIT, sandboxRequestSchema, type SandboxChannel } from "../../bots/channels/sandbox/sandbox-channel.ts";
+import {
+  SANDBOX_FILE_LIMIT,
+  sandboxRequestSchema,
+  type SandboxChannel,
+} from "../../bots/channels/sandbox/sandbox-channel.ts";
 import type { Translator } from "../../core/i18n/translator.ts";
 import { errorBody } from "../plugins/error-shape.ts";
 
@@ -24,14 +28,25 @@ const messagesQuery = z.object({
  * SANDBOX is on (local mode, or explicitly); otherwise these paths are 404.
  */
 export function sandboxRoutes(channel: SandboxChannel, translator: Translator) {
-  const assets = new Map(Object.entries(ASSETS).map(([url, asset]) => [url, { body: readFileSync(path.join(PAGE_DIR, asset.file)), type: asset.type }]));
+  const assets = new Map(
+    Object.entries(ASSETS).map(([url, asset]) => [
+      url,
+      { body: readFileSync(path.join(PAGE_DIR, asset.file)), type: asset.type },
+    ]),
+  );
   return async (app: FastifyInstance): Promise<void> => {
     for (const [url, asset] of assets) {
-      app.get(url, async (_request, reply) => reply.type(asset.type).header("cache-control", "no-cache").send(asset.body));
+      app.get(url, async (_request, reply) =>
+        reply.type(asset.type).header("cache-control", "no-cache").send(asset.body),
+      );
     }
 
     // Sample card photos (grey PNGs large enough for the KYC check), so KYC can be tried without real documents.
-    const samples = new Map([["nrc-front", samplePng(900, 560, 210)], ["nrc-back", samplePng(900, 560, 180)], ["selfie", samplePng(720, 960, 150)]]);
+    const samples = new Map([
+      ["nrc-front", samplePng(900, 560, 210)],
+      ["nrc-back", samplePng(900, 560, 180)],
+      ["selfie", samplePng(720, 960, 150)],
+    ]);
     app.get("/sandbox/samples/:name", async (request, reply) => {
       const parsed = z.object({ name: z.string().regex(/^[a-z-]{1,20}\.png$/) }).safeParse(request.params);
       const bytes = parsed.success ? samples.get(parsed.data.name.replace(/\.png$/, "")) : undefined;
@@ -44,10 +59,14 @@ export function sandboxRoutes(channel: SandboxChannel, translator: Translator) {
       return translator.instance.getResourceBundle(lang, "sandbox") as Record<string, string>;
     });
 
-    app.post("/sandbox/api/events", { bodyLimit: Math.ceil((SANDBOX_FILE_LIMIT * 4) / 3) + 64 * 1024 }, async (request) => {
-      const body = sandboxRequestSchema.parse(request.body);
-      return channel.handle(body);
-    });
+    app.post(
+      "/sandbox/api/events",
+      { bodyLimit: Math.ceil((SANDBOX_FILE_LIMIT * 4) / 3) + 64 * 1024 },
+      async (request) => {
+        const body = sandboxRequestSchema.parse(request.body);
+        return channel.handle(body);
+      },
+    );
 
     app.get("/sandbox/api/messages", async (request) => {
       const query = messagesQuery.parse(request.query);

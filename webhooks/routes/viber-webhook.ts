@@ -29,7 +29,8 @@ export function viberWebhookRoute(channel: ViberChannel, authToken: string) {
         return reply.code(400).send(errorBody("invalid_json", "The body is not valid JSON"));
       }
       const event = viberEventSchema.safeParse(json);
-      if (!event.success) return reply.code(400).send(errorBody("invalid_event", "The body is not a Viber callback we understand"));
+      if (!event.success)
+        return reply.code(400).send(errorBody("invalid_event", "The body is not a Viber callback we understand"));
       const welcome = await channel.handleEvent(event.data);
       return welcome ?? { status: 0 };
     });

@@ -24,11 +24,21 @@ function page(title: string, body: string): string {
  * with that gateway's real algorithm, to our own webhook, so a demo goes
  * through the real verification path. Paying also answers the status query.
  */
-export function sandboxGatewayRoutes(invoices: InvoiceService, redis: Redis, prefix: string, gateways: Config["gateways"], translator: Translator) {
+export function sandboxGatewayRoutes(
+  invoices: InvoiceService,
+  redis: Redis,
+  prefix: string,
+  gateways: Config["gateways"],
+  translator: Translator,
+) {
   const say = (key: string) => escapeHtml(bilingual(translator, `pay:${key}`));
   return async (app: FastifyInstance): Promise<void> => {
     // The page's buttons are plain form posts with no fields.
-    app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 1024 }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser(
+      "application/x-www-form-urlencoded",
+      { parseAs: "string", bodyLimit: 1024 },
+      (_request, body, done) => done(null, body),
+    );
     app.get("/sandbox/pay/:invoice", async (request, reply) => {
       const parsed = params.safeParse(request.params);
       const invoice = parsed.success ? await invoices.find(parsed.data.invoice) : null;
@@ -40,7 +50,12 @@ export function sandboxGatewayRoutes(invoices: InvoiceService, redis: Redis, pre
           : `<form method="post" action="/sandbox/pay/${invoice._id}/pay"><button data-testid="pay">${say("pay")}</button></form><form method="post" action="/sandbox/pay/${invoice._id}/fail"><button data-testid="fail">${say("fail")}</button></form>`;
       return reply
         .type("text/html; charset=utf-8")
-        .send(page(`Sandbox ${invoice.gateway}`, `<h1>Sandbox ${escapeHtml(invoice.gateway)}</h1><p>${escapeHtml(translator.t("en")("pay:invoice"))} ${escapeHtml(invoice._id)} · ${escapeHtml(translator.t("my")("pay:invoice"))}<br>${escapeHtml(formatKyat(invoice.amount, "en"))} · ${escapeHtml(formatKyat(invoice.amount, "my"))}</p>${status}${buttons}`));
+        .send(
+          page(
+            `Sandbox ${invoice.gateway}`,
+            `<h1>Sandbox ${escapeHtml(invoice.gateway)}</h1><p>${escapeHtml(translator.t("en")("pay:invoice"))} ${escapeHtml(invoice._id)} · ${escapeHtml(translator.t("my")("pay:invoice"))}<br>${escapeHtml(formatKyat(invoice.amount, "en"))} · ${escapeHtml(formatKyat(invoice.amount, "my"))}</p>${status}${buttons}`,
+          ),
+        );
     });
 
     app.post("/sandbox/pay/:invoice/:outcome", async (request, reply) => {
@@ -48,13 +63,24 @@ export function sandboxGatewayRoutes(invoices: InvoiceService, redis: Redis, pre
       const invoice = parsed.success ? await invoices.find(parsed.data.invoice) : null;
       if (!parsed.success || invoice === null) return reply.code(404).send(errorBody("not_found", "No such invoice"));
       const outcome = parsed.data.outcome === "pay" ? "paid" : "failed";
-      if (outcome === "paid") await redis.set(SandboxStatusQuery.key(prefix, invoice._id), `paid:${invoice.amount}`, "EX", 7 * 86_400);
-      const callback = await app.inject({ method: "POST", url: `/webhooks/${invoice.gateway}`, headers: { "content-type": "application/json" }, payload: signedCallback(invoice.gateway, invoice, outcome, gateways) });
+      if (outcome === "paid")
+        await redis.set(SandboxStatusQuery.key(prefix, invoice._id), `paid:${invoice.amount}`, "EX", 7 * 86_400);
+      const callback = await app.inject({
+        method: "POST",
+        url: `/webhooks/${invoice.gateway}`,
+        headers: { "content-type": "application/json" },
+        payload: signedCallback(invoice.gateway, invoice, outcome, gateways),
+      });
       const ok = callback.statusCode === 200;
       return reply
         .code(ok ? 200 : 502)
         .type("text/html; charset=utf-8")
-        .send(page("Sandbox gateway", `<p>${ok ? (outcome === "paid" ? `${say("paid")} ✅` : say("failed")) : `${say("refused")}: ${escapeHtml(callback.body)}`}</p><p><a href="/sandbox/pay/${invoice._id}">${say("back")}</a></p>`));
+        .send(
+          page(
+            "Sandbox gateway",
+            `<p>${ok ? (outcome === "paid" ? `${say("paid")} ✅` : say("failed")) : `${say("refused")}: ${escapeHtml(callback.body)}`}</p><p><a href="/sandbox/pay/${invoice._id}">${say("back")}</a></p>`,
+          ),
+        );
     });
   };
 }

@@ -7,14 +7,25 @@ import { waveHash } from "../../core/payments/signatures/wavepay-signature.ts";
 
 export type SandboxOutcome = "paid" | "failed" | "pending" | "late_timeout";
 
-const WAVE_STATUS: Record<SandboxOutcome, string> = { paid: "PAYMENT_CONFIRMED", failed: "TRANSACTION_TIMED_OUT", pending: "INSUFFICIENT_BALANCE", late_timeout: "SCHEDULER_TRANSACTION_TIMED_OUT" };
+const WAVE_STATUS: Record<SandboxOutcome, string> = {
+  paid: "PAYMENT_CONFIRMED",
+  failed: "TRANSACTION_TIMED_OUT",
+  pending: "INSUFFICIENT_BALANCE",
+  late_timeout: "SCHEDULER_TRANSACTION_TIMED_OUT",
+};
 
 /**
  * A callback as each gateway would send it for an invoice, signed with that
  * gateway's real algorithm and the configured credentials: what the sandbox
  * gateway page posts to our own webhooks (and what tests send).
  */
-export function signedCallback(gateway: Gateway, invoice: Pick<InvoiceDoc, "_id" | "amount">, outcome: SandboxOutcome, config: Config["gateways"], amountText = String(invoice.amount)): string {
+export function signedCallback(
+  gateway: Gateway,
+  invoice: Pick<InvoiceDoc, "_id" | "amount">,
+  outcome: SandboxOutcome,
+  config: Config["gateways"],
+  amountText = String(invoice.amount),
+): string {
   const ref = randomBytes(6).toString("hex").toUpperCase();
   if (gateway === "kbzpay") {
     const fields: Record<string, unknown> = {
@@ -52,8 +63,23 @@ export function signedCallback(gateway: Gateway, invoice: Pick<InvoiceDoc, "_id"
     };
     fields.hashValue = waveHash(fields, config.wavepay.secret ?? "");
     // Numbers go out as JSON numbers, as Wave sends them; the hash covered their text.
-    return JSON.stringify(fields).replace(`"amount":"${amountText}"`, `"amount":${amountText}`).replace('"timeToLiveSeconds":"300"', '"timeToLiveSeconds":300');
+    return JSON.stringify(fields)
+      .replace(`"amount":"${amountText}"`, `"amount":${amountText}`)
+      .replace('"timeToLiveSeconds":"300"', '"timeToLiveSeconds":300');
   }
-  const payload = { merchOrderId: invoice._id, tranId: `AYA${ref}`, amount: amountText, currenyCode: "104", statusCode: outcome === "paid" ? "00" : outcome === "pending" ? "01" : "02", paymentMobileNumber: "09790000001", description: `TRM ${invoice._id}`, dateTime: new Date().toISOString().replace("T", " ").slice(0, 19) };
-  return JSON.stringify({ merchOrderId: invoice._id, payload: Buffer.from(JSON.stringify(payload)).toString("base64"), checkSum: ayaChecksum(ayaPayloadParts(payload), config.ayapay.appSecret ?? "") });
+  const payload = {
+    merchOrderId: invoice._id,
+    tranId: `AYA${ref}`,
+    amount: amountText,
+    currenyCode: "104",
+    statusCode: outcome === "paid" ? "00" : outcome === "pending" ? "01" : "02",
+    paymentMobileNumber: "09790000001",
+    description: `TRM ${invoice._id}`,
+    dateTime: new Date().toISOString().replace("T", " ").slice(0, 19),
+  };
+  return JSON.stringify({
+    merchOrderId: invoice._id,
+    payload: Buffer.from(JSON.stringify(payload)).toString("base64"),
+    checkSum: ayaChecksum(ayaPayloadParts(payload), config.ayapay.appSecret ?? ""),
+  });
 }

@@ -7,8 +7,10 @@ const state = { persona: null, after: 0, strings: {}, poll: null };
 async function loadStrings(lang) {
   const response = await fetch(`/sandbox/api/strings?lang=${lang}`);
   state.strings = await response.json();
-  for (const node of document.querySelectorAll("[data-s]")) node.textContent = state.strings[node.dataset.s] ?? node.textContent;
-  for (const node of document.querySelectorAll("[data-s-placeholder]")) node.placeholder = state.strings[node.dataset.sPlaceholder] ?? "";
+  for (const node of document.querySelectorAll("[data-s]"))
+    node.textContent = state.strings[node.dataset.s] ?? node.textContent;
+  for (const node of document.querySelectorAll("[data-s-placeholder]"))
+    node.placeholder = state.strings[node.dataset.sPlaceholder] ?? "";
   document.documentElement.lang = lang;
 }
 
@@ -48,7 +50,9 @@ function renderBotMessage(message) {
         } else {
           control = document.createElement("button");
           control.type = "button";
-          control.addEventListener("click", () => send({ kind: "button", data: button.data, messageId: String(message.id) }, null));
+          control.addEventListener("click", () =>
+            send({ kind: "button", data: button.data, messageId: String(message.id) }, null),
+          );
         }
         control.textContent = button.label;
         line.append(control);
@@ -142,7 +146,11 @@ async function openChat(persona, payload) {
   await poll();
   // First time: Telegram sends /start, Viber opens the conversation (conversation_started).
   // A first contact may come through an invite or job link: its code is the start payload.
-  if (!seen) await send({ kind: "start", payload: payload || undefined }, persona.channel === "tg" ? `/start${payload ? ` ${payload}` : ""}` : null);
+  if (!seen)
+    await send(
+      { kind: "start", payload: payload || undefined },
+      persona.channel === "tg" ? `/start${payload ? ` ${payload}` : ""}` : null,
+    );
   clearInterval(state.poll);
   state.poll = setInterval(poll, 2000);
 }
@@ -150,7 +158,15 @@ async function openChat(persona, payload) {
 $("#persona").addEventListener("submit", (submit) => {
   submit.preventDefault();
   const form = new FormData(submit.target);
-  void openChat({ channel: form.get("channel"), id: String(form.get("id")).trim(), name: String(form.get("name")).trim(), language: form.get("language") }, String(form.get("payload") ?? "").trim());
+  void openChat(
+    {
+      channel: form.get("channel"),
+      id: String(form.get("id")).trim(),
+      name: String(form.get("name")).trim(),
+      language: form.get("language"),
+    },
+    String(form.get("payload") ?? "").trim(),
+  );
 });
 
 $("#compose").addEventListener("submit", (submit) => {
@@ -158,7 +174,10 @@ $("#compose").addEventListener("submit", (submit) => {
   const text = $("#text").value.trim();
   if (!text) return;
   $("#text").value = "";
-  void send(text.startsWith("/start") ? { kind: "start", payload: text.slice(6).trim() || undefined } : { kind: "text", text }, text);
+  void send(
+    text.startsWith("/start") ? { kind: "start", payload: text.slice(6).trim() || undefined } : { kind: "text", text },
+    text,
+  );
 });
 
 $("#file").addEventListener("change", async () => {
@@ -173,7 +192,10 @@ $("#file").addEventListener("change", async () => {
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   const kind = file.type.startsWith("image/") ? "photo" : "file";
-  void send({ kind, name: file.name, mime: file.type || "application/octet-stream", dataBase64: btoa(binary) }, `📎 ${file.name}`);
+  void send(
+    { kind, name: file.name, mime: file.type || "application/octet-stream", dataBase64: btoa(binary) },
+    `📎 ${file.name}`,
+  );
 });
 
 // Sample card photos for trying KYC: sent like a photo picked from the phone.
@@ -183,7 +205,10 @@ for (const button of document.querySelectorAll("[data-sample]")) {
     const bytes = new Uint8Array(await (await fetch(`/sandbox/samples/${name}.png`)).arrayBuffer());
     let binary = "";
     for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    void send({ kind: "photo", name: `${name}.png`, mime: "image/png", dataBase64: btoa(binary) }, `📷 ${button.textContent}`);
+    void send(
+      { kind: "photo", name: `${name}.png`, mime: "image/png", dataBase64: btoa(binary) },
+      `📷 ${button.textContent}`,
+    );
   });
 }
 

@@ -52,12 +52,22 @@ export interface OutboxItem {
 }
 
 /** Appends bot messages to a chat's sandbox outbox (read by the page). */
-export async function pushToOutbox(redis: Redis, prefix: string, chatKey: string, items: Array<Omit<OutboxItem, "id" | "at">>): Promise<OutboxItem[]> {
+export async function pushToOutbox(
+  redis: Redis,
+  prefix: string,
+  chatKey: string,
+  items: Array<Omit<OutboxItem, "id" | "at">>,
+): Promise<OutboxItem[]> {
   const stored: OutboxItem[] = [];
-  for (const item of items) stored.push({ ...item, id: await redis.incr(`${prefix}:sandbox:seq:${chatKey}`), at: Date.now() });
+  for (const item of items)
+    stored.push({ ...item, id: await redis.incr(`${prefix}:sandbox:seq:${chatKey}`), at: Date.now() });
   if (stored.length > 0) {
     const key = `${prefix}:sandbox:outbox:${chatKey}`;
-    await redis.multi().rpush(key, ...stored.map((item) => JSON.stringify(item))).ltrim(key, -OUTBOX_KEEP, -1).exec();
+    await redis
+      .multi()
+      .rpush(key, ...stored.map((item) => JSON.stringify(item)))
+      .ltrim(key, -OUTBOX_KEEP, -1)
+      .exec();
   }
   return stored;
 }
@@ -69,7 +79,15 @@ export interface SandboxChannel {
 }
 
 const toButtons = (rows: Button[][] | undefined): OutboxItem["buttons"] =>
-  (rows ?? []).map((row) => row.map((button) => ("data" in button ? { label: button.label, data: button.data } : "url" in button ? { label: button.label, url: button.url } : { label: button.label, request: button.request })));
+  (rows ?? []).map((row) =>
+    row.map((button) =>
+      "data" in button
+        ? { label: button.label, data: button.data }
+        : "url" in button
+          ? { label: button.label, url: button.url }
+          : { label: button.label, request: button.request },
+    ),
+  );
 
 /**
  * The local sandbox as a third channel: personas speak as a Telegram or Viber
@@ -109,7 +127,12 @@ export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): Sa
     }
   };
 
-  const record = (chatKey: string, outcome: Outcome, persona: Persona, pressed: string | undefined): Promise<OutboxItem[]> =>
+  const record = (
+    chatKey: string,
+    outcome: Outcome,
+    persona: Persona,
+    pressed: string | undefined,
+  ): Promise<OutboxItem[]> =>
     pushToOutbox(
       redis,
       prefix,
@@ -119,10 +142,23 @@ export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): Sa
           reply.kind === "photo"
             ? { text: reply.caption ?? "", photo: reply.url, buttons: toButtons(reply.buttons) }
             : reply.kind === "file"
-              ? { text: /^image\//.test(reply.mime) ? (reply.caption ?? "") : `${reply.caption ?? reply.name}\n${reply.link}`, ...(/^image\//.test(reply.mime) ? { photo: reply.link } : {}), buttons: toButtons(reply.buttons) }
+              ? {
+                  text: /^image\//.test(reply.mime)
+                    ? (reply.caption ?? "")
+                    : `${reply.caption ?? reply.name}\n${reply.link}`,
+                  ...(/^image\//.test(reply.mime) ? { photo: reply.link } : {}),
+                  buttons: toButtons(reply.buttons),
+                }
               : { text: reply.text, buttons: toButtons(reply.buttons) };
         // Only Telegram edits in place; Viber always sends a new message.
-        if (reply.kind === "text" && reply.edit === true && persona.channel === "tg" && pressed !== undefined && index === 0) item.replaces = Number(pressed);
+        if (
+          reply.kind === "text" &&
+          reply.edit === true &&
+          persona.channel === "tg" &&
+          pressed !== undefined &&
+          index === 0
+        )
+          item.replaces = Number(pressed);
         return item;
       }),
     );

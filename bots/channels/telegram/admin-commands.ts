@@ -28,7 +28,14 @@ const ADMIN_COMMANDS: Array<[command: string, section: Section | "any_role"]> = 
  * their language, and takes it away when their last role is revoked. A
  * signature per chat in Redis means the Bot API is called only on change.
  */
-export async function syncAdminCommands(options: { api: Api; redis: Redis; prefix: string; translator: Translator; chatId: string; user: UserDoc }): Promise<void> {
+export async function syncAdminCommands(options: {
+  api: Api;
+  redis: Redis;
+  prefix: string;
+  translator: Translator;
+  chatId: string;
+  user: UserDoc;
+}): Promise<void> {
   const { api, redis, chatId, user } = options;
   const key = `${options.prefix}:tg-admin-menu:${chatId}`;
   const signature = user.roles.length === 0 ? "" : `${[...user.roles].sort().join(",")}|${user.language}`;
@@ -43,7 +50,10 @@ export async function syncAdminCommands(options: { api: Api; redis: Redis; prefi
   const t = options.translator.t(user.language);
   const commands = [
     ...COMMANDS.map((command) => ({ command, description: t(`common:commands.${command}`) })),
-    ...ADMIN_COMMANDS.filter(([, gate]) => (gate === "any_role" ? true : mayUse(user, gate))).map(([command]) => ({ command, description: t(`admin:commands.${command}`) })),
+    ...ADMIN_COMMANDS.filter(([, gate]) => (gate === "any_role" ? true : mayUse(user, gate))).map(([command]) => ({
+      command,
+      description: t(`admin:commands.${command}`),
+    })),
   ];
   await api.setMyCommands(commands, { scope });
   await redis.set(key, signature);

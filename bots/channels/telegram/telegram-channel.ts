@@ -33,7 +33,10 @@ export function createTelegramChannel(
 
   const handleUpdate = async (body: unknown): Promise<void> => {
     const parsed = telegramUpdateSchema.safeParse(body);
-    if (!parsed.success) throw new AppError("invalid_input", "invalid_update", "The body is not a Telegram update", { details: { issues: parsed.error.issues.length } });
+    if (!parsed.success)
+      throw new AppError("invalid_input", "invalid_update", "The body is not a Telegram update", {
+        details: { issues: parsed.error.issues.length },
+      });
     const event = toTelegramEvent(parsed.data);
     if (event.kind === "ignored") return;
     if (event.kind === "membership") {
@@ -44,10 +47,24 @@ export function createTelegramChannel(
     const { envelope, callbackQueryId } = event;
     await bot.engine.handle(envelope, async (outcome, ctx) => {
       try {
-        await deliverToTelegram(api, { chatId: envelope.externalId, callbackQueryId, messageId: envelope.incoming.kind === "button" ? envelope.incoming.messageId : undefined }, outcome, log);
-        await syncAdminCommands({ api, redis: state.redis, prefix: state.prefix, translator: bot.services.translator, chatId: envelope.externalId, user: ctx.user }).catch((error: unknown) =>
-          log.warn({ err: error }, "could not update the admin command menu"),
+        await deliverToTelegram(
+          api,
+          {
+            chatId: envelope.externalId,
+            callbackQueryId,
+            messageId: envelope.incoming.kind === "button" ? envelope.incoming.messageId : undefined,
+          },
+          outcome,
+          log,
         );
+        await syncAdminCommands({
+          api,
+          redis: state.redis,
+          prefix: state.prefix,
+          translator: bot.services.translator,
+          chatId: envelope.externalId,
+          user: ctx.user,
+        }).catch((error: unknown) => log.warn({ err: error }, "could not update the admin command menu"));
       } catch (error) {
         if (error instanceof AppError && error.code === "recipient_blocked") {
           await bot.services.users.markUnreachable(ctx.chatKey);
@@ -68,7 +85,11 @@ export function createTelegramChannel(
         await api.setMyCommands(commands, language === "en" ? {} : { language_code: language });
       }
       if (config.mode === "webhook") {
-        await api.setWebhook(config.webhookUrl, { secret_token: config.secret, allowed_updates: [...ALLOWED_UPDATES], max_connections: 40 });
+        await api.setWebhook(config.webhookUrl, {
+          secret_token: config.secret,
+          allowed_updates: [...ALLOWED_UPDATES],
+          max_connections: 40,
+        });
         log.info({ url: config.webhookUrl }, "telegram webhook set");
       }
     },
@@ -78,7 +99,11 @@ export function createTelegramChannel(
         await handleUpdate(ctx.update).catch((error: unknown) => log.error({ err: error }, "update failed"));
       });
       poller.catch((error) => log.error({ err: error.error }, "polling error"));
-      void poller.start({ allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false, onStart: () => log.info("telegram polling started") });
+      void poller.start({
+        allowed_updates: [...ALLOWED_UPDATES],
+        drop_pending_updates: false,
+        onStart: () => log.info("telegram polling started"),
+      });
       return () => poller.stop();
     },
   };

@@ -16,7 +16,8 @@ const CAPTION_LIMIT = 1024;
  */
 export function createTelegramApi(token: string, apiRoot: string, options: { autoRetry?: boolean } = {}): Api {
   const api = new Api(token, { apiRoot, timeoutSeconds: 30 });
-  if (options.autoRetry !== false) api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowInternalServerErrors: false }));
+  if (options.autoRetry !== false)
+    api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowInternalServerErrors: false }));
   return api;
 }
 
@@ -28,7 +29,11 @@ function inlineButton(button: Button): InlineKeyboardButton | undefined {
 
 type Markup =
   | { inline_keyboard: InlineKeyboardButton[][] }
-  | { keyboard: Array<Array<{ text: string; request_contact?: boolean; request_location?: boolean }>>; resize_keyboard: true; one_time_keyboard: true }
+  | {
+      keyboard: Array<Array<{ text: string; request_contact?: boolean; request_location?: boolean }>>;
+      resize_keyboard: true;
+      one_time_keyboard: true;
+    }
   | { remove_keyboard: true };
 
 /** Inline keyboard for data/url buttons; a one-time reply keyboard when the step asks for the contact or location. */
@@ -37,13 +42,22 @@ export function markupOf(reply: Reply): Markup | undefined {
   const requests = rows.flat().filter((button): button is Extract<Button, { request: string }> => "request" in button);
   if (requests.length > 0) {
     return {
-      keyboard: requests.map((button) => [{ text: button.label, request_contact: button.request === "contact", request_location: button.request === "location" }]),
+      keyboard: requests.map((button) => [
+        {
+          text: button.label,
+          request_contact: button.request === "contact",
+          request_location: button.request === "location",
+        },
+      ]),
       resize_keyboard: true,
       one_time_keyboard: true,
     };
   }
-  if (rows.length === 0) return reply.kind === "text" && reply.removeKeyboard === true ? { remove_keyboard: true } : undefined;
-  const keyboard = new InlineKeyboard(rows.map((row) => row.map(inlineButton).filter((button) => button !== undefined)));
+  if (rows.length === 0)
+    return reply.kind === "text" && reply.removeKeyboard === true ? { remove_keyboard: true } : undefined;
+  const keyboard = new InlineKeyboard(
+    rows.map((row) => row.map(inlineButton).filter((button) => button !== undefined)),
+  );
   return { inline_keyboard: keyboard.inline_keyboard };
 }
 
@@ -62,9 +76,14 @@ export interface TelegramTurn {
  */
 export async function deliverToTelegram(api: Api, turn: TelegramTurn, outcome: Outcome, logger: Logger): Promise<void> {
   if (turn.callbackQueryId !== undefined) {
-    await api.answerCallbackQuery(turn.callbackQueryId, outcome.notice === undefined ? {} : { text: outcome.notice.slice(0, 200) }).catch((error: unknown) => {
-      logger.debug({ err: error }, "answerCallbackQuery failed");
-    });
+    await api
+      .answerCallbackQuery(
+        turn.callbackQueryId,
+        outcome.notice === undefined ? {} : { text: outcome.notice.slice(0, 200) },
+      )
+      .catch((error: unknown) => {
+        logger.debug({ err: error }, "answerCallbackQuery failed");
+      });
   }
   try {
     for (const reply of outcome.replies) await sendOne(api, turn, reply);
@@ -83,7 +102,10 @@ async function sendOne(api: Api, turn: TelegramTurn, reply: Reply): Promise<void
     return;
   }
   if (reply.kind === "file") {
-    const options = { ...(reply.caption === undefined ? {} : { caption: reply.caption.slice(0, CAPTION_LIMIT) }), ...(markup === undefined ? {} : { reply_markup: markup }) };
+    const options = {
+      ...(reply.caption === undefined ? {} : { caption: reply.caption.slice(0, CAPTION_LIMIT) }),
+      ...(markup === undefined ? {} : { reply_markup: markup }),
+    };
     const upload = new InputFile(reply.bytes, reply.name);
     if (/^image\/(jpeg|png|webp)$/.test(reply.mime)) await api.sendPhoto(turn.chatId, upload, options);
     else await api.sendDocument(turn.chatId, upload, options);
@@ -92,7 +114,12 @@ async function sendOne(api: Api, turn: TelegramTurn, reply: Reply): Promise<void
   const text = reply.text.slice(0, TEXT_LIMIT);
   if (reply.edit === true && turn.messageId !== undefined && (markup === undefined || "inline_keyboard" in markup)) {
     try {
-      await api.editMessageText(turn.chatId, Number(turn.messageId), text, markup === undefined ? {} : { reply_markup: markup });
+      await api.editMessageText(
+        turn.chatId,
+        Number(turn.messageId),
+        text,
+        markup === undefined ? {} : { reply_markup: markup },
+      );
       return;
     } catch (error) {
       if (error instanceof GrammyError && /message is not modified/i.test(error.description)) return;
@@ -106,13 +133,23 @@ async function sendOne(api: Api, turn: TelegramTurn, reply: Reply): Promise<void
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof GrammyError) {
-    if (error.error_code === 403) return new AppError("platform_refused", "recipient_blocked", error.description, { cause: error });
+    if (error.error_code === 403)
+      return new AppError("platform_refused", "recipient_blocked", error.description, { cause: error });
     if (error.error_code === 429) {
-      return new AppError("retry_later", "rate_limited", error.description, { cause: error, retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 });
+      return new AppError("retry_later", "rate_limited", error.description, {
+        cause: error,
+        retryAfterMs: (error.parameters.retry_after ?? 1) * 1000,
+      });
     }
-    if (error.error_code >= 500) return new AppError("transport_failed", "telegram_unavailable", error.description, { cause: error });
+    if (error.error_code >= 500)
+      return new AppError("transport_failed", "telegram_unavailable", error.description, { cause: error });
     return new AppError("platform_refused", "telegram_refused", error.description, { cause: error });
   }
-  if (error instanceof HttpError) return new AppError("transport_failed", "telegram_unreachable", "could not reach the Telegram Bot API", { cause: error });
-  return new AppError("internal", "telegram_send_failed", error instanceof Error ? error.message : String(error), { cause: error });
+  if (error instanceof HttpError)
+    return new AppError("transport_failed", "telegram_unreachable", "could not reach the Telegram Bot API", {
+      cause: error,
+    });
+  return new AppError("internal", "telegram_send_failed", error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
 }

@@ -19,9 +19,28 @@ const message = z.object({
   text: z.string().max(10_000).optional(),
   caption: z.string().optional(),
   entities: z.array(z.object({ type: z.string(), offset: z.number().int(), length: z.number().int() })).optional(),
-  photo: z.array(z.object({ file_id: z.string(), file_unique_id: z.string().optional(), width: z.number(), height: z.number(), file_size: z.number().optional() })).optional(),
-  document: z.object({ file_id: z.string(), file_name: z.string().optional(), mime_type: z.string().optional(), file_size: z.number().optional() }).optional(),
-  contact: z.object({ phone_number: z.string(), first_name: z.string().optional(), user_id: z.number().int().optional() }).optional(),
+  photo: z
+    .array(
+      z.object({
+        file_id: z.string(),
+        file_unique_id: z.string().optional(),
+        width: z.number(),
+        height: z.number(),
+        file_size: z.number().optional(),
+      }),
+    )
+    .optional(),
+  document: z
+    .object({
+      file_id: z.string(),
+      file_name: z.string().optional(),
+      mime_type: z.string().optional(),
+      file_size: z.number().optional(),
+    })
+    .optional(),
+  contact: z
+    .object({ phone_number: z.string(), first_name: z.string().optional(), user_id: z.number().int().optional() })
+    .optional(),
   location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
 });
 
@@ -30,11 +49,15 @@ export const telegramUpdateSchema = z.object({
   update_id: z.number().int().nonnegative(),
   message: message.optional(),
   callback_query: z
-    .object({ id: z.string(), from: user, data: z.string().optional(), message: message.optional(), chat_instance: z.string().optional() })
+    .object({
+      id: z.string(),
+      from: user,
+      data: z.string().optional(),
+      message: message.optional(),
+      chat_instance: z.string().optional(),
+    })
     .optional(),
-  my_chat_member: z
-    .object({ chat, from: user, new_chat_member: z.object({ status: z.string() }) })
-    .optional(),
+  my_chat_member: z.object({ chat, from: user, new_chat_member: z.object({ status: z.string() }) }).optional(),
 });
 
 export type TelegramUpdate = z.infer<typeof telegramUpdateSchema>;
@@ -49,9 +72,16 @@ function incomingOf(msg: z.infer<typeof message>, fromId: number): Incoming | un
   const photo = msg.photo?.at(-1);
   if (photo !== undefined) return { kind: "photo", fileRef: photo.file_id, size: photo.file_size };
   if (msg.document !== undefined) {
-    return { kind: "file", fileRef: msg.document.file_id, name: msg.document.file_name, mime: msg.document.mime_type, size: msg.document.file_size };
+    return {
+      kind: "file",
+      fileRef: msg.document.file_id,
+      name: msg.document.file_name,
+      mime: msg.document.mime_type,
+      size: msg.document.file_size,
+    };
   }
-  if (msg.contact !== undefined) return { kind: "contact", phone: msg.contact.phone_number, own: msg.contact.user_id === fromId };
+  if (msg.contact !== undefined)
+    return { kind: "contact", phone: msg.contact.phone_number, own: msg.contact.user_id === fromId };
   if (msg.location !== undefined) return { kind: "location", lat: msg.location.latitude, lon: msg.location.longitude };
   return undefined;
 }
@@ -64,13 +94,22 @@ const profileOf = (from: z.infer<typeof user>) => ({
 
 /** Turns an update into what the engine understands. Only private chats with people are served. */
 export function toTelegramEvent(update: TelegramUpdate): TelegramEvent {
-  const base = { channel: "tg" as const, transport: "telegram" as const, updateKey: `tg:u:${update.update_id}`, sequence: update.update_id };
+  const base = {
+    channel: "tg" as const,
+    transport: "telegram" as const,
+    updateKey: `tg:u:${update.update_id}`,
+    sequence: update.update_id,
+  };
   if (update.message !== undefined) {
     const msg = update.message;
-    if (msg.chat.type !== "private" || msg.from === undefined || msg.from.is_bot === true) return { kind: "ignored", reason: "not a private chat with a person" };
+    if (msg.chat.type !== "private" || msg.from === undefined || msg.from.is_bot === true)
+      return { kind: "ignored", reason: "not a private chat with a person" };
     const incoming = incomingOf(msg, msg.from.id);
     if (incoming === undefined) return { kind: "ignored", reason: "message type not used" };
-    return { kind: "envelope", envelope: { ...base, externalId: String(msg.from.id), profile: profileOf(msg.from), incoming } };
+    return {
+      kind: "envelope",
+      envelope: { ...base, externalId: String(msg.from.id), profile: profileOf(msg.from), incoming },
+    };
   }
   if (update.callback_query !== undefined) {
     const query = update.callback_query;
@@ -82,7 +121,11 @@ export function toTelegramEvent(update: TelegramUpdate): TelegramEvent {
         ...base,
         externalId: String(query.from.id),
         profile: profileOf(query.from),
-        incoming: { kind: "button", data: query.data, messageId: query.message === undefined ? undefined : String(query.message.message_id) },
+        incoming: {
+          kind: "button",
+          data: query.data,
+          messageId: query.message === undefined ? undefined : String(query.message.message_id),
+        },
       },
     };
   }

@@ -32,7 +32,12 @@ function incomingOf(message: ViberInbound): Incoming {
       return { kind: "photo", fileRef: message.media ?? "", size: message.size ?? message.file_size };
     case "file":
     case "video":
-      return { kind: "file", fileRef: message.media ?? "", name: message.file_name, size: message.file_size ?? message.size };
+      return {
+        kind: "file",
+        fileRef: message.media ?? "",
+        name: message.file_name,
+        size: message.file_size ?? message.size,
+      };
     case "contact":
       return { kind: "contact", phone: message.contact?.phone_number ?? "", own: false };
     case "location":
@@ -53,7 +58,11 @@ export function createViberChannel(
   logger: Logger,
   onReceipt: (event: ReceiptEvent) => void = () => undefined,
 ): ViberChannel {
-  const client = new ViberClient({ apiRoot: config.apiRoot, authToken: config.authToken, sender: { name: config.botName, avatar: config.avatar } });
+  const client = new ViberClient({
+    apiRoot: config.apiRoot,
+    authToken: config.authToken,
+    sender: { name: config.botName, avatar: config.avatar },
+  });
   const log = logger.child({ channel: "viber" });
 
   const envelopeOf = (user: ViberUser, token: string | undefined, timestamp: number, incoming: Incoming): Envelope => ({
@@ -75,7 +84,10 @@ export function createViberChannel(
         case "conversation_started": {
           // Not a subscription: the one message allowed is the welcome in this HTTP answer.
           let welcome: Record<string, unknown> | undefined;
-          const envelope = envelopeOf(event.user, event.message_token, event.timestamp, { kind: "start", payload: event.context === "" ? undefined : event.context });
+          const envelope = envelopeOf(event.user, event.message_token, event.timestamp, {
+            kind: "start",
+            payload: event.context === "" ? undefined : event.context,
+          });
           await bot.engine.handle(envelope, async (outcome) => {
             const first = viberMessages(outcome.replies)[0];
             if (first !== undefined) welcome = client.messageBody(first);
@@ -107,7 +119,8 @@ export function createViberChannel(
         case "seen":
         case "failed":
           onReceipt(event.event);
-          if (event.event === "failed") log.warn({ token: event.message_token, desc: event.desc }, "viber reports a message failed");
+          if (event.event === "failed")
+            log.warn({ token: event.message_token, desc: event.desc }, "viber reports a message failed");
           return undefined;
       }
     },

@@ -2,12 +2,14 @@ import { z } from "zod";
 import { AppError } from "../../../core/errors/app-error.ts";
 
 /** Viber answers HTTP 200 even for errors; `status` tells (0 = ok). */
-const apiResponse = z.object({
-  status: z.number().int(),
-  status_message: z.string().optional(),
-  message_token: z.union([z.string(), z.number()]).optional(),
-  billing_status: z.number().optional(),
-}).passthrough();
+const apiResponse = z
+  .object({
+    status: z.number().int(),
+    status_message: z.string().optional(),
+    message_token: z.union([z.string(), z.number()]).optional(),
+    billing_status: z.number().optional(),
+  })
+  .passthrough();
 
 export type ViberApiResponse = z.infer<typeof apiResponse>;
 
@@ -35,7 +37,14 @@ export interface ViberKeyboard {
 export type ViberMessage =
   | { type: "text"; text: string; keyboard?: ViberKeyboard; tracking_data?: string; min_api_version?: number }
   | { type: "picture"; text: string; media: string; keyboard?: ViberKeyboard; min_api_version?: number }
-  | { type: "file"; media: string; size: number; file_name: string; keyboard?: ViberKeyboard; min_api_version?: number };
+  | {
+      type: "file";
+      media: string;
+      size: number;
+      file_name: string;
+      keyboard?: ViberKeyboard;
+      min_api_version?: number;
+    };
 
 /**
  * A small typed client for Viber's REST bot API. The auth token goes only in
@@ -63,21 +72,38 @@ export class ViberClient {
         signal: AbortSignal.timeout(15_000),
       });
     } catch (error) {
-      throw new AppError("transport_failed", "viber_unreachable", `could not reach the Viber API (${method})`, { cause: error });
+      throw new AppError("transport_failed", "viber_unreachable", `could not reach the Viber API (${method})`, {
+        cause: error,
+      });
     }
-    if (response.status >= 500) throw new AppError("transport_failed", "viber_unavailable", `Viber answered ${response.status} to ${method}`);
+    if (response.status >= 500)
+      throw new AppError("transport_failed", "viber_unavailable", `Viber answered ${response.status} to ${method}`);
     const parsed = apiResponse.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) throw new AppError("transport_failed", "viber_bad_response", `Viber answered ${method} with an unexpected body`);
+    if (!parsed.success)
+      throw new AppError("transport_failed", "viber_bad_response", `Viber answered ${method} with an unexpected body`);
     const { status, status_message: message = "" } = parsed.data;
     if (status === 0) return parsed.data;
-    if (UNREACHABLE.has(status)) throw new AppError("platform_refused", "recipient_blocked", `viber status ${status}: ${message}`, { details: { status } });
-    if (status === 12) throw new AppError("retry_later", "rate_limited", `viber status 12: ${message}`, { retryAfterMs: 60_000, details: { status } });
-    throw new AppError("platform_refused", "viber_refused", `viber status ${status}: ${message}`, { details: { status } });
+    if (UNREACHABLE.has(status))
+      throw new AppError("platform_refused", "recipient_blocked", `viber status ${status}: ${message}`, {
+        details: { status },
+      });
+    if (status === 12)
+      throw new AppError("retry_later", "rate_limited", `viber status 12: ${message}`, {
+        retryAfterMs: 60_000,
+        details: { status },
+      });
+    throw new AppError("platform_refused", "viber_refused", `viber status ${status}: ${message}`, {
+      details: { status },
+    });
   }
 
   /** A complete `send_message` body; the welcome message reuses it without `receiver`. */
   messageBody(message: ViberMessage): Record<string, unknown> {
-    return { ...message, sender: this.sender.avatar === undefined ? { name: this.sender.name } : this.sender, min_api_version: message.min_api_version ?? 3 };
+    return {
+      ...message,
+      sender: this.sender.avatar === undefined ? { name: this.sender.name } : this.sender,
+      min_api_version: message.min_api_version ?? 3,
+    };
   }
 
   sendMessage(receiver: string, message: ViberMessage): Promise<ViberApiResponse> {

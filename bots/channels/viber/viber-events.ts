@@ -37,7 +37,14 @@ const base = { timestamp: z.number().int(), message_token: token.optional() };
 /** Every callback event Viber sends (creators.viber.com `events/*`). */
 export const viberEventSchema = z.discriminatedUnion("event", [
   z.object({ event: z.literal("webhook"), ...base, chat_hostname: z.string().optional() }),
-  z.object({ event: z.literal("conversation_started"), ...base, type: z.string().optional(), context: z.string().max(512).optional(), user: viberUser, subscribed: z.boolean().optional() }),
+  z.object({
+    event: z.literal("conversation_started"),
+    ...base,
+    type: z.string().optional(),
+    context: z.string().max(512).optional(),
+    user: viberUser,
+    subscribed: z.boolean().optional(),
+  }),
   z.object({ event: z.literal("subscribed"), ...base, user: viberUser }),
   z.object({ event: z.literal("unsubscribed"), ...base, user_id: z.string() }),
   z.object({ event: z.literal("message"), ...base, sender: viberUser, message: inboundMessage }),

@@ -12,7 +12,13 @@ function keyboardButton(button: Button, columns: number): ViberKeyboard["Buttons
   const text = button.label.slice(0, BUTTON_TEXT_LIMIT);
   if ("url" in button) return { Columns: columns, Rows: 1, ActionType: "open-url", ActionBody: button.url, Text: text };
   if ("request" in button) {
-    return { Columns: columns, Rows: 1, ActionType: button.request === "contact" ? "share-phone" : "location-picker", ActionBody: button.request, Text: text };
+    return {
+      Columns: columns,
+      Rows: 1,
+      ActionType: button.request === "contact" ? "share-phone" : "location-picker",
+      ActionBody: button.request,
+      Text: text,
+    };
   }
   return { Columns: columns, Rows: 1, ActionType: "reply", ActionBody: button.data, Text: text, Silent: true };
 }
@@ -40,7 +46,8 @@ export function viberMessages(replies: Reply[]): ViberMessage[] {
   return replies.map((reply) => {
     const keyboard = keyboardOf(reply.buttons ?? []);
     const extra = keyboard === undefined ? {} : { keyboard };
-    if (reply.kind === "photo") return { type: "picture", text: (reply.caption ?? "").slice(0, PICTURE_TEXT_LIMIT), media: reply.url, ...extra };
+    if (reply.kind === "photo")
+      return { type: "picture", text: (reply.caption ?? "").slice(0, PICTURE_TEXT_LIMIT), media: reply.url, ...extra };
     // Viber fetches media by URL: a private file goes as its short-lived link.
     if (reply.kind === "file") {
       return /^image\/(jpeg|png)$/.test(reply.mime)

@@ -6,7 +6,6 @@ import type { Action, FlowContext } from "../../engine/contract.ts";
 import { yangonTime } from "./yangon-time.ts";
 import { text } from "../../engine/replies.ts";
 
-
 /** `/admin`: the sections this person's roles allow. */
 export const adminMenuAction: Action = {
   id: "admin",
@@ -16,7 +15,9 @@ export const adminMenuAction: Action = {
       {
         kind: "text",
         text: ctx.t("admin:menu_title"),
-        buttons: sectionsFor(ctx.user).map((section) => [{ label: ctx.t(`admin:section.${section}`), data: actionData(`admin.${section}`) }]),
+        buttons: sectionsFor(ctx.user).map((section) => [
+          { label: ctx.t(`admin:section.${section}`), data: actionData(`admin.${section}`) },
+        ]),
       },
     ],
     menu: false,
@@ -25,8 +26,16 @@ export const adminMenuAction: Action = {
 
 async function rolesOverview(ctx: FlowContext): Promise<string> {
   const holders = await ctx.services.roles.holders();
-  const lines = holders.map((holder) => `${holder._id} · ${holder.name} · ${holder.roles.map((role) => ctx.t(`admin:role.${role}`)).join(", ")}`);
-  return [ctx.t("admin:roles_help"), "", holders.length === 0 ? ctx.t("admin:roles_none") : ctx.t("admin:roles_list"), ...lines].join("\n");
+  const lines = holders.map(
+    (holder) =>
+      `${holder._id} · ${holder.name} · ${holder.roles.map((role) => ctx.t(`admin:role.${role}`)).join(", ")}`,
+  );
+  return [
+    ctx.t("admin:roles_help"),
+    "",
+    holders.length === 0 ? ctx.t("admin:roles_none") : ctx.t("admin:roles_list"),
+    ...lines,
+  ].join("\n");
 }
 
 export const rolesAction: Action = {
@@ -42,7 +51,8 @@ function roleChange(id: "grant" | "revoke"): Action {
     run: async (ctx, args) => {
       const [publicId = "", roleName = ""] = args.split(/\s+/);
       const role = roleName.toLowerCase() as Role;
-      if (!PUBLIC_ID_PATTERN.test(publicId.toUpperCase()) || !ROLES.includes(role)) return { replies: [text(ctx.t("admin:roles_usage", { command: id }))] };
+      if (!PUBLIC_ID_PATTERN.test(publicId.toUpperCase()) || !ROLES.includes(role))
+        return { replies: [text(ctx.t("admin:roles_usage", { command: id }))] };
       const result = await ctx.services.roles.change(ctx.user, ctx.channel, publicId, role, id === "grant");
       const vars = { id: publicId.toUpperCase(), role: ctx.t(`admin:role.${role}`) };
       switch (result.kind) {
@@ -51,7 +61,16 @@ function roleChange(id: "grant" | "revoke"): Action {
         case "last_owner":
           return { replies: [text(ctx.t("admin:last_owner"))] };
         case "unchanged":
-          return { replies: [text(ctx.t("admin:unchanged", { ...vars, roles: result.user.roles.map((held) => ctx.t(`admin:role.${held}`)).join(", ") || "—" }))] };
+          return {
+            replies: [
+              text(
+                ctx.t("admin:unchanged", {
+                  ...vars,
+                  roles: result.user.roles.map((held) => ctx.t(`admin:role.${held}`)).join(", ") || "—",
+                }),
+              ),
+            ],
+          };
         case "done":
           if (result.user._id === ctx.user._id) ctx.user = { ...ctx.user, roles: result.user.roles };
           return { replies: [text(ctx.t(id === "grant" ? "admin:granted" : "admin:revoked", vars))] };
@@ -66,16 +85,48 @@ export const auditAction: Action = {
   gate: "audit",
   run: async (ctx, args) => {
     const [kind = "", value = ""] = args.split(/\s+/);
-    const filter = kind === "by" ? { actorId: value.toUpperCase() } : kind === "target" ? { target: value.toUpperCase() } : {};
+    const filter =
+      kind === "by" ? { actorId: value.toUpperCase() } : kind === "target" ? { target: value.toUpperCase() } : {};
     const entries = await ctx.services.audit.recent({ ...filter, limit: 10 });
-    await ctx.services.audit.record({ actorId: ctx.user._id, actorRole: primaryRole(ctx.user) ?? "admin", channel: ctx.channel, action: "audit.view", target: null, after: filter });
+    await ctx.services.audit.record({
+      actorId: ctx.user._id,
+      actorRole: primaryRole(ctx.user) ?? "admin",
+      channel: ctx.channel,
+      action: "audit.view",
+      target: null,
+      after: filter,
+    });
     const lines = entries.map((entry) =>
-      ctx.t("admin:audit_line", { time: yangonTime(entry.at), actor: entry.actorId, role: entry.actorRole, action: entry.action, target: entry.target ?? "—" }),
+      ctx.t("admin:audit_line", {
+        time: yangonTime(entry.at),
+        actor: entry.actorId,
+        role: entry.actorRole,
+        action: entry.action,
+        target: entry.target ?? "—",
+      }),
     );
-    return { replies: [text([ctx.t("admin:audit_title"), ...(lines.length === 0 ? [ctx.t("admin:audit_empty")] : lines), "", ctx.t("admin:audit_usage")].join("\n"))] };
+    return {
+      replies: [
+        text(
+          [
+            ctx.t("admin:audit_title"),
+            ...(lines.length === 0 ? [ctx.t("admin:audit_empty")] : lines),
+            "",
+            ctx.t("admin:audit_usage"),
+          ].join("\n"),
+        ),
+      ],
+    };
   },
 };
 
 export const adminAuditButton: Action = { id: "admin.audit", gate: "audit", run: (ctx) => auditAction.run(ctx, "") };
 
-export const adminActions: Action[] = [adminMenuAction, rolesAction, roleChange("grant"), roleChange("revoke"), auditAction, adminAuditButton];
+export const adminActions: Action[] = [
+  adminMenuAction,
+  rolesAction,
+  roleChange("grant"),
+  roleChange("revoke"),
+  auditAction,
+  adminAuditButton,
+];

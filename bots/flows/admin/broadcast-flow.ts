@@ -15,14 +15,22 @@ const SEGMENTS: Record<string, Segment> = {
 
 /** Templates the worker fills in, in both languages, so progress reaches the admin in theirs. */
 function templates(ctx: FlowContext) {
-  const both = (key: string) => ({ en: ctx.services.translator.t("en")(key), my: ctx.services.translator.t("my")(key) });
-  return { progress: both("broadcast:progress"), summary: both("broadcast:summary"), cancelled: both("broadcast:cancelled_summary") };
+  const both = (key: string) => ({
+    en: ctx.services.translator.t("en")(key),
+    my: ctx.services.translator.t("my")(key),
+  });
+  return {
+    progress: both("broadcast:progress"),
+    summary: both("broadcast:summary"),
+    cancelled: both("broadcast:cancelled_summary"),
+  };
 }
 
 const askText = (language: "en" | "my") => ({
   render: (ctx: FlowContext) => [text(ctx.t(language === "en" ? "broadcast:ask_en" : "broadcast:ask_my"))],
   handle: (ctx: FlowContext, input: Parameters<Flow["steps"][string]["handle"]>[1]) => {
-    if (input.kind !== "text" || input.text.trim() === "") return { stay: [text(ctx.t(language === "en" ? "broadcast:ask_en" : "broadcast:ask_my"))] };
+    if (input.kind !== "text" || input.text.trim() === "")
+      return { stay: [text(ctx.t(language === "en" ? "broadcast:ask_en" : "broadcast:ask_my"))] };
     if (input.text.length > MAX_TEXT) return { stay: [text(ctx.t("broadcast:too_long", { max: MAX_TEXT }))] };
     ctx.data[language] = input.text;
     return { to: language === "en" ? "text_my" : "image" };
@@ -37,7 +45,13 @@ export const broadcastFlow: Flow = {
     text_en: askText("en"),
     text_my: askText("my"),
     image: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("broadcast:ask_image"), buttons: [[ctx.stepButton(ctx.t("broadcast:skip"), "skip")]] }],
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("broadcast:ask_image"),
+          buttons: [[ctx.stepButton(ctx.t("broadcast:skip"), "skip")]],
+        },
+      ],
       handle: (ctx, input) => {
         if (input.kind === "value" && input.value === "skip") {
           ctx.data.image = "";
@@ -63,7 +77,8 @@ export const broadcastFlow: Flow = {
         },
       ],
       handle: (ctx, input) => {
-        if (input.kind !== "value" || SEGMENTS[input.value] === undefined) return { stay: [text(ctx.t("broadcast:ask_segment"))] };
+        if (input.kind !== "value" || SEGMENTS[input.value] === undefined)
+          return { stay: [text(ctx.t("broadcast:ask_segment"))] };
         ctx.data.segment = input.value;
         return { to: "confirm" };
       },
@@ -85,7 +100,9 @@ export const broadcastFlow: Flow = {
           }),
         ];
         if (count.viber > 0) lines.push(ctx.t("broadcast:viber_warning", { viber: count.viber }));
-        return [{ kind: "text", text: lines.join("\n\n"), buttons: [[ctx.stepButton(ctx.t("broadcast:confirm"), "send")]] }];
+        return [
+          { kind: "text", text: lines.join("\n\n"), buttons: [[ctx.stepButton(ctx.t("broadcast:confirm"), "send")]] },
+        ];
       },
       handle: async (ctx, input) => {
         if (input.kind !== "value" || input.value !== "send") return { stay: [] };
@@ -114,7 +131,9 @@ export const broadcastActions: Action[] = [
       if (cancel?.[1] !== undefined) {
         const id = cancel[1].toUpperCase();
         const result = await ctx.services.broadcasts.cancel(id, ctx.user, ctx.channel);
-        return { replies: [text(ctx.t(result === "cancelled" ? "broadcast:cancel_done" : "broadcast:cancel_none", { id }))] };
+        return {
+          replies: [text(ctx.t(result === "cancelled" ? "broadcast:cancel_done" : "broadcast:cancel_none", { id }))],
+        };
       }
       return { startFlow: "broadcast" };
     },

@@ -2,10 +2,16 @@ import type { Action, FlowContext } from "../../engine/contract.ts";
 import { yangonTime } from "./yangon-time.ts";
 
 async function statsText(ctx: FlowContext): Promise<string> {
-  const [figures, depths] = await Promise.all([ctx.services.userFigures(ctx.now), ctx.services.queueDepths().catch(() => [])]);
+  const [figures, depths] = await Promise.all([
+    ctx.services.userFigures(ctx.now),
+    ctx.services.queueDepths().catch(() => []),
+  ]);
   const byQueue = new Map<string, Record<string, number>>();
   for (const row of depths) byQueue.set(row.queue, { ...(byQueue.get(row.queue) ?? {}), [row.state]: row.count });
-  const queues = [...byQueue.entries()].map(([queue, counts]) => `${queue}: ${counts.waiting ?? 0} / ${counts.delayed ?? 0} / ${counts.failed ?? 0}`).join("\n") || "—";
+  const queues =
+    [...byQueue.entries()]
+      .map(([queue, counts]) => `${queue}: ${counts.waiting ?? 0} / ${counts.delayed ?? 0} / ${counts.failed ?? 0}`)
+      .join("\n") || "—";
   return ctx.t("admin:stats", {
     time: yangonTime(ctx.now),
     total: figures.total,
@@ -27,5 +33,9 @@ async function statsText(ctx: FlowContext): Promise<string> {
 /** `/stats` and Stats in /admin: platform figures in Yangon time; later features add their lines. */
 export const statsActions: Action[] = [
   { id: "stats", gate: "stats", run: async (ctx) => ({ replies: [{ kind: "text", text: await statsText(ctx) }] }) },
-  { id: "admin.stats", gate: "stats", run: async (ctx) => ({ replies: [{ kind: "text", text: await statsText(ctx) }] }) },
+  {
+    id: "admin.stats",
+    gate: "stats",
+    run: async (ctx) => ({ replies: [{ kind: "text", text: await statsText(ctx) }] }),
+  },
 ];

@@ -7,8 +7,21 @@ import { text } from "../../engine/replies.ts";
 
 const targetOf = (ctx: FlowContext) => stringField(ctx.data, "target");
 
-async function audit(ctx: FlowContext, action: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null): Promise<void> {
-  await ctx.services.audit.record({ actorId: ctx.user._id, actorRole: primaryRole(ctx.user) ?? "admin", channel: ctx.channel, action, target: targetOf(ctx), before, after });
+async function audit(
+  ctx: FlowContext,
+  action: string,
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+): Promise<void> {
+  await ctx.services.audit.record({
+    actorId: ctx.user._id,
+    actorRole: primaryRole(ctx.user) ?? "admin",
+    channel: ctx.channel,
+    action,
+    target: targetOf(ctx),
+    before,
+    after,
+  });
 }
 
 /** The summary an admin sees; opening it is a sensitive read, so it is audited. */
@@ -23,7 +36,10 @@ async function card(ctx: FlowContext): Promise<Reply[]> {
   ]);
   await audit(ctx, "user.view", null, null);
   const chats = identities
-    .map((identity) => `${identity.channel === "tg" ? "Telegram" : "Viber"}${identity.transport === "sandbox" ? ctx.t("useradmin:sandbox_mark") : ""}${identity.username ? ` @${identity.username}` : ""}: ${ctx.t(identity.reachable ? "useradmin:reachable" : "useradmin:unreachable")}`)
+    .map(
+      (identity) =>
+        `${identity.channel === "tg" ? "Telegram" : "Viber"}${identity.transport === "sandbox" ? ctx.t("useradmin:sandbox_mark") : ""}${identity.username ? ` @${identity.username}` : ""}: ${ctx.t(identity.reachable ? "useradmin:reachable" : "useradmin:unreachable")}`,
+    )
     .join("; ");
   const summary = ctx.t("useradmin:card", {
     id: user._id,
@@ -66,7 +82,12 @@ async function onCard(ctx: FlowContext, input: StepInput): Promise<Transition> {
       const before = await users.setStatus(id, status);
       if (before === null) return { done: [text(ctx.t("useradmin:not_found", { query: id }))] };
       await audit(ctx, `user.${input.value}`, { status: before }, { status });
-      return { stay: [text(ctx.t(status === "banned" ? "useradmin:banned_done" : "useradmin:unbanned_done", { id })), ...(await card(ctx))] };
+      return {
+        stay: [
+          text(ctx.t(status === "banned" ? "useradmin:banned_done" : "useradmin:unbanned_done", { id })),
+          ...(await card(ctx)),
+        ],
+      };
     }
     case "reset": {
       for (const identity of await users.identitiesOf(id)) await conversations.reset(identity._id);
@@ -99,13 +120,20 @@ export const userAdminFlow: Flow = {
     compose: {
       render: (ctx) => [text(ctx.t("useradmin:compose", { id: targetOf(ctx) }))],
       handle: (ctx, input) => {
-        if (input.kind !== "text" || input.text.trim() === "") return { stay: [text(ctx.t("useradmin:compose", { id: targetOf(ctx) }))] };
+        if (input.kind !== "text" || input.text.trim() === "")
+          return { stay: [text(ctx.t("useradmin:compose", { id: targetOf(ctx) }))] };
         ctx.data.message = input.text.slice(0, 3500);
         return { to: "confirm" };
       },
     },
     confirm: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("useradmin:confirm", { id: targetOf(ctx), text: stringField(ctx.data, "message") }), buttons: [[ctx.stepButton(ctx.t("useradmin:send"), "send")]] }],
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("useradmin:confirm", { id: targetOf(ctx), text: stringField(ctx.data, "message") }),
+          buttons: [[ctx.stepButton(ctx.t("useradmin:send"), "send")]],
+        },
+      ],
       handle: async (ctx, input) => {
         if (input.kind !== "value" || input.value !== "send") return { stay: [text(ctx.t("common:unknown_text"))] };
         const id = targetOf(ctx);
@@ -115,11 +143,20 @@ export const userAdminFlow: Flow = {
           userId: id,
           // One key per admin turn: pressing Send twice on the same screen queues it once.
           key: `admin-message:${id}:${ctx.user._id}:${ctx.now.getTime()}`,
-          text: { en: translator.t("en")("useradmin:from_team", { text: message }), my: translator.t("my")("useradmin:from_team", { text: message }) },
+          text: {
+            en: translator.t("en")("useradmin:from_team", { text: message }),
+            my: translator.t("my")("useradmin:from_team", { text: message }),
+          },
           urgent: true,
         });
         await audit(ctx, "user.message", null, { result, length: message.length });
-        return { done: [text(ctx.t(result === "queued" || result === "duplicate" ? "useradmin:queued" : "useradmin:not_sent", { id }))] };
+        return {
+          done: [
+            text(
+              ctx.t(result === "queued" || result === "duplicate" ? "useradmin:queued" : "useradmin:not_sent", { id }),
+            ),
+          ],
+        };
       },
     },
   },

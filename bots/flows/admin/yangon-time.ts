@@ -1,7 +1,15 @@
 /** Myanmar has one time zone and no daylight saving: UTC+06:30. */
 export const YANGON = "Asia/Yangon";
 
-const formatter = new Intl.DateTimeFormat("en-GB", { timeZone: YANGON, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false });
+const formatter = new Intl.DateTimeFormat("en-GB", {
+  timeZone: YANGON,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hour12: false,
+});
 
 /** `2026-11-22 21:30` in Yangon time. */
 export function yangonTime(date: Date): string {

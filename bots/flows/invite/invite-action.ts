@@ -11,11 +11,18 @@ export const inviteAction: Action = {
     const shareText = ctx.t("invite:share_text", { link });
     const share =
       ctx.channel === "tg"
-        ? { label: ctx.t("invite:share_telegram"), url: `https://t.me/share/url?url=${encodeURIComponent(links.telegram)}&text=${encodeURIComponent(ctx.t("invite:share_text", { link: "" }).trim())}` }
+        ? {
+            label: ctx.t("invite:share_telegram"),
+            url: `https://t.me/share/url?url=${encodeURIComponent(links.telegram)}&text=${encodeURIComponent(ctx.t("invite:share_text", { link: "" }).trim())}`,
+          }
         : { label: ctx.t("invite:share_viber"), url: `viber://forward?text=${encodeURIComponent(shareText)}` };
     return {
       replies: [
-        { kind: "text", text: ctx.t("invite:intro", { code, telegram: links.telegram, viber: links.viber }), buttons: [[share]] },
+        {
+          kind: "text",
+          text: ctx.t("invite:intro", { code, telegram: links.telegram, viber: links.viber }),
+          buttons: [[share]],
+        },
         { kind: "text", text: shareText },
       ],
     };

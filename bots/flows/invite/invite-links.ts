@@ -1,6 +1,9 @@
 import type { BotLinks } from "../../engine/services.ts";
 
-/** Deep links carrying an invite code (a public id: 8 characters of A-Z 2-9, inside Telegram's 64-character payload alphabet). */
+/**
+ * Deep links carrying an invite code (a public id: 8 characters of A-Z 2-9, inside Telegram's 64-character payload
+ * alphabet).
+ */
 export function inviteLinks(links: BotLinks, code: string): { telegram: string; viber: string } {
   return {
     telegram: `https://t.me/${links.telegramUsername}?start=${code}`,

@@ -6,7 +6,12 @@ import type { Translator } from "../../../core/i18n/translator.ts";
 import type { BotLinks } from "../../engine/services.ts";
 
 /** What a new job's alert says, per transport (its link) and language, and the digest templates. */
-export function alertTexts(job: JobDoc, companyName: Record<Language, string>, translator: Translator, links: BotLinks) {
+export function alertTexts(
+  job: JobDoc,
+  companyName: Record<Language, string>,
+  translator: Translator,
+  links: BotLinks,
+) {
   const link: Record<Transport, string> = {
     telegram: `https://t.me/${links.telegramUsername}?start=${job._id}`,
     viber: `viber://pa?chatURI=${encodeURIComponent(links.viberChatUri)}&context=${job._id}`,

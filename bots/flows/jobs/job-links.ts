@@ -1,10 +1,15 @@
 import type { BotLinks } from "../../engine/services.ts";
 
-/** Start payload of a shared job: `<jobId>_<sharer's public id>` (16 characters of [A-Za-z0-9_], under Telegram's 64). */
+/**
+ * Start payload of a shared job: `<jobId>_<sharer's public id>` (16 characters of [A-Za-z0-9_], under Telegram's 64).
+ */
 export const jobPayload = (jobId: string, sharerId: string): string => `${jobId}_${sharerId}`;
 
 export function jobIdFrom(payload: string | undefined): string | undefined {
-  return payload?.split(/[-_]/).find((part) => /^J[2-9A-HJKMNP-Z]{6}$/i.test(part))?.toUpperCase();
+  return payload
+    ?.split(/[-_]/)
+    .find((part) => /^J[2-9A-HJKMNP-Z]{6}$/i.test(part))
+    ?.toUpperCase();
 }
 
 export function jobLinks(links: BotLinks, jobId: string, sharerId: string): { telegram: string; viber: string } {

@@ -2,7 +2,15 @@ import { actionData } from "../../engine/button-data.ts";
 import { twoPerRow } from "../../engine/button-layout.ts";
 import type { JobFilters } from "../../../core/catalog/job-index.ts";
 import { formatKyat, formatSalary, parseSalaryInput } from "../../../core/catalog/job-format.ts";
-import { CATEGORY_IDS, REGION_IDS, REGIONS, townshipLabel, townshipsOf, type CategoryId, type RegionId } from "../../../core/catalog/taxonomy.ts";
+import {
+  CATEGORY_IDS,
+  REGION_IDS,
+  REGIONS,
+  townshipLabel,
+  townshipsOf,
+  type CategoryId,
+  type RegionId,
+} from "../../../core/catalog/taxonomy.ts";
 import type { Action, Button, Flow, FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { subscribe } from "./alerts-flow.ts";
@@ -35,7 +43,11 @@ function activeFilters(ctx: FlowContext): Array<{ key: string; label: string }> 
     const township = f.township === undefined ? undefined : townshipLabel(f.region, f.township)?.[ctx.user.language];
     list.push({ key: "region", label: township ?? REGIONS[f.region].name[ctx.user.language] });
   }
-  if (f.minSalary !== undefined) list.push({ key: "minSalary", label: ctx.t("jobs:min_salary", { amount: formatKyat(f.minSalary, ctx.user.language) }) });
+  if (f.minSalary !== undefined)
+    list.push({
+      key: "minSalary",
+      label: ctx.t("jobs:min_salary", { amount: formatKyat(f.minSalary, ctx.user.language) }),
+    });
   return list;
 }
 
@@ -47,7 +59,6 @@ function dropFilter(ctx: FlowContext, key: string): void {
   ctx.data.page = 1;
 }
 
-
 async function renderResults(ctx: FlowContext): Promise<Reply[]> {
   const page = typeof ctx.data.page === "number" ? ctx.data.page : 1;
   const result = ctx.services.catalog.search(filtersOf(ctx), page, PAGE_SIZE);
@@ -58,7 +69,9 @@ async function renderResults(ctx: FlowContext): Promise<Reply[]> {
         kind: "text",
         text: ctx.t("jobs:none"),
         buttons: [
-          ...activeFilters(ctx).map((filter) => [ctx.stepButton(ctx.t("jobs:drop", { filter: filter.label }), `drop:${filter.key}`)]),
+          ...activeFilters(ctx).map((filter) => [
+            ctx.stepButton(ctx.t("jobs:drop", { filter: filter.label }), `drop:${filter.key}`),
+          ]),
           [ctx.stepButton(ctx.t("alerts:alert_me"), "alert")],
           [ctx.stepButton(ctx.t("jobs:change"), "filters")],
         ],
@@ -70,7 +83,15 @@ async function renderResults(ctx: FlowContext): Promise<Reply[]> {
   for (const [i, job] of result.jobs.entries()) {
     const n = (result.page - 1) * PAGE_SIZE + i + 1;
     const { name } = await companyName(ctx, job);
-    lines.push(ctx.t("jobs:result_line", { n, title: job.title[ctx.user.language], company: name, place: placeOf(job, ctx), salary: formatSalary(job.salaryMin, job.salaryMax, ctx.user.language) }));
+    lines.push(
+      ctx.t("jobs:result_line", {
+        n,
+        title: job.title[ctx.user.language],
+        company: name,
+        place: placeOf(job, ctx),
+        salary: formatSalary(job.salaryMin, job.salaryMax, ctx.user.language),
+      }),
+    );
     buttons.push(ctx.stepButton(`${n}. ${job.title[ctx.user.language]}`.slice(0, 60), `job:${job._id}`));
   }
   const paging: Button[] = [];
@@ -80,7 +101,12 @@ async function renderResults(ctx: FlowContext): Promise<Reply[]> {
     {
       kind: "text",
       text: lines.join("\n\n"),
-      buttons: [...buttons.map((button) => [button]), ...(paging.length > 0 ? [paging] : []), [ctx.stepButton(ctx.t("alerts:alert_me"), "alert")], [ctx.stepButton(ctx.t("jobs:change"), "filters")]],
+      buttons: [
+        ...buttons.map((button) => [button]),
+        ...(paging.length > 0 ? [paging] : []),
+        [ctx.stepButton(ctx.t("alerts:alert_me"), "alert")],
+        [ctx.stepButton(ctx.t("jobs:change"), "filters")],
+      ],
     },
   ];
 }
@@ -93,14 +119,24 @@ async function renderCard(ctx: FlowContext): Promise<Reply[]> {
   const refer: Button[] = [];
   if (job.status === "open") {
     // Someone who came through a colleague's link may apply (credited to them); anyone may refer a candidate.
-    if (sharedBy !== "" && sharedBy !== ctx.user._id) refer.push({ label: ctx.t("referrals:apply_button"), data: actionData("apply", `${job._id}_${sharedBy}`) });
-    refer.push({ label: ctx.t("referrals:refer_button", { bonus: formatKyat(job.bonus, ctx.user.language) }), data: actionData("refer", job._id) });
+    if (sharedBy !== "" && sharedBy !== ctx.user._id)
+      refer.push({ label: ctx.t("referrals:apply_button"), data: actionData("apply", `${job._id}_${sharedBy}`) });
+    refer.push({
+      label: ctx.t("referrals:refer_button", { bonus: formatKyat(job.bonus, ctx.user.language) }),
+      data: actionData("refer", job._id),
+    });
   }
   return [
     {
       kind: "text",
       text: await jobCardText(ctx, job),
-      buttons: [...refer.map((button) => [button]), [ctx.stepButton(ctx.t(saved ? "jobs:unsave" : "jobs:save"), "save"), ctx.stepButton(ctx.t("jobs:share"), "share")]],
+      buttons: [
+        ...refer.map((button) => [button]),
+        [
+          ctx.stepButton(ctx.t(saved ? "jobs:unsave" : "jobs:save"), "save"),
+          ctx.stepButton(ctx.t("jobs:share"), "share"),
+        ],
+      ],
     },
   ];
 }
@@ -111,10 +147,19 @@ async function share(ctx: FlowContext): Promise<Reply[]> {
   const links = jobLinks(ctx.services.botLinks, job._id, ctx.user._id);
   const link = ctx.channel === "vb" ? links.viber : links.telegram;
   const { name } = await companyName(ctx, job);
-  const shareText = ctx.t("jobs:share_text", { title: job.title[ctx.user.language], company: name, place: placeOf(job, ctx), salary: formatSalary(job.salaryMin, job.salaryMax, ctx.user.language), link });
+  const shareText = ctx.t("jobs:share_text", {
+    title: job.title[ctx.user.language],
+    company: name,
+    place: placeOf(job, ctx),
+    salary: formatSalary(job.salaryMin, job.salaryMax, ctx.user.language),
+    link,
+  });
   const button =
     ctx.channel === "tg"
-      ? { label: ctx.t("jobs:share_telegram"), url: `https://t.me/share/url?url=${encodeURIComponent(links.telegram)}&text=${encodeURIComponent(shareText.replace(link, "").trim())}` }
+      ? {
+          label: ctx.t("jobs:share_telegram"),
+          url: `https://t.me/share/url?url=${encodeURIComponent(links.telegram)}&text=${encodeURIComponent(shareText.replace(link, "").trim())}`,
+        }
       : { label: ctx.t("jobs:share_viber"), url: `viber://forward?text=${encodeURIComponent(shareText)}` };
   return [{ kind: "text", text: ctx.t("jobs:share_intro", links), buttons: [[button]] }, text(shareText)];
 }
@@ -147,7 +192,10 @@ export const jobSearchFlow: Flow = {
     filters: {
       render: (ctx) => {
         const active = activeFilters(ctx);
-        const summary = active.length === 0 ? ctx.t("jobs:filters_none") : ctx.t("jobs:filters_current", { filters: active.map((filter) => filter.label).join(" · ") });
+        const summary =
+          active.length === 0
+            ? ctx.t("jobs:filters_none")
+            : ctx.t("jobs:filters_current", { filters: active.map((filter) => filter.label).join(" · ") });
         const rows: Button[][] = [
           [ctx.stepButton(ctx.t("jobs:f_keyword"), "keyword"), ctx.stepButton(ctx.t("jobs:f_category"), "category")],
           [ctx.stepButton(ctx.t("jobs:f_location"), "region"), ctx.stepButton(ctx.t("jobs:f_salary"), "salary")],
@@ -162,7 +210,7 @@ export const jobSearchFlow: Flow = {
         if (input.kind !== "value") return { stay: [] };
         if (input.value === "clear") {
           for (const key of ["keyword", "category", "region", "township", "minSalary"]) delete ctx.data[key];
-          return { stay: await jobSearchFlow.steps.filters?.render(ctx) ?? [] };
+          return { stay: (await jobSearchFlow.steps.filters?.render(ctx)) ?? [] };
         }
         if (["keyword", "category", "region", "salary", "results"].includes(input.value)) {
           ctx.data.page = 1;
@@ -176,7 +224,16 @@ export const jobSearchFlow: Flow = {
       handle: (ctx, input) => typedKeyword(ctx, input) ?? { stay: [text(ctx.t("jobs:ask_keyword"))] },
     },
     category: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("jobs:ask_category"), buttons: [...twoPerRow(CATEGORY_IDS.map((id) => ctx.stepButton(categoryLabel(ctx, id), id))), [ctx.stepButton(ctx.t("jobs:any"), "any")]] }],
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("jobs:ask_category"),
+          buttons: [
+            ...twoPerRow(CATEGORY_IDS.map((id) => ctx.stepButton(categoryLabel(ctx, id), id))),
+            [ctx.stepButton(ctx.t("jobs:any"), "any")],
+          ],
+        },
+      ],
       handle: (ctx, input) => {
         if (input.kind !== "value") return typedKeyword(ctx, input) ?? { stay: [] };
         if (input.value === "any") delete ctx.data.category;
@@ -185,7 +242,16 @@ export const jobSearchFlow: Flow = {
       },
     },
     region: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("jobs:ask_region"), buttons: [...twoPerRow(REGION_IDS.map((id) => ctx.stepButton(REGIONS[id].name[ctx.user.language], id))), [ctx.stepButton(ctx.t("jobs:any"), "any")]] }],
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("jobs:ask_region"),
+          buttons: [
+            ...twoPerRow(REGION_IDS.map((id) => ctx.stepButton(REGIONS[id].name[ctx.user.language], id))),
+            [ctx.stepButton(ctx.t("jobs:any"), "any")],
+          ],
+        },
+      ],
       handle: (ctx, input) => {
         if (input.kind !== "value") return typedKeyword(ctx, input) ?? { stay: [] };
         delete ctx.data.township;
@@ -201,8 +267,16 @@ export const jobSearchFlow: Flow = {
       render: (ctx) => {
         const region = stringField(ctx.data, "region") as RegionId;
         const name = REGIONS[region].name[ctx.user.language];
-        const buttons = townshipsOf(region).map((id) => ctx.stepButton(townshipLabel(region, id)?.[ctx.user.language] ?? id, id));
-        return [{ kind: "text", text: ctx.t("jobs:ask_township", { region: name }), buttons: [...twoPerRow(buttons), [ctx.stepButton(ctx.t("jobs:whole_region", { region: name }), "any")]] }];
+        const buttons = townshipsOf(region).map((id) =>
+          ctx.stepButton(townshipLabel(region, id)?.[ctx.user.language] ?? id, id),
+        );
+        return [
+          {
+            kind: "text",
+            text: ctx.t("jobs:ask_township", { region: name }),
+            buttons: [...twoPerRow(buttons), [ctx.stepButton(ctx.t("jobs:whole_region", { region: name }), "any")]],
+          },
+        ];
       },
       handle: (ctx, input) => {
         if (input.kind !== "value") return typedKeyword(ctx, input) ?? { stay: [] };
@@ -212,7 +286,9 @@ export const jobSearchFlow: Flow = {
       },
     },
     salary: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("jobs:ask_salary"), buttons: [[ctx.stepButton(ctx.t("jobs:any"), "any")]] }],
+      render: (ctx) => [
+        { kind: "text", text: ctx.t("jobs:ask_salary"), buttons: [[ctx.stepButton(ctx.t("jobs:any"), "any")]] },
+      ],
       handle: (ctx, input) => {
         if (input.kind === "value" && input.value === "any") {
           delete ctx.data.minSalary;
@@ -238,8 +314,11 @@ export const jobSearchFlow: Flow = {
         if (input.value === "filters") return { to: "filters" };
         if (input.value === "alert") {
           const { category, region } = filtersOf(ctx);
-          if (category === undefined && region === undefined) return { stay: [text(ctx.t("alerts:need_filter")), ...(await renderResults(ctx))] };
-          return { stay: [text(await subscribe(ctx, category ?? null, region ?? null)), ...(await renderResults(ctx))] };
+          if (category === undefined && region === undefined)
+            return { stay: [text(ctx.t("alerts:need_filter")), ...(await renderResults(ctx))] };
+          return {
+            stay: [text(await subscribe(ctx, category ?? null, region ?? null)), ...(await renderResults(ctx))],
+          };
         }
         if (input.value.startsWith("drop:")) {
           dropFilter(ctx, input.value.slice(5));
@@ -266,7 +345,14 @@ async function savedList(ctx: FlowContext): Promise<Reply[]> {
     const job = await ctx.services.catalog.findJob(id);
     if (job === null) continue;
     const { name } = await companyName(ctx, job);
-    lines.push(ctx.t("jobs:saved_line", { n: i + 1, title: job.title[ctx.user.language], company: name, closed: job.status === "open" ? "" : ctx.t("jobs:closed_mark") }));
+    lines.push(
+      ctx.t("jobs:saved_line", {
+        n: i + 1,
+        title: job.title[ctx.user.language],
+        company: name,
+        closed: job.status === "open" ? "" : ctx.t("jobs:closed_mark"),
+      }),
+    );
     buttons.push([ctx.stepButton(`${i + 1}. ${job.title[ctx.user.language]}`.slice(0, 60), `job:${job._id}`)]);
   }
   return [{ kind: "text", text: lines.join("\n"), buttons }];

@@ -9,7 +9,10 @@ export function placeOf(job: JobDoc, ctx: FlowContext): string {
   return `${township}, ${REGIONS[job.region].name[language]}`;
 }
 
-export async function companyName(ctx: FlowContext, job: JobDoc): Promise<{ name: string; company: CompanyDoc | null }> {
+export async function companyName(
+  ctx: FlowContext,
+  job: JobDoc,
+): Promise<{ name: string; company: CompanyDoc | null }> {
   const company = await ctx.services.catalog.findCompany(job.companyId);
   return { name: company?.name[ctx.user.language] ?? "—", company };
 }

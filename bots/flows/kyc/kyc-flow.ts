@@ -18,7 +18,8 @@ const nrcOf = (ctx: FlowContext): Nrc | undefined => {
   const value = ctx.data.nrc as Nrc | undefined;
   return value !== undefined && typeof value === "object" ? value : undefined;
 };
-const docsOf = (ctx: FlowContext): Partial<Record<KycDocument, string>> => (ctx.data.docs as Partial<Record<KycDocument, string>> | undefined) ?? {};
+const docsOf = (ctx: FlowContext): Partial<Record<KycDocument, string>> =>
+  (ctx.data.docs as Partial<Record<KycDocument, string>> | undefined) ?? {};
 
 /** `31-12-1990`, `31/12/1990`, `31.12.1990` (any digits, already ASCII): a real date, age 10 to 100. */
 function parseBirthDate(raw: string, now: Date): string | undefined {
@@ -35,15 +36,36 @@ function documentStep(kind: KycDocument, next: string): Step {
   return {
     render: (ctx) => [text(ctx.t(`kyc:ask_${kind}`))],
     handle: async (ctx, input: StepInput) => {
-      const file = input.kind === "photo" ? { fileRef: input.fileRef, size: input.size, mime: "image/jpeg" } : input.kind === "file" ? input : undefined;
+      const file =
+        input.kind === "photo"
+          ? { fileRef: input.fileRef, size: input.size, mime: "image/jpeg" }
+          : input.kind === "file"
+            ? input
+            : undefined;
       if (file === undefined) return { stay: [text(ctx.t("kyc:expect_document"))] };
       if ((file.size ?? 0) > MEDIA_MAX_BYTES) return { stay: [text(ctx.t("kyc:too_large"))] };
       if (file.mime !== undefined && !DECLARED.test(file.mime)) return { stay: [text(ctx.t("kyc:bad_type"))] };
-      const notice = Object.fromEntries(LANGUAGES.map((language) => [language, ctx.services.translator.t(language)("kyc:document_refused", { document: ctx.services.translator.t(language)(`kyc:document.${kind}`) })])) as Record<"en" | "my", string>;
-      const mediaId = await ctx.services.media.vault.register({ ownerId: ctx.user._id, purpose: "kyc", transport: ctx.transport, fileRef: file.fileRef, rejectNotice: notice });
+      const notice = Object.fromEntries(
+        LANGUAGES.map((language) => [
+          language,
+          ctx.services.translator.t(language)("kyc:document_refused", {
+            document: ctx.services.translator.t(language)(`kyc:document.${kind}`),
+          }),
+        ]),
+      ) as Record<"en" | "my", string>;
+      const mediaId = await ctx.services.media.vault.register({
+        ownerId: ctx.user._id,
+        purpose: "kyc",
+        transport: ctx.transport,
+        fileRef: file.fileRef,
+        rejectNotice: notice,
+      });
       await ctx.services.media.queue.ingest(mediaId);
       ctx.data.docs = { ...docsOf(ctx), [kind]: mediaId };
-      return { ...onward(ctx, next), replies: [text(ctx.t("kyc:received", { document: ctx.t(`kyc:document.${kind}`) }))] };
+      return {
+        ...onward(ctx, next),
+        replies: [text(ctx.t("kyc:received", { document: ctx.t(`kyc:document.${kind}`) }))],
+      };
     },
   };
 }
@@ -54,13 +76,29 @@ async function reviewScreen(ctx: FlowContext): Promise<Reply[]> {
   const statuses = await ctx.services.kyc.documentStatus(docsOf(ctx));
   const lines = [
     ctx.t("kyc:review_title"),
-    ctx.t("kyc:review_nrc", { burmese: nrc === undefined ? "—" : nrcBurmese(nrc), latin: nrc === undefined ? "" : nrcLatin(nrc) }),
+    ctx.t("kyc:review_nrc", {
+      burmese: nrc === undefined ? "—" : nrcBurmese(nrc),
+      latin: nrc === undefined ? "" : nrcLatin(nrc),
+    }),
     ctx.t("kyc:review_name", { name: stringField(ctx.data, "fullName") }),
     ctx.t("kyc:review_dob", { date: formatDate(new Date(stringField(ctx.data, "dob")), ctx.user.language) }),
-    ...KYC_DOCUMENTS.map((kind) => ctx.t("kyc:review_document", { document: ctx.t(`kyc:document.${kind}`), status: ctx.t(`kyc:document_status.${statuses[kind]}`) })),
+    ...KYC_DOCUMENTS.map((kind) =>
+      ctx.t("kyc:review_document", {
+        document: ctx.t(`kyc:document.${kind}`),
+        status: ctx.t(`kyc:document_status.${statuses[kind]}`),
+      }),
+    ),
   ];
-  const change = ["nrc", "name", "dob", ...KYC_DOCUMENTS].map((item) => ctx.stepButton(ctx.t(`kyc:change.${item}`), `change:${item}`));
-  return [{ kind: "text", text: lines.join("\n"), buttons: [[ctx.stepButton(ctx.t("kyc:submit"), "submit")], ...twoPerRow(change)] }];
+  const change = ["nrc", "name", "dob", ...KYC_DOCUMENTS].map((item) =>
+    ctx.stepButton(ctx.t(`kyc:change.${item}`), `change:${item}`),
+  );
+  return [
+    {
+      kind: "text",
+      text: lines.join("\n"),
+      buttons: [[ctx.stepButton(ctx.t("kyc:submit"), "submit")], ...twoPerRow(change)],
+    },
+  ];
 }
 
 /**
@@ -74,7 +112,13 @@ export const kycFlow: Flow = {
   first: "intro",
   steps: {
     intro: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("kyc:intro", { days: ctx.services.kycRetentionDays }), buttons: [[ctx.stepButton(ctx.t("kyc:begin"), "begin")]] }],
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("kyc:intro", { days: ctx.services.kycRetentionDays }),
+          buttons: [[ctx.stepButton(ctx.t("kyc:begin"), "begin")]],
+        },
+      ],
       handle: (ctx, input) => (input.kind === "value" && input.value === "begin" ? { to: "nrc" } : { stay: [] }),
     },
     nrc: {
@@ -84,14 +128,18 @@ export const kycFlow: Flow = {
         const parsed = parseNrc(input.text);
         if (!parsed.ok) return { stay: [text(ctx.t(`kyc:nrc_problem.${parsed.problem}`))] };
         ctx.data.nrc = parsed.nrc;
-        return { ...onward(ctx, "name"), replies: [text(ctx.t("kyc:nrc_ok", { burmese: nrcBurmese(parsed.nrc), latin: nrcLatin(parsed.nrc) }))] };
+        return {
+          ...onward(ctx, "name"),
+          replies: [text(ctx.t("kyc:nrc_ok", { burmese: nrcBurmese(parsed.nrc), latin: nrcLatin(parsed.nrc) }))],
+        };
       },
     },
     name: {
       render: (ctx) => [text(ctx.t("kyc:ask_name"))],
       handle: (ctx, input) => {
         const value = input.kind === "text" ? input.text.replace(/\s+/g, " ").trim() : "";
-        if (value.length < 2 || value.length > 80 || !/\p{L}/u.test(value)) return { stay: [text(ctx.t("kyc:bad_name"))] };
+        if (value.length < 2 || value.length > 80 || !/\p{L}/u.test(value))
+          return { stay: [text(ctx.t("kyc:bad_name"))] };
         ctx.data.fullName = value;
         return onward(ctx, "dob");
       },
@@ -119,17 +167,31 @@ export const kycFlow: Flow = {
         if (input.value !== "submit") return { stay: [] };
         const nrc = nrcOf(ctx);
         const docs = docsOf(ctx);
-        if (nrc === undefined || docs.front === undefined || docs.back === undefined || docs.selfie === undefined) return { stay: [] };
+        if (nrc === undefined || docs.front === undefined || docs.back === undefined || docs.selfie === undefined)
+          return { stay: [] };
         try {
-          await ctx.services.kyc.submit(ctx.user._id, { nrc, fullName: stringField(ctx.data, "fullName"), dateOfBirth: stringField(ctx.data, "dob"), documents: { front: docs.front, back: docs.back, selfie: docs.selfie } });
+          await ctx.services.kyc.submit(ctx.user._id, {
+            nrc,
+            fullName: stringField(ctx.data, "fullName"),
+            dateOfBirth: stringField(ctx.data, "dob"),
+            documents: { front: docs.front, back: docs.back, selfie: docs.selfie },
+          });
           return { done: [text(ctx.t("kyc:submitted"))] };
         } catch (error) {
           if (isAppError(error) && error.code === "kyc_documents_not_ready") {
             const status = typeof error.details?.status === "string" ? error.details.status : "pending";
-            const document = ctx.t(`kyc:document.${typeof error.details?.document === "string" ? error.details.document : "front"}`);
-            return { stay: [text(ctx.t(status === "pending" ? "kyc:still_checking" : "kyc:send_again", { document })), ...(await reviewScreen(ctx))] };
+            const document = ctx.t(
+              `kyc:document.${typeof error.details?.document === "string" ? error.details.document : "front"}`,
+            );
+            return {
+              stay: [
+                text(ctx.t(status === "pending" ? "kyc:still_checking" : "kyc:send_again", { document })),
+                ...(await reviewScreen(ctx)),
+              ],
+            };
           }
-          if (isAppError(error) && (error.code === "kyc_already_submitted" || error.code === "kyc_already_approved")) return { done: [text(ctx.t(`kyc:${error.code}`))] };
+          if (isAppError(error) && (error.code === "kyc_already_submitted" || error.code === "kyc_already_approved"))
+            return { done: [text(ctx.t(`kyc:${error.code}`))] };
           throw error;
         }
       },
@@ -146,12 +208,35 @@ export const kycAction: Action = {
     const deleteButton = { label: ctx.t("kyc:delete_button"), data: "m:kycdelete" };
     switch (state.status) {
       case "approved":
-        return { replies: [{ kind: "text", text: ctx.t("kyc:status_approved", { nrc: submission?.nrc.burmese ?? "" }), buttons: submission?.documentsDeletedAt == null ? [[deleteButton]] : [] }] };
+        return {
+          replies: [
+            {
+              kind: "text",
+              text: ctx.t("kyc:status_approved", { nrc: submission?.nrc.burmese ?? "" }),
+              buttons: submission?.documentsDeletedAt == null ? [[deleteButton]] : [],
+            },
+          ],
+        };
       case "submitted":
-        return { replies: [text(ctx.t("kyc:status_submitted", { date: formatDate(new Date(submission?.submittedAt ?? ctx.now), ctx.user.language) }))] };
+        return {
+          replies: [
+            text(
+              ctx.t("kyc:status_submitted", {
+                date: formatDate(new Date(submission?.submittedAt ?? ctx.now), ctx.user.language),
+              }),
+            ),
+          ],
+        };
       case "rejected": {
         const reason = submission?.reason ?? "other";
-        return { startFlow: "kyc", replies: [text(ctx.t("kyc:status_rejected", { reason: ctx.t(`kyc:reason.${reason}`), fix: ctx.t(`kyc:fix.${reason}`) }))] };
+        return {
+          startFlow: "kyc",
+          replies: [
+            text(
+              ctx.t("kyc:status_rejected", { reason: ctx.t(`kyc:reason.${reason}`), fix: ctx.t(`kyc:fix.${reason}`) }),
+            ),
+          ],
+        };
       }
       default:
         return { startFlow: "kyc" };
@@ -165,14 +250,17 @@ export const kycDeleteFlow: Flow = {
   first: "confirm",
   steps: {
     confirm: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("kyc:delete_ask"), buttons: [[ctx.stepButton(ctx.t("kyc:delete_yes"), "yes")]] }],
+      render: (ctx) => [
+        { kind: "text", text: ctx.t("kyc:delete_ask"), buttons: [[ctx.stepButton(ctx.t("kyc:delete_yes"), "yes")]] },
+      ],
       handle: async (ctx, input) => {
         if (input.kind !== "value" || input.value !== "yes") return { stay: [] };
         try {
           await ctx.services.kyc.deleteDocumentsOf(ctx.user._id, ctx.channel);
           return { done: [text(ctx.t("kyc:deleted"))] };
         } catch (error) {
-          if (isAppError(error) && (error.code === "kyc_under_review" || error.code === "payout_in_flight")) return { done: [text(ctx.t(`kyc:delete_refused.${error.code}`))] };
+          if (isAppError(error) && (error.code === "kyc_under_review" || error.code === "payout_in_flight"))
+            return { done: [text(ctx.t(`kyc:delete_refused.${error.code}`))] };
           throw error;
         }
       },

@@ -9,7 +9,10 @@ export function installKycNotices(services: BotServices): void {
       const t = services.translator.t(language);
       if (submission.status === "approved") return t("kyc:notice_approved");
       const reason = submission.reason ?? "other";
-      return t("kyc:notice_rejected", { reason: submission.reasonText ?? t(`kyc:reason.${reason}`), fix: t(`kyc:fix.${reason}`) });
+      return t("kyc:notice_rejected", {
+        reason: submission.reasonText ?? t(`kyc:reason.${reason}`),
+        fix: t(`kyc:fix.${reason}`),
+      });
     };
     await services.notifier.notify({
       userId: submission.userId,

@@ -9,7 +9,11 @@ import { stringField } from "../../engine/flow-data.ts";
 import { queueStep } from "../admin/queue-step.ts";
 import { text } from "../../engine/replies.ts";
 
-const reviewer = (ctx: FlowContext) => ({ userId: ctx.user._id, role: primaryRole(ctx.user) ?? "reviewer", channel: ctx.channel });
+const reviewer = (ctx: FlowContext) => ({
+  userId: ctx.user._id,
+  role: primaryRole(ctx.user) ?? "reviewer",
+  channel: ctx.channel,
+});
 
 async function queueScreen(ctx: FlowContext): Promise<Reply[]> {
   const waiting = await ctx.services.kyc.queue(10);
@@ -17,8 +21,21 @@ async function queueScreen(ctx: FlowContext): Promise<Reply[]> {
   return [
     {
       kind: "text",
-      text: [ctx.t("kycreview:queue_title", { count: waiting.length }), ...waiting.map((submission) => ctx.t("kycreview:queue_line", { id: submission._id, date: formatDate(new Date(submission.submittedAt), ctx.user.language) }))].join("\n"),
-      buttons: waiting.map((submission) => [ctx.stepButton(`${submission._id} · ${formatDate(new Date(submission.submittedAt), ctx.user.language)}`, `open:${submission._id}`)]),
+      text: [
+        ctx.t("kycreview:queue_title", { count: waiting.length }),
+        ...waiting.map((submission) =>
+          ctx.t("kycreview:queue_line", {
+            id: submission._id,
+            date: formatDate(new Date(submission.submittedAt), ctx.user.language),
+          }),
+        ),
+      ].join("\n"),
+      buttons: waiting.map((submission) => [
+        ctx.stepButton(
+          `${submission._id} · ${formatDate(new Date(submission.submittedAt), ctx.user.language)}`,
+          `open:${submission._id}`,
+        ),
+      ]),
     },
   ];
 }
@@ -38,7 +55,10 @@ async function submissionScreen(ctx: FlowContext): Promise<Reply[]> {
       name: `${submission._id}-${document.kind}.${document.ext}`,
       mime: document.mime,
       bytes: document.bytes,
-      link: await ctx.services.media.links.issue(submission.documents[document.kind], `kyc-${submission._id}-${document.kind}`),
+      link: await ctx.services.media.links.issue(
+        submission.documents[document.kind],
+        `kyc-${submission._id}-${document.kind}`,
+      ),
       caption: ctx.t(`kyc:document.${document.kind}`),
     })),
   );
@@ -57,19 +77,38 @@ async function submissionScreen(ctx: FlowContext): Promise<Reply[]> {
     ...files,
     {
       kind: "text",
-      text: documents.length === 0 ? ctx.t("kycreview:documents_deleted") : ctx.t("kycreview:decide", { minutes: MEDIA_LINK_MINUTES }),
-      buttons: decided ? [] : [[ctx.stepButton(ctx.t("kycreview:approve"), "approve"), ctx.stepButton(ctx.t("kycreview:reject"), "reject")]],
+      text:
+        documents.length === 0
+          ? ctx.t("kycreview:documents_deleted")
+          : ctx.t("kycreview:decide", { minutes: MEDIA_LINK_MINUTES }),
+      buttons: decided
+        ? []
+        : [
+            [
+              ctx.stepButton(ctx.t("kycreview:approve"), "approve"),
+              ctx.stepButton(ctx.t("kycreview:reject"), "reject"),
+            ],
+          ],
     },
   ];
 }
 
-async function decide(ctx: FlowContext, outcome: "approved" | "rejected", reason: KycRejectReason | null, reasonText: string | null): Promise<Transition> {
+async function decide(
+  ctx: FlowContext,
+  outcome: "approved" | "rejected",
+  reason: KycRejectReason | null,
+  reasonText: string | null,
+): Promise<Transition> {
   const id = stringField(ctx.data, "id");
   try {
     await ctx.services.kyc.decide(id, reviewer(ctx), outcome, reason, reasonText);
-    return { to: "queue", replies: [text(ctx.t(outcome === "approved" ? "kycreview:approved" : "kycreview:rejected", { id }))] };
+    return {
+      to: "queue",
+      replies: [text(ctx.t(outcome === "approved" ? "kycreview:approved" : "kycreview:rejected", { id }))],
+    };
   } catch (error) {
-    if (isAppError(error) && error.code === "kyc_already_decided") return { to: "queue", replies: [text(ctx.t("kycreview:already_decided", { id }))] };
+    if (isAppError(error) && error.code === "kyc_already_decided")
+      return { to: "queue", replies: [text(ctx.t("kycreview:already_decided", { id }))] };
     throw error;
   }
 }
@@ -90,9 +129,16 @@ export const kycReviewFlow: Flow = {
       },
     },
     reason: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("kycreview:ask_reason"), buttons: KYC_REJECT_REASONS.map((reason) => [ctx.stepButton(ctx.t(`kyc:reason.${reason}`), reason)]) }],
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("kycreview:ask_reason"),
+          buttons: KYC_REJECT_REASONS.map((reason) => [ctx.stepButton(ctx.t(`kyc:reason.${reason}`), reason)]),
+        },
+      ],
       handle: (ctx, input) => {
-        if (input.kind !== "value" || !(KYC_REJECT_REASONS as readonly string[]).includes(input.value)) return { stay: [] };
+        if (input.kind !== "value" || !(KYC_REJECT_REASONS as readonly string[]).includes(input.value))
+          return { stay: [] };
         if (input.value === "other") return { to: "other" };
         return decide(ctx, "rejected", input.value as KycRejectReason, null);
       },

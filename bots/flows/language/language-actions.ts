@@ -8,27 +8,28 @@ import type { Action, Button, FlowContext, Reply } from "../../engine/contract.t
  */
 export function languageButtons(ctx: FlowContext): Button[][] {
   const tick = (language: string, label: string) => (ctx.user.language === language ? `✓ ${label}` : label);
-  return [[
-    { label: tick("en", ctx.t("language:english", { lng: "en" })), data: actionData("lang.en") },
-    { label: tick("my", ctx.t("language:burmese", { lng: "my" })), data: actionData("lang.my") },
-  ]];
+  return [
+    [
+      { label: tick("en", ctx.t("language:english", { lng: "en" })), data: actionData("lang.en") },
+      { label: tick("my", ctx.t("language:burmese", { lng: "my" })), data: actionData("lang.my") },
+    ],
+  ];
 }
 
 export function languagePicker(ctx: FlowContext, lead?: string): Reply {
-  const text = lead === undefined ? ctx.t("onboarding:choose_language") : `${lead}\n\n${ctx.t("onboarding:choose_language")}`;
+  const text =
+    lead === undefined ? ctx.t("onboarding:choose_language") : `${lead}\n\n${ctx.t("onboarding:choose_language")}`;
   return { kind: "text", text, buttons: languageButtons(ctx) };
 }
 
 /** "Language" in the menu, and the two choices (menu actions, so an old picker never goes stale). */
 export const languageActions: Action[] = [
   { id: "language", run: (ctx) => ({ replies: [languagePicker(ctx)], menu: false }) },
-  ...(["en", "my"] as const).map(
-    (language): Action => ({
-      id: `lang.${language}`,
-      run: async (ctx) => {
-        await ctx.switchLanguage(language);
-        return { replies: [{ kind: "text", text: ctx.t("onboarding:language_set") }] };
-      },
-    }),
-  ),
+  ...(["en", "my"] as const).map((language): Action => ({
+    id: `lang.${language}`,
+    run: async (ctx) => {
+      await ctx.switchLanguage(language);
+      return { replies: [{ kind: "text", text: ctx.t("onboarding:language_set") }] };
+    },
+  })),
 ];

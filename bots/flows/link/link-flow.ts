@@ -33,7 +33,10 @@ export const linkFlow: Flow = {
         {
           kind: "text",
           text: ctx.t("link:intro"),
-          buttons: [[ctx.stepButton(ctx.t("link:show_code"), "show")], [ctx.stepButton(ctx.t("link:enter_code"), "enter")]],
+          buttons: [
+            [ctx.stepButton(ctx.t("link:show_code"), "show")],
+            [ctx.stepButton(ctx.t("link:enter_code"), "enter")],
+          ],
         },
       ],
       handle: async (ctx, input) => {

@@ -6,7 +6,10 @@ export const networkAction: Action = {
   id: "network",
   run: async (ctx) => {
     const language = ctx.user.language;
-    const [sizes, earnings] = await Promise.all([ctx.services.network.sizes(ctx.user._id), ctx.services.rewards.networkEarnings(ctx.user._id)]);
+    const [sizes, earnings] = await Promise.all([
+      ctx.services.network.sizes(ctx.user._id),
+      ctx.services.rewards.networkEarnings(ctx.user._id),
+    ]);
     const lines = [ctx.t("network:title")];
     sizes.forEach((count, index) => {
       lines.push(

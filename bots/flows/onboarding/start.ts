@@ -11,7 +11,13 @@ import { mainMenu } from "./menu.ts";
  * decides the language of this first message) or, for someone who already
  * chose, the menu. One message, so a Viber welcome fits in the webhook answer.
  */
-export async function handleStart(ctx: FlowContext, payload: string | undefined, resolved: ResolvedUser): Promise<Reply[] | { replies: Reply[]; startFlow: string; step: string; data: Record<string, unknown>; after?: Reply[] }> {
+export async function handleStart(
+  ctx: FlowContext,
+  payload: string | undefined,
+  resolved: ResolvedUser,
+): Promise<
+  Reply[] | { replies: Reply[]; startFlow: string; step: string; data: Record<string, unknown>; after?: Reply[] }
+> {
   const lines = [ctx.t("onboarding:welcome", { name: ctx.user.name })];
   switch (resolved.invite) {
     case "recorded": {
@@ -31,7 +37,8 @@ export async function handleStart(ctx: FlowContext, payload: string | undefined,
     default:
       break;
   }
-  // A shared job link opens the job first (the sharer is recorded for referrals), then, for a newcomer, the language choice.
+  // A shared job link opens the job first (the sharer is recorded for referrals), then, for a newcomer, the language
+  // choice.
   const jobId = jobIdFrom(payload);
   if (jobId !== undefined && (await ctx.services.catalog.findJob(jobId)) !== null) {
     return {

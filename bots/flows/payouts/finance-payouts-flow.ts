@@ -8,13 +8,23 @@ import { queueStep } from "../admin/queue-step.ts";
 import { text } from "../../engine/replies.ts";
 
 const TXN_ID = /^[A-Za-z0-9_-]{4,64}$/;
-const actor = (ctx: FlowContext) => ({ userId: ctx.user._id, role: primaryRole(ctx.user) ?? "finance", channel: ctx.channel });
+const actor = (ctx: FlowContext) => ({
+  userId: ctx.user._id,
+  role: primaryRole(ctx.user) ?? "finance",
+  channel: ctx.channel,
+});
 
-/** A refusal finance can act on (already handled, paused, not approved, bad id), or undefined for an unexpected error. */
+/**
+ * A refusal finance can act on (already handled, paused, not approved, bad id), or undefined for an unexpected error.
+ */
 function financeRefusal(ctx: FlowContext, error: unknown): string | undefined {
   if (!isAppError(error)) return undefined;
-  if (error.code === "payouts_paused") return ctx.t("payouts:finance.paused", { reason: typeof error.details?.reason === "string" ? error.details.reason : "" });
-  if (["payout_already_decided", "payout_not_approved", "payout_not_found", "bad_transaction_id"].includes(error.code)) return ctx.t(`payouts:finance.${error.code}`, { id: stringField(ctx.data, "id") });
+  if (error.code === "payouts_paused")
+    return ctx.t("payouts:finance.paused", {
+      reason: typeof error.details?.reason === "string" ? error.details.reason : "",
+    });
+  if (["payout_already_decided", "payout_not_approved", "payout_not_found", "bad_transaction_id"].includes(error.code))
+    return ctx.t(`payouts:finance.${error.code}`, { id: stringField(ctx.data, "id") });
   return undefined;
 }
 
@@ -29,25 +39,61 @@ async function run(ctx: FlowContext, step: () => Promise<string>): Promise<Trans
 }
 
 async function queueScreen(ctx: FlowContext): Promise<Reply[]> {
-  const [waiting, breaker] = await Promise.all([ctx.services.payouts.queue(10, ["requested", "approved"]), ctx.services.payouts.breaker()]);
-  const lines = [breaker.paused ? ctx.t("payouts:finance.paused", { reason: breaker.reason ?? "" }) : ctx.t("payouts:finance.queue_title", { count: waiting.length })];
+  const [waiting, breaker] = await Promise.all([
+    ctx.services.payouts.queue(10, ["requested", "approved"]),
+    ctx.services.payouts.breaker(),
+  ]);
+  const lines = [
+    breaker.paused
+      ? ctx.t("payouts:finance.paused", { reason: breaker.reason ?? "" })
+      : ctx.t("payouts:finance.queue_title", { count: waiting.length }),
+  ];
   for (const payout of waiting) {
-    lines.push(ctx.t("payouts:finance.queue_line", { id: payout._id, amount: formatKyat(payout.amount, ctx.user.language), provider: ctx.t(`payouts:provider.${payout.provider}`), date: formatDate(new Date(payout.requestedAt), ctx.user.language), status: ctx.t(`payouts:status.${payout.status}`) }));
+    lines.push(
+      ctx.t("payouts:finance.queue_line", {
+        id: payout._id,
+        amount: formatKyat(payout.amount, ctx.user.language),
+        provider: ctx.t(`payouts:provider.${payout.provider}`),
+        date: formatDate(new Date(payout.requestedAt), ctx.user.language),
+        status: ctx.t(`payouts:status.${payout.status}`),
+      }),
+    );
   }
   if (waiting.length === 0) lines.push(ctx.t("payouts:finance.none"));
-  return [{ kind: "text", text: lines.join("\n"), buttons: waiting.map((payout) => [ctx.stepButton(`${payout._id} · ${formatKyat(payout.amount, ctx.user.language)}`, `open:${payout._id}`)]) }];
+  return [
+    {
+      kind: "text",
+      text: lines.join("\n"),
+      buttons: waiting.map((payout) => [
+        ctx.stepButton(`${payout._id} · ${formatKyat(payout.amount, ctx.user.language)}`, `open:${payout._id}`),
+      ]),
+    },
+  ];
 }
 
 async function payoutScreen(ctx: FlowContext): Promise<Reply[]> {
   const payout = await ctx.services.payouts.find(stringField(ctx.data, "id"));
   if (payout === null) return [text(ctx.t("payouts:finance.payout_not_found", { id: stringField(ctx.data, "id") }))];
-  const [user, kyc] = await Promise.all([ctx.services.users.findUser(payout.userId), ctx.services.kyc.state(payout.userId)]);
+  const [user, kyc] = await Promise.all([
+    ctx.services.users.findUser(payout.userId),
+    ctx.services.kyc.state(payout.userId),
+  ]);
   const submission = kyc.submissionId === null ? null : await ctx.services.kyc.find(kyc.submissionId);
   const buttons =
     payout.status === "requested"
-      ? [[ctx.stepButton(ctx.t("payouts:finance.approve"), "approve"), ctx.stepButton(ctx.t("payouts:finance.reject"), "reject")]]
+      ? [
+          [
+            ctx.stepButton(ctx.t("payouts:finance.approve"), "approve"),
+            ctx.stepButton(ctx.t("payouts:finance.reject"), "reject"),
+          ],
+        ]
       : payout.status === "approved"
-        ? [[ctx.stepButton(ctx.t("payouts:finance.mark_paid"), "paid"), ctx.stepButton(ctx.t("payouts:finance.mark_failed"), "failed")]]
+        ? [
+            [
+              ctx.stepButton(ctx.t("payouts:finance.mark_paid"), "paid"),
+              ctx.stepButton(ctx.t("payouts:finance.mark_failed"), "failed"),
+            ],
+          ]
         : [];
   return [
     {
@@ -66,7 +112,10 @@ async function payoutScreen(ctx: FlowContext): Promise<Reply[]> {
   ];
 }
 
-/** Finance: the payout queue → a payout → approve / reject (with a reason) → mark paid (with the provider's transaction id) or failed. */
+/**
+ * Finance: the payout queue → a payout → approve / reject (with a reason) → mark paid (with the provider's transaction
+ * id) or failed.
+ */
 export const financePayoutsFlow: Flow = {
   id: "payouts",
   first: "queue",
@@ -80,21 +129,43 @@ export const financePayoutsFlow: Flow = {
         if (input.value === "approve") {
           return run(ctx, async () => {
             const payout = await ctx.services.payouts.approve(id, actor(ctx), ctx.services.payoutProvider);
-            return ctx.t(payout.status === "paid" ? "payouts:finance.approved_paid" : "payouts:finance.approved", { id });
+            return ctx.t(payout.status === "paid" ? "payouts:finance.approved_paid" : "payouts:finance.approved", {
+              id,
+            });
           });
         }
         if (input.value === "reject") return { to: "reason" };
         if (input.value === "paid") return { to: "txn" };
-        if (input.value === "failed") return run(ctx, async () => (await ctx.services.payouts.markFailed(id, actor(ctx), "provider_failed"), ctx.t("payouts:finance.failed", { id })));
+        if (input.value === "failed")
+          return run(
+            ctx,
+            async () => (
+              await ctx.services.payouts.markFailed(id, actor(ctx), "provider_failed"),
+              ctx.t("payouts:finance.failed", { id })
+            ),
+          );
         return { stay: [] };
       },
     },
     reason: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("payouts:finance.ask_reason"), buttons: PAYOUT_REJECT_REASONS.map((reason) => [ctx.stepButton(ctx.t(`payouts:reason.${reason}`), reason)]) }],
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("payouts:finance.ask_reason"),
+          buttons: PAYOUT_REJECT_REASONS.map((reason) => [ctx.stepButton(ctx.t(`payouts:reason.${reason}`), reason)]),
+        },
+      ],
       handle: (ctx, input) => {
-        if (input.kind !== "value" || !(PAYOUT_REJECT_REASONS as readonly string[]).includes(input.value)) return { stay: [] };
+        if (input.kind !== "value" || !(PAYOUT_REJECT_REASONS as readonly string[]).includes(input.value))
+          return { stay: [] };
         const id = stringField(ctx.data, "id");
-        return run(ctx, async () => (await ctx.services.payouts.reject(id, actor(ctx), input.value), ctx.t("payouts:finance.rejected", { id })));
+        return run(
+          ctx,
+          async () => (
+            await ctx.services.payouts.reject(id, actor(ctx), input.value),
+            ctx.t("payouts:finance.rejected", { id })
+          ),
+        );
       },
     },
     txn: {
@@ -103,7 +174,13 @@ export const financePayoutsFlow: Flow = {
         if (input.kind !== "text") return { stay: [] };
         if (!TXN_ID.test(input.text.trim())) return { stay: [text(ctx.t("payouts:finance.bad_transaction_id"))] };
         const id = stringField(ctx.data, "id");
-        return run(ctx, async () => (await ctx.services.payouts.markPaid(id, actor(ctx), input.text.trim()), ctx.t("payouts:finance.paid", { id })));
+        return run(
+          ctx,
+          async () => (
+            await ctx.services.payouts.markPaid(id, actor(ctx), input.text.trim()),
+            ctx.t("payouts:finance.paid", { id })
+          ),
+        );
       },
     },
   },
@@ -117,9 +194,26 @@ export const financePayoutActions: Action[] = [
       const command = args.trim().toLowerCase();
       if (command === "csv") {
         const csv = await ctx.services.payouts.approvedCsv();
-        await ctx.services.audit.record({ actorId: ctx.user._id, actorRole: primaryRole(ctx.user) ?? "finance", channel: ctx.channel, action: "payouts.export", target: null });
+        await ctx.services.audit.record({
+          actorId: ctx.user._id,
+          actorRole: primaryRole(ctx.user) ?? "finance",
+          channel: ctx.channel,
+          action: "payouts.export",
+          target: null,
+        });
         const link = await ctx.services.media.links.issueBytes(Buffer.from(csv), "text/csv", "payouts-approved.csv");
-        return { replies: [{ kind: "file", name: "payouts-approved.csv", mime: "text/csv", bytes: Buffer.from(csv), link, caption: ctx.t("payouts:finance.csv", { rows: csv.trim().split("\n").length - 1 }) }] };
+        return {
+          replies: [
+            {
+              kind: "file",
+              name: "payouts-approved.csv",
+              mime: "text/csv",
+              bytes: Buffer.from(csv),
+              link,
+              caption: ctx.t("payouts:finance.csv", { rows: csv.trim().split("\n").length - 1 }),
+            },
+          ],
+        };
       }
       if (command === "resume") {
         if (!ctx.user.roles.includes("owner")) return { replies: [text(ctx.t("payouts:finance.owner_only"))] };

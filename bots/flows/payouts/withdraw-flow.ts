@@ -14,7 +14,7 @@ const kyat = (ctx: FlowContext, amount: number) => formatKyat(amount, ctx.user.l
 /** The person's answer to a refused amount or request, in their language. */
 function refusal(ctx: FlowContext, error: unknown): string | undefined {
   if (!isAppError(error)) return undefined;
-  const number = (name: string) => (typeof error.details?.[name] === "number" ? (error.details[name]) : 0);
+  const number = (name: string) => (typeof error.details?.[name] === "number" ? error.details[name] : 0);
   switch (error.code) {
     case "below_minimum":
       return ctx.t("payouts:below_minimum", { min: kyat(ctx, number("min")) });
@@ -42,7 +42,15 @@ export const withdrawMoneyFlow: Flow = {
       render: async (ctx) => {
         const room = await ctx.services.payouts.headroom(ctx.user._id);
         const limits = ctx.services.payouts.config;
-        return [text(ctx.t("payouts:ask_amount", { available: kyat(ctx, room.available), min: kyat(ctx, limits.min), max: kyat(ctx, Math.min(limits.maxPerRequest, room.today)) }))];
+        return [
+          text(
+            ctx.t("payouts:ask_amount", {
+              available: kyat(ctx, room.available),
+              min: kyat(ctx, limits.min),
+              max: kyat(ctx, Math.min(limits.maxPerRequest, room.today)),
+            }),
+          ),
+        ];
       },
       handle: async (ctx, input): Promise<Transition> => {
         const amount = input.kind === "text" ? parseKyatAmount(input.text) : undefined;
@@ -55,15 +63,25 @@ export const withdrawMoneyFlow: Flow = {
           return { stay: [text(message)] };
         }
         const room = await ctx.services.payouts.headroom(ctx.user._id);
-        if (amount > room.available) return { stay: [text(ctx.t("payouts:insufficient", { available: kyat(ctx, room.available) }))] };
+        if (amount > room.available)
+          return { stay: [text(ctx.t("payouts:insufficient", { available: kyat(ctx, room.available) }))] };
         ctx.data.amount = amount;
         return { to: "provider", replies: [text(ctx.t("payouts:amount_ok", { amount: kyat(ctx, amount) }))] };
       },
     },
     provider: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("payouts:ask_provider"), buttons: [PAYOUT_PROVIDERS.map((provider) => ctx.stepButton(ctx.t(`payouts:provider.${provider}`), provider))] }],
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("payouts:ask_provider"),
+          buttons: [
+            PAYOUT_PROVIDERS.map((provider) => ctx.stepButton(ctx.t(`payouts:provider.${provider}`), provider)),
+          ],
+        },
+      ],
       handle: (ctx, input) => {
-        if (input.kind !== "value" || !(PAYOUT_PROVIDERS as readonly string[]).includes(input.value)) return { stay: [] };
+        if (input.kind !== "value" || !(PAYOUT_PROVIDERS as readonly string[]).includes(input.value))
+          return { stay: [] };
         ctx.data.provider = input.value;
         return { to: "phone" };
       },
@@ -72,10 +90,25 @@ export const withdrawMoneyFlow: Flow = {
       render: async (ctx) => {
         const last = await ctx.services.payouts.prefs(ctx.user._id);
         const offer = last?.walletPhone ?? ctx.user.phone;
-        return [{ kind: "text", text: ctx.t("payouts:ask_phone", { provider: ctx.t(`payouts:provider.${stringField(ctx.data, "provider")}`) }), buttons: offer === null ? [] : [[ctx.stepButton(offer, `use:${offer.replace("+", "")}`)]] }];
+        return [
+          {
+            kind: "text",
+            text: ctx.t("payouts:ask_phone", {
+              provider: ctx.t(`payouts:provider.${stringField(ctx.data, "provider")}`),
+            }),
+            buttons: offer === null ? [] : [[ctx.stepButton(offer, `use:${offer.replace("+", "")}`)]],
+          },
+        ];
       },
       handle: (ctx, input) => {
-        const raw = input.kind === "value" && input.value.startsWith("use:") ? `+${input.value.slice(4)}` : input.kind === "text" ? input.text : input.kind === "contact" ? input.phone : "";
+        const raw =
+          input.kind === "value" && input.value.startsWith("use:")
+            ? `+${input.value.slice(4)}`
+            : input.kind === "text"
+              ? input.text
+              : input.kind === "contact"
+                ? input.phone
+                : "";
         const phone = toE164Myanmar(raw);
         if (phone === undefined) return { stay: [text(ctx.t("payouts:bad_phone"))] };
         ctx.data.phone = phone;
@@ -87,7 +120,11 @@ export const withdrawMoneyFlow: Flow = {
       render: (ctx) => [
         {
           kind: "text",
-          text: ctx.t("payouts:confirm", { amount: kyat(ctx, Number(ctx.data.amount)), provider: ctx.t(`payouts:provider.${stringField(ctx.data, "provider")}`), phone: stringField(ctx.data, "phone") }),
+          text: ctx.t("payouts:confirm", {
+            amount: kyat(ctx, Number(ctx.data.amount)),
+            provider: ctx.t(`payouts:provider.${stringField(ctx.data, "provider")}`),
+            phone: stringField(ctx.data, "phone"),
+          }),
           buttons: [[ctx.stepButton(ctx.t("payouts:confirm_button"), "confirm")]],
         },
       ],
@@ -117,9 +154,28 @@ export const withdrawMoneyAction: Action = {
   id: "payout",
   run: async (ctx) => {
     const kyc = await ctx.services.kyc.state(ctx.user._id);
-    if (kyc.status !== "approved") return { replies: [{ kind: "text", text: ctx.t("payouts:kyc_first"), buttons: [[{ label: ctx.t("kyc:menu"), data: actionData("kyc") }]] }] };
+    if (kyc.status !== "approved")
+      return {
+        replies: [
+          {
+            kind: "text",
+            text: ctx.t("payouts:kyc_first"),
+            buttons: [[{ label: ctx.t("kyc:menu"), data: actionData("kyc") }]],
+          },
+        ],
+      };
     const room = await ctx.services.payouts.headroom(ctx.user._id);
-    if (room.available < ctx.services.payouts.config.min) return { replies: [text(ctx.t("payouts:too_little", { available: kyat(ctx, room.available), min: kyat(ctx, ctx.services.payouts.config.min) }))] };
+    if (room.available < ctx.services.payouts.config.min)
+      return {
+        replies: [
+          text(
+            ctx.t("payouts:too_little", {
+              available: kyat(ctx, room.available),
+              min: kyat(ctx, ctx.services.payouts.config.min),
+            }),
+          ),
+        ],
+      };
     return { startFlow: "payout" };
   },
 };

@@ -2,7 +2,16 @@ import { twoPerRow } from "../../engine/button-layout.ts";
 import type { JobDoc } from "../../../core/catalog/catalog-models.ts";
 import { newJobId } from "../../../core/catalog/catalog-service.ts";
 import { parseSalaryInput } from "../../../core/catalog/job-format.ts";
-import { CATEGORIES, CATEGORY_IDS, EMPLOYMENT_TYPES, REGION_IDS, REGIONS, townshipLabel, townshipsOf, type RegionId } from "../../../core/catalog/taxonomy.ts";
+import {
+  CATEGORIES,
+  CATEGORY_IDS,
+  EMPLOYMENT_TYPES,
+  REGION_IDS,
+  REGIONS,
+  townshipLabel,
+  townshipsOf,
+  type RegionId,
+} from "../../../core/catalog/taxonomy.ts";
 import type { Flow, FlowContext } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { jobCardText } from "../jobs/job-view.ts";
@@ -11,7 +20,11 @@ import { askText, auditRecruit, text } from "./recruit-common.ts";
 /** `300000-500000`, `3-5 သိန်း`, `3 သိန်း - 5 သိန်း` → [min, max]. */
 export function parseSalaryRange(input: string): [number, number] | undefined {
   const lakh = /သိန်း|lakh/i.test(input);
-  const parts = input.replace(/သိန်း|lakhs?/gi, "").split(/[-–~]|to/).map((part) => part.trim()).filter((part) => part !== "");
+  const parts = input
+    .replace(/သိန်း|lakhs?/gi, "")
+    .split(/[-–~]|to/)
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
   if (parts.length !== 2) return undefined;
   const [low, high] = parts.map((part) => parseSalaryInput(lakh ? `${part} lakh` : part));
   return low !== undefined && high !== undefined && low <= high ? [low, high] : undefined;
@@ -48,16 +61,33 @@ export const addJobFlow: Flow = {
       render: async (ctx) => {
         const companies = await ctx.services.catalog.companies();
         if (companies.length === 0) return [text(ctx.t("recruit:no_companies"))];
-        return [{ kind: "text", text: ctx.t("recruit:ask_company"), buttons: twoPerRow(companies.slice(0, 20).map((company) => ctx.stepButton(company.name[ctx.user.language].slice(0, 40), company._id))) }];
+        return [
+          {
+            kind: "text",
+            text: ctx.t("recruit:ask_company"),
+            buttons: twoPerRow(
+              companies
+                .slice(0, 20)
+                .map((company) => ctx.stepButton(company.name[ctx.user.language].slice(0, 40), company._id)),
+            ),
+          },
+        ];
       },
       handle: async (ctx, input) => {
-        if (input.kind !== "value" || (await ctx.services.catalog.findCompany(input.value)) === null) return { stay: [] };
+        if (input.kind !== "value" || (await ctx.services.catalog.findCompany(input.value)) === null)
+          return { stay: [] };
         ctx.data.company = input.value;
         return { to: "category" };
       },
     },
     category: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("recruit:ask_category"), buttons: twoPerRow(CATEGORY_IDS.map((id) => ctx.stepButton(CATEGORIES[id][ctx.user.language], id))) }],
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("recruit:ask_category"),
+          buttons: twoPerRow(CATEGORY_IDS.map((id) => ctx.stepButton(CATEGORIES[id][ctx.user.language], id))),
+        },
+      ],
       handle: (ctx, input) => {
         if (input.kind !== "value" || !(CATEGORY_IDS as string[]).includes(input.value)) return { stay: [] };
         ctx.data.category = input.value;
@@ -65,7 +95,13 @@ export const addJobFlow: Flow = {
       },
     },
     region: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("recruit:ask_region"), buttons: twoPerRow(REGION_IDS.map((id) => ctx.stepButton(REGIONS[id].name[ctx.user.language], id))) }],
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("recruit:ask_region"),
+          buttons: twoPerRow(REGION_IDS.map((id) => ctx.stepButton(REGIONS[id].name[ctx.user.language], id))),
+        },
+      ],
       handle: (ctx, input) => {
         if (input.kind !== "value" || !(REGION_IDS as string[]).includes(input.value)) return { stay: [] };
         ctx.data.region = input.value;
@@ -75,10 +111,19 @@ export const addJobFlow: Flow = {
     township: {
       render: (ctx) => {
         const region = stringField(ctx.data, "region") as RegionId;
-        return [{ kind: "text", text: ctx.t("recruit:ask_township"), buttons: twoPerRow(townshipsOf(region).map((id) => ctx.stepButton(townshipLabel(region, id)?.[ctx.user.language] ?? id, id))) }];
+        return [
+          {
+            kind: "text",
+            text: ctx.t("recruit:ask_township"),
+            buttons: twoPerRow(
+              townshipsOf(region).map((id) => ctx.stepButton(townshipLabel(region, id)?.[ctx.user.language] ?? id, id)),
+            ),
+          },
+        ];
       },
       handle: (ctx, input) => {
-        if (input.kind !== "value" || !townshipsOf(stringField(ctx.data, "region") as RegionId).includes(input.value)) return { stay: [] };
+        if (input.kind !== "value" || !townshipsOf(stringField(ctx.data, "region") as RegionId).includes(input.value))
+          return { stay: [] };
         ctx.data.township = input.value;
         return { to: "title_en" };
       },
@@ -88,7 +133,13 @@ export const addJobFlow: Flow = {
     desc_en: askText("recruit:ask_desc_en", "desc_en", "desc_my", 2000),
     desc_my: askText("recruit:ask_desc_my", "desc_my", "salary", 2000),
     salary: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("recruit:ask_salary"), buttons: [[ctx.stepButton(ctx.t("recruit:negotiable"), "negotiable")]] }],
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("recruit:ask_salary"),
+          buttons: [[ctx.stepButton(ctx.t("recruit:negotiable"), "negotiable")]],
+        },
+      ],
       handle: (ctx, input) => {
         if (input.kind === "value" && input.value === "negotiable") {
           ctx.data.salary = null;
@@ -101,7 +152,15 @@ export const addJobFlow: Flow = {
       },
     },
     employment: {
-      render: (ctx) => [{ kind: "text", text: ctx.t("recruit:ask_employment"), buttons: twoPerRow(Object.entries(EMPLOYMENT_TYPES).map(([id, label]) => ctx.stepButton(label[ctx.user.language], id))) }],
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("recruit:ask_employment"),
+          buttons: twoPerRow(
+            Object.entries(EMPLOYMENT_TYPES).map(([id, label]) => ctx.stepButton(label[ctx.user.language], id)),
+          ),
+        },
+      ],
       handle: (ctx, input) => {
         if (input.kind !== "value" || !(input.value in EMPLOYMENT_TYPES)) return { stay: [] };
         ctx.data.employment = input.value;
@@ -112,7 +171,8 @@ export const addJobFlow: Flow = {
       render: (ctx) => [text(ctx.t("recruit:ask_bonus"))],
       handle: (ctx, input) => {
         const value = input.kind === "text" ? Number(input.text.replace(/[,\s]/g, "")) : Number.NaN;
-        if (!Number.isInteger(value) || value < 0 || value > 10_000_000) return { stay: [text(ctx.t("recruit:bad_bonus"))] };
+        if (!Number.isInteger(value) || value < 0 || value > 10_000_000)
+          return { stay: [text(ctx.t("recruit:bad_bonus"))] };
         ctx.data.bonus = value;
         ctx.data.id = newJobId();
         return { to: "preview" };
@@ -121,14 +181,25 @@ export const addJobFlow: Flow = {
     preview: {
       render: async (ctx) => {
         const job = draft(ctx);
-        const as = async (language: "en" | "my") => jobCardText({ ...ctx, user: { ...ctx.user, language }, t: ctx.services.translator.t(language) }, job);
-        return [{ kind: "text", text: ctx.t("recruit:preview", { en: await as("en"), my: await as("my") }), buttons: [[ctx.stepButton(ctx.t("recruit:publish"), "publish")]] }];
+        const as = async (language: "en" | "my") =>
+          jobCardText({ ...ctx, user: { ...ctx.user, language }, t: ctx.services.translator.t(language) }, job);
+        return [
+          {
+            kind: "text",
+            text: ctx.t("recruit:preview", { en: await as("en"), my: await as("my") }),
+            buttons: [[ctx.stepButton(ctx.t("recruit:publish"), "publish")]],
+          },
+        ];
       },
       handle: async (ctx, input) => {
         if (input.kind !== "value" || input.value !== "publish") return { stay: [] };
         const job = draft(ctx);
         await ctx.services.catalog.publish(job);
-        await auditRecruit(ctx, "job.publish", job._id, null, { title: job.title.en, bonus: job.bonus, companyId: job.companyId });
+        await auditRecruit(ctx, "job.publish", job._id, null, {
+          title: job.title.en,
+          bonus: job.bonus,
+          companyId: job.companyId,
+        });
         return { done: [text(ctx.t("recruit:published", { id: job._id }))] };
       },
     },

@@ -6,7 +6,10 @@ import { auditRecruit, text } from "./recruit-common.ts";
 
 const SHOWN_PROBLEMS = 15;
 
-/** Import many jobs from a CSV or JSON file: validated row by row; any bad row rejects the whole file; nothing half-imported. */
+/**
+ * Import many jobs from a CSV or JSON file: validated row by row; any bad row rejects the whole file; nothing
+ * half-imported.
+ */
 export const importJobsFlow: Flow = {
   id: "importjobs",
   first: "file",
@@ -19,16 +22,27 @@ export const importJobsFlow: Flow = {
         try {
           bytes = await ctx.services.files.fetch(ctx.transport, input.fileRef, IMPORT_MAX_BYTES);
         } catch (error) {
-          const code = isAppError(error) && (error.code === "file_too_large" || error.code === "file_expired") ? error.code : "other";
+          const code =
+            isAppError(error) && (error.code === "file_too_large" || error.code === "file_expired")
+              ? error.code
+              : "other";
           return { stay: [text(ctx.t("recruit:file_failed", { reason: ctx.t(`recruit:reason.${code}`) }))] };
         }
         const companyIds = new Set((await ctx.services.catalog.companies()).map((company) => company._id));
         const result = parseJobImport(bytes, input.name, { companyIds, createdBy: ctx.user._id, now: ctx.now });
         if (!result.ok) {
-          const lines = result.problems.slice(0, SHOWN_PROBLEMS).map((problem) => ctx.t("recruit:problem", { line: problem.line, message: problem.message }));
-          if (result.problems.length > SHOWN_PROBLEMS) lines.push(ctx.t("recruit:more", { count: result.problems.length - SHOWN_PROBLEMS }));
-          await auditRecruit(ctx, "job.import_rejected", null, null, { problems: result.problems.length, file: input.name ?? null });
-          return { stay: [text(ctx.t("recruit:rejected", { count: result.problems.length, problems: lines.join("\n") }))] };
+          const lines = result.problems
+            .slice(0, SHOWN_PROBLEMS)
+            .map((problem) => ctx.t("recruit:problem", { line: problem.line, message: problem.message }));
+          if (result.problems.length > SHOWN_PROBLEMS)
+            lines.push(ctx.t("recruit:more", { count: result.problems.length - SHOWN_PROBLEMS }));
+          await auditRecruit(ctx, "job.import_rejected", null, null, {
+            problems: result.problems.length,
+            file: input.name ?? null,
+          });
+          return {
+            stay: [text(ctx.t("recruit:rejected", { count: result.problems.length, problems: lines.join("\n") }))],
+          };
         }
         ctx.data.jobs = result.jobs;
         return { to: "confirm" };
@@ -37,13 +51,26 @@ export const importJobsFlow: Flow = {
     confirm: {
       render: (ctx) => {
         const count = Array.isArray(ctx.data.jobs) ? ctx.data.jobs.length : 0;
-        return [{ kind: "text", text: ctx.t("recruit:import_ready", { count }), buttons: [[ctx.stepButton(ctx.t("recruit:import_publish", { count }), "publish")]] }];
+        return [
+          {
+            kind: "text",
+            text: ctx.t("recruit:import_ready", { count }),
+            buttons: [[ctx.stepButton(ctx.t("recruit:import_publish", { count }), "publish")]],
+          },
+        ];
       },
       handle: async (ctx, input) => {
         if (input.kind !== "value" || input.value !== "publish" || !Array.isArray(ctx.data.jobs)) return { stay: [] };
-        const jobs = (ctx.data.jobs as JobDoc[]).map((job) => ({ ...job, postedAt: new Date(job.postedAt), expiresAt: new Date(job.expiresAt) }));
+        const jobs = (ctx.data.jobs as JobDoc[]).map((job) => ({
+          ...job,
+          postedAt: new Date(job.postedAt),
+          expiresAt: new Date(job.expiresAt),
+        }));
         await ctx.services.catalog.publishMany(jobs);
-        await auditRecruit(ctx, "job.import", null, null, { count: jobs.length, ids: jobs.slice(0, 50).map((job) => job._id) });
+        await auditRecruit(ctx, "job.import", null, null, {
+          count: jobs.length,
+          ids: jobs.slice(0, 50).map((job) => job._id),
+        });
         return { done: [text(ctx.t("recruit:imported", { count: jobs.length }))] };
       },
     },

@@ -12,8 +12,20 @@ async function card(ctx: FlowContext): Promise<Reply[]> {
   return [
     {
       kind: "text",
-      text: ctx.t("recruit:job_card", { card: await jobCardText(ctx, job), status: ctx.t(`recruit:status.${job.status}`), id: job._id }),
-      buttons: [[ctx.stepButton(ctx.t(job.status === "open" ? "recruit:close" : "recruit:reopen"), job.status === "open" ? "close" : "reopen"), ctx.stepButton(ctx.t("recruit:edit_bonus"), "bonus")]],
+      text: ctx.t("recruit:job_card", {
+        card: await jobCardText(ctx, job),
+        status: ctx.t(`recruit:status.${job.status}`),
+        id: job._id,
+      }),
+      buttons: [
+        [
+          ctx.stepButton(
+            ctx.t(job.status === "open" ? "recruit:close" : "recruit:reopen"),
+            job.status === "open" ? "close" : "reopen",
+          ),
+          ctx.stepButton(ctx.t("recruit:edit_bonus"), "bonus"),
+        ],
+      ],
     },
   ];
 }
@@ -33,7 +45,12 @@ export const manageJobFlow: Flow = {
           const status = input.value === "close" ? "closed" : "open";
           await ctx.services.catalog.setStatus(id, status);
           await auditRecruit(ctx, `job.${input.value}`, id, { status: before?.status ?? null }, { status });
-          return { stay: [text(ctx.t(input.value === "close" ? "recruit:closed" : "recruit:reopened", { id })), ...(await card(ctx))] };
+          return {
+            stay: [
+              text(ctx.t(input.value === "close" ? "recruit:closed" : "recruit:reopened", { id })),
+              ...(await card(ctx)),
+            ],
+          };
         }
         if (input.value === "bonus") return { to: "bonus" };
         return { stay: [] };
@@ -43,7 +60,8 @@ export const manageJobFlow: Flow = {
       render: (ctx) => [text(ctx.t("recruit:ask_bonus"))],
       handle: async (ctx, input) => {
         const value = input.kind === "text" ? Number(input.text.replace(/[,\s]/g, "")) : Number.NaN;
-        if (!Number.isInteger(value) || value < 0 || value > 10_000_000) return { stay: [text(ctx.t("recruit:bad_bonus"))] };
+        if (!Number.isInteger(value) || value < 0 || value > 10_000_000)
+          return { stay: [text(ctx.t("recruit:bad_bonus"))] };
         const id = stringField(ctx.data, "jobId");
         const before = await ctx.services.catalog.findJob(id);
         await ctx.services.catalog.setBonus(id, value);

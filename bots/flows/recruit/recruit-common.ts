@@ -4,11 +4,23 @@ import { text } from "../../engine/replies.ts";
 
 export { text };
 
-
-export async function auditRecruit(ctx: FlowContext, action: string, target: string | null, before: Record<string, unknown> | null, after: Record<string, unknown> | null): Promise<void> {
-  await ctx.services.audit.record({ actorId: ctx.user._id, actorRole: primaryRole(ctx.user) ?? "recruiter", channel: ctx.channel, action, target, before, after });
+export async function auditRecruit(
+  ctx: FlowContext,
+  action: string,
+  target: string | null,
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+): Promise<void> {
+  await ctx.services.audit.record({
+    actorId: ctx.user._id,
+    actorRole: primaryRole(ctx.user) ?? "recruiter",
+    channel: ctx.channel,
+    action,
+    target,
+    before,
+    after,
+  });
 }
-
 
 /** A step that asks for one line of text, stores it under `field`, and goes to `next`. */
 export function askText(prompt: string, field: string, next: string, max: number): Step {

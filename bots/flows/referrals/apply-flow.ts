@@ -2,9 +2,19 @@ import { JOB_ID_PATTERN } from "../../../core/catalog/catalog-service.ts";
 import { PUBLIC_ID_PATTERN } from "../../../core/users/public-id.ts";
 import type { Action, Flow, FlowContext, Reply } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
-import { candidateFields, confirmStep, consentStep, cvStep, nameStep, phoneStep, summaryReply, text } from "./candidate-steps.ts";
+import {
+  candidateFields,
+  confirmStep,
+  consentStep,
+  cvStep,
+  nameStep,
+  phoneStep,
+  summaryReply,
+  text,
+} from "./candidate-steps.ts";
 
-const summary = (ctx: FlowContext): Promise<Reply[]> => summaryReply(ctx, "referrals:apply.summary", {}, "referrals:apply.send");
+const summary = (ctx: FlowContext): Promise<Reply[]> =>
+  summaryReply(ctx, "referrals:apply.summary", {}, "referrals:apply.send");
 
 /** Apply through a shared job link: name → phone → optional CV → consent → confirm; the sharer is the referrer. */
 export const applyFlow: Flow = {
@@ -17,7 +27,14 @@ export const applyFlow: Flow = {
     consent: consentStep("self", "confirm"),
     confirm: confirmStep(
       summary,
-      (ctx) => ({ ...candidateFields(ctx), referrerId: stringField(ctx.data, "sharedBy"), submittedBy: ctx.user._id, source: "link", candidateUserId: ctx.user._id, relationship: null }),
+      (ctx) => ({
+        ...candidateFields(ctx),
+        referrerId: stringField(ctx.data, "sharedBy"),
+        submittedBy: ctx.user._id,
+        source: "link",
+        candidateUserId: ctx.user._id,
+        relationship: null,
+      }),
       "referrals:apply.done",
     ),
   },
@@ -32,6 +49,10 @@ export const applyAction: Action = {
     if (job === null || !PUBLIC_ID_PATTERN.test(sharedBy)) return { replies: [text(ctx.t("jobs:not_found"))] };
     if (job.status !== "open") return { replies: [text(ctx.t("referrals:refused.job_closed"))] };
     if (sharedBy === ctx.user._id) return { replies: [text(ctx.t("referrals:refused.self_referral"))] };
-    return { startFlow: "apply", data: { jobId, sharedBy }, replies: [text(ctx.t("referrals:apply.intro", { job: job.title[ctx.user.language] }))] };
+    return {
+      startFlow: "apply",
+      data: { jobId, sharedBy },
+      replies: [text(ctx.t("referrals:apply.intro", { job: job.title[ctx.user.language] }))],
+    };
   },
 };

@@ -9,9 +9,9 @@ import { text } from "../../engine/replies.ts";
 
 export { text };
 
-
 /** Declared types we accept before the bytes are checked (the worker checks the bytes). */
-const CV_MIME = /^(application\/pdf|image\/(jpeg|png|webp)|application\/msword|application\/vnd\.openxmlformats-officedocument\.wordprocessingml\.document)$/;
+const CV_MIME =
+  /^(application\/pdf|image\/(jpeg|png|webp)|application\/msword|application\/vnd\.openxmlformats-officedocument\.wordprocessingml\.document)$/;
 const CV_NAME = /\.(pdf|jpe?g|png|webp|docx?)$/i;
 
 /** Whose data a step asks for: the referrer types the candidate's, an applicant their own. */
@@ -24,7 +24,8 @@ export function nameStep(who: Who, next: string): Step {
     render: (ctx) => [text(ctx.t(key(who, "ask_name")))],
     handle: (ctx, input) => {
       const value = input.kind === "text" ? input.text.replace(/\s+/g, " ").trim() : "";
-      if (value.length < 2 || value.length > 80 || !/\p{L}/u.test(value)) return { stay: [text(ctx.t("referrals:bad_name"))] };
+      if (value.length < 2 || value.length > 80 || !/\p{L}/u.test(value))
+        return { stay: [text(ctx.t("referrals:bad_name"))] };
       ctx.data.name = value;
       return { to: next };
     },
@@ -38,7 +39,9 @@ export function phoneStep(who: Who, next: string): Step {
       {
         kind: "text",
         text: ctx.t(key(who, "ask_phone")),
-        ...(who === "self" ? { buttons: [[{ label: ctx.t("referrals:apply.share_phone"), request: "contact" as const }]] } : {}),
+        ...(who === "self"
+          ? { buttons: [[{ label: ctx.t("referrals:apply.share_phone"), request: "contact" as const }]] }
+          : {}),
       },
     ],
     handle: async (ctx, input) => {
@@ -51,21 +54,35 @@ export function phoneStep(who: Who, next: string): Step {
         await ctx.services.users.setPhone(ctx.user._id, phone);
         ctx.user = { ...ctx.user, phone };
       }
-      return { to: next, replies: [{ kind: "text", text: ctx.t("referrals:phone_ok", { phone }), removeKeyboard: true }] };
+      return {
+        to: next,
+        replies: [{ kind: "text", text: ctx.t("referrals:phone_ok", { phone }), removeKeyboard: true }],
+      };
     },
   };
 }
 
-function fileOf(input: StepInput): { fileRef: string; size?: number | undefined; mime?: string | undefined; name?: string | undefined } | undefined {
+function fileOf(
+  input: StepInput,
+): { fileRef: string; size?: number | undefined; mime?: string | undefined; name?: string | undefined } | undefined {
   if (input.kind === "photo") return { fileRef: input.fileRef, size: input.size, mime: "image/jpeg" };
   if (input.kind === "file") return input;
   return undefined;
 }
 
-/** An optional CV (photo, PDF or Word, ≤ 10 MB): registered and queued for encrypted intake; its bytes are checked by the worker. */
+/**
+ * An optional CV (photo, PDF or Word, ≤ 10 MB): registered and queued for encrypted intake; its bytes are checked by
+ * the worker.
+ */
 export function cvStep(next: string): Step {
   return {
-    render: (ctx) => [{ kind: "text", text: ctx.t("referrals:ask_cv"), buttons: [[ctx.stepButton(ctx.t("referrals:skip_cv"), "skip")]] }],
+    render: (ctx) => [
+      {
+        kind: "text",
+        text: ctx.t("referrals:ask_cv"),
+        buttons: [[ctx.stepButton(ctx.t("referrals:skip_cv"), "skip")]],
+      },
+    ],
     handle: async (ctx, input) => {
       if (input.kind === "value" && input.value === "skip") {
         ctx.data.cvMediaId = "";
@@ -74,10 +91,17 @@ export function cvStep(next: string): Step {
       const file = fileOf(input);
       if (file === undefined) return { retry: [text(ctx.t("referrals:cv_expected"))] };
       if ((file.size ?? 0) > MEDIA_MAX_BYTES) return { retry: [text(ctx.t("referrals:cv_too_large"))] };
-      const declaredOk = (file.mime !== undefined && CV_MIME.test(file.mime)) || (file.name !== undefined && CV_NAME.test(file.name));
+      const declaredOk =
+        (file.mime !== undefined && CV_MIME.test(file.mime)) || (file.name !== undefined && CV_NAME.test(file.name));
       if (file.mime !== undefined && !declaredOk) return { retry: [text(ctx.t("referrals:cv_bad_type"))] };
       const t = (language: "en" | "my") => ctx.services.translator.t(language)("referrals:cv_refused_later");
-      const mediaId = await ctx.services.media.vault.register({ ownerId: ctx.user._id, purpose: "cv", transport: ctx.transport, fileRef: file.fileRef, rejectNotice: { en: t("en"), my: t("my") } });
+      const mediaId = await ctx.services.media.vault.register({
+        ownerId: ctx.user._id,
+        purpose: "cv",
+        transport: ctx.transport,
+        fileRef: file.fileRef,
+        rejectNotice: { en: t("en"), my: t("my") },
+      });
       await ctx.services.media.queue.ingest(mediaId);
       ctx.data.cvMediaId = mediaId;
       return { to: next, replies: [text(ctx.t("referrals:cv_received"))] };
@@ -92,7 +116,9 @@ export function consentStep(who: Who, next: string): Step {
       {
         kind: "text",
         text: ctx.t(key(who, "ask_consent"), { name: stringField(ctx.data, "name") }),
-        buttons: [[ctx.stepButton(ctx.t("referrals:consent_yes"), "yes"), ctx.stepButton(ctx.t("referrals:consent_no"), "no")]],
+        buttons: [
+          [ctx.stepButton(ctx.t("referrals:consent_yes"), "yes"), ctx.stepButton(ctx.t("referrals:consent_no"), "no")],
+        ],
       },
     ],
     handle: (ctx, input) => {
@@ -123,17 +149,27 @@ export function refusal(ctx: FlowContext, error: unknown): Transition {
 
 export async function jobTitle(ctx: FlowContext, jobId: string): Promise<{ title: string; bonus: string } | undefined> {
   const job = await ctx.services.catalog.findJob(jobId);
-  return job === null ? undefined : { title: job.title[ctx.user.language], bonus: formatKyat(job.bonus, ctx.user.language) };
+  return job === null
+    ? undefined
+    : { title: job.title[ctx.user.language], bonus: formatKyat(job.bonus, ctx.user.language) };
 }
 
 /** The fields every submission shares, from what the steps stored. */
 export function candidateFields(ctx: FlowContext): Pick<SubmitInput, "jobId" | "candidate" | "cvMediaId"> {
   const cvMediaId = stringField(ctx.data, "cvMediaId");
-  return { jobId: stringField(ctx.data, "jobId"), candidate: { name: stringField(ctx.data, "name"), phone: stringField(ctx.data, "phone") }, cvMediaId: cvMediaId === "" ? null : cvMediaId };
+  return {
+    jobId: stringField(ctx.data, "jobId"),
+    candidate: { name: stringField(ctx.data, "name"), phone: stringField(ctx.data, "phone") },
+    cvMediaId: cvMediaId === "" ? null : cvMediaId,
+  };
 }
 
 /** The summary with its confirm button; confirming submits, and a refusal is explained in the person's language. */
-export function confirmStep(summary: (ctx: FlowContext) => Promise<Reply[]>, submission: (ctx: FlowContext) => SubmitInput, doneKey: string): Step {
+export function confirmStep(
+  summary: (ctx: FlowContext) => Promise<Reply[]>,
+  submission: (ctx: FlowContext) => SubmitInput,
+  doneKey: string,
+): Step {
   return {
     render: summary,
     handle: async (ctx, input) => {
@@ -149,14 +185,26 @@ export function confirmStep(summary: (ctx: FlowContext) => Promise<Reply[]>, sub
 }
 
 /** The summary before confirming: the job, what was entered, whether a CV came, and the confirm button. */
-export async function summaryReply(ctx: FlowContext, key: string, extra: Record<string, string>, confirmLabel: string): Promise<Reply[]> {
+export async function summaryReply(
+  ctx: FlowContext,
+  key: string,
+  extra: Record<string, string>,
+  confirmLabel: string,
+): Promise<Reply[]> {
   const job = await jobTitle(ctx, stringField(ctx.data, "jobId"));
   if (job === undefined) return [text(ctx.t("jobs:not_found"))];
   const cv = stringField(ctx.data, "cvMediaId") === "" ? ctx.t("referrals:cv_none") : ctx.t("referrals:cv_attached");
   return [
     {
       kind: "text",
-      text: ctx.t(key, { job: job.title, bonus: job.bonus, name: stringField(ctx.data, "name"), phone: stringField(ctx.data, "phone"), cv, ...extra }),
+      text: ctx.t(key, {
+        job: job.title,
+        bonus: job.bonus,
+        name: stringField(ctx.data, "name"),
+        phone: stringField(ctx.data, "phone"),
+        cv,
+        ...extra,
+      }),
       buttons: [[ctx.stepButton(ctx.t(confirmLabel), "confirm")]],
     },
   ];

@@ -12,7 +12,9 @@ async function rewardPhrase(ctx: FlowContext, referral: ReferralDoc): Promise<st
   const amount = formatKyat(referral.bonus, ctx.user.language);
   if (referral.status === "hired") {
     const own = (await ctx.services.rewards.forReferral(referral._id)).find((reward) => reward.level === 0);
-    return ctx.t(own?.status === "available" ? "referrals:mine.reward_available" : "referrals:mine.reward_pending", { amount });
+    return ctx.t(own?.status === "available" ? "referrals:mine.reward_available" : "referrals:mine.reward_pending", {
+      amount,
+    });
   }
   if (referral.status === "rejected" || referral.status === "withdrawn") return ctx.t("referrals:mine.reward_none");
   return ctx.t("referrals:mine.reward_if_hired", { amount });
@@ -38,7 +40,13 @@ export const myReferralsAction: Action = {
           via: referral.source === "link" ? ctx.t("referrals:mine.via_link") : "",
         }),
       );
-      if (referral.status === "submitted") buttons.push([{ label: ctx.t("referrals:mine.withdraw", { ref: referral._id }), data: actionData("withdraw", referral._id) }]);
+      if (referral.status === "submitted")
+        buttons.push([
+          {
+            label: ctx.t("referrals:mine.withdraw", { ref: referral._id }),
+            data: actionData("withdraw", referral._id),
+          },
+        ]);
     }
     return { replies: [{ kind: "text", text: lines.join("\n\n"), buttons }] };
   },
@@ -64,7 +72,10 @@ export const withdrawFlow: Flow = {
           await ctx.services.referrals.move(ref, "withdrawn", { userId: ctx.user._id, as: "referrer" });
           return { done: [text(ctx.t("referrals:withdraw.done", { ref }))] };
         } catch (error) {
-          if (isAppError(error) && ["move_not_allowed", "moved_meanwhile", "not_your_referral", "referral_not_found"].includes(error.code)) {
+          if (
+            isAppError(error) &&
+            ["move_not_allowed", "moved_meanwhile", "not_your_referral", "referral_not_found"].includes(error.code)
+          ) {
             return { done: [text(ctx.t("referrals:withdraw.too_late", { ref }))] };
           }
           throw error;
@@ -79,7 +90,8 @@ export const withdrawAction: Action = {
   run: async (ctx, args) => {
     const ref = args.trim().toUpperCase();
     const referral = REFERRAL_ID_PATTERN.test(ref) ? await ctx.services.referrals.find(ref) : null;
-    if (referral === null || referral.referrerId !== ctx.user._id) return { replies: [text(ctx.t("referrals:not_found", { ref }))] };
+    if (referral === null || referral.referrerId !== ctx.user._id)
+      return { replies: [text(ctx.t("referrals:not_found", { ref }))] };
     if (referral.status !== "submitted") return { replies: [text(ctx.t("referrals:withdraw.too_late", { ref }))] };
     return { startFlow: "withdraw", data: { ref } };
   },

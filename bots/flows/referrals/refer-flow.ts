@@ -3,10 +3,24 @@ import { RELATIONSHIPS, type Relationship } from "../../../core/referrals/pipeli
 import { twoPerRow } from "../../engine/button-layout.ts";
 import type { Action, Flow, FlowContext, Reply } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
-import { candidateFields, confirmStep, consentStep, cvStep, nameStep, phoneStep, summaryReply, text } from "./candidate-steps.ts";
+import {
+  candidateFields,
+  confirmStep,
+  consentStep,
+  cvStep,
+  nameStep,
+  phoneStep,
+  summaryReply,
+  text,
+} from "./candidate-steps.ts";
 
 const summary = (ctx: FlowContext): Promise<Reply[]> =>
-  summaryReply(ctx, "referrals:refer.summary", { relationship: ctx.t(`referrals:relationship.${stringField(ctx.data, "relationship")}`) }, "referrals:confirm");
+  summaryReply(
+    ctx,
+    "referrals:refer.summary",
+    { relationship: ctx.t(`referrals:relationship.${stringField(ctx.data, "relationship")}`) },
+    "referrals:confirm",
+  );
 
 /** Refer a candidate to a job: name → phone → optional CV → relationship → consent → summary → reference number. */
 export const referFlow: Flow = {
@@ -21,7 +35,9 @@ export const referFlow: Flow = {
         {
           kind: "text",
           text: ctx.t("referrals:refer.ask_relationship", { name: stringField(ctx.data, "name") }),
-          buttons: twoPerRow(RELATIONSHIPS.map((value) => ctx.stepButton(ctx.t(`referrals:relationship.${value}`), value))),
+          buttons: twoPerRow(
+            RELATIONSHIPS.map((value) => ctx.stepButton(ctx.t(`referrals:relationship.${value}`), value)),
+          ),
         },
       ],
       handle: (ctx, input) => {
@@ -54,6 +70,10 @@ export const referAction: Action = {
     const job = JOB_ID_PATTERN.test(jobId) ? await ctx.services.catalog.findJob(jobId) : null;
     if (job === null) return { replies: [text(ctx.t("jobs:not_found"))] };
     if (job.status !== "open") return { replies: [text(ctx.t("referrals:refused.job_closed"))] };
-    return { startFlow: "refer", data: { jobId }, replies: [text(ctx.t("referrals:refer.intro", { job: job.title[ctx.user.language] }))] };
+    return {
+      startFlow: "refer",
+      data: { jobId },
+      replies: [text(ctx.t("referrals:refer.intro", { job: job.title[ctx.user.language] }))],
+    };
   },
 };

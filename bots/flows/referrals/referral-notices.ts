@@ -7,7 +7,8 @@ import type { BotServices } from "../../engine/services.ts";
 
 type Params = (language: Language) => Record<string, string | number>;
 
-const both = (services: BotServices, key: string, params: Params): Record<Language, string> => inAllLanguages(services.translator, key, params);
+const both = (services: BotServices, key: string, params: Params): Record<Language, string> =>
+  inAllLanguages(services.translator, key, params);
 
 /**
  * Tells people what happened, in their own language on their own channel:
@@ -28,13 +29,32 @@ export function installReferralNotices(services: BotServices): void {
       bonus: formatKyat(referral.bonus, language),
     });
     const noticeKey = (audience: string) => `referral:${referral._id}:${move.to}:${audience}`;
-    const referrerText = move.to === "hired" ? "referrals:notice.hired" : move.to === "rejected" ? "referrals:notice.rejected" : "referrals:notice.moved";
+    const referrerText =
+      move.to === "hired"
+        ? "referrals:notice.hired"
+        : move.to === "rejected"
+          ? "referrals:notice.rejected"
+          : "referrals:notice.moved";
     if (move.by !== referral.referrerId) {
-      await notifier.notify({ userId: referral.referrerId, key: noticeKey("referrer"), text: both(services, referrerText, params), urgent: move.to === "hired" });
+      await notifier.notify({
+        userId: referral.referrerId,
+        key: noticeKey("referrer"),
+        text: both(services, referrerText, params),
+        urgent: move.to === "hired",
+      });
     }
     if (referral.candidateUserId !== null) {
-      const candidateText = move.to === "rejected" ? "referrals:notice.candidate_rejected" : move.to === "hired" ? "referrals:notice.candidate_hired" : "referrals:notice.candidate_moved";
-      await notifier.notify({ userId: referral.candidateUserId, key: noticeKey("candidate"), text: both(services, candidateText, params) });
+      const candidateText =
+        move.to === "rejected"
+          ? "referrals:notice.candidate_rejected"
+          : move.to === "hired"
+            ? "referrals:notice.candidate_hired"
+            : "referrals:notice.candidate_moved";
+      await notifier.notify({
+        userId: referral.candidateUserId,
+        key: noticeKey("candidate"),
+        text: both(services, candidateText, params),
+      });
     }
   };
   const rewards = rewardNotices(services.translator, notifier);

@@ -12,7 +12,10 @@ function entryLine(ctx: FlowContext, entry: WalletEntry): string {
     date: formatDate(entry.at, language),
     amount: `${sign}${formatKyat(Math.abs(entry.amount), language)}`,
     bucket: ctx.t(`wallet:bucket.${entry.bucket}`),
-    reason: ctx.t(`wallet:reason.${entry.memo.code}`, { ...entry.memo.params, defaultValue: ctx.t("wallet:reason.adjustment") }),
+    reason: ctx.t(`wallet:reason.${entry.memo.code}`, {
+      ...entry.memo.params,
+      defaultValue: ctx.t("wallet:reason.adjustment"),
+    }),
   });
 }
 
@@ -31,10 +34,23 @@ export const walletAction: Action = {
         held: formatKyat(balances.held, language),
         earned: formatKyat(balances.earned, language),
       }),
-      entries.length === 0 ? ctx.t("wallet:no_entries") : [ctx.t("wallet:latest"), ...entries.map((entry) => entryLine(ctx, entry))].join("\n"),
+      entries.length === 0
+        ? ctx.t("wallet:no_entries")
+        : [ctx.t("wallet:latest"), ...entries.map((entry) => entryLine(ctx, entry))].join("\n"),
     ];
-    if (balances.pending > 0) lines.push(ctx.t(ctx.services.rewardRelease === "invoice" ? "wallet:pending_note_invoice" : "wallet:pending_note_finance"));
+    if (balances.pending > 0)
+      lines.push(
+        ctx.t(ctx.services.rewardRelease === "invoice" ? "wallet:pending_note_invoice" : "wallet:pending_note_finance"),
+      );
     if (balances.paidout > 0) lines.push(ctx.t("wallet:paid_out", { amount: formatKyat(balances.paidout, language) }));
-    return { replies: [{ kind: "text", text: lines.join("\n\n"), buttons: [[{ label: ctx.t("payouts:withdraw_button"), data: actionData("payout") }]] }] };
+    return {
+      replies: [
+        {
+          kind: "text",
+          text: lines.join("\n\n"),
+          buttons: [[{ label: ctx.t("payouts:withdraw_button"), data: actionData("payout") }]],
+        },
+      ],
+    };
   },
 };

@@ -1,7 +1,10 @@
 import { createHmac } from "node:crypto";
 import { safeEqual } from "../../security/constant-time.ts";
 
-/** The callback payload's fields in the order AYA's gateway signs them (payments.md §3B; real payloads spell `currenyCode`). */
+/**
+ * The callback payload's fields in the order AYA's gateway signs them (payments.md §3B; real payloads spell
+ * `currenyCode`).
+ */
 export const AYA_PAYLOAD_ORDER = [
   "merchOrderId",
   "tranId",

@@ -22,7 +22,7 @@ export function kbzSignBase(fields: Record<string, unknown>, appKey: string): st
   add(fields);
   const biz = fields.biz_content;
   if (typeof biz === "object" && biz !== null && !Array.isArray(biz)) add(biz as Record<string, unknown>);
-  flat.sort(([a], [b]) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  flat.sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   return `${flat.map(([name, value]) => `${name}=${value}`).join("&")}&key=${appKey}`;
 }
 
