@@ -5,6 +5,7 @@ import type { Logger } from "../core/logging/create-logger.ts";
 import type { ChannelSenders } from "../core/notifications/channel-sender.ts";
 import type { FileFetcher } from "../core/files/file-fetcher.ts";
 import type { Redis } from "./redis/create-redis.ts";
+import { AppError } from "../core/errors/app-error.ts";
 
 /** What workers may use; built once per worker process. */
 export interface WorkerDeps {
@@ -77,7 +78,7 @@ export function createQueueRegistry(options: {
 }): QueueRegistry {
   const queues = new Map<string, Queue>();
   for (const definition of options.definitions) {
-    if (queues.has(definition.name)) throw new Error(`queue "${definition.name}" is defined twice`);
+    if (queues.has(definition.name)) throw new AppError("unknown_queue", `queue "${definition.name}" is defined twice`);
     queues.set(
       definition.name,
       new Queue(definition.name, {
@@ -90,7 +91,7 @@ export function createQueueRegistry(options: {
   return {
     get(name) {
       const queue = queues.get(name);
-      if (queue === undefined) throw new Error(`no queue named "${name}"`);
+      if (queue === undefined) throw new AppError("unknown_queue", `no queue named "${name}"`);
       return queue;
     },
     names: () => [...queues.keys()],

@@ -9,16 +9,15 @@ async function download(url: string, maxBytes: number): Promise<Buffer> {
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
   } catch (error) {
-    throw new AppError("transport_failed", "file_unreachable", "could not download the file", { cause: error });
+    throw new AppError("file_unreachable", "could not download the file", { cause: error });
   }
   if (response.status === 404 || response.status === 410)
-    throw new AppError("not_found", "file_expired", "the file link has expired");
-  if (!response.ok)
-    throw new AppError("transport_failed", "file_download_failed", `file download answered ${response.status}`);
+    throw new AppError("file_expired", "the file link has expired");
+  if (!response.ok) throw new AppError("file_download_failed", `file download answered ${response.status}`);
   const declared = Number(response.headers.get("content-length") ?? 0);
-  if (declared > maxBytes) throw new AppError("invalid_input", "file_too_large", "the file is too large");
+  if (declared > maxBytes) throw new AppError("file_too_large", "the file is too large");
   const bytes = Buffer.from(await response.arrayBuffer());
-  if (bytes.length > maxBytes) throw new AppError("invalid_input", "file_too_large", "the file is too large");
+  if (bytes.length > maxBytes) throw new AppError("file_too_large", "the file is too large");
   return bytes;
 }
 
@@ -38,20 +37,18 @@ export function createFileFetcher(config: Config, redis: Redis): FileFetcher {
     async fetch(transport, fileRef, maxBytes) {
       if (transport === "sandbox") {
         const bytes = await redis.getBuffer(`${config.redis.prefix}:sandbox:file:${fileRef.replace(/^sandbox:/, "")}`);
-        if (bytes === null) throw new AppError("not_found", "file_expired", "the file has expired");
-        if (bytes.length > maxBytes) throw new AppError("invalid_input", "file_too_large", "the file is too large");
+        if (bytes === null) throw new AppError("file_expired", "the file has expired");
+        if (bytes.length > maxBytes) throw new AppError("file_too_large", "the file is too large");
         return bytes;
       }
       if (transport === "telegram") {
-        if (telegram === undefined) throw new AppError("unavailable", "telegram_off", "Telegram is not configured");
+        if (telegram === undefined) throw new AppError("telegram_off", "Telegram is not configured");
         const file = await telegram.api.getFile(fileRef);
-        if ((file.file_size ?? 0) > maxBytes)
-          throw new AppError("invalid_input", "file_too_large", "the file is too large");
-        if (file.file_path === undefined)
-          throw new AppError("not_found", "file_expired", "Telegram has no path for this file");
+        if ((file.file_size ?? 0) > maxBytes) throw new AppError("file_too_large", "the file is too large");
+        if (file.file_path === undefined) throw new AppError("file_expired", "Telegram has no path for this file");
         return download(`${telegram.root}/file/bot${telegram.token}/${file.file_path}`, maxBytes);
       }
-      if (!/^https?:\/\//.test(fileRef)) throw new AppError("invalid_input", "bad_file_ref", "not a media URL");
+      if (!/^https?:\/\//.test(fileRef)) throw new AppError("bad_file_ref", "not a media URL");
       return download(fileRef, maxBytes);
     },
   };

@@ -54,7 +54,7 @@ function viberSender(config: Extract<Config["viber"], { enabled: true }>): Chann
     },
     async sendMany(receivers, message) {
       if (receivers.length > VIBER_BROADCAST_MAX)
-        throw new Error(`at most ${VIBER_BROADCAST_MAX} receivers per Viber broadcast`);
+        throw new AppError("invalid_input", `at most ${VIBER_BROADCAST_MAX} receivers per Viber broadcast`);
       const response = await client.call("broadcast_message", {
         broadcast_list: receivers,
         ...body(message.text, message.imageUrl),

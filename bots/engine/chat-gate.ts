@@ -88,7 +88,7 @@ export class ChatGate {
         if (result === 1) break;
         if (result === 2) continue;
         if (Date.now() > deadline) {
-          throw new AppError("retry_later", "chat_busy", `chat ${chatKey} stayed busy for ${this.waitMs} ms`, {
+          throw new AppError("chat_busy", `chat ${chatKey} stayed busy for ${this.waitMs} ms`, {
             retryAfterMs: 1_000,
           });
         }

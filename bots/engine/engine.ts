@@ -7,6 +7,7 @@ import { NAV_BACK, NAV_CANCEL, parseButton, stepData } from "./button-data.ts";
 import type { ChatGate } from "./chat-gate.ts";
 import type { Action, Button, Envelope, Flow, FlowContext, Incoming, Outcome, Reply, Transition } from "./contract.ts";
 import type { BotServices } from "./services.ts";
+import { AppError } from "../../core/errors/app-error.ts";
 
 /** Builds the main menu for a person (each feature adds its entries). */
 export type MenuBuilder = (ctx: FlowContext) => Button[][];
@@ -190,7 +191,7 @@ export class ConversationEngine {
       const started = await this.options.start(ctx, incoming.payload, resolved);
       if (Array.isArray(started)) return reply(started);
       const flow = this.flows.get(started.startFlow);
-      if (flow === undefined) throw new Error(`no flow ${started.startFlow}`);
+      if (flow === undefined) throw new AppError("engine_misconfigured", `no flow ${started.startFlow}`);
       next.flow = flow.id;
       next.step = started.step;
       ctx.data = { ...started.data };
@@ -258,12 +259,12 @@ export class ConversationEngine {
 
   private async runAction(ctx: FlowContext, next: ConversationDoc, actionId: string, args: string): Promise<Reply[]> {
     const action = this.actions.get(actionId);
-    if (action === undefined) throw new Error(`no action ${actionId}`);
+    if (action === undefined) throw new AppError("engine_misconfigured", `no action ${actionId}`);
     clearFlow(next);
     const result = await action.run(ctx, args);
     if ("startFlow" in result) {
       const flow = this.flows.get(result.startFlow);
-      if (flow === undefined) throw new Error(`no flow ${result.startFlow}`);
+      if (flow === undefined) throw new AppError("engine_misconfigured", `no flow ${result.startFlow}`);
       next.flow = flow.id;
       next.step = result.step ?? flow.first;
       ctx.data = { ...(result.data ?? {}) };
@@ -295,7 +296,7 @@ export class ConversationEngine {
 
   private step(flow: Flow, id: string) {
     const step = flow.steps[id];
-    if (step === undefined) throw new Error(`flow ${flow.id} has no step ${id}`);
+    if (step === undefined) throw new AppError("engine_misconfigured", `flow ${flow.id} has no step ${id}`);
     return step;
   }
 

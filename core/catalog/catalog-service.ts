@@ -86,8 +86,7 @@ export class CatalogService {
   }
 
   async publish(job: JobDoc): Promise<void> {
-    if (!JOB_ID_PATTERN.test(job._id))
-      throw new AppError("invalid_input", "invalid_job_id", `not a job id: ${job._id}`);
+    if (!JOB_ID_PATTERN.test(job._id)) throw new AppError("invalid_job_id", `not a job id: ${job._id}`);
     await this.models.Job.create(job);
     await this.changed(job);
     await this.onPublished?.(job);

@@ -99,7 +99,7 @@ export interface Config {
 export class ConfigError extends AppError {
   readonly problems: string[];
   constructor(problems: string[]) {
-    super("invalid_input", "config_invalid", formatProblems(problems), { details: { problems } });
+    super("config_invalid", formatProblems(problems), { details: { problems } });
     this.problems = problems;
   }
 }

@@ -78,8 +78,7 @@ export class ConversationStore {
       value,
       String(this.retentionMs),
     );
-    if (written !== 1)
-      throw new AppError("conflict", "conversation_conflict", `conversation ${next._id} changed outside its turn`);
+    if (written !== 1) throw new AppError("conversation_conflict", `conversation ${next._id} changed outside its turn`);
   }
 
   /** Forgets where a person was (admin "reset conversation"); the dedupe memory is kept. */

@@ -1,5 +1,6 @@
 import mongoose, { type Connection } from "mongoose";
 import type { Logger } from "../logging/create-logger.ts";
+import { AppError } from "../errors/app-error.ts";
 
 export interface MongoSettings {
   uri: string;
@@ -32,7 +33,7 @@ export async function connectMongo(settings: MongoSettings): Promise<Connection>
 /** Answers whether the database responds within `timeoutMs`. */
 export async function pingMongo(connection: Connection, timeoutMs: number): Promise<void> {
   const db = connection.db;
-  if (db === undefined) throw new Error("mongodb connection is not open");
+  if (db === undefined) throw new AppError("mongo_not_connected", "mongodb connection is not open");
   await withTimeout(db.command({ ping: 1 }), timeoutMs, "mongodb ping timed out");
 }
 

@@ -1,37 +1,6 @@
-/**
- * The typed error catalogue. Every error we raise on purpose carries a machine
- * code and a class that tells callers what to do with it:
- * - `invalid_input`: the caller sent something wrong; answer precisely, change nothing.
- * - `not_found`, `conflict`, `forbidden`: a precise refusal.
- * - `platform_refused`: an outside API answered "no" (e.g. blocked by user); do not retry.
- * - `transport_failed`: the network or the outside service failed; retry later.
- * - `retry_later`: we are busy / rate limited; retry after `retryAfterMs` when given.
- * - `internal`: a bug; log it, show nothing of it to a caller.
- */
-export type ErrorKind =
-  | "invalid_input"
-  | "not_found"
-  | "conflict"
-  | "forbidden"
-  | "unauthorized"
-  | "platform_refused"
-  | "transport_failed"
-  | "retry_later"
-  | "unavailable"
-  | "internal";
+import { errorSpec, httpStatusOf, type ErrorCode, type ErrorKind } from "./error-catalogue.ts";
 
-const HTTP_STATUS: Record<ErrorKind, number> = {
-  invalid_input: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  platform_refused: 502,
-  transport_failed: 502,
-  retry_later: 429,
-  unavailable: 503,
-  internal: 500,
-};
+export type { ErrorCode, ErrorKind } from "./error-catalogue.ts";
 
 export interface AppErrorOptions {
   cause?: unknown;
@@ -40,24 +9,27 @@ export interface AppErrorOptions {
   retryAfterMs?: number;
 }
 
+/**
+ * An error we raise on purpose. Its code comes from the catalogue (`error-catalogue.ts`), which fixes its kind, its
+ * HTTP status and whether a retry may help; the message is for logs and API callers, never shown to a person.
+ */
 export class AppError extends Error {
   readonly kind: ErrorKind;
-  /** Stable machine code, e.g. `config_invalid`, `redis_unavailable`. */
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
   readonly retryAfterMs: number | undefined;
 
-  constructor(kind: ErrorKind, code: string, message: string, options: AppErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AppError";
-    this.kind = kind;
     this.code = code;
+    this.kind = errorSpec(code).kind;
     this.details = options.details;
     this.retryAfterMs = options.retryAfterMs;
   }
 
   get httpStatus(): number {
-    return HTTP_STATUS[this.kind];
+    return httpStatusOf(this.code);
   }
 
   /** Whether doing the same thing again later may succeed. */

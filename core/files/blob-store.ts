@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { AppError } from "../errors/app-error.ts";
 
 /**
  * Where encrypted files live: a port, so production can move from a volume to object storage without touching the
@@ -24,7 +25,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   private file(key: string): string {
-    if (!/^[A-Za-z0-9_-]{1,80}$/.test(key)) throw new Error(`bad blob key ${key}`);
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(key)) throw new AppError("bad_blob_key", `bad blob key ${key}`);
     return path.join(this.dir, key);
   }
 

@@ -119,8 +119,7 @@ export function openBytes(
   sealed: Buffer,
 ): Buffer {
   const key = keys.find((candidate) => candidate.id === keyId);
-  if (key === undefined)
-    throw new AppError("unavailable", "media_key_missing", `encryption key ${keyId} is not configured`);
+  if (key === undefined) throw new AppError("media_key_missing", `encryption key ${keyId} is not configured`);
   const dataKey = gcmDecrypt(key.key, Buffer.from(wrappedKey, "base64"), `${mediaId}:${keyId}`);
   try {
     return gcmDecrypt(dataKey, sealed, mediaId);
@@ -209,10 +208,10 @@ export class MediaVault {
    */
   async ingest(mediaId: string, fetcher: FileFetcher): Promise<MediaDoc> {
     const doc = await this.find(mediaId);
-    if (doc === null) throw new AppError("not_found", "media_not_found", `no media ${mediaId}`);
+    if (doc === null) throw new AppError("media_not_found", `no media ${mediaId}`);
     if (doc.status !== "pending" || doc.source === null) return doc;
     const key = this.keys.at(-1);
-    if (key === undefined) throw new AppError("unavailable", "no_encryption_key", "ENCRYPTION_KEY is not set");
+    if (key === undefined) throw new AppError("no_encryption_key", "ENCRYPTION_KEY is not set");
     let bytes: Buffer;
     try {
       bytes = await fetcher.fetch(doc.source.transport, doc.source.fileRef, MEDIA_MAX_BYTES);
@@ -253,7 +252,7 @@ export class MediaVault {
   async read(mediaId: string): Promise<{ bytes: Buffer; mime: string; ext: string }> {
     const doc = await this.find(mediaId);
     if (doc === null || doc.status !== "stored" || doc.keyId === null || doc.wrappedKey === null)
-      throw new AppError("not_found", "media_not_found", `no stored media ${mediaId}`);
+      throw new AppError("media_not_found", `no stored media ${mediaId}`);
     const sealed = await this.store.get(mediaId);
     return {
       bytes: openBytes(this.keys, mediaId, doc.keyId, doc.wrappedKey, sealed),

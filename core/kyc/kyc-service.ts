@@ -101,22 +101,21 @@ export class KycService {
 
   async submit(userId: string, draft: KycDraft): Promise<KycSubmissionDoc> {
     const state = await this.state(userId);
-    if (state.status === "approved")
-      throw new AppError("conflict", "kyc_already_approved", "this identity is already verified");
+    if (state.status === "approved") throw new AppError("kyc_already_approved", "this identity is already verified");
     if (state.status === "submitted")
-      throw new AppError("conflict", "kyc_already_submitted", "a submission is already waiting for review");
+      throw new AppError("kyc_already_submitted", "a submission is already waiting for review");
     for (const kind of KYC_DOCUMENTS) {
       const media = await this.vault.find(draft.documents[kind]);
       const status = media === null || media.ownerId !== userId ? "missing" : media.status;
       if (status !== "stored")
-        throw new AppError("invalid_input", "kyc_documents_not_ready", `the ${kind} document is not stored`, {
+        throw new AppError("kyc_documents_not_ready", `the ${kind} document is not stored`, {
           details: { document: kind, status },
         });
     }
     const attempt = state.attempts + 1;
     const id = `K${randomId(9)}`;
     if (!(await decideOnce(this.connection, `kyc:${userId}:submission:${attempt}`, { id }, this.now()))) {
-      throw new AppError("conflict", "kyc_already_submitted", "a submission is already waiting for review");
+      throw new AppError("kyc_already_submitted", "a submission is already waiting for review");
     }
     const submission: KycSubmissionDoc = {
       _id: id,
@@ -172,7 +171,7 @@ export class KycService {
     documents: Array<{ kind: KycDocument; bytes: Buffer; mime: string; ext: string }>;
   }> {
     const submission = await this.find(submissionId);
-    if (submission === null) throw new AppError("not_found", "kyc_not_found", `no submission ${submissionId}`);
+    if (submission === null) throw new AppError("kyc_not_found", `no submission ${submissionId}`);
     await this.audit.record({
       actorId: reviewer.userId,
       actorRole: reviewer.role,
@@ -197,14 +196,13 @@ export class KycService {
     reasonText: string | null = null,
   ): Promise<KycSubmissionDoc> {
     const submission = await this.find(submissionId);
-    if (submission === null) throw new AppError("not_found", "kyc_not_found", `no submission ${submissionId}`);
-    if (outcome === "rejected" && reason === null)
-      throw new AppError("invalid_input", "reason_required", "a rejection needs a reason");
+    if (submission === null) throw new AppError("kyc_not_found", `no submission ${submissionId}`);
+    if (outcome === "rejected" && reason === null) throw new AppError("reason_required", "a rejection needs a reason");
     if (
       submission.status !== "submitted" ||
       !(await decideOnce(this.connection, `kyc:${submissionId}:decided`, { by: reviewer.userId, outcome }, this.now()))
     ) {
-      throw new AppError("conflict", "kyc_already_decided", `submission ${submissionId} was already decided`);
+      throw new AppError("kyc_already_decided", `submission ${submissionId} was already decided`);
     }
     const decided: KycSubmissionDoc = {
       ...submission,
@@ -255,9 +253,9 @@ export class KycService {
   async deleteDocumentsOf(userId: string, channel: "tg" | "vb"): Promise<number> {
     const state = await this.state(userId);
     if (state.status === "submitted")
-      throw new AppError("conflict", "kyc_under_review", "documents under review cannot be deleted");
+      throw new AppError("kyc_under_review", "documents under review cannot be deleted");
     if (await this.payoutInFlight(userId))
-      throw new AppError("conflict", "payout_in_flight", "documents cannot be deleted while a payout is in flight");
+      throw new AppError("payout_in_flight", "documents cannot be deleted while a payout is in flight");
     const submissions = await this.Submission.find({ userId, documentsDeletedAt: null })
       .lean<KycSubmissionDoc[]>()
       .exec();

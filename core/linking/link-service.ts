@@ -3,6 +3,7 @@ import { Schema, type Connection, type Model } from "mongoose";
 import { decideOnce, isDuplicateKey } from "../decisions/decision-store.ts";
 import type { AttemptCounter } from "../limits/attempt-counter.ts";
 import type { UserService } from "../users/user-service.ts";
+import { AppError } from "../errors/app-error.ts";
 
 interface LinkCodeDoc {
   _id: string;
@@ -72,7 +73,7 @@ export class LinkService {
         if (!isDuplicateKey(error)) throw error;
       }
     }
-    throw new Error("could not allocate a link code");
+    throw new AppError("id_space_exhausted", "could not allocate a link code");
   }
 
   /** `identityKey` typed `code`; moves that identity onto the account that showed the code. */

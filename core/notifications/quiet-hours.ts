@@ -1,3 +1,4 @@
+import { AppError } from "../errors/app-error.ts";
 /** Yangon is UTC+06:30 all year. */
 const YANGON_OFFSET_MIN = 390;
 
@@ -11,7 +12,8 @@ export interface QuietHours {
 export function parseQuietHours(value: string): QuietHours | undefined {
   if (value === "off") return undefined;
   const match = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(value);
-  if (match === null) throw new Error(`quiet hours must look like 22:00-07:00 or off, got ${value}`);
+  if (match === null)
+    throw new AppError("config_invalid", `quiet hours must look like 22:00-07:00 or off, got ${value}`);
   const [, h1, m1, h2, m2] = match.map(Number) as [number, number, number, number, number];
   return { start: h1 * 60 + m1, end: h2 * 60 + m2 };
 }

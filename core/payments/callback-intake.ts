@@ -58,8 +58,8 @@ export interface PaymentStatusQuery {
 const record = z.record(z.string(), z.unknown());
 const WAVE_PAID = "PAYMENT_CONFIRMED";
 const WAVE_PENDING = new Set(["INSUFFICIENT_BALANCE"]);
-const refuse = (status: number, code: string, message: string): AppError =>
-  new AppError(status === 401 ? "unauthorized" : status === 503 ? "unavailable" : "invalid_input", code, message);
+const refuse = (code: "malformed_callback" | "gateway_not_configured" | "bad_signature", message: string): AppError =>
+  new AppError(code, message);
 
 /** Reads one gateway's callback into evidence: the signature checked on the raw text, numbers kept as sent. */
 export function evidenceOf(gateway: Gateway, raw: string, config: Config["gateways"]): PaymentEvidence {
@@ -67,18 +67,18 @@ export function evidenceOf(gateway: Gateway, raw: string, config: Config["gatewa
   try {
     body = parseLosslessJson(raw);
   } catch {
-    throw refuse(400, "malformed_callback", "the body is not JSON");
+    throw refuse("malformed_callback", "the body is not JSON");
   }
   const parsed = record.safeParse(body);
-  if (!parsed.success) throw refuse(400, "malformed_callback", "the body is not an object");
+  if (!parsed.success) throw refuse("malformed_callback", "the body is not an object");
   const text = (value: unknown): string => (typeof value === "string" ? value : "");
   switch (gateway) {
     case "kbzpay": {
       const key = config.kbzpay.appKey;
-      if (key === undefined) throw refuse(503, "gateway_not_configured", "KBZPay is not configured");
+      if (key === undefined) throw refuse("gateway_not_configured", "KBZPay is not configured");
       const inner = record.safeParse(parsed.data.Request);
       const fields = inner.success ? inner.data : parsed.data;
-      if (!kbzVerify(fields, key)) throw refuse(401, "invalid_signature", "the KBZPay signature does not match");
+      if (!kbzVerify(fields, key)) throw refuse("bad_signature", "the KBZPay signature does not match");
       const status = text(fields.trade_status);
       return {
         gateway,
@@ -92,8 +92,8 @@ export function evidenceOf(gateway: Gateway, raw: string, config: Config["gatewa
     }
     case "wavepay": {
       const secret = config.wavepay.secret;
-      if (secret === undefined) throw refuse(503, "gateway_not_configured", "WavePay is not configured");
-      if (!waveVerify(parsed.data, secret)) throw refuse(401, "invalid_signature", "the WavePay hash does not match");
+      if (secret === undefined) throw refuse("gateway_not_configured", "WavePay is not configured");
+      if (!waveVerify(parsed.data, secret)) throw refuse("bad_signature", "the WavePay hash does not match");
       const status = text(parsed.data.status);
       return {
         gateway,
@@ -107,19 +107,19 @@ export function evidenceOf(gateway: Gateway, raw: string, config: Config["gatewa
     }
     case "ayapay": {
       const secret = config.ayapay.appSecret;
-      if (secret === undefined) throw refuse(503, "gateway_not_configured", "AYA Pay is not configured");
+      if (secret === undefined) throw refuse("gateway_not_configured", "AYA Pay is not configured");
       let payload: z.infer<typeof record>;
       try {
         const decoded = record.safeParse(
           parseLosslessJson(Buffer.from(text(parsed.data.payload), "base64").toString("utf8")),
         );
-        if (!decoded.success) throw new Error("not an object");
+        if (!decoded.success) throw refuse("malformed_callback", "the payload is not an object");
         payload = decoded.data;
       } catch {
-        throw refuse(400, "malformed_callback", "the payload is not base64 JSON");
+        throw refuse("malformed_callback", "the payload is not base64 JSON");
       }
       if (!ayaVerify(payload, parsed.data.checkSum, secret))
-        throw refuse(401, "invalid_signature", "the AYA Pay checksum does not match");
+        throw refuse("bad_signature", "the AYA Pay checksum does not match");
       const status = text(payload.statusCode);
       return {
         gateway,
@@ -178,11 +178,7 @@ export class CallbackIntake {
         gateway !== "wavepay" &&
         !(await this.query.lookup(gateway, evidence.orderId)).paid
       ) {
-        throw new AppError(
-          "unavailable",
-          "not_confirmed",
-          "the gateway's status query does not confirm the payment yet",
-        );
+        throw new AppError("not_confirmed", "the gateway's status query does not confirm the payment yet");
       }
       const result = await this.invoices.apply(evidence);
       await this.model.updateOne({ _id: id }, { $set: { orderId: evidence.orderId, outcome: result.kind } }).exec();

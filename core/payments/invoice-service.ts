@@ -202,11 +202,11 @@ export class InvoiceService {
    */
   async apply(evidence: PaymentEvidence): Promise<SettleResult> {
     const invoice = await this.find(evidence.orderId);
-    if (invoice === null) throw new AppError("not_found", "unknown_order", `no invoice ${evidence.orderId}`);
+    if (invoice === null) throw new AppError("unknown_order", `no invoice ${evidence.orderId}`);
     if (evidence.gateway !== invoice.gateway)
-      throw new AppError("conflict", "wrong_gateway", `invoice ${invoice._id} is paid through ${invoice.gateway}`);
+      throw new AppError("wrong_gateway", `invoice ${invoice._id} is paid through ${invoice.gateway}`);
     if (!amountEquals(evidence.amount, invoice.amount) || !isKyat(evidence.currency)) {
-      throw new AppError("conflict", "amount_mismatch", `invoice ${invoice._id} is ${invoice.amount} MMK`, {
+      throw new AppError("amount_mismatch", `invoice ${invoice._id} is ${invoice.amount} MMK`, {
         details: { expected: invoice.amount },
       });
     }

@@ -44,7 +44,7 @@ export class PaymentLinks {
   private async kbz(invoice: InvoiceDoc): Promise<string> {
     const { apiRoot, pwaUrl, appId, merchCode, appKey } = this.gateways.kbzpay;
     if (appId === undefined || merchCode === undefined || appKey === undefined)
-      throw new AppError("unavailable", "gateway_not_configured", "KBZPay is not configured");
+      throw new AppError("gateway_not_configured", "KBZPay is not configured");
     const timestamp = String(Math.floor(Date.now() / 1000));
     const request: Record<string, unknown> = {
       timestamp,
@@ -78,12 +78,12 @@ export class PaymentLinks {
       typeof answer.data.prepay_id !== "string" ||
       !kbzVerify(answer.data, appKey)
     ) {
-      throw new AppError("platform_refused", "precreate_failed", "KBZPay did not create the order");
+      throw new AppError("precreate_failed", "KBZPay did not create the order");
     }
     if (invoice.byQr) {
       // An MMQR (EMVCo) string any Myanmar bank app scans; shown as a QR image on our page.
       if (typeof answer.data.qrCode !== "string" || answer.data.qrCode === "")
-        throw new AppError("platform_refused", "precreate_failed", "KBZPay returned no QR code");
+        throw new AppError("precreate_failed", "KBZPay returned no QR code");
       await this.onQr?.(invoice._id, answer.data.qrCode);
       return `${this.publicUrl}/pay/kbzpay/${invoice._id}`;
     }
@@ -103,7 +103,7 @@ export class PaymentLinks {
   private async wave(invoice: InvoiceDoc): Promise<string> {
     const { apiRoot, merchantId, secret } = this.gateways.wavepay;
     if (merchantId === undefined || secret === undefined)
-      throw new AppError("unavailable", "gateway_not_configured", "WavePay is not configured");
+      throw new AppError("gateway_not_configured", "WavePay is not configured");
     const ttl = "600";
     const backend = `${this.publicUrl}/webhooks/wavepay`;
     const fields: Record<string, string> = {
@@ -130,7 +130,7 @@ export class PaymentLinks {
     const answer = record.safeParse(parseLosslessJson(await response.text()));
     const transaction = answer.success ? answer.data.transaction_id : undefined;
     if (!response.ok || typeof transaction !== "string")
-      throw new AppError("platform_refused", "create_payment_failed", `WavePay answered ${response.status}`);
+      throw new AppError("create_payment_failed", `WavePay answered ${response.status}`);
     // The authenticate page is served without the API port (payments.md §2.1).
     const host = new URL(apiRoot);
     host.port = "";

@@ -7,19 +7,33 @@ import type { Gateway } from "./invoice-service.ts";
 import { parseLosslessJson } from "./raw-json.ts";
 import { ayaChecksum } from "./signatures/ayapay-signature.ts";
 import { kbzSign, kbzVerify } from "./signatures/kbzpay-signature.ts";
+import { AppError } from "../errors/app-error.ts";
 
 const record = z.record(z.string(), z.unknown());
 const NOT_PAID: PaymentLookup = { paid: false, amount: null, currency: null, ref: null };
 
 async function postJson(url: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const parsed = record.safeParse(parseLosslessJson(await response.text()));
-  if (!response.ok || !parsed.success) throw new Error(`status query answered ${response.status}`);
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    text = await response.text();
+  } catch (error) {
+    throw new AppError("gateway_unreachable", "the gateway's status query did not answer", { cause: error });
+  }
+  let parsed: ReturnType<typeof record.safeParse> | undefined;
+  try {
+    parsed = record.safeParse(parseLosslessJson(text));
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok || parsed?.success !== true)
+    throw new AppError("gateway_bad_response", `status query answered ${response.status}`);
   return parsed.data;
 }
 

@@ -101,11 +101,11 @@ export class PayoutService {
   /** Checks an amount against the limits that do not need a reservation (for the flow's early answer). */
   checkAmount(amount: number): void {
     if (amount < this.limits.min)
-      throw new AppError("invalid_input", "below_minimum", "below the minimum payout", {
+      throw new AppError("below_minimum", "below the minimum payout", {
         details: { min: this.limits.min },
       });
     if (amount > this.limits.maxPerRequest)
-      throw new AppError("invalid_input", "above_request_cap", "above the per-request cap", {
+      throw new AppError("above_request_cap", "above the per-request cap", {
         details: { max: this.limits.maxPerRequest },
       });
   }
@@ -124,12 +124,11 @@ export class PayoutService {
     walletPhone: string;
     nonce: string;
   }): Promise<PayoutDoc> {
-    if (!/^[A-Za-z0-9]{8,24}$/.test(input.nonce)) throw new AppError("invalid_input", "bad_nonce", "bad request nonce");
+    if (!/^[A-Za-z0-9]{8,24}$/.test(input.nonce)) throw new AppError("bad_nonce", "bad request nonce");
     const id = `P${input.nonce}`;
     const existing = await this.find(id);
     if (existing !== null && existing.status !== "holding") return existing;
-    if (!(await this.kycApproved(input.userId)))
-      throw new AppError("forbidden", "kyc_required", "payouts need a verified identity");
+    if (!(await this.kycApproved(input.userId))) throw new AppError("kyc_required", "payouts need a verified identity");
     this.checkAmount(input.amount);
     const dayKey = this.dayKey(input.userId);
     if (existing === null) {
@@ -160,7 +159,7 @@ export class PayoutService {
       if (used > this.limits.maxPerDay) {
         await this.redis.decrby(dayKey, input.amount);
         await this.Payout.deleteOne({ _id: id, status: "holding" }).exec();
-        throw new AppError("invalid_input", "above_daily_cap", "above the per-day cap", {
+        throw new AppError("above_daily_cap", "above the per-day cap", {
           details: { max: this.limits.maxPerDay, left: Math.max(0, this.limits.maxPerDay - (used - input.amount)) },
         });
       }
@@ -174,7 +173,7 @@ export class PayoutService {
       if (error instanceof InsufficientFunds) {
         await this.Payout.deleteOne({ _id: id, status: "holding" }).exec();
         await this.redis.decrby(dayKey, input.amount);
-        throw new AppError("conflict", "insufficient_funds", "not enough available", {
+        throw new AppError("insufficient_funds", "not enough available", {
           details: { available: (await this.wallet.balances(input.userId)).available },
         });
       }
@@ -226,7 +225,7 @@ export class PayoutService {
       after: { reason },
     });
     await this.onBreakerTripped?.(reason);
-    throw new AppError("conflict", "payouts_paused", `payouts paused: ${reason}`, { details: { reason } });
+    throw new AppError("payouts_paused", `payouts paused: ${reason}`, { details: { reason } });
   }
 
   /** An owner resumes payouts after a breaker tripped. */
@@ -248,9 +247,9 @@ export class PayoutService {
   /** Claims one step of a payout (`payout:<id>:<step>`); a second claim is refused. */
   private async claimStep(id: string, step: "decided" | "settled", actor: FinanceActor): Promise<PayoutDoc> {
     const payout = await this.find(id);
-    if (payout === null) throw new AppError("not_found", "payout_not_found", `no payout ${id}`);
+    if (payout === null) throw new AppError("payout_not_found", `no payout ${id}`);
     if (!(await decideOnce(this.connection, `payout:${id}:${step}`, { by: actor.userId }, this.now())))
-      throw new AppError("conflict", "payout_already_decided", `payout ${id} was already handled`);
+      throw new AppError("payout_already_decided", `payout ${id} was already handled`);
     return payout;
   }
 
@@ -260,12 +259,12 @@ export class PayoutService {
    */
   async approve(id: string, actor: FinanceActor, provider: DisbursementProvider): Promise<PayoutDoc> {
     const current = await this.find(id);
-    if (current === null) throw new AppError("not_found", "payout_not_found", `no payout ${id}`);
+    if (current === null) throw new AppError("payout_not_found", `no payout ${id}`);
     if (current.status !== "requested")
-      throw new AppError("conflict", "payout_already_decided", `payout ${id} is ${current.status}`);
+      throw new AppError("payout_already_decided", `payout ${id} is ${current.status}`);
     const breaker = await this.breaker();
     if (breaker.paused)
-      throw new AppError("conflict", "payouts_paused", `payouts paused: ${breaker.reason ?? ""}`, {
+      throw new AppError("payouts_paused", `payouts paused: ${breaker.reason ?? ""}`, {
         details: { reason: breaker.reason },
       });
     if (current.amount > this.limits.breakerPerPayout)
@@ -311,14 +310,9 @@ export class PayoutService {
   /** The provider paid it (manual: finance records the provider's transaction id): held → paid out. */
   async markPaid(id: string, actor: FinanceActor, providerTxnId: string): Promise<PayoutDoc> {
     if (!/^[A-Za-z0-9_-]{4,64}$/.test(providerTxnId))
-      throw new AppError(
-        "invalid_input",
-        "bad_transaction_id",
-        "a provider transaction id is 4-64 letters, digits, - or _",
-      );
+      throw new AppError("bad_transaction_id", "a provider transaction id is 4-64 letters, digits, - or _");
     const current = await this.find(id);
-    if (current?.status !== "approved")
-      throw new AppError("conflict", "payout_not_approved", `payout ${id} is not approved`);
+    if (current?.status !== "approved") throw new AppError("payout_not_approved", `payout ${id} is not approved`);
     const payout = await this.claimStep(id, "settled", actor);
     await this.wallet.move(payout.userId, "held", "paidout", payout.amount, `payout:${id}:paid`, {
       code: "payout_paid",
@@ -342,8 +336,7 @@ export class PayoutService {
   /** The provider could not pay it: the hold goes back to available. */
   async markFailed(id: string, actor: FinanceActor, reason: string): Promise<PayoutDoc> {
     const current = await this.find(id);
-    if (current?.status !== "approved")
-      throw new AppError("conflict", "payout_not_approved", `payout ${id} is not approved`);
+    if (current?.status !== "approved") throw new AppError("payout_not_approved", `payout ${id} is not approved`);
     const payout = await this.claimStep(id, "settled", actor);
     return this.release(payout, actor, "failed", reason, "payout.failed");
   }

@@ -99,20 +99,20 @@ export class ReferralService {
    */
   async submit(input: SubmitInput): Promise<ReferralDoc> {
     const job = await this.catalog.findJob(input.jobId);
-    if (job === null) throw new AppError("not_found", "job_not_found", `no job ${input.jobId}`);
-    if (job.status !== "open") throw new AppError("conflict", "job_closed", `job ${job._id} is ${job.status}`);
+    if (job === null) throw new AppError("job_not_found", `no job ${input.jobId}`);
+    if (job.status !== "open") throw new AppError("job_closed", `job ${job._id} is ${job.status}`);
     const referrer = await this.users.findUser(input.referrerId);
     if (referrer === null || referrer.status !== "active")
-      throw new AppError("not_found", "referrer_not_found", "the referrer is not an active user");
+      throw new AppError("referrer_not_found", "the referrer is not an active user");
     if (input.candidateUserId === input.referrerId || referrer.phone === input.candidate.phone)
-      throw new AppError("invalid_input", "self_referral", "people cannot refer themselves");
+      throw new AppError("self_referral", "people cannot refer themselves");
 
     const dayKey = `${this.prefix}:referrals:day:${input.submittedBy}:${yangonDay(this.now())}`;
     const count = await this.redis.incr(dayKey);
     if (count === 1) await this.redis.expire(dayKey, 2 * 86_400);
     if (count > this.perDay) {
       await this.redis.decr(dayKey);
-      throw new AppError("retry_later", "daily_limit", `at most ${this.perDay} referrals a day`, {
+      throw new AppError("daily_limit", `at most ${this.perDay} referrals a day`, {
         details: { limit: this.perDay },
       });
     }
@@ -168,11 +168,11 @@ export class ReferralService {
       const holder = await this.Referral.findById(existing.referralId).lean<ReferralDoc>().exec();
       const young = this.now().getTime() - new Date(existing.at).getTime() < CLAIM_GRACE_MS;
       if ((holder !== null && holdsCandidate(holder.status)) || (holder === null && young)) {
-        throw new AppError("conflict", "duplicate_candidate", "this candidate is already referred to this job");
+        throw new AppError("duplicate_candidate", "this candidate is already referred to this job");
       }
       await this.Claim.deleteOne({ _id: key, referralId: existing.referralId }).exec();
     }
-    throw new AppError("conflict", "duplicate_candidate", "this candidate is already referred to this job");
+    throw new AppError("duplicate_candidate", "this candidate is already referred to this job");
   }
 
   /**
@@ -188,21 +188,20 @@ export class ReferralService {
     reason: RejectReason | null = null,
   ): Promise<MoveResult> {
     let referral = await this.find(referralId);
-    if (referral === null) throw new AppError("not_found", "referral_not_found", `no referral ${referralId}`);
+    if (referral === null) throw new AppError("referral_not_found", `no referral ${referralId}`);
     referral = await this.finishDecided(referral);
     if (actor.as === "referrer" && referral.referrerId !== actor.userId)
-      throw new AppError("forbidden", "not_your_referral", "only the referrer may withdraw it");
+      throw new AppError("not_your_referral", "only the referrer may withdraw it");
     if (referral.status === to) {
       await this.effects(referral);
       return { referral, already: true };
     }
     if (!allowedMoves(referral.status, actor.as).includes(to)) {
-      throw new AppError("conflict", "move_not_allowed", `cannot move from ${referral.status} to ${to}`, {
+      throw new AppError("move_not_allowed", `cannot move from ${referral.status} to ${to}`, {
         details: { from: referral.status, to },
       });
     }
-    if (to === "rejected" && reason === null)
-      throw new AppError("invalid_input", "reason_required", "a rejection needs a reason");
+    if (to === "rejected" && reason === null) throw new AppError("reason_required", "a rejection needs a reason");
     const move: ReferralMove = {
       from: referral.status,
       to,
@@ -219,7 +218,7 @@ export class ReferralService {
         await this.effects(current);
         return { referral: current, already: true };
       }
-      throw new AppError("conflict", "moved_meanwhile", `referral ${referralId} is now ${current.status}`, {
+      throw new AppError("moved_meanwhile", `referral ${referralId} is now ${current.status}`, {
         details: { status: current.status },
       });
     }

@@ -95,8 +95,7 @@ export class RewardService {
 
   /** Credits a hired referral's rewards as pending; safe to repeat. */
   async creditHire(referral: ReferralDoc): Promise<RewardDoc[]> {
-    if (referral.status !== "hired")
-      throw new AppError("conflict", "not_hired", `referral ${referral._id} is ${referral.status}`);
+    if (referral.status !== "hired") throw new AppError("not_hired", `referral ${referral._id} is ${referral.status}`);
     const rewards: RewardDoc[] = [];
     for (const entry of await this.plan(referral)) {
       const reward = await this.recordOnce({

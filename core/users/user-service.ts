@@ -12,6 +12,7 @@ import {
   type UserDoc,
   type UserModels,
 } from "./user-model.ts";
+import { AppError } from "../errors/app-error.ts";
 
 export interface ChannelProfile {
   name: string;
@@ -157,18 +158,18 @@ export class UserService {
         if (!isDuplicateKey(error)) throw error;
       }
     }
-    throw new Error("could not allocate a public id");
+    throw new AppError("id_space_exhausted", "could not allocate a public id");
   }
 
   private async followMerges(userId: string): Promise<UserDoc> {
     let id = userId;
     for (let hop = 0; hop < 5; hop++) {
       const user = await this.findUser(id);
-      if (user === null) throw new Error(`identity points to missing user ${id}`);
+      if (user === null) throw new AppError("broken_identity", `identity points to missing user ${id}`);
       if (user.status !== "merged" || user.mergedInto === null) return user;
       id = user.mergedInto;
     }
-    throw new Error(`merge chain too long from ${userId}`);
+    throw new AppError("broken_identity", `merge chain too long from ${userId}`);
   }
 
   /**

@@ -75,7 +75,7 @@ const HEAD_EVERY = 8;
 
 export class InsufficientFunds extends AppError {
   constructor(account: string, balance: number, amount: number) {
-    super("conflict", "insufficient_funds", `account ${account} has ${balance}, cannot take ${-amount}`, {
+    super("insufficient_funds", `account ${account} has ${balance}, cannot take ${-amount}`, {
       details: { account, balance },
     });
   }
@@ -157,7 +157,7 @@ export class Ledger {
     memo: PostingMemo = { code: "adjustment", params: {} },
   ): Promise<PostingDoc> {
     if (!Number.isSafeInteger(amount) || amount === 0)
-      throw new AppError("invalid_input", "bad_amount", "amounts are whole kyat, not zero");
+      throw new AppError("bad_amount", "amounts are whole kyat, not zero");
     this.indexesReady ??= this.models.Posting.createIndexes();
     await this.indexesReady;
     const previous = this.queues.get(account) ?? Promise.resolve();
@@ -224,7 +224,7 @@ export class Ledger {
         await this.models.Head.updateOne({ _id: account }, { $max: { seq } }, { upsert: true }).exec();
       return posting;
     }
-    throw new AppError("retry_later", "ledger_contended", `account ${account} is too busy`);
+    throw new AppError("ledger_contended", `account ${account} is too busy`);
   }
 
   /** The last `limit` postings of an account, newest first. */

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
 import { once } from "node:events";
+import { AppError } from "../../core/errors/app-error.ts";
 
 /** Every service this process started and has not stopped yet; killed on exit whatever happens. */
 const running = new Set<ChildProcess>();
@@ -91,7 +92,8 @@ export async function waitUntilAnswers(
   });
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (exitedEarly) throw new Error(`${service.name} exited during start-up; see ${logFile}`);
+    if (exitedEarly)
+      throw new AppError("local_service_failed", `${service.name} exited during start-up; see ${logFile}`);
     try {
       await probe();
       return;
@@ -101,5 +103,8 @@ export async function waitUntilAnswers(
     }
   }
   await service.stop();
-  throw new Error(`${service.name} did not answer within ${timeoutMs} ms (${String(lastError)}); see ${logFile}`);
+  throw new AppError(
+    "local_service_failed",
+    `${service.name} did not answer within ${timeoutMs} ms (${String(lastError)}); see ${logFile}`,
+  );
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import mongoose from "mongoose";
 import { startChildService, waitUntilAnswers, type ChildService } from "./child-service.ts";
+import { AppError } from "../../core/errors/app-error.ts";
 
 export const FERRETDB_VERSION = "v1.24.2";
 
@@ -10,7 +11,8 @@ export const FERRETDB_VERSION = "v1.24.2";
 export function ensureFerretDb(): string {
   const given = process.env.FERRETDB_BIN;
   if (given !== undefined && given !== "") {
-    if (!existsSync(given)) throw new Error(`FERRETDB_BIN points to ${given}, which does not exist`);
+    if (!existsSync(given))
+      throw new AppError("local_service_failed", `FERRETDB_BIN points to ${given}, which does not exist`);
     return given;
   }
   const script = path.join(import.meta.dirname, "build-ferretdb.sh");

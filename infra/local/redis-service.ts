@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { startChildService, waitUntilAnswers, type ChildService } from "./child-service.ts";
+import { AppError } from "../../core/errors/app-error.ts";
 
 const INSTALL_COMMAND = "apt-get update && apt-get install -y redis-server";
 
@@ -16,12 +17,16 @@ export function ensureRedisServer(): string {
   const found = findRedisServer();
   if (found !== undefined) return found;
   if (process.getuid?.() !== 0) {
-    throw new Error(`redis-server is not installed. Install it with:\n  sudo sh -c '${INSTALL_COMMAND}'`);
+    throw new AppError(
+      "local_service_failed",
+      `redis-server is not installed. Install it with:\n  sudo sh -c '${INSTALL_COMMAND}'`,
+    );
   }
   process.stderr.write("redis-server is missing; installing it with apt-get...\n");
   execFileSync("sh", ["-c", `${INSTALL_COMMAND} >/dev/null`], { stdio: ["ignore", "inherit", "inherit"] });
   const installed = findRedisServer();
-  if (installed === undefined) throw new Error(`redis-server still missing after: ${INSTALL_COMMAND}`);
+  if (installed === undefined)
+    throw new AppError("local_service_failed", `redis-server still missing after: ${INSTALL_COMMAND}`);
   return installed;
 }
 

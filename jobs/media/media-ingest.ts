@@ -10,7 +10,7 @@ export const MEDIA_INGEST_QUEUE = "media-ingest";
 /** Downloads, checks and encrypts one file; a refused file is the owner's to hear about, not a failure. */
 export async function ingestMedia(job: Job<{ mediaId: string }>, ctx: JobContext): Promise<string> {
   const { config, mongo, queues, files } = ctx.deps;
-  if (files === undefined) throw new AppError("unavailable", "no_file_fetcher", "this worker cannot download files");
+  if (files === undefined) throw new AppError("no_file_fetcher", "this worker cannot download files");
   const vault = new MediaVault({ connection: mongo, keys: config.encryptionKeys, storageDir: config.storageDir });
   const media = await vault.ingest(job.data.mediaId, files);
   if (media.status === "rejected") {

@@ -8,6 +8,7 @@ import { userModels, type IdentityDoc, type Transport, type UserDoc } from "../.
 import type { Config } from "../../core/config/load-config.ts";
 import { SendRate } from "./send-rate.ts";
 import type { JobContext, QueueDefinition, QueueRegistry } from "../queue-registry.ts";
+import { AppError } from "../../core/errors/app-error.ts";
 
 export const NOTIFY_QUEUES: Record<Transport, string> = {
   telegram: "notify-telegram",
@@ -49,7 +50,7 @@ export async function deliverNotification(job: Job<{ key: string }>, ctx: JobCon
     return "skipped";
   }
   const sender = senders[doc.transport];
-  if (sender === undefined) throw new Error(`no sender for ${doc.transport}`);
+  if (sender === undefined) throw new AppError("no_sender", `no sender for ${doc.transport}`);
 
   // Telegram: about one message per second per chat.
   if (doc.transport === "telegram" && config.notifications.telegramChatIntervalMs > 0) {

@@ -45,11 +45,7 @@ export interface RuntimeOptions {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, logger, shutdown } = options;
   if (config.mongo.uri === undefined || config.redis.url === undefined) {
-    throw new AppError(
-      "invalid_input",
-      "services_missing",
-      "MONGODB_URI and REDIS_URL must be set (or run `npm start` for local mode)",
-    );
+    throw new AppError("services_missing", "MONGODB_URI and REDIS_URL must be set (or run `npm start` for local mode)");
   }
   const mongo = registerModels(
     await connectMongo({
@@ -76,7 +72,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 /** Starts the workers of every queue on their own blocking connection; draining them is a shutdown step. */
 export function attachWorkers(runtime: Runtime, senders: ChannelSenders = {}, files?: FileFetcher): void {
   const url = runtime.config.redis.url;
-  if (url === undefined) throw new AppError("invalid_input", "services_missing", "REDIS_URL must be set");
+  if (url === undefined) throw new AppError("services_missing", "REDIS_URL must be set");
   const connection = createRedis(url, "worker", runtime.logger);
   const workers = startWorkers({
     connection,

@@ -1,18 +1,18 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { ZodError } from "zod";
-import { isAppError } from "../../core/errors/app-error.ts";
+import { isAppError, type ErrorCode } from "../../core/errors/app-error.ts";
 
 /** The one error body every route answers with. */
 export interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
 }
 
-export const errorBody = (code: string, message: string, details?: Record<string, unknown>): ErrorBody => ({
+export const errorBody = (code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody => ({
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
 /** Fastify's own error codes mapped to ours; messages are ours too, never Fastify's internals. */
-const FASTIFY_CODES: Record<string, { code: string; message: string }> = {
+const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { code: "payload_too_large", message: "The request body is too large" },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: "unsupported_media_type", message: "This content type is not accepted" },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: "invalid_json", message: "The JSON body is empty" },

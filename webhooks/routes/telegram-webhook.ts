@@ -13,7 +13,7 @@ export function telegramWebhookRoute(channel: TelegramChannel, secret: string) {
     app.post("/webhooks/telegram", async (request, reply) => {
       const given = request.headers["x-telegram-bot-api-secret-token"];
       if (typeof given !== "string" || !safeEqual(given, secret)) {
-        return reply.code(401).send(errorBody("unauthorized", "Missing or wrong X-Telegram-Bot-Api-Secret-Token"));
+        return reply.code(401).send(errorBody("bad_signature", "Missing or wrong X-Telegram-Bot-Api-Secret-Token"));
       }
       await channel.handleUpdate(request.body);
       return { ok: true };

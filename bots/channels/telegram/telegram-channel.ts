@@ -34,7 +34,7 @@ export function createTelegramChannel(
   const handleUpdate = async (body: unknown): Promise<void> => {
     const parsed = telegramUpdateSchema.safeParse(body);
     if (!parsed.success)
-      throw new AppError("invalid_input", "invalid_update", "The body is not a Telegram update", {
+      throw new AppError("invalid_update", "The body is not a Telegram update", {
         details: { issues: parsed.error.issues.length },
       });
     const event = toTelegramEvent(parsed.data);

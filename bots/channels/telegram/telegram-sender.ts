@@ -133,23 +133,21 @@ async function sendOne(api: Api, turn: TelegramTurn, reply: Reply): Promise<void
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof GrammyError) {
-    if (error.error_code === 403)
-      return new AppError("platform_refused", "recipient_blocked", error.description, { cause: error });
+    if (error.error_code === 403) return new AppError("recipient_blocked", error.description, { cause: error });
     if (error.error_code === 429) {
-      return new AppError("retry_later", "rate_limited", error.description, {
+      return new AppError("rate_limited", error.description, {
         cause: error,
         retryAfterMs: (error.parameters.retry_after ?? 1) * 1000,
       });
     }
-    if (error.error_code >= 500)
-      return new AppError("transport_failed", "telegram_unavailable", error.description, { cause: error });
-    return new AppError("platform_refused", "telegram_refused", error.description, { cause: error });
+    if (error.error_code >= 500) return new AppError("telegram_unavailable", error.description, { cause: error });
+    return new AppError("telegram_refused", error.description, { cause: error });
   }
   if (error instanceof HttpError)
-    return new AppError("transport_failed", "telegram_unreachable", "could not reach the Telegram Bot API", {
+    return new AppError("telegram_unreachable", "could not reach the Telegram Bot API", {
       cause: error,
     });
-  return new AppError("internal", "telegram_send_failed", error instanceof Error ? error.message : String(error), {
+  return new AppError("telegram_send_failed", error instanceof Error ? error.message : String(error), {
     cause: error,
   });
 }

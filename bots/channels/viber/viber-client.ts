@@ -72,27 +72,26 @@ export class ViberClient {
         signal: AbortSignal.timeout(15_000),
       });
     } catch (error) {
-      throw new AppError("transport_failed", "viber_unreachable", `could not reach the Viber API (${method})`, {
+      throw new AppError("viber_unreachable", `could not reach the Viber API (${method})`, {
         cause: error,
       });
     }
     if (response.status >= 500)
-      throw new AppError("transport_failed", "viber_unavailable", `Viber answered ${response.status} to ${method}`);
+      throw new AppError("viber_unavailable", `Viber answered ${response.status} to ${method}`);
     const parsed = apiResponse.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success)
-      throw new AppError("transport_failed", "viber_bad_response", `Viber answered ${method} with an unexpected body`);
+    if (!parsed.success) throw new AppError("viber_bad_response", `Viber answered ${method} with an unexpected body`);
     const { status, status_message: message = "" } = parsed.data;
     if (status === 0) return parsed.data;
     if (UNREACHABLE.has(status))
-      throw new AppError("platform_refused", "recipient_blocked", `viber status ${status}: ${message}`, {
+      throw new AppError("recipient_blocked", `viber status ${status}: ${message}`, {
         details: { status },
       });
     if (status === 12)
-      throw new AppError("retry_later", "rate_limited", `viber status 12: ${message}`, {
+      throw new AppError("rate_limited", `viber status 12: ${message}`, {
         retryAfterMs: 60_000,
         details: { status },
       });
-    throw new AppError("platform_refused", "viber_refused", `viber status ${status}: ${message}`, {
+    throw new AppError("viber_refused", `viber status ${status}: ${message}`, {
       details: { status },
     });
   }
