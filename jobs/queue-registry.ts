@@ -3,21 +3,21 @@ import type { Connection } from "mongoose";
 import type { Config } from "../core/config/load-config.ts";
 import type { Logger } from "../core/logging/create-logger.ts";
 import type { ChannelSenders } from "../core/notifications/channel-sender.ts";
-import type { FileFetcher } from "../core/files/file-fetcher.ts";
+import type { Core } from "../core/app/create-core.ts";
 import type { Redis } from "./redis/create-redis.ts";
 import { AppError } from "../core/errors/app-error.ts";
 
 /** What workers may use; built once per worker process. */
 export interface WorkerDeps {
+  /** The process's domain, built once by `createCore`: workers load, call a core use case, and report. */
+  core: Core;
   config: Config;
+  /** The delivery records and broadcasts the senders work through. */
   mongo: Connection;
-  /** Fail-fast command connection (not the blocking worker one). */
+  /** Fail-fast command connection (not the blocking worker one): send rates, broadcast claims. */
   redis: Redis;
+  /** The channels' outbound clients, built where channel code may be imported (the process entry points). */
   senders: ChannelSenders;
-  /** Downloads files people sent (media intake); absent in processes that do not ingest. */
-  files: FileFetcher | undefined;
-  /** Producers, for jobs that queue other work (a broadcast notifying its admin). */
-  queues: QueueRegistry;
 }
 
 export interface JobContext {

@@ -5,9 +5,7 @@ import { createTelegramChannel, type TelegramChannel } from "../bots/channels/te
 import { createSandboxChannel, type SandboxChannel } from "../bots/channels/sandbox/sandbox-channel.ts";
 import { createViberChannel, type ViberChannel } from "../bots/channels/viber/viber-channel.ts";
 import { createBot, type Bot, type BotDeps } from "../bots/create-bot.ts";
-import { bullmqAlertQueue } from "../jobs/alerts/job-alerts.ts";
-import { bullmqBroadcastQueue } from "../jobs/broadcasts/broadcast-runner.ts";
-import { bullmqNotificationQueue } from "../jobs/notifications/notify-queues.ts";
+import type { Core } from "../core/app/create-core.ts";
 import type { Runtime } from "../jobs/runtime/create-runtime.ts";
 import { installErrorShape } from "./plugins/error-shape.ts";
 import { createMetrics, installRequestMetrics, type Metrics } from "./plugins/metrics.ts";
@@ -16,11 +14,6 @@ import { mediaRoutes } from "./routes/media-routes.ts";
 import { paymentWebhookRoutes } from "./routes/payment-webhooks.ts";
 import { payPageRoutes } from "./routes/pay-pages.ts";
 import { sandboxGatewayRoutes } from "./sandbox-gateway/sandbox-gateway-routes.ts";
-import { CallbackIntake } from "../core/payments/callback-intake.ts";
-import { GatewayStatusQuery, SandboxStatusQuery } from "../core/payments/status-query.ts";
-import { statusQueryFor } from "../core/payments/combined-status-query.ts";
-import { bullmqMediaQueue } from "../jobs/media/media-ingest.ts";
-import { bullmqReconcileQueue } from "../jobs/payments/reconcile-job.ts";
 import { telegramWebhookRoute } from "./routes/telegram-webhook.ts";
 import { sandboxRoutes } from "./routes/sandbox-routes.ts";
 import { viberWebhookRoute } from "./routes/viber-webhook.ts";
@@ -40,6 +33,7 @@ export interface Channels {
 
 export interface WebApp {
   app: FastifyInstance;
+  core: Core;
   metrics: Metrics;
   bot: Bot;
   channels: Channels;
@@ -53,7 +47,7 @@ export interface WebApp {
  * Feature routes (channels, gateways, sandbox) are registered in the order
  * the product needs, catch-all handlers last.
  */
-export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]): Promise<WebApp> {
+export async function buildServer(runtime: Runtime, core: Core, plugins?: BotDeps["plugins"]): Promise<WebApp> {
   const app = Fastify({
     // pino's Logger and Fastify's base logger differ in one optional field; without
     // the cast Fastify infers a logger-specific instance type that plugins do not accept.
@@ -98,43 +92,21 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
   await app.register(healthRoutes(runtime, metrics));
 
   const { config, logger } = runtime;
-  const bot = await createBot({
-    config,
-    mongo: runtime.mongo,
+  const bot = createBot({
+    core,
     redis: runtime.redis,
     logger,
     plugins,
-    notificationQueue: bullmqNotificationQueue(runtime.queues),
-    broadcastQueue: bullmqBroadcastQueue(runtime.queues),
-    alertQueue: bullmqAlertQueue(runtime.queues),
-    mediaQueue: bullmqMediaQueue(runtime.queues),
-    reconcileQueue: bullmqReconcileQueue(runtime.queues),
-    queueDepths: () => runtime.queues.depths(),
     onDenied: (action) => metrics.adminDenied.inc({ action }),
   });
-  await app.register(mediaRoutes(bot.services.media.links, bot.services.media.vault));
-  const sandboxQuery = config.sandbox ? new SandboxStatusQuery(runtime.redis, config.redis.prefix) : undefined;
-  const intake = new CallbackIntake({
-    connection: runtime.mongo,
-    invoices: bot.services.invoices,
-    gateways: config.gateways,
-    query: statusQueryFor(sandboxQuery, new GatewayStatusQuery(config.gateways)),
-  });
-  await app.register(paymentWebhookRoutes(intake));
-  await app.register(
-    payPageRoutes(bot.services.invoices, config.gateways, config.http.publicUrl, bot.services.translator),
-  );
+  await app.register(mediaRoutes(core.media.links, core.media.vault));
+  await app.register(paymentWebhookRoutes(core.callbacks));
+  await app.register(payPageRoutes(core.invoices, config.gateways, config.http.publicUrl, core.translator));
   if (config.sandbox)
     await app.register(
-      sandboxGatewayRoutes(
-        bot.services.invoices,
-        runtime.redis,
-        config.redis.prefix,
-        config.gateways,
-        bot.services.translator,
-      ),
+      sandboxGatewayRoutes(core.invoices, runtime.redis, config.redis.prefix, config.gateways, core.translator),
     );
-  const stopCatalog = await bot.services.catalog.start();
+  const stopCatalog = await core.catalog.start();
   app.addHook("onClose", stopCatalog);
   const channels: Channels = {};
   if (config.telegram.mode !== "off") {
@@ -156,7 +128,7 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
 
   if (config.sandbox) {
     channels.sandbox = createSandboxChannel(bot, runtime.redis, config.redis.prefix);
-    await app.register(sandboxRoutes(channels.sandbox, bot.services.translator));
+    await app.register(sandboxRoutes(channels.sandbox, core.translator));
   }
 
   const onListening = async (): Promise<() => Promise<void>> => {
@@ -170,12 +142,12 @@ export async function buildServer(runtime: Runtime, plugins?: BotDeps["plugins"]
       for (const stop of stops) await stop();
     };
   };
-  return { app, metrics, bot, channels, onListening };
+  return { app, core, metrics, bot, channels, onListening };
 }
 
 /** Listens on HOST:PORT and makes "stop accepting requests" the first shutdown step. */
-export async function startWeb(runtime: Runtime): Promise<WebApp & { url: string }> {
-  const web = await buildServer(runtime);
+export async function startWeb(runtime: Runtime, core: Core): Promise<WebApp & { url: string }> {
+  const web = await buildServer(runtime, core);
   const url = await web.app.listen({ host: runtime.config.http.host, port: runtime.config.http.port });
   runtime.shutdown.add("intake", "http server", () => web.app.close());
   const stopChannels = await web.onListening();

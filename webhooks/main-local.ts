@@ -10,10 +10,9 @@ import { seedDemoPeople } from "../core/demo/seed-demo.ts";
 import { localEncryptionKey } from "../infra/local/local-encryption-key.ts";
 import { startLocalServices } from "../infra/local/local-services.ts";
 import { platformQueues } from "../jobs/definitions.ts";
-import { createChannelSenders } from "../bots/channels/senders.ts";
-import { createFileFetcher } from "../bots/channels/file-fetchers.ts";
 import { attachWorkers, createRuntime } from "../jobs/runtime/create-runtime.ts";
 import { startWeb } from "./build-server.ts";
+import { composeCore, composeSenders } from "./compose-core.ts";
 
 const dataDir = path.resolve(process.env.TRM_DATA_DIR ?? ".data");
 const env = { ...process.env };
@@ -44,11 +43,9 @@ const runtime = await createRuntime({
   shutdown,
   definitions: platformQueues(),
 });
-attachWorkers(
-  runtime,
-  createChannelSenders(runtime.config, runtime.redis),
-  createFileFetcher(runtime.config, runtime.redis),
-);
+// One process, one core: the web side and the workers share it.
+const core = await composeCore(runtime);
+attachWorkers(runtime, core, composeSenders(runtime));
 // An empty local database gets the demo catalog, and (with the sandbox) demo people to broadcast to.
 const jobs = await seedDemoCatalog(runtime.mongo);
 if (jobs > 0) process.stderr.write(`[demo] added ${jobs} demo jobs\n`);
@@ -56,7 +53,7 @@ if (runtime.config.sandbox) {
   const seeded = await seedDemoPeople(runtime.mongo);
   if (seeded > 0) process.stderr.write(`[demo] added ${seeded} demo people reachable through the sandbox\n`);
 }
-const { url } = await startWeb(runtime);
+const { url } = await startWeb(runtime, core);
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 process.stderr.write(`[web] TRM is ready in ${seconds}s: ${url}/ready  (Ctrl-C to stop)\n`);
 if (runtime.config.sandbox) {

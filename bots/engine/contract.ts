@@ -74,6 +74,8 @@ export interface FlowContext {
   now: Date;
   /** A button for the current step; it goes stale once the conversation moves on. */
   stepButton(label: string, value: string): Button;
+  /** The main menu for this person (each installed feature adds its entries). */
+  menu(): Button[][];
   /** Switches the person's language for this reply and from now on. */
   switchLanguage(language: Language): Promise<void>;
 }

@@ -162,6 +162,7 @@ export class ConversationEngine {
       logger,
       now,
       stepButton: (label, value) => ({ label, data: stepData(next.version, value) }),
+      menu: () => this.options.menu(ctx),
       switchLanguage: async (language) => {
         await services.users.setLanguage(ctx.user._id, language);
         ctx.user = { ...ctx.user, language, languageChosen: true };

@@ -1,26 +1,8 @@
 import type { Connection } from "mongoose";
 import { userModels } from "../users/user-model.ts";
+import { yangonMidnight } from "../values/yangon-time.ts";
 
-/** Yangon is UTC+06:30 all year (no daylight saving). */
-const YANGON_OFFSET_MS = 6.5 * 3600_000;
 const DAY_MS = 24 * 3600_000;
-
-/** The instant the current day began in Yangon. */
-export function yangonMidnight(now: Date): Date {
-  const local = now.getTime() + YANGON_OFFSET_MS;
-  return new Date(Math.floor(local / DAY_MS) * DAY_MS - YANGON_OFFSET_MS);
-}
-
-/** `2026-11-22`: the calendar day in Yangon. */
-export function yangonDay(now: Date): string {
-  return new Date(now.getTime() + YANGON_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** Milliseconds from `now` until `hour`:00 of the next Yangon morning (or today's, if still ahead). */
-export function untilYangonHour(now: Date, hour: number): number {
-  const target = yangonMidnight(now).getTime() + hour * 3600_000;
-  return target > now.getTime() ? target - now.getTime() : target + DAY_MS - now.getTime();
-}
 
 export interface UserFigures {
   total: number;

@@ -5,6 +5,7 @@ import { AppError } from "../errors/app-error.ts";
 import type { Logger } from "../logging/create-logger.ts";
 import { catalogModels, type CatalogModels, type CompanyDoc, type JobDoc } from "./catalog-models.ts";
 import { JobIndex, type JobFilters, type SearchPage } from "./job-index.ts";
+import { EventHub } from "../events/event-hub.ts";
 
 const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 export const JOB_ID_PATTERN = /^J[2-9A-HJKMNP-Z]{6}$/;
@@ -29,13 +30,15 @@ export class CatalogService {
   private readonly logger: Logger;
   private subscriber: Redis | undefined;
   /** Called after a job is published (the bot layer queues its alerts). */
-  onPublished: ((job: JobDoc) => Promise<void>) | undefined;
 
-  constructor(options: { connection: Connection; redis: Redis; prefix: string; logger: Logger }) {
+  private readonly events: EventHub;
+
+  constructor(options: { connection: Connection; redis: Redis; prefix: string; logger: Logger; events?: EventHub }) {
     this.models = catalogModels(options.connection);
     this.redis = options.redis;
     this.channel = `${options.prefix}:catalog-changes`;
     this.logger = options.logger;
+    this.events = options.events ?? new EventHub();
   }
 
   /** Reloads every open job (at start, and after bulk imports or seeding). */
@@ -89,7 +92,7 @@ export class CatalogService {
     if (!JOB_ID_PATTERN.test(job._id)) throw new AppError("invalid_job_id", `not a job id: ${job._id}`);
     await this.models.Job.create(job);
     await this.changed(job);
-    await this.onPublished?.(job);
+    await this.events.emit("job.published", { job });
   }
 
   async setStatus(jobId: string, status: JobDoc["status"]): Promise<JobDoc | null> {
@@ -140,7 +143,7 @@ export class CatalogService {
     }
     for (const job of jobs) {
       await this.changed(job);
-      await this.onPublished?.(job);
+      await this.events.emit("job.published", { job });
     }
   }
 

@@ -96,6 +96,11 @@ export function townshipLabel(region: RegionId, township: string): Label | undef
   return (REGIONS[region].townships as Record<string, Label>)[township];
 }
 
+/** Where a job is, for people: `Hlaing, Yangon Region` / `လှိုင်, ရန်ကုန်တိုင်းဒေသကြီး`. */
+export function placeLabel(region: RegionId, township: string, language: Language): string {
+  return `${townshipLabel(region, township)?.[language] ?? township}, ${REGIONS[region].name[language]}`;
+}
+
 export const EMPLOYMENT_TYPES = {
   full_time: { en: "Full time", my: "အချိန်ပြည့်" },
   part_time: { en: "Part time", my: "အချိန်ပိုင်း" },

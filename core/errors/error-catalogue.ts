@@ -77,7 +77,6 @@ export const ERROR_CATALOGUE = {
   media_not_found: { kind: "not_found" },
   media_key_missing: { kind: "unavailable" },
   no_encryption_key: { kind: "unavailable" },
-  no_file_fetcher: { kind: "unavailable" },
 
   // Catalog and referrals
   invalid_job_id: { kind: "invalid_input" },

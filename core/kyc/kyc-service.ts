@@ -15,6 +15,7 @@ import {
   type NrcHolderDoc,
 } from "./kyc-models.ts";
 import { nrcBurmese, nrcKey, type Nrc } from "./nrc.ts";
+import { EventHub } from "../events/event-hub.ts";
 
 export interface KycDraft {
   nrc: Nrc;
@@ -46,7 +47,8 @@ export class KycService {
   /** Whether the person has a payout in flight (their documents may not be deleted then). */
   private readonly payoutInFlight: (userId: string) => Promise<boolean>;
   /** Told once per decision (the bot tells the person, in their language). */
-  onDecided: ((submission: KycSubmissionDoc) => Promise<void>) | undefined;
+
+  private readonly events: EventHub;
 
   constructor(options: {
     connection: Connection;
@@ -54,6 +56,8 @@ export class KycService {
     audit: AuditLog;
     payoutInFlight: (userId: string) => Promise<boolean>;
     now?: () => Date;
+    /** Where this service announces what it decided (a hub of its own when none is given). */
+    events?: EventHub;
   }) {
     this.connection = options.connection;
     const models = kycModels(options.connection);
@@ -64,6 +68,7 @@ export class KycService {
     this.audit = options.audit;
     this.payoutInFlight = options.payoutInFlight;
     this.now = options.now ?? (() => new Date());
+    this.events = options.events ?? new EventHub();
   }
 
   async state(userId: string): Promise<KycStateDoc> {
@@ -237,7 +242,7 @@ export class KycService {
       before: { status: "submitted" },
       after: { status: outcome, reason: decided.reason },
     });
-    await this.onDecided?.(decided);
+    await this.events.emit("kyc.decided", { submission: decided });
     return decided;
   }
 

@@ -1,6 +1,5 @@
+import { yangonMinuteOfDay } from "../values/yangon-time.ts";
 import { AppError } from "../errors/app-error.ts";
-/** Yangon is UTC+06:30 all year. */
-const YANGON_OFFSET_MIN = 390;
 
 export interface QuietHours {
   /** Minutes after Yangon midnight. */
@@ -21,7 +20,7 @@ export function parseQuietHours(value: string): QuietHours | undefined {
 /** How long a non-urgent message must wait at `now` (0 outside quiet hours). */
 export function quietDelayMs(quiet: QuietHours | undefined, now: Date): number {
   if (quiet === undefined || quiet.start === quiet.end) return 0;
-  const minuteOfDay = (Math.floor(now.getTime() / 60_000) + YANGON_OFFSET_MIN) % 1440;
+  const minuteOfDay = yangonMinuteOfDay(now);
   const inside =
     quiet.start < quiet.end
       ? minuteOfDay >= quiet.start && minuteOfDay < quiet.end

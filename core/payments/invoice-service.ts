@@ -3,6 +3,7 @@ import type { CatalogService } from "../catalog/catalog-service.ts";
 import { decideOnce, isDuplicateKey } from "../decisions/decision-store.ts";
 import { AppError } from "../errors/app-error.ts";
 import type { ReferralDoc } from "../referrals/referral-model.ts";
+import { EventHub } from "../events/event-hub.ts";
 
 export const GATEWAYS = ["kbzpay", "wavepay", "ayapay"] as const;
 export type Gateway = (typeof GATEWAYS)[number];
@@ -106,8 +107,8 @@ export class InvoiceService {
   private readonly now: () => Date;
   /** Makes the hire's rewards available (the referral service's release). */
   private readonly release: (referralId: string) => Promise<unknown>;
-  onCreated: ((invoice: InvoiceDoc) => Promise<void>) | undefined;
-  onPaid: ((invoice: InvoiceDoc) => Promise<void>) | undefined;
+
+  private readonly events: EventHub;
 
   constructor(options: {
     connection: Connection;
@@ -116,6 +117,8 @@ export class InvoiceService {
     dueDays: number;
     release: (referralId: string) => Promise<unknown>;
     now?: () => Date;
+    /** Where this service announces what it decided (a hub of its own when none is given). */
+    events?: EventHub;
   }) {
     this.connection = options.connection;
     this.model = invoiceModel(options.connection);
@@ -124,6 +127,7 @@ export class InvoiceService {
     this.dueDays = options.dueDays;
     this.release = options.release;
     this.now = options.now ?? (() => new Date());
+    this.events = options.events ?? new EventHub();
   }
 
   async find(id: string): Promise<InvoiceDoc | null> {
@@ -191,7 +195,7 @@ export class InvoiceService {
       if (!isDuplicateKey(error)) throw error;
       return this.find(invoice._id);
     }
-    await this.onCreated?.(invoice);
+    await this.events.emit("invoice.created", { invoice });
     return invoice;
   }
 
@@ -253,7 +257,7 @@ export class InvoiceService {
       )
       .exec();
     await this.release(invoice.referralId);
-    await this.onPaid?.(paid);
+    await this.events.emit("invoice.paid", { invoice: paid });
     return { kind: "settled", invoice: paid };
   }
 }

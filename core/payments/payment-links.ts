@@ -5,6 +5,7 @@ import { AppError } from "../errors/app-error.ts";
 import type { InvoiceDoc } from "./invoice-service.ts";
 import { parseLosslessJson } from "./raw-json.ts";
 import { kbzSign, kbzVerify } from "./signatures/kbzpay-signature.ts";
+import { EventHub } from "../events/event-hub.ts";
 
 const record = z.record(z.string(), z.unknown());
 
@@ -20,14 +21,21 @@ export class PaymentLinks {
   private readonly publicUrl: string;
   private readonly sandbox: boolean;
 
-  constructor(options: { gateways: Config["gateways"]; publicUrl: string | undefined; sandbox: boolean }) {
+  private readonly events: EventHub;
+
+  constructor(options: {
+    gateways: Config["gateways"];
+    publicUrl: string | undefined;
+    sandbox: boolean;
+    events?: EventHub;
+  }) {
     this.gateways = options.gateways;
     this.publicUrl = (options.publicUrl ?? "").replace(/\/+$/, "");
     this.sandbox = options.sandbox;
+    this.events = options.events ?? new EventHub();
   }
 
   /** Called with the MMQR string of a QR invoice, to keep it for its QR page. */
-  onQr: ((invoiceId: string, qr: string) => Promise<void>) | undefined;
 
   async create(invoice: InvoiceDoc): Promise<string> {
     if (this.sandbox) return `${this.publicUrl}/sandbox/pay/${invoice._id}`;
@@ -84,7 +92,7 @@ export class PaymentLinks {
       // An MMQR (EMVCo) string any Myanmar bank app scans; shown as a QR image on our page.
       if (typeof answer.data.qrCode !== "string" || answer.data.qrCode === "")
         throw new AppError("precreate_failed", "KBZPay returned no QR code");
-      await this.onQr?.(invoice._id, answer.data.qrCode);
+      await this.events.emit("invoice.qr_issued", { invoiceId: invoice._id, qr: answer.data.qrCode });
       return `${this.publicUrl}/pay/kbzpay/${invoice._id}`;
     }
     const link: Record<string, unknown> = {

@@ -1,7 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Connection, Model } from "mongoose";
 import type { AuditLog } from "../admin/audit-log.ts";
-import { yangonDay } from "../admin/platform-stats.ts";
 import type { Config } from "../config/load-config.ts";
 import { decideOnce, isDuplicateKey } from "../decisions/decision-store.ts";
 import { AppError } from "../errors/app-error.ts";
@@ -16,6 +15,8 @@ import {
   type PayoutPrefsDoc,
   type PayoutProvider,
 } from "./payout-models.ts";
+import { yangonDay } from "../values/yangon-time.ts";
+import { EventHub } from "../events/event-hub.ts";
 
 export interface FinanceActor {
   userId: string;
@@ -47,10 +48,8 @@ export class PayoutService {
   private readonly audit: AuditLog;
   private readonly kycApproved: (userId: string) => Promise<boolean>;
   private readonly now: () => Date;
-  onRequested: ((payout: PayoutDoc) => Promise<void>) | undefined;
-  onPaid: ((payout: PayoutDoc) => Promise<void>) | undefined;
-  onReleased: ((payout: PayoutDoc) => Promise<void>) | undefined;
-  onBreakerTripped: ((reason: string) => Promise<void>) | undefined;
+
+  private readonly events: EventHub;
 
   constructor(options: {
     connection: Connection;
@@ -61,6 +60,8 @@ export class PayoutService {
     audit: AuditLog;
     kycApproved: (userId: string) => Promise<boolean>;
     now?: () => Date;
+    /** Where this service announces what it decided (a hub of its own when none is given). */
+    events?: EventHub;
   }) {
     this.connection = options.connection;
     const models = payoutModels(options.connection);
@@ -74,6 +75,7 @@ export class PayoutService {
     this.audit = options.audit;
     this.kycApproved = options.kycApproved;
     this.now = options.now ?? (() => new Date());
+    this.events = options.events ?? new EventHub();
   }
 
   get config(): PayoutLimits {
@@ -186,7 +188,7 @@ export class PayoutService {
       { upsert: true },
     ).exec();
     const payout = (await this.find(id)) as PayoutDoc;
-    await this.onRequested?.(payout);
+    await this.events.emit("payout.requested", { payout });
     return payout;
   }
 
@@ -224,7 +226,7 @@ export class PayoutService {
       target: BREAKER_ID,
       after: { reason },
     });
-    await this.onBreakerTripped?.(reason);
+    await this.events.emit("payouts.paused", { reason });
     throw new AppError("payouts_paused", `payouts paused: ${reason}`, { details: { reason } });
   }
 
@@ -329,7 +331,7 @@ export class PayoutService {
       before: { status: "approved" },
       after: { status: "paid", providerTxnId },
     });
-    await this.onPaid?.(paid);
+    await this.events.emit("payout.paid", { payout: paid });
     return paid;
   }
 
@@ -366,7 +368,7 @@ export class PayoutService {
       before: { status: payout.status },
       after: { status, reason },
     });
-    await this.onReleased?.(released);
+    await this.events.emit("payout.returned", { payout: released });
     return released;
   }
 

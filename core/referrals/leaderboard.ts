@@ -1,3 +1,4 @@
+import { yangonMonth } from "../values/yangon-time.ts";
 import { Schema, type Connection, type Model } from "mongoose";
 import { burmeseSyllables } from "../text/burmese-syllables.ts";
 import { userModels, type UserDoc } from "../users/user-model.ts";
@@ -33,20 +34,6 @@ export function leaderboardModel(connection: Connection): Model<LeaderboardDoc> 
     (connection.models.Leaderboard as Model<LeaderboardDoc> | undefined) ??
     connection.model<LeaderboardDoc>("Leaderboard", leaderboardSchema)
   );
-}
-
-const YANGON_OFFSET_MS = 6.5 * 3600_000;
-
-/** The Yangon month of an instant, and when it starts and ends. */
-export function yangonMonth(now: Date): { id: string; start: Date; end: Date } {
-  const local = new Date(now.getTime() + YANGON_OFFSET_MS);
-  const year = local.getUTCFullYear();
-  const month = local.getUTCMonth();
-  return {
-    id: `${year}-${String(month + 1).padStart(2, "0")}`,
-    start: new Date(Date.UTC(year, month, 1) - YANGON_OFFSET_MS),
-    end: new Date(Date.UTC(year, month + 1, 1) - YANGON_OFFSET_MS),
-  };
 }
 
 const MYANMAR = /[\u1000-\u109F]/;

@@ -1,6 +1,5 @@
 import type { Redis } from "ioredis";
 import type { Connection, Model } from "mongoose";
-import { yangonDay } from "../admin/platform-stats.ts";
 import type { CatalogService } from "../catalog/catalog-service.ts";
 import { decideOnce, decisionModel, isDuplicateKey } from "../decisions/decision-store.ts";
 import { AppError } from "../errors/app-error.ts";
@@ -15,6 +14,8 @@ import {
   type RejectReason,
 } from "./pipeline.ts";
 import { referralModels, type CandidateClaimDoc, type ReferralDoc, type ReferralMove } from "./referral-model.ts";
+import { yangonDay } from "../values/yangon-time.ts";
+import { EventHub } from "../events/event-hub.ts";
 
 export const REFERRAL_ID_PATTERN = /^R[2-9A-HJKMNP-Z]{7}$/;
 
@@ -61,7 +62,8 @@ export class ReferralService {
   private readonly now: () => Date;
   private readonly rewards: { creditHire(referral: ReferralDoc): Promise<unknown> } | undefined;
   /** Called once per recorded change (and again for a repeat of the last one, so a crash between the two heals). */
-  onChanged: ((referral: ReferralDoc, move: ReferralMove) => Promise<void>) | undefined;
+
+  private readonly events: EventHub;
 
   constructor(options: {
     connection: Connection;
@@ -73,6 +75,8 @@ export class ReferralService {
     /** Credits a hire's rewards (idempotent); called after the hire is recorded, and again on a repeat. */
     rewards?: { creditHire(referral: ReferralDoc): Promise<unknown> };
     now?: () => Date;
+    /** Where this service announces what it decided (a hub of its own when none is given). */
+    events?: EventHub;
   }) {
     this.rewards = options.rewards;
     this.connection = options.connection;
@@ -85,6 +89,7 @@ export class ReferralService {
     this.catalog = options.catalog;
     this.users = options.users;
     this.now = options.now ?? (() => new Date());
+    this.events = options.events ?? new EventHub();
   }
 
   async find(referralId: string): Promise<ReferralDoc | null> {
@@ -261,7 +266,8 @@ export class ReferralService {
     const last = referral.history.at(-1);
     if (last === undefined) return;
     if (referral.status === "hired") await this.rewards?.creditHire(referral);
-    await this.onChanged?.(referral, last);
+    if (last.to === "hired") await this.events.emit("referral.hired", { referral, move: last });
+    await this.events.emit("referral.moved", { referral, move: last });
   }
 
   /** A move decided but not yet written (the writer stopped between the two) is written now. */

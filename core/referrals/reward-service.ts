@@ -5,6 +5,7 @@ import type { UserService } from "../users/user-service.ts";
 import type { WalletService } from "../wallet/wallet-service.ts";
 import { inviterChain, NETWORK_DEPTH } from "./network.ts";
 import type { ReferralDoc } from "./referral-model.ts";
+import { EventHub } from "../events/event-hub.ts";
 
 export interface RewardDoc {
   /** `<referralId>:<level>`: level 0 is the referrer's bonus, 1-3 the inviters' commissions. */
@@ -60,8 +61,8 @@ export class RewardService {
   private readonly users: UserService;
   private readonly basisPoints: number[];
   private readonly now: () => Date;
-  onCredited: ((reward: RewardDoc) => Promise<void>) | undefined;
-  onReleased: ((reward: RewardDoc) => Promise<void>) | undefined;
+
+  private readonly events: EventHub;
 
   constructor(options: {
     connection: Connection;
@@ -69,12 +70,15 @@ export class RewardService {
     users: UserService;
     commissionBasisPoints: number[];
     now?: () => Date;
+    /** Where this service announces what it decided (a hub of its own when none is given). */
+    events?: EventHub;
   }) {
     this.model = rewardModel(options.connection);
     this.wallet = options.wallet;
     this.users = options.users;
     this.basisPoints = options.commissionBasisPoints;
     this.now = options.now ?? (() => new Date());
+    this.events = options.events ?? new EventHub();
   }
 
   /** Who earns what for this referral's hire. */
@@ -116,7 +120,7 @@ export class RewardService {
       await this.wallet.credit(reward.beneficiaryId, "pending", reward.amount, `reward:${reward._id}`, memo);
       await this.wallet.credit(reward.beneficiaryId, "earned", reward.amount, `reward:${reward._id}`, memo);
       rewards.push(reward);
-      await this.onCredited?.(reward);
+      await this.events.emit("reward.credited", { reward });
     }
     return rewards;
   }
@@ -163,7 +167,7 @@ export class RewardService {
       await this.model.updateOne({ _id: reward._id }, { $set: { status: "available", releasedAt } }).exec();
       const done: RewardDoc = { ...reward, status: "available", releasedAt };
       released.push(done);
-      await this.onReleased?.(done);
+      await this.events.emit("reward.released", { reward: done });
     }
     return released;
   }

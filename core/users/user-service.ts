@@ -1,6 +1,6 @@
 import type { Connection } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
-import { toNumericText } from "../text/burmese-text.ts";
+import { toE164Myanmar } from "../values/phone.ts";
 import { newPublicId, PUBLIC_ID_PATTERN } from "./public-id.ts";
 import {
   identitiesOfUser,
@@ -8,6 +8,7 @@ import {
   type Channel,
   type IdentityDoc,
   type Language,
+  type Role,
   type Transport,
   type UserDoc,
   type UserModels,
@@ -190,6 +191,15 @@ export class UserService {
     return this.models.User.findOne({ phone }).lean<UserDoc>().exec();
   }
 
+  /** The ids of people holding any of `roles` (who to tell about an invoice, a payout request). */
+  async holdersOf(roles: Role[], limit = 50): Promise<string[]> {
+    const holders = await this.models.User.find({ roles: { $in: roles } }, { _id: 1 })
+      .limit(limit)
+      .lean<Array<Pick<UserDoc, "_id">>>()
+      .exec();
+    return holders.map((holder) => holder._id);
+  }
+
   async countInvitees(userId: string): Promise<number> {
     return this.models.User.countDocuments({ invitedBy: userId }).exec();
   }
@@ -266,14 +276,4 @@ export class UserService {
       ).exec();
     }
   }
-}
-
-/**
- * `09 420 012 345`, `+95 9 420012345`, `၀၉၄၂၀၀၁၂၃၄၅` → `+959420012345`; undefined when it is not a Myanmar mobile
- * number.
- */
-export function toE164Myanmar(input: string): string | undefined {
-  const digits = toNumericText(input).replace(/[\s().-]/g, "");
-  const national = /^(?:\+?95|0)(9\d{7,10})$/.exec(digits)?.[1];
-  return national === undefined ? undefined : `+95${national}`;
 }

@@ -33,6 +33,11 @@ export class WalletService {
     return Object.fromEntries(BUCKETS.map((bucket, index) => [bucket, values[index] ?? 0])) as Balances;
   }
 
+  /** Money set aside for a payout means a payout is in flight (KYC documents may not be deleted meanwhile). */
+  async payoutInFlight(userId: string): Promise<boolean> {
+    return (await this.ledger.balance(accountOf(userId, "held"))) > 0;
+  }
+
   /** Adds to one bucket, once per `txKey`. */
   async credit(userId: string, bucket: Bucket, amount: number, txKey: string, memo: PostingMemo): Promise<PostingDoc> {
     return this.ledger.post(accountOf(userId, bucket), amount, txKey, memo);

@@ -7,10 +7,9 @@ import {
   type BroadcastDoc,
   type BroadcastQueue,
 } from "../../core/broadcasts/broadcast-service.ts";
-import { NotificationService } from "../../core/notifications/notification-service.ts";
 import type { ChannelSender, OutboundMessage } from "../../core/notifications/channel-sender.ts";
 import { userModels, type Channel, type Language, type Transport } from "../../core/users/user-model.ts";
-import { bullmqNotificationQueue, sendRate } from "../notifications/notify-queues.ts";
+import { sendRate } from "../notifications/notify-queues.ts";
 import type { JobContext, QueueDefinition, QueueRegistry } from "../queue-registry.ts";
 
 export const BROADCAST_QUEUE = "broadcast";
@@ -59,7 +58,7 @@ async function pool<T>(items: T[], parallel: number, work: (item: T) => Promise<
  * may not have left).
  */
 export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): Promise<string> {
-  const { mongo, redis, config, senders, queues } = ctx.deps;
+  const { mongo, redis, config, senders } = ctx.deps;
   const model = broadcastModel(mongo);
   const id = job.data.id;
   const keys = {
@@ -98,11 +97,7 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
   // One runner per broadcast (its id is the job id): nothing of ours is in flight as it starts, so claims
   // still marked "sending" belong to a run that died; they count as uncertain and are never resent.
   await redis.hset(keys.counts, "inflight", 0);
-  const notifier = new NotificationService({
-    connection: mongo,
-    queue: bullmqNotificationQueue(queues),
-    quiet: undefined,
-  });
+  const { notifier } = ctx.deps.core;
   const { Identity } = userModels(mongo);
   const total = doc.recipients ?? 0;
   const counts = async () => {

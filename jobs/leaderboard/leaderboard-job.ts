@@ -1,4 +1,3 @@
-import { computeLeaderboard } from "../../core/referrals/leaderboard.ts";
 import { DEFAULT_JOB_OPTIONS, type QueueDefinition } from "../queue-registry.ts";
 
 export const LEADERBOARD_QUEUE = "leaderboard";
@@ -11,7 +10,7 @@ export function leaderboardQueueDefinition(): QueueDefinition<Record<string, nev
     defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, removeOnComplete: { count: 48 } },
     schedule: { id: "leaderboard-hourly", everyMs: 3600_000 },
     async process(_job, ctx) {
-      const board = await computeLeaderboard(ctx.deps.mongo, new Date());
+      const board = await ctx.deps.core.leaderboard.compute(ctx.deps.core.clock());
       ctx.logger.info({ month: board._id, ranked: board.entries.length }, "leaderboard computed");
       return board.entries.length;
     },

@@ -1,25 +1,16 @@
 import type { Job } from "bullmq";
-import { AppError } from "../../core/errors/app-error.ts";
-import { MediaVault, type MediaQueue } from "../../core/files/media-vault.ts";
-import { NotificationService } from "../../core/notifications/notification-service.ts";
-import { bullmqNotificationQueue } from "../notifications/notify-queues.ts";
-import { DEFAULT_JOB_OPTIONS, type JobContext, type QueueDefinition, type QueueRegistry } from "../queue-registry.ts";
+import type { MediaQueue } from "../../core/files/media-vault.ts";
+import { DEFAULT_JOB_OPTIONS, type JobContext, type QueueDefinition } from "../queue-registry.ts";
+import type { QueueRegistry } from "../queue-registry.ts";
 
 export const MEDIA_INGEST_QUEUE = "media-ingest";
 
 /** Downloads, checks and encrypts one file; a refused file is the owner's to hear about, not a failure. */
 export async function ingestMedia(job: Job<{ mediaId: string }>, ctx: JobContext): Promise<string> {
-  const { config, mongo, queues, files } = ctx.deps;
-  if (files === undefined) throw new AppError("no_file_fetcher", "this worker cannot download files");
-  const vault = new MediaVault({ connection: mongo, keys: config.encryptionKeys, storageDir: config.storageDir });
-  const media = await vault.ingest(job.data.mediaId, files);
+  const { core } = ctx.deps;
+  const media = await core.media.vault.ingest(job.data.mediaId, core.files);
   if (media.status === "rejected") {
-    const notifier = new NotificationService({
-      connection: mongo,
-      queue: bullmqNotificationQueue(queues),
-      quiet: undefined,
-    });
-    await notifier.notify({
+    await core.notifier.notify({
       userId: media.ownerId,
       key: `media:${media._id}:rejected`,
       text: media.rejectNotice,

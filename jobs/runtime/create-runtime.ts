@@ -5,7 +5,7 @@ import { registerModels } from "../../core/db/register-models.ts";
 import { syncIndexes } from "../../core/db/sync-indexes.ts";
 import { AppError } from "../../core/errors/app-error.ts";
 import type { Logger } from "../../core/logging/create-logger.ts";
-import type { FileFetcher } from "../../core/files/file-fetcher.ts";
+import type { Core } from "../../core/app/create-core.ts";
 import type { ChannelSenders } from "../../core/notifications/channel-sender.ts";
 import type { Shutdown } from "../../core/lifecycle/shutdown.ts";
 import { createQueueRegistry, type QueueDefinition, type QueueRegistry } from "../queue-registry.ts";
@@ -70,7 +70,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 }
 
 /** Starts the workers of every queue on their own blocking connection; draining them is a shutdown step. */
-export function attachWorkers(runtime: Runtime, senders: ChannelSenders = {}, files?: FileFetcher): void {
+export function attachWorkers(runtime: Runtime, core: Core, senders: ChannelSenders = {}): void {
   const url = runtime.config.redis.url;
   if (url === undefined) throw new AppError("services_missing", "REDIS_URL must be set");
   const connection = createRedis(url, "worker", runtime.logger);
@@ -79,14 +79,7 @@ export function attachWorkers(runtime: Runtime, senders: ChannelSenders = {}, fi
     prefix: runtime.config.redis.prefix,
     definitions: runtime.definitions,
     queues: runtime.queues,
-    deps: {
-      config: runtime.config,
-      mongo: runtime.mongo,
-      redis: runtime.redis,
-      senders,
-      files,
-      queues: runtime.queues,
-    },
+    deps: { core, config: runtime.config, mongo: runtime.mongo, redis: runtime.redis, senders },
     logger: runtime.logger,
   });
   // Registered after the connections were, but phases order them: drain runs before connections close.

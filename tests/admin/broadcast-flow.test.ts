@@ -35,7 +35,7 @@ beforeAll(async () => {
     QUIET_HOURS: "off",
     NOTIFY_TELEGRAM_CHAT_INTERVAL_MS: "0",
   });
-  attachWorkers(h.t.runtime, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
+  attachWorkers(h.t.runtime, h.t.core, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
   await h.postTelegram(tgText(OWNER, "/start"));
   await h.postTelegram(tgButton(OWNER, "m:lang.en"));
   seeded = await seedUsers(h.t.runtime.mongo, { count: 40, idPrefix: "F", tgBase: 8_200_000, blockedEvery: 10 });

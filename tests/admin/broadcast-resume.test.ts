@@ -32,7 +32,7 @@ let env: Record<string, string>;
 const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, [path.join(ROOT, "jobs/main.ts")], {
+  const child = spawn(process.execPath, [path.join(ROOT, "webhooks/main-worker.ts")], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });

@@ -23,7 +23,7 @@ const status = async (key: string) => (await notificationModel(h.t.runtime.mongo
 
 beforeAll(async () => {
   h = await telegramHarness({ QUIET_HOURS: "off", NOTIFY_TELEGRAM_PER_SECOND: "20" });
-  attachWorkers(h.t.runtime, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
+  attachWorkers(h.t.runtime, h.t.core, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
 });
 afterAll(() => h.close());
 

@@ -31,7 +31,7 @@ const button = (items: Item[], label: string) => {
 
 beforeAll(async () => {
   t = await buildTestApp({ config: testConfig({ ADMIN_TELEGRAM_IDS: owner.id, QUIET_HOURS: "off" }) });
-  attachWorkers(t.runtime, createChannelSenders(t.runtime.config, t.runtime.redis));
+  attachWorkers(t.runtime, t.core, createChannelSenders(t.runtime.config, t.runtime.redis));
   expect(await seedDemoPeople(t.runtime.mongo)).toBe(300);
   expect(await seedDemoPeople(t.runtime.mongo)).toBe(0);
 });

@@ -27,7 +27,7 @@ let annId = "";
 
 beforeAll(async () => {
   h = await telegramHarness({ ADMIN_TELEGRAM_IDS: String(OWNER.id), QUIET_HOURS: "off" });
-  attachWorkers(h.t.runtime, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
+  attachWorkers(h.t.runtime, h.t.core, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
   await h.post(tgText(OWNER, "/start"));
   await h.post(tgText(ANN, "/start"));
   await h.post(tgButton(ANN, "m:lang.en"));

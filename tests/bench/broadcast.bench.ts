@@ -10,6 +10,7 @@ import { broadcastModel } from "../../core/broadcasts/broadcast-service.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
 import { buildServer } from "../../webhooks/build-server.ts";
+import { composeCore } from "../../webhooks/compose-core.ts";
 import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { FakeViberApi } from "../fakes/fake-viber-api.ts";
 import { seedUsers } from "../helpers/seed-users.ts";
@@ -31,7 +32,7 @@ const vars = {
   NOTIFY_VIBER_PER_SECOND: String(VB_RATE),
 };
 const env = await benchRuntime(vars, platformQueues());
-const { bot } = await buildServer(env.runtime);
+const { bot, core } = await buildServer(env.runtime, await composeCore(env.runtime));
 
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -64,7 +65,7 @@ const drain = () => {
 };
 const drainer = setInterval(drain, 250);
 
-attachWorkers(env.runtime, createChannelSenders(env.config, env.runtime.redis));
+attachWorkers(env.runtime, core, createChannelSenders(env.config, env.runtime.redis));
 const redisBefore = Number(/used_memory:(\d+)/.exec(await env.runtime.redis.info("memory"))?.[1] ?? 0);
 const started = performance.now();
 const doc = await bot.services.broadcasts.start({

@@ -10,6 +10,7 @@ import { invoiceModel, type InvoiceDoc } from "../../core/payments/invoice-servi
 import { SandboxStatusQuery } from "../../core/payments/status-query.ts";
 import { decisionModel } from "../../core/decisions/decision-store.ts";
 import { buildServer } from "../../webhooks/build-server.ts";
+import { composeCore } from "../../webhooks/compose-core.ts";
 import { signedCallback } from "../../webhooks/sandbox-gateway/signed-callbacks.ts";
 import { benchRuntime } from "./bench-env.ts";
 import { percentile } from "./load.ts";
@@ -19,7 +20,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 50);
 const DUPLICATE_SHARE = 0.3;
 
 const env = await benchRuntime({ SANDBOX: "true", REWARDS_RELEASE: "invoice" });
-const { app } = await buildServer(env.runtime);
+const { app } = await buildServer(env.runtime, await composeCore(env.runtime));
 const url = await app.listen({ host: "127.0.0.1", port: 0 });
 const now = new Date();
 const invoices: InvoiceDoc[] = Array.from({ length: INVOICES }, (_, i) => ({

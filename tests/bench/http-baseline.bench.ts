@@ -4,6 +4,7 @@
  */
 import Fastify from "fastify";
 import { buildServer } from "../../webhooks/build-server.ts";
+import { composeCore } from "../../webhooks/compose-core.ts";
 import { benchRuntime } from "./bench-env.ts";
 import { describeLoad, runLoad } from "./load.ts";
 
@@ -11,7 +12,7 @@ const TOTAL = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONCURRENCY = 32;
 
 const env = await benchRuntime();
-const { app } = await buildServer(env.runtime);
+const { app } = await buildServer(env.runtime, await composeCore(env.runtime));
 const appUrl = await app.listen({ host: "127.0.0.1", port: 0 });
 const bare = Fastify();
 bare.get("/health", async () => ({ status: "ok" }));

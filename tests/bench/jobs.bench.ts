@@ -11,7 +11,9 @@ import { CatalogService } from "../../core/catalog/catalog-service.ts";
 import { demoCatalog } from "../../core/demo/seed-catalog.ts";
 import { notificationModel } from "../../core/notifications/notification-service.ts";
 import { platformQueues } from "../../jobs/definitions.ts";
-import { JOB_ALERTS_QUEUE, fanOutJobAlerts, type JobAlertData } from "../../jobs/alerts/job-alerts.ts";
+import { JOB_ALERTS_QUEUE } from "../../jobs/alerts/job-alerts.ts";
+import type { JobAlertData } from "../../core/catalog/alert-texts.ts";
+import { composeCore } from "../../webhooks/compose-core.ts";
 import { benchRuntime } from "./bench-env.ts";
 import { percentile } from "./load.ts";
 
@@ -94,28 +96,13 @@ const data: JobAlertData = {
   texts: { telegram: { en: "New job", my: "အလုပ်သစ်" } },
   digest: { title: { en: "{{count}} more", my: "{{count}}" }, line: { en: "{{title}}", my: "{{title}}" } },
 };
+// The core the worker process would build, with a daily cap high enough that every alert is sent at once.
+const fanOutCore = await composeCore({ ...env.runtime, config: { ...config, alerts: { perDay: 1_000 } } });
 const workerConnection = redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
-const worker = new Worker<JobAlertData>(
-  JOB_ALERTS_QUEUE,
-  (job) =>
-    fanOutJobAlerts(job, {
-      logger,
-      token: undefined,
-      rateLimit: async () => undefined,
-      deps: {
-        config: { ...config, alerts: { perDay: 1_000 } },
-        mongo,
-        redis,
-        senders: {},
-        files: undefined,
-        queues: env.runtime.queues,
-      },
-    }),
-  {
-    connection: workerConnection,
-    prefix: config.redis.prefix,
-  },
-);
+const worker = new Worker<JobAlertData>(JOB_ALERTS_QUEUE, (job) => fanOutCore.alertFanOut.fanOut(job.data), {
+  connection: workerConnection,
+  prefix: config.redis.prefix,
+});
 const fanStart = performance.now();
 const queued = await env.runtime.queues.get(JOB_ALERTS_QUEUE).add("fan-out", data, { jobId: `alerts-${target._id}` });
 await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@
  */
 import Fastify from "fastify";
 import { buildServer } from "../../webhooks/build-server.ts";
+import { composeCore } from "../../webhooks/compose-core.ts";
 import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import { TG_SECRET, TG_TOKEN } from "../helpers/telegram-harness.ts";
@@ -24,7 +25,7 @@ const env = await benchRuntime({
   TELEGRAM_API_ROOT: fake.url,
   PUBLIC_URL: "https://bot.example.test",
 });
-const { app, bot } = await buildServer(env.runtime);
+const { app, bot } = await buildServer(env.runtime, await composeCore(env.runtime));
 const appUrl = await app.listen({ host: "127.0.0.1", port: 0 });
 const bare = Fastify({ bodyLimit: 1024 * 1024 });
 bare.post("/webhooks/telegram", async () => ({ ok: true }));

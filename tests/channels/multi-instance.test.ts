@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../core/logging/create-logger.ts";
 import { createShutdown } from "../../core/lifecycle/shutdown.ts";
 import { createRuntime } from "../../jobs/runtime/create-runtime.ts";
+import { composeCore } from "../../webhooks/compose-core.ts";
 import { buildServer, type WebApp } from "../../webhooks/build-server.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import { TG_SECRET, telegramHarness, type TelegramHarness } from "../helpers/telegram-harness.ts";
@@ -20,7 +21,7 @@ beforeAll(async () => {
     definitions: [],
     dbName: h.t.runtime.mongo.name,
   });
-  second = await buildServer(runtime);
+  second = await buildServer(runtime, await composeCore(runtime));
   stopSecond.add("intake", "second web", () => second.app.close());
 });
 afterAll(async () => {

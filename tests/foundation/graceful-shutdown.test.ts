@@ -23,7 +23,7 @@ describe("graceful shutdown", () => {
       },
     };
     const t = await buildTestApp({ definitions: [slow] });
-    attachWorkers(t.runtime);
+    attachWorkers(t.runtime, t.core);
     t.app.addHook("onClose", async () => {
       events.push("http closed");
     });

@@ -12,6 +12,7 @@ import { platformQueues } from "../../jobs/definitions.ts";
 import { createRuntime, type Runtime } from "../../jobs/runtime/create-runtime.ts";
 import type { BotDeps } from "../../bots/create-bot.ts";
 import { buildServer, type WebApp } from "../../webhooks/build-server.ts";
+import { composeCore } from "../../webhooks/compose-core.ts";
 
 /** A fresh, short, unique name: each test file gets its own database and Redis prefix. */
 export const uniqueName = (tag: string): string => `t_${tag}_${randomBytes(4).toString("hex")}`;
@@ -53,6 +54,8 @@ export async function buildTestApp(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     definitions?: QueueDefinition<any>[];
     plugins?: BotDeps["plugins"];
+    /** Pins the clock every service reads. */
+    clock?: () => Date;
   } = {},
 ): Promise<TestApp> {
   const config = options.config ?? testConfig();
@@ -65,7 +68,8 @@ export async function buildTestApp(
     definitions: options.definitions ?? platformQueues(),
     dbName: uniqueName("db"),
   });
-  const web = await buildServer(runtime, options.plugins);
+  const core = await composeCore(runtime, options.clock);
+  const web = await buildServer(runtime, core, options.plugins);
   shutdown.add("intake", "http server", () => web.app.close());
   return {
     ...web,

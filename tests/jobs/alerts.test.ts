@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChannelSenders } from "../../bots/channels/senders.ts";
-import { yangonDay } from "../../core/admin/platform-stats.ts";
 import type { JobDoc } from "../../core/catalog/catalog-models.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
 import { userModels } from "../../core/users/user-model.ts";
@@ -12,6 +11,7 @@ import { tgButton, tgText, type TgUser } from "../fakes/telegram-updates.ts";
 import { vbConversationStarted, vbText, type VbUser } from "../fakes/viber-events.ts";
 import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+import { yangonDay } from "../../core/values/yangon-time.ts";
 
 let h: ViberHarness;
 const ANN: TgUser = { id: 9_600_001, first_name: "Ann", language_code: "en" };
@@ -61,7 +61,7 @@ const alertsTo = (texts: string[]) =>
 
 beforeAll(async () => {
   h = await viberHarness({ ALERTS_PER_DAY: "2", QUIET_HOURS: "off", NOTIFY_TELEGRAM_CHAT_INTERVAL_MS: "0" });
-  attachWorkers(h.t.runtime, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
+  attachWorkers(h.t.runtime, h.t.core, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
   await seedDemoCatalog(h.t.runtime.mongo);
   await h.t.bot.services.catalog.refresh();
   for (const user of [ANN, KO]) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { JobDoc } from "../../core/catalog/catalog-models.ts";
-import { formatSalary, parseSalaryInput } from "../../core/catalog/job-format.ts";
 import { JobIndex } from "../../core/catalog/job-index.ts";
 import { normalizeInput } from "../../core/text/burmese-text.ts";
 import { demoCatalog } from "../../core/demo/seed-catalog.ts";
+import { formatSalary, parseSalaryInput } from "../../core/values/money.ts";
 
 const NOW = new Date("2026-11-22T06:00:00Z");
 const { jobs } = demoCatalog(NOW);

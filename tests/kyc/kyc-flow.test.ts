@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFileFetcher } from "../../bots/channels/file-fetchers.ts";
 import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { auditModel } from "../../core/admin/audit-log.ts";
 import { kycModels } from "../../core/kyc/kyc-models.ts";
@@ -41,11 +40,7 @@ beforeAll(async () => {
     ADMIN_VIBER_IDS: VB_REVIEWER.id,
   });
   d = chatDriver(h);
-  attachWorkers(
-    h.t.runtime,
-    createChannelSenders(h.t.runtime.config, h.t.runtime.redis),
-    createFileFetcher(h.t.runtime.config, h.t.runtime.redis),
-  );
+  attachWorkers(h.t.runtime, h.t.core, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
   for (const user of [REVIEWER, TUN]) {
     await h.postTelegram(tgText(user, "/start"));
     await h.postTelegram(tgButton(user, "m:lang.en"));

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFileFetcher } from "../../bots/channels/file-fetchers.ts";
 import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { mediaModel } from "../../core/files/media-vault.ts";
 import { userModels } from "../../core/users/user-model.ts";
@@ -55,11 +54,7 @@ async function completeKyc(
 
 beforeAll(async () => {
   t = await buildTestApp({ config: testConfig({ SANDBOX: "true", ADMIN_TELEGRAM_IDS: OWNER.id, QUIET_HOURS: "off" }) });
-  attachWorkers(
-    t.runtime,
-    createChannelSenders(t.runtime.config, t.runtime.redis),
-    createFileFetcher(t.runtime.config, t.runtime.redis),
-  );
+  attachWorkers(t.runtime, t.core, createChannelSenders(t.runtime.config, t.runtime.redis));
 });
 afterAll(() => t.close());
 

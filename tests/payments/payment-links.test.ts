@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../core/config/load-config.ts";
 import type { InvoiceDoc } from "../../core/payments/invoice-service.ts";
+import { EventHub } from "../../core/events/event-hub.ts";
 import { PaymentLinks } from "../../core/payments/payment-links.ts";
 import { kbzSign, kbzVerify } from "../../core/payments/signatures/kbzpay-signature.ts";
 import { FakeGateways } from "../fakes/fake-gateways.ts";
@@ -83,9 +84,10 @@ describe("payment links from the company's gateway", () => {
 
   it("KBZPay by QR: precreate with PAY_BY_QRCODE keeps the MMQR string for the invoice's QR page", async () => {
     const cfg = config();
-    const links = new PaymentLinks({ gateways: cfg.gateways, publicUrl: cfg.http.publicUrl, sandbox: false });
+    const events = new EventHub();
+    const links = new PaymentLinks({ gateways: cfg.gateways, publicUrl: cfg.http.publicUrl, sandbox: false, events });
     const kept: string[] = [];
-    links.onQr = async (id, qr) => void kept.push(`${id}=${qr}`);
+    events.on("invoice.qr_issued", ({ invoiceId, qr }) => void kept.push(`${invoiceId}=${qr}`));
     expect(await links.create({ ...invoice("kbzpay"), byQr: true })).toBe("https://trm.example/pay/kbzpay/INVR2345678");
     expect(gateways.created.at(-1)).toMatchObject({ biz_content: { trade_type: "PAY_BY_QRCODE" } });
     expect(kept).toEqual(["INVR2345678=00020101021226MMQRSAMPLEINVR2345678"]);

@@ -34,7 +34,7 @@ beforeAll(async () => {
       PAYOUT_PROVIDER: "manual",
     }),
   });
-  attachWorkers(t.runtime, createChannelSenders(t.runtime.config, t.runtime.redis));
+  attachWorkers(t.runtime, t.core, createChannelSenders(t.runtime.config, t.runtime.redis));
   await seedDemoCatalog(t.runtime.mongo, new Date());
   await t.bot.services.catalog.refresh();
 });

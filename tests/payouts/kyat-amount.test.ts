@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeInput } from "../../core/text/burmese-text.ts";
-import { parseKyatAmount } from "../../core/text/kyat-amount.ts";
+import { parseKyatAmount } from "../../core/values/money.ts";
 
 describe("kyat amounts as people type them", () => {
   it.each([

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditLog } from "../../core/admin/audit-log.ts";
 import { kycModels } from "../../core/kyc/kyc-models.ts";
+import { EventHub } from "../../core/events/event-hub.ts";
 import { PayoutService, type PayoutLimits } from "../../core/payouts/payout-service.ts";
 import { manualDisbursement, sandboxDisbursement } from "../../core/payouts/disbursement.ts";
 import { Ledger } from "../../core/wallet/ledger.ts";
@@ -22,8 +23,9 @@ const LIMITS: PayoutLimits = {
 };
 const nonce = () => `N${String(++n).padStart(10, "0")}`;
 
-function service(limits: PayoutLimits = LIMITS): PayoutService {
+function service(limits: PayoutLimits = LIMITS, events?: EventHub): PayoutService {
   return new PayoutService({
+    events,
     connection: t.runtime.mongo,
     redis: t.runtime.redis,
     prefix: `${t.runtime.config.redis.prefix}:${String(++n)}`,
@@ -178,8 +180,9 @@ describe("finance", () => {
       "too much in an hour, pauses every approval, and an owner resumes",
     async () => {
       const tripped: string[] = [];
-      const payouts = service({ ...LIMITS, breakerPerPayout: 50_000, breakerPerHour: 80_000 });
-      payouts.onBreakerTripped = async (reason) => void tripped.push(reason);
+      const events = new EventHub();
+      const payouts = service({ ...LIMITS, breakerPerPayout: 50_000, breakerPerHour: 80_000 }, events);
+      events.on("payouts.paused", ({ reason }) => void tripped.push(reason));
       await person("UPBREAK2", 200_000);
       const big = await ask(payouts, "UPBREAK2", 60_000);
       const small = await ask(payouts, "UPBREAK2", 10_000);

@@ -42,7 +42,7 @@ beforeAll(async () => {
       PAYOUT_PROVIDER: "manual",
     }),
   });
-  attachWorkers(t.runtime, createChannelSenders(t.runtime.config, t.runtime.redis));
+  attachWorkers(t.runtime, t.core, createChannelSenders(t.runtime.config, t.runtime.redis));
 });
 afterAll(() => t.close());
 

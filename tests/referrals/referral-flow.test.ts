@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFileFetcher } from "../../bots/channels/file-fetchers.ts";
 import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { auditModel } from "../../core/admin/audit-log.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
@@ -40,11 +39,7 @@ async function tgStart(user: TgUser, language: "en" | "my", payload = ""): Promi
 beforeAll(async () => {
   h = await viberHarness({ QUIET_HOURS: "off", ADMIN_TELEGRAM_IDS: String(OWNER.id) });
   d = chatDriver(h);
-  attachWorkers(
-    h.t.runtime,
-    createChannelSenders(h.t.runtime.config, h.t.runtime.redis),
-    createFileFetcher(h.t.runtime.config, h.t.runtime.redis),
-  );
+  attachWorkers(h.t.runtime, h.t.core, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
   await seedDemoCatalog(h.t.runtime.mongo, new Date());
   await h.t.bot.services.catalog.refresh();
   // GRAND (Telegram, Burmese) invites INV (Viber, Burmese), who invites ANN (Telegram, English).

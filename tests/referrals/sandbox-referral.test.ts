@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFileFetcher } from "../../bots/channels/file-fetchers.ts";
 import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
 import { readLeaderboard } from "../../core/referrals/leaderboard.ts";
@@ -27,11 +26,7 @@ async function open(persona: Persona, payload?: string): Promise<void> {
 
 beforeAll(async () => {
   t = await buildTestApp({ config: testConfig({ SANDBOX: "true", ADMIN_TELEGRAM_IDS: OWNER.id, QUIET_HOURS: "off" }) });
-  attachWorkers(
-    t.runtime,
-    createChannelSenders(t.runtime.config, t.runtime.redis),
-    createFileFetcher(t.runtime.config, t.runtime.redis),
-  );
+  attachWorkers(t.runtime, t.core, createChannelSenders(t.runtime.config, t.runtime.redis));
   await seedDemoCatalog(t.runtime.mongo, new Date());
   await t.bot.services.catalog.refresh();
 });

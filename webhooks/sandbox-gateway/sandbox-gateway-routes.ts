@@ -2,13 +2,13 @@ import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Config } from "../../core/config/load-config.ts";
-import { formatKyat } from "../../core/catalog/job-format.ts";
 import type { InvoiceService } from "../../core/payments/invoice-service.ts";
 import { SandboxStatusQuery } from "../../core/payments/status-query.ts";
 import { errorBody } from "../plugins/error-shape.ts";
 import { escapeHtml } from "../plugins/html.ts";
 import { bilingual, type Translator } from "../../core/i18n/translator.ts";
 import { signedCallback } from "./signed-callbacks.ts";
+import { formatKyat } from "../../core/values/money.ts";
 
 const params = z.object({ invoice: z.string().regex(/^INV[A-Z0-9]{8}$/) });
 const outcomeParams = params.extend({ outcome: z.enum(["pay", "fail"]) });

@@ -1,27 +1,9 @@
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
-import { mayUse, type Section } from "../../../core/admin/roles.ts";
+import { mayUse } from "../../../core/admin/roles.ts";
 import type { UserDoc } from "../../../core/users/user-model.ts";
 import type { Translator } from "../../../core/i18n/translator.ts";
-import { COMMANDS } from "../../create-bot.ts";
-
-/** Admin commands and the section each needs; `admin` needs any role. */
-const ADMIN_COMMANDS: Array<[command: string, section: Section | "any_role"]> = [
-  ["admin", "any_role"],
-  ["recruit", "jobs"],
-  ["referrals", "referrals"],
-  ["kyc", "kyc"],
-  ["release", "finance"],
-  ["payouts", "finance"],
-  ["invoices", "finance"],
-  ["billing", "finance"],
-  ["stats", "stats"],
-  ["user", "users"],
-  ["broadcast", "broadcast"],
-  ["audit", "audit"],
-  ["grant", "roles"],
-  ["revoke", "roles"],
-];
+import type { InstalledFeatures } from "../../engine/feature.ts";
 
 /**
  * Gives an admin their own Telegram command menu, scoped to their chat and in
@@ -33,6 +15,7 @@ export async function syncAdminCommands(options: {
   redis: Redis;
   prefix: string;
   translator: Translator;
+  features: Pick<InstalledFeatures, "publicCommands" | "adminCommands">;
   chatId: string;
   user: UserDoc;
 }): Promise<void> {
@@ -49,11 +32,13 @@ export async function syncAdminCommands(options: {
   }
   const t = options.translator.t(user.language);
   const commands = [
-    ...COMMANDS.map((command) => ({ command, description: t(`common:commands.${command}`) })),
-    ...ADMIN_COMMANDS.filter(([, gate]) => (gate === "any_role" ? true : mayUse(user, gate))).map(([command]) => ({
-      command,
-      description: t(`admin:commands.${command}`),
-    })),
+    ...options.features.publicCommands.map((command) => ({ command, description: t(`common:commands.${command}`) })),
+    ...options.features.adminCommands
+      .filter(({ gate }) => (gate === "any_role" ? true : mayUse(user, gate)))
+      .map(({ command }) => ({
+        command,
+        description: t(`admin:commands.${command}`),
+      })),
   ];
   await api.setMyCommands(commands, { scope });
   await redis.set(key, signature);

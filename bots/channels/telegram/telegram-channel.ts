@@ -2,7 +2,7 @@ import { Bot as GrammyBot, type Api } from "grammy";
 import type { TelegramConfig } from "../../../core/config/load-config.ts";
 import { AppError } from "../../../core/errors/app-error.ts";
 import type { Logger } from "../../../core/logging/create-logger.ts";
-import { COMMANDS, type Bot } from "../../create-bot.ts";
+import type { Bot } from "../../create-bot.ts";
 import type { Redis } from "ioredis";
 import { syncAdminCommands } from "./admin-commands.ts";
 import { createTelegramApi, deliverToTelegram } from "./telegram-sender.ts";
@@ -62,6 +62,7 @@ export function createTelegramChannel(
           redis: state.redis,
           prefix: state.prefix,
           translator: bot.services.translator,
+          features: bot.features,
           chatId: envelope.externalId,
           user: ctx.user,
         }).catch((error: unknown) => log.warn({ err: error }, "could not update the admin command menu"));
@@ -81,7 +82,10 @@ export function createTelegramChannel(
     async setup() {
       for (const language of ["en", "my"] as const) {
         const t = bot.services.translator.t(language);
-        const commands = COMMANDS.map((command) => ({ command, description: t(`common:commands.${command}`) }));
+        const commands = bot.features.publicCommands.map((command) => ({
+          command,
+          description: t(`common:commands.${command}`),
+        }));
         await api.setMyCommands(commands, language === "en" ? {} : { language_code: language });
       }
       if (config.mode === "webhook") {

@@ -3,8 +3,8 @@ import { PUBLIC_ID_PATTERN } from "../../../core/users/public-id.ts";
 import { ROLES, type Role } from "../../../core/users/user-model.ts";
 import { actionData } from "../../engine/button-data.ts";
 import type { Action, FlowContext } from "../../engine/contract.ts";
-import { yangonTime } from "./yangon-time.ts";
 import { text } from "../../engine/replies.ts";
+import { yangonTime } from "../../../core/values/yangon-time.ts";
 
 /** `/admin`: the sections this person's roles allow. */
 export const adminMenuAction: Action = {

@@ -1,5 +1,5 @@
 import type { Action, FlowContext } from "../../engine/contract.ts";
-import { yangonTime } from "./yangon-time.ts";
+import { yangonTime } from "../../../core/values/yangon-time.ts";
 
 async function statsText(ctx: FlowContext): Promise<string> {
   const [figures, depths] = await Promise.all([

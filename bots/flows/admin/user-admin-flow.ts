@@ -2,8 +2,8 @@ import { primaryRole } from "../../../core/admin/roles.ts";
 import type { UserDoc } from "../../../core/users/user-model.ts";
 import type { Action, Flow, FlowContext, Reply, StepInput, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
-import { yangonTime } from "./yangon-time.ts";
 import { text } from "../../engine/replies.ts";
+import { yangonTime } from "../../../core/values/yangon-time.ts";
 
 const targetOf = (ctx: FlowContext) => stringField(ctx.data, "target");
 

@@ -1,4 +1,4 @@
-import type { BotLinks } from "../../engine/services.ts";
+import type { BotLinks } from "../../../core/linking/bot-links.ts";
 
 /**
  * Deep links carrying an invite code (a public id: 8 characters of A-Z 2-9, inside Telegram's 64-character payload

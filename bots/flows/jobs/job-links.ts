@@ -1,4 +1,4 @@
-import type { BotLinks } from "../../engine/services.ts";
+import type { BotLinks } from "../../../core/linking/bot-links.ts";
 
 /**
  * Start payload of a shared job: `<jobId>_<sharer's public id>` (16 characters of [A-Za-z0-9_], under Telegram's 64).

@@ -1,7 +1,6 @@
 import { actionData } from "../../engine/button-data.ts";
 import { twoPerRow } from "../../engine/button-layout.ts";
 import type { JobFilters } from "../../../core/catalog/job-index.ts";
-import { formatKyat, formatSalary, parseSalaryInput } from "../../../core/catalog/job-format.ts";
 import {
   CATEGORY_IDS,
   REGION_IDS,
@@ -17,6 +16,7 @@ import { subscribe } from "./alerts-flow.ts";
 import { jobLinks } from "./job-links.ts";
 import { categoryLabel, companyName, jobCardText, placeOf } from "./job-view.ts";
 import { text } from "../../engine/replies.ts";
+import { formatKyat, formatSalary, parseSalaryInput } from "../../../core/values/money.ts";
 
 export const PAGE_SIZE = 5;
 

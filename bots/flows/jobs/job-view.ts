@@ -1,12 +1,11 @@
 import type { CompanyDoc, JobDoc } from "../../../core/catalog/catalog-models.ts";
-import { formatDate, formatKyat, formatSalary } from "../../../core/catalog/job-format.ts";
-import { CATEGORIES, EMPLOYMENT_TYPES, REGIONS, townshipLabel } from "../../../core/catalog/taxonomy.ts";
+import { CATEGORIES, EMPLOYMENT_TYPES, placeLabel } from "../../../core/catalog/taxonomy.ts";
 import type { FlowContext } from "../../engine/contract.ts";
+import { formatKyat, formatSalary } from "../../../core/values/money.ts";
+import { formatDate } from "../../../core/values/yangon-time.ts";
 
 export function placeOf(job: JobDoc, ctx: FlowContext): string {
-  const language = ctx.user.language;
-  const township = townshipLabel(job.region, job.township)?.[language] ?? job.township;
-  return `${township}, ${REGIONS[job.region].name[language]}`;
+  return placeLabel(job.region, job.township, ctx.user.language);
 }
 
 export async function companyName(

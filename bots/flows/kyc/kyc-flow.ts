@@ -1,4 +1,3 @@
-import { formatDate } from "../../../core/catalog/job-format.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import { MEDIA_MAX_BYTES } from "../../../core/files/media-vault.ts";
 import { KYC_DOCUMENTS, type KycDocument } from "../../../core/kyc/kyc-models.ts";
@@ -8,6 +7,7 @@ import { twoPerRow } from "../../engine/button-layout.ts";
 import type { Action, Flow, FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { text } from "../../engine/replies.ts";
+import { formatDate } from "../../../core/values/yangon-time.ts";
 
 const DECLARED = /^(image\/(jpeg|png)|application\/pdf)$/;
 

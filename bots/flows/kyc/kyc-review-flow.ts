@@ -1,5 +1,4 @@
 import { primaryRole } from "../../../core/admin/roles.ts";
-import { formatDate } from "../../../core/catalog/job-format.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import { MEDIA_LINK_MINUTES } from "../../../core/files/media-links.ts";
 import { KYC_REJECT_REASONS, type KycRejectReason } from "../../../core/kyc/kyc-models.ts";
@@ -8,6 +7,7 @@ import type { Action, Flow, FlowContext, Reply, Transition } from "../../engine/
 import { stringField } from "../../engine/flow-data.ts";
 import { queueStep } from "../admin/queue-step.ts";
 import { text } from "../../engine/replies.ts";
+import { formatDate } from "../../../core/values/yangon-time.ts";
 
 const reviewer = (ctx: FlowContext) => ({
   userId: ctx.user._id,

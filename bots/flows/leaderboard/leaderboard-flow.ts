@@ -1,8 +1,8 @@
-import { formatKyat } from "../../../core/catalog/job-format.ts";
 import { publicName } from "../../../core/referrals/leaderboard.ts";
 import type { Action, Flow } from "../../engine/contract.ts";
 import { actionData } from "../../engine/button-data.ts";
 import { text } from "../../engine/replies.ts";
+import { formatKyat } from "../../../core/values/money.ts";
 
 const TOP = 10;
 

@@ -1,5 +1,5 @@
-import { formatKyat } from "../../../core/catalog/job-format.ts";
 import type { Action } from "../../engine/contract.ts";
+import { formatKyat } from "../../../core/values/money.ts";
 
 /** "My network": people at each level (up to 3) and what their hires earned me, with the commission rates. */
 export const networkAction: Action = {

@@ -3,7 +3,6 @@ import type { FlowContext, Reply } from "../../engine/contract.ts";
 import { inviteCodeFrom } from "../../engine/engine.ts";
 import { jobIdFrom } from "../jobs/job-links.ts";
 import { languagePicker } from "../language/language-actions.ts";
-import { mainMenu } from "./menu.ts";
 
 /**
  * First contact and `/start`: welcome, what happened to an invite link, then
@@ -50,5 +49,5 @@ export async function handleStart(
     };
   }
   if (!ctx.user.languageChosen) return [languagePicker(ctx, lines.join("\n"))];
-  return [{ kind: "text", text: `${lines.join("\n")}\n\n${ctx.t("common:menu.title")}`, buttons: mainMenu(ctx) }];
+  return [{ kind: "text", text: `${lines.join("\n")}\n\n${ctx.t("common:menu.title")}`, buttons: ctx.menu() }];
 }

@@ -1,10 +1,11 @@
 import { primaryRole } from "../../../core/admin/roles.ts";
-import { formatDate, formatKyat } from "../../../core/catalog/job-format.ts";
 import { GATEWAYS, type Gateway } from "../../../core/payments/invoice-service.ts";
 import { PUBLIC_ID_PATTERN } from "../../../core/users/public-id.ts";
 import { actionData } from "../../engine/button-data.ts";
 import type { Action, FlowContext } from "../../engine/contract.ts";
 import { text } from "../../engine/replies.ts";
+import { formatKyat } from "../../../core/values/money.ts";
+import { formatDate } from "../../../core/values/yangon-time.ts";
 
 async function billingList(ctx: FlowContext) {
   const companies = await ctx.services.catalog.companies();

@@ -1,11 +1,12 @@
 import { primaryRole } from "../../../core/admin/roles.ts";
-import { formatDate, formatKyat } from "../../../core/catalog/job-format.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import { PAYOUT_REJECT_REASONS } from "../../../core/payouts/payout-models.ts";
 import type { Action, Flow, FlowContext, Reply, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { queueStep } from "../admin/queue-step.ts";
 import { text } from "../../engine/replies.ts";
+import { formatKyat } from "../../../core/values/money.ts";
+import { formatDate } from "../../../core/values/yangon-time.ts";
 
 const TXN_ID = /^[A-Za-z0-9_-]{4,64}$/;
 const actor = (ctx: FlowContext) => ({

@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { formatKyat } from "../../../core/catalog/job-format.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import { PAYOUT_PROVIDERS, type PayoutProvider } from "../../../core/payouts/payout-models.ts";
-import { parseKyatAmount } from "../../../core/text/kyat-amount.ts";
-import { toE164Myanmar } from "../../../core/users/user-service.ts";
 import { actionData } from "../../engine/button-data.ts";
 import type { Action, Flow, FlowContext, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { text } from "../../engine/replies.ts";
+import { formatKyat, parseKyatAmount } from "../../../core/values/money.ts";
+import { toE164Myanmar } from "../../../core/values/phone.ts";
 
 const kyat = (ctx: FlowContext, amount: number) => formatKyat(amount, ctx.user.language);
 

@@ -1,7 +1,6 @@
 import { twoPerRow } from "../../engine/button-layout.ts";
 import type { JobDoc } from "../../../core/catalog/catalog-models.ts";
 import { newJobId } from "../../../core/catalog/catalog-service.ts";
-import { parseSalaryInput } from "../../../core/catalog/job-format.ts";
 import {
   CATEGORIES,
   CATEGORY_IDS,
@@ -16,6 +15,7 @@ import type { Flow, FlowContext } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { jobCardText } from "../jobs/job-view.ts";
 import { askText, auditRecruit, text } from "./recruit-common.ts";
+import { parseSalaryInput } from "../../../core/values/money.ts";
 
 /** `300000-500000`, `3-5 သိန်း`, `3 သိန်း - 5 သိန်း` → [min, max]. */
 export function parseSalaryRange(input: string): [number, number] | undefined {

@@ -1,9 +1,9 @@
 import { JOB_ID_PATTERN } from "../../../core/catalog/catalog-service.ts";
-import { formatKyat } from "../../../core/catalog/job-format.ts";
 import type { Flow, FlowContext, Reply } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { jobCardText } from "../jobs/job-view.ts";
 import { auditRecruit, text } from "./recruit-common.ts";
+import { formatKyat } from "../../../core/values/money.ts";
 
 async function card(ctx: FlowContext): Promise<Reply[]> {
   const id = stringField(ctx.data, "jobId");

@@ -1,11 +1,11 @@
 import { MEDIA_MAX_BYTES } from "../../../core/files/media-vault.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
-import { formatKyat } from "../../../core/catalog/job-format.ts";
-import { toE164Myanmar } from "../../../core/users/user-service.ts";
 import type { SubmitInput } from "../../../core/referrals/referral-service.ts";
 import type { FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { text } from "../../engine/replies.ts";
+import { formatKyat } from "../../../core/values/money.ts";
+import { toE164Myanmar } from "../../../core/values/phone.ts";
 
 export { text };
 

@@ -1,4 +1,3 @@
-import { formatKyat } from "../../../core/catalog/job-format.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import type { ReferralDoc } from "../../../core/referrals/referral-model.ts";
 import { REFERRAL_ID_PATTERN } from "../../../core/referrals/referral-service.ts";
@@ -6,6 +5,7 @@ import { actionData } from "../../engine/button-data.ts";
 import type { Action, Button, Flow, FlowContext } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { text } from "./candidate-steps.ts";
+import { formatKyat } from "../../../core/values/money.ts";
 
 /** What the referral will earn (or earned) the referrer, as one phrase. */
 async function rewardPhrase(ctx: FlowContext, referral: ReferralDoc): Promise<string> {

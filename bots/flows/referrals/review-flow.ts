@@ -1,5 +1,4 @@
 import { JOB_ID_PATTERN } from "../../../core/catalog/catalog-service.ts";
-import { formatDate, formatKyat } from "../../../core/catalog/job-format.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import { MEDIA_LINK_MINUTES } from "../../../core/files/media-links.ts";
 import {
@@ -15,6 +14,8 @@ import type { Action, ActionResult, Button, Flow, FlowContext, Reply, Transition
 import { stringField } from "../../engine/flow-data.ts";
 import { auditRecruit } from "../recruit/recruit-common.ts";
 import { text } from "./candidate-steps.ts";
+import { formatKyat } from "../../../core/values/money.ts";
+import { formatDate } from "../../../core/values/yangon-time.ts";
 
 const PAGE = 10;
 const isStatus = (value: string): value is ReferralStatus => (REFERRAL_STATUSES as readonly string[]).includes(value);

@@ -1,7 +1,8 @@
-import { formatDate, formatKyat } from "../../../core/catalog/job-format.ts";
 import type { WalletEntry } from "../../../core/wallet/wallet-service.ts";
 import { actionData } from "../../engine/button-data.ts";
 import type { Action, FlowContext } from "../../engine/contract.ts";
+import { formatKyat } from "../../../core/values/money.ts";
+import { formatDate } from "../../../core/values/yangon-time.ts";
 
 const ENTRIES = 5;
 

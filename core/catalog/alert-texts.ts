@@ -1,9 +1,18 @@
-import type { JobDoc } from "../../../core/catalog/catalog-models.ts";
-import { formatSalary } from "../../../core/catalog/job-format.ts";
-import { REGIONS, townshipLabel } from "../../../core/catalog/taxonomy.ts";
-import type { Language, Transport } from "../../../core/users/user-model.ts";
-import type { Translator } from "../../../core/i18n/translator.ts";
-import type { BotLinks } from "../../engine/services.ts";
+import type { JobDoc } from "./catalog-models.ts";
+import { placeLabel } from "./taxonomy.ts";
+import type { Language, Transport } from "../users/user-model.ts";
+import type { Translator } from "../i18n/translator.ts";
+import type { BotLinks } from "../linking/bot-links.ts";
+import { formatSalary } from "../values/money.ts";
+
+/** A new job's alert as queued: texts only (rendered here with i18n), no personal data. */
+export interface JobAlertData {
+  jobId: string;
+  /** The alert, per transport (the link differs) and language. */
+  texts: Partial<Record<Transport, Record<Language, string>>>;
+  /** Digest header (`{{count}}`) and line (`{{title}}`, `{{place}}`) templates. */
+  digest: { title: Record<Language, string>; line: Record<Language, string> };
+}
 
 /** What a new job's alert says, per transport (its link) and language, and the digest templates. */
 export function alertTexts(
@@ -11,7 +20,7 @@ export function alertTexts(
   companyName: Record<Language, string>,
   translator: Translator,
   links: BotLinks,
-) {
+): JobAlertData {
   const link: Record<Transport, string> = {
     telegram: `https://t.me/${links.telegramUsername}?start=${job._id}`,
     viber: `viber://pa?chatURI=${encodeURIComponent(links.viberChatUri)}&context=${job._id}`,
@@ -21,7 +30,7 @@ export function alertTexts(
     translator.t(language)("alerts:new_job", {
       title: job.title[language],
       company: companyName[language],
-      place: `${townshipLabel(job.region, job.township)?.[language] ?? job.township}, ${REGIONS[job.region].name[language]}`,
+      place: placeLabel(job.region, job.township, language),
       salary: formatSalary(job.salaryMin, job.salaryMax, language),
       link: link[transport],
     });

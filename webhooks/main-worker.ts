@@ -1,0 +1,13 @@
+/**
+ * Worker process: runs the BullMQ workers of every platform queue on the same core as the web process. It lives in
+ * `webhooks/` (the process shell) because it wires the channel senders from `bots/` into the workers of `jobs/`.
+ */
+import { bootProcess } from "../core/lifecycle/boot.ts";
+import { platformQueues } from "../jobs/definitions.ts";
+import { attachWorkers, createRuntime } from "../jobs/runtime/create-runtime.ts";
+import { composeCore, composeSenders } from "./compose-core.ts";
+
+const { config, logger, shutdown } = bootProcess();
+const runtime = await createRuntime({ config, logger, shutdown, definitions: platformQueues(), syncIndexes: false });
+attachWorkers(runtime, await composeCore(runtime), composeSenders(runtime));
+logger.info({ queues: runtime.queues.names() }, "worker process ready");
