@@ -80,7 +80,10 @@ export const REGIONS = {
     name: { en: "Kachin State", my: "ကချင်ပြည်နယ်" },
     townships: { myitkyina: { en: "Myitkyina", my: "မြစ်ကြီးနား" } },
   },
-  rakhine: { name: { en: "Rakhine State", my: "ရခိုင်ပြည်နယ်" }, townships: { sittwe: { en: "Sittwe", my: "စစ်တွေ" } } },
+  rakhine: {
+    name: { en: "Rakhine State", my: "ရခိုင်ပြည်နယ်" },
+    townships: { sittwe: { en: "Sittwe", my: "စစ်တွေ" } },
+  },
   kayin: { name: { en: "Kayin State", my: "ကရင်ပြည်နယ်" }, townships: { hpaan: { en: "Hpa-An", my: "ဘားအံ" } } },
   kayah: { name: { en: "Kayah State", my: "ကယားပြည်နယ်" }, townships: { loikaw: { en: "Loikaw", my: "လွိုင်ကော်" } } },
   chin: { name: { en: "Chin State", my: "ချင်းပြည်နယ်" }, townships: { hakha: { en: "Hakha", my: "ဟားခါး" } } },

@@ -138,7 +138,8 @@ function crossFieldProblems(env: Env): string[] {
   const gatewayKeys = ["KBZPAY_APP_KEY", "WAVEPAY_SECRET", "AYAPAY_APP_SECRET"].filter((name) => present(env, name));
   if (gatewayKeys.length > 0 && !isHttps) {
     problems.push(
-      `PUBLIC_URL: an https:// URL is required when ${gatewayKeys.join(", ")} ${gatewayKeys.length === 1 ? "is" : "are"} set (gateways call back over https)`,
+      `PUBLIC_URL: an https:// URL is required when ${gatewayKeys.join(", ")} ` +
+        `${gatewayKeys.length === 1 ? "is" : "are"} set (gateways call back over https)`,
     );
   }
   if ((env.NODE_ENV ?? "").trim() === "production") {

@@ -65,7 +65,7 @@ const TEMPLATES: Record<CategoryId, Template[]> = {
     },
     {
       title: ["IT Support Technician", "အိုင်တီ နည်းပညာ ဝန်ထမ်း"],
-      description: ["Fix computers, " + "printers and office networks.", "ကွန်ပျူတာ၊ ပရင်တာနှင့် " + "ရုံးကွန်ရက်များ ပြုပြင်ရန်။"],
+      description: ["Fix computers, printers and office networks.", "ကွန်ပျူတာ၊ ပရင်တာနှင့် ရုံးကွန်ရက်များ ပြုပြင်ရန်။"],
       salary: [400_000, 700_000],
       employment: "full_time",
     },
@@ -201,7 +201,7 @@ const TEMPLATES: Record<CategoryId, Template[]> = {
   construction: [
     {
       title: ["Site Engineer", "လုပ်ငန်းခွင် အင်ဂျင်နီယာ"],
-      description: ["Supervise building " + "work and safety on site.", "ဆောက်လုပ်ရေးလုပ်ငန်းနှင့် " + "ဘေးကင်းရေးကို ကြီးကြပ်ရန်။"],
+      description: ["Supervise building work and safety on site.", "ဆောက်လုပ်ရေးလုပ်ငန်းနှင့် ဘေးကင်းရေးကို ကြီးကြပ်ရန်။"],
       salary: [700_000, 1_200_000],
       employment: "contract",
     },

@@ -12,7 +12,9 @@ interface Deps {
   roles: Pick<RoleService, "holders">;
 }
 
-/** Finance hears of each request; the person hears when it is paid or why it was not; owners hear when payouts pause. */
+/**
+ * Finance hears of each request; the person hears when it is paid or why it was not; owners hear when payouts pause.
+ */
 export function subscribePayoutNotices(events: EventHub, { translator, notifier, roles }: Deps): void {
   const text = (key: string, payout: PayoutDoc) =>
     inAllLanguages(translator, key, (language: Language) => ({

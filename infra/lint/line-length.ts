@@ -14,6 +14,17 @@ const tracked = execFileSync("git", ["ls-files", "--cached", "--others", "--excl
 })
   .split("\0")
   .filter((file) => SOURCE.test(file) || file.startsWith(".ci/"));
+/**
+ * Columns as the formatter counts them: combining marks (Burmese vowel signs, medials, asat) take no column of their
+ * own, pictographs take two, everything else one. Bytes would count a Burmese letter three times.
+ */
+function displayWidth(line: string): number {
+  let width = 0;
+  for (const character of line)
+    width += /\p{M}/u.test(character) ? 0 : /\p{Extended_Pictographic}/u.test(character) ? 2 : 1;
+  return width;
+}
+
 const long: string[] = [];
 for (const file of tracked) {
   let text: string;
@@ -23,8 +34,7 @@ for (const file of tracked) {
     continue; // deleted in the work tree
   }
   text.split("\n").forEach((line, index) => {
-    // Code points, not bytes: a Burmese letter is one character wide for a reader.
-    const width = [...line].length;
+    const width = displayWidth(line);
     if (width > max) long.push(`${file}:${index + 1}: ${width} characters`);
   });
 }

@@ -13,7 +13,8 @@ cache="${TRM_CACHE_DIR:-$HOME/.cache/trm}"
 bin="$cache/bin/ferretdb-$version"
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 if ! command -v go >/dev/null 2>&1; then
-  echo "FerretDB is not built and Go is missing. Install Go 1.24 or newer (Debian: apt-get install -y golang), then run: bash infra/local/build-ferretdb.sh" >&2
+  echo "FerretDB is not built and Go is missing. Install Go 1.24 or newer (Debian: apt-get install -y golang)," >&2
+  echo "then run: bash infra/local/build-ferretdb.sh" >&2
   exit 1
 fi
 export GOTOOLCHAIN=local GOFLAGS=-mod=readonly

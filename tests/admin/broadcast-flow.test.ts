@@ -73,7 +73,7 @@ describe("broadcast flow", () => {
 
     for (const identity of seeded.identities) {
       const user = seeded.users.find((candidate) => candidate._id === identity.userId);
-      const expected = user?.language === "my" ? "ဒီအပတ် ရန်ကုန်မှာ " + "အလုပ်သစ်တွေ ရှိပါတယ်!" : "New jobs in Yangon this week!";
+      const expected = user?.language === "my" ? "ဒီအပတ် ရန်ကုန်မှာ အလုပ်သစ်တွေ ရှိပါတယ်!" : "New jobs in Yangon this week!";
       const got =
         identity.channel === "tg"
           ? h.telegram.textsTo(identity.externalId).filter((value) => value === expected).length

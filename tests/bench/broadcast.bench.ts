@@ -104,17 +104,24 @@ const finished = await broadcastModel(env.runtime.mongo).findById(doc._id).lean(
 const busiest = (map: Map<number, number>) => Math.max(0, ...map.values());
 const tgSeconds = perSecond.tg.size;
 console.log(
-  `broadcast to ${USERS} people (${finished?.recipients ?? 0} reachable): ${seconds.toFixed(1)} s end to end, FerretDB/SQLite + Redis on loopback`,
+  `broadcast to ${USERS} people (${finished?.recipients ?? 0} reachable): ` +
+    `${seconds.toFixed(1)} s end to end, FerretDB/SQLite + Redis on loopback`,
 );
 console.log(
-  `Telegram: ${tgMessages} messages in ${tgSeconds} s of sending = ${(tgMessages / Math.max(1, tgSeconds)).toFixed(0)} msg/s; configured ${TG_RATE}/s (ratio ${(tgMessages / Math.max(1, tgSeconds) / TG_RATE).toFixed(2)}); busiest second ${busiest(perSecond.tg)}`,
+  `Telegram: ${tgMessages} messages in ${tgSeconds} s of sending ` +
+    `= ${(tgMessages / Math.max(1, tgSeconds)).toFixed(0)} msg/s; ` +
+    `configured ${TG_RATE}/s (ratio ${(tgMessages / Math.max(1, tgSeconds) / TG_RATE).toFixed(2)}` +
+    `); busiest second ${busiest(perSecond.tg)}`,
 );
 console.log(
-  `Viber: ${vbReceivers} people in ${[...perSecond.vb.values()].reduce((a, b) => a + b, 0)} broadcast_message calls; configured ${VB_RATE} calls/s; busiest second ${busiest(perSecond.vb)} calls`,
+  `Viber: ${vbReceivers} people in ${[...perSecond.vb.values()].reduce((a, b) => a + b, 0)} ` +
+    `broadcast_message calls; configured ${VB_RATE} calls/s; busiest second ${busiest(perSecond.vb)} calls`,
 );
 console.log(`peak RSS (web + worker + fakes in one process): ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
 console.log(
-  `Redis: the broadcast's keys peaked at ${(broadcastKeysBytes / 1024 / 1024).toFixed(1)} MiB (${(broadcastKeysBytes / Math.max(1, finished?.recipients ?? 1)) | 0} bytes per recipient); used_memory grew by at most ${(redisPeakDelta / 1024 / 1024).toFixed(1)} MiB`,
+  `Redis: the broadcast's keys peaked at ${(broadcastKeysBytes / 1024 / 1024).toFixed(1)}` +
+    ` MiB (${(broadcastKeysBytes / Math.max(1, finished?.recipients ?? 1)) | 0}` +
+    ` bytes per recipient); used_memory grew by at most ${(redisPeakDelta / 1024 / 1024).toFixed(1)} MiB`,
 );
 
 await env.runtime.shutdown.run("bench finished");

@@ -86,10 +86,14 @@ const seconds = (performance.now() - started) / 1000;
 const latencies = results.map((result) => result.ms).sort((a, b) => a - b);
 const settled = await decisionModel(env.runtime.mongo).countDocuments({ _id: /^invoice:INVB/ });
 console.log(
-  `callbacks: ${results.length} at ${RATE}/s (${Math.round(DUPLICATE_SHARE * 100)}% duplicates) in ${seconds.toFixed(1)} s; p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; non-200: ${results.filter((result) => result.status !== 200).length}`,
+  `callbacks: ${results.length} at ${RATE}/s (${Math.round(DUPLICATE_SHARE * 100)}` +
+    `% duplicates) in ${seconds.toFixed(1)} s; p50 ` +
+    `${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)}` +
+    ` ms; non-200: ${results.filter((result) => result.status !== 200).length}`,
 );
 console.log(
-  `check: ${settled} settlements for ${INVOICES} invoices (must be equal); paid invoices: ${await invoiceModel(env.runtime.mongo).countDocuments({ status: "paid" })}`,
+  `check: ${settled} settlements for ${INVOICES} invoices (must be equal); paid ` +
+    `invoices: ${await invoiceModel(env.runtime.mongo).countDocuments({ status: "paid" })}`,
 );
 await app.close();
 await env.close();

@@ -71,10 +71,14 @@ for (let round = 0; round < 50; round++) {
 }
 latencies.sort((a, b) => a - b);
 console.log(
-  `search over ${catalog.index.size} jobs, ${latencies.length} queries (${QUERIES.length} keywords × ${FILTERS.length} filter sets, Burmese and English): p50 ${percentile(latencies, 50).toFixed(2)} ms, p95 ${percentile(latencies, 95).toFixed(2)} ms, max ${(latencies.at(-1) ?? 0).toFixed(2)} ms`,
+  `search over ${catalog.index.size} jobs, ${latencies.length} queries ` +
+    `(${QUERIES.length} keywords × ${FILTERS.length} filter sets, Burmese and ` +
+    `English): p50 ${percentile(latencies, 50).toFixed(2)} ms, p95 ` +
+    `${percentile(latencies, 95).toFixed(2)} ms, max ${(latencies.at(-1) ?? 0).toFixed(2)} ms`,
 );
 console.log(
-  `loading the index from FerretDB: ${loadMs.toFixed(0)} ms; heap after: ${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MiB`,
+  `loading the index from FerretDB: ${loadMs.toFixed(0)} ms; heap ` +
+    `after: ${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MiB`,
 );
 
 // Alerts: 50,000 people subscribed to the job's category and region.
@@ -114,7 +118,9 @@ const records = await notificationModel(mongo).estimatedDocumentCount();
 const counts = await env.runtime.queues.get("notify-telegram").getJobCounts("waiting", "delayed");
 const waiting = (counts.waiting ?? 0) + (counts.delayed ?? 0);
 console.log(
-  `alerts for one job matching ${SUBSCRIBERS} subscribers: enqueued in ${(fanMs / 1000).toFixed(1)} s (${(SUBSCRIBERS / (fanMs / 1000)).toFixed(0)}/s); ${records} notification records, ${waiting} delivery jobs queued (delayed ones wait out quiet hours)`,
+  `alerts for one job matching ${SUBSCRIBERS} subscribers: enqueued in ` +
+    `${(fanMs / 1000).toFixed(1)} s (${(SUBSCRIBERS / (fanMs / 1000)).toFixed(0)}` +
+    `/s); ${records} notification records, ${waiting} delivery jobs queued (delayed ones wait out quiet hours)`,
 );
 
 await worker.close();

@@ -47,7 +47,8 @@ async function drive(label: string, accountOf: (i: number) => string, ledgers: L
   );
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    `${label.padEnd(22)} ${POSTINGS} postings, ${WRITERS} writers: ${(POSTINGS / seconds).toFixed(0)} postings/s, mean ${(retriesWorth / POSTINGS).toFixed(1)} ms each`,
+    `${label.padEnd(22)} ${POSTINGS} postings, ${WRITERS} writers: ${(POSTINGS / seconds).toFixed(0)}` +
+      ` postings/s, mean ${(retriesWorth / POSTINGS).toFixed(1)} ms each`,
   );
   return POSTINGS / seconds;
 }
@@ -62,7 +63,8 @@ const racing = await drive(
   Array.from({ length: 4 }, () => new Ledger(env.runtime.mongo)),
 );
 console.log(
-  `ratio to bare inserts: one account ${(hot / bare).toFixed(3)}×, 200 accounts ${(spread / bare).toFixed(3)}×, one account from 4 processes ${(racing / bare).toFixed(3)}×`,
+  `ratio to bare inserts: one account ${(hot / bare).toFixed(3)}×, 200 accounts ` +
+    `${(spread / bare).toFixed(3)}×, one account from 4 processes ${(racing / bare).toFixed(3)}×`,
 );
 const { Posting } = ledgerModels(env.runtime.mongo);
 const probeStart = performance.now();
@@ -71,13 +73,17 @@ for (let i = 1; i <= 50; i++)
     .lean()
     .exec();
 console.log(
-  `one findById on ${await Posting.estimatedDocumentCount()} postings: ${((performance.now() - probeStart) / 50).toFixed(1)} ms (FerretDB 1.24 on SQLite scans the table even for _id; see README)`,
+  `one findById on ${await Posting.estimatedDocumentCount()} ` +
+    `postings: ${((performance.now() - probeStart) / 50).toFixed(1)}` +
+    ` ms (FerretDB 1.24 on SQLite scans the table even for _id; see README)`,
 );
 console.log(
-  `check: raced account has ${(await ledger.history("user:race")).length} postings, balance ${await ledger.balance("user:race")} (expected ${POSTINGS * 1_000})`,
+  `check: raced account has ${(await ledger.history("user:race")).length} postings, ` +
+    `balance ${await ledger.balance("user:race")} (expected ${POSTINGS * 1_000})`,
 );
 const history = await ledger.history("user:hot");
 console.log(
-  `check: one account has ${history.length} postings, balance ${await ledger.balance("user:hot")} (expected ${POSTINGS * 1_000})`,
+  `check: one account has ${history.length} postings, balance ` +
+    `${await ledger.balance("user:hot")} (expected ${POSTINGS * 1_000})`,
 );
 await env.close();

@@ -76,5 +76,8 @@ export async function runLoad(options: {
 }
 
 export function describeLoad(name: string, result: LoadResult): string {
-  return `${name.padEnd(28)} ${result.perSecond.toFixed(0).padStart(7)} req/s   p50 ${result.p50Ms.toFixed(2)} ms   p99 ${result.p99Ms.toFixed(2)} ms   errors ${result.errors}`;
+  return (
+    `${name.padEnd(28)} ${result.perSecond.toFixed(0).padStart(7)} req/s   p50 ` +
+    `${result.p50Ms.toFixed(2)} ms   p99 ${result.p99Ms.toFixed(2)} ms   errors ${result.errors}`
+  );
 }

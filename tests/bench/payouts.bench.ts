@@ -74,6 +74,7 @@ const hot = await drive("one account", () => "UBENCHHOT");
 const spread = await drive("100 accounts", (i) => `UBENCH${String(i % 100).padStart(3, "0")}`);
 const balances = await wallet.balances("UBENCHHOT");
 console.log(
-  `ratio spread/one: ${(spread / hot).toFixed(2)}×; check: one account available ${balances.available}, held ${balances.held} (expected 0 and ${REQUESTS * 1_000})`,
+  `ratio spread/one: ${(spread / hot).toFixed(2)}×; check: one account available ` +
+    `${balances.available}, held ${balances.held} (expected 0 and ${REQUESTS * 1_000})`,
 );
 await env.close();

@@ -81,13 +81,15 @@ const plain = await runLoad({
 });
 
 console.log(
-  `telegram webhook: ${CHATS} chats × ${MESSAGES_PER_CHAT} updates = ${total}, ${CONCURRENCY} in flight, loopback, ${process.env.MONGODB_URI ? "MongoDB" : "FerretDB/SQLite"}`,
+  `telegram webhook: ${CHATS} chats × ${MESSAGES_PER_CHAT} updates = ${total}, ${CONCURRENCY}` +
+    ` in flight, loopback, ${process.env.MONGODB_URI ? "MongoDB" : "FerretDB/SQLite"}`,
 );
 console.log(describeLoad("POST /webhooks/telegram", platform) + "   (p50/p99: worst round)");
 console.log(describeLoad("bare fastify route", plain));
 console.log(`ratio platform/bare throughput: ${(platform.perSecond / plain.perSecond).toFixed(3)}`);
 console.log(
-  `end to end: ${replies}/${total} replies recorded by the fake Bot API, ${persisted}/${CHATS} conversations persisted, ${(total / endToEndSeconds).toFixed(0)} updates/s`,
+  `end to end: ${replies}/${total} replies recorded by the fake Bot API, ${persisted}` +
+    `/${CHATS} conversations persisted, ${(total / endToEndSeconds).toFixed(0)} updates/s`,
 );
 
 await app.close();

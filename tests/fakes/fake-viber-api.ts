@@ -59,7 +59,8 @@ export class FakeViberApi {
         this.calls.push({ method, payload, at: Date.now(), status: status === 0 ? 200 : 400 });
         // A 19-digit message_token, unquoted, as Viber sends it.
         send(
-          `{"status":${status},"status_message":"${status === 0 ? "ok" : "error"}","message_token":${(this.nextToken++).toString()},"billing_status":1}`,
+          `{"status":${status},"status_message":"${status === 0 ? "ok" : "error"}` +
+            `","message_token":${(this.nextToken++).toString()},"billing_status":1}`,
         );
       })();
     });

@@ -21,11 +21,18 @@ const userJson = (user: VbUser) =>
   });
 
 export function vbConversationStarted(user: VbUser, context?: string, token = nextToken++): string {
-  return `{"event":"conversation_started","timestamp":${clock++},"type":"open",${context === undefined ? "" : `"context":${JSON.stringify(context)},`}"user":${userJson(user)},"message_token":${token.toString()},"subscribed":false}`;
+  return (
+    `{"event":"conversation_started","timestamp":${clock++}` +
+    `,"type":"open",${context === undefined ? "" : `"context":${JSON.stringify(context)},`}` +
+    `"user":${userJson(user)},"message_token":${token.toString()},"subscribed":false}`
+  );
 }
 
 export function vbText(user: VbUser, text: string, token = nextToken++, timestamp = clock++): string {
-  return `{"event":"message","timestamp":${timestamp},"sender":${userJson(user)},"message":{"type":"text","text":${JSON.stringify(text)}},"message_token":${token.toString()}}`;
+  return (
+    `{"event":"message","timestamp":${timestamp},"sender":${userJson(user)}` +
+    `,"message":{"type":"text","text":${JSON.stringify(text)}},"message_token":${token.toString()}}`
+  );
 }
 
 export function vbPicture(
@@ -34,19 +41,30 @@ export function vbPicture(
   media = "https://example.com/img.jpg",
   size?: number,
 ): string {
-  return `{"event":"message","timestamp":${clock++},"message_token":${token.toString()},"sender":${userJson(user)},"message":{"type":"picture","text":"","media":${JSON.stringify(media)}${size === undefined ? "" : `,"size":${size}`}}}`;
+  return (
+    `{"event":"message","timestamp":${clock++},"message_token":${token.toString()},"sender":${userJson(user)}` +
+    `,"message":{"type":"picture","text":"","media":${JSON.stringify(media)}` +
+    `${size === undefined ? "" : `,"size":${size}`}}}`
+  );
 }
 
 export function vbUnsubscribed(user: VbUser): string {
-  return `{"event":"unsubscribed","timestamp":${clock++},"user_id":${JSON.stringify(user.id)},"message_token":${(nextToken++).toString()}}`;
+  return (
+    `{"event":"unsubscribed","timestamp":${clock++}` +
+    `,"user_id":${JSON.stringify(user.id)},"message_token":${(nextToken++).toString()}}`
+  );
 }
 
 export function vbReceipt(user: VbUser, event: "delivered" | "seen" | "failed"): string {
-  return `{"event":"${event}","timestamp":${clock++},"message_token":${(nextToken++).toString()},"user_id":${JSON.stringify(user.id)}${event === "failed" ? ',"desc":"message validation failed"' : ""}}`;
+  return (
+    `{"event":"${event}","timestamp":${clock++},"message_token":${(nextToken++).toString()}` +
+    `,"user_id":${JSON.stringify(user.id)}${event === "failed" ? ',"desc":"message validation failed"' : ""}}`
+  );
 }
 
 export const vbWebhookCheck = (): string =>
-  `{"event":"webhook","timestamp":${clock++},"chat_hostname":"SN-CHAT-22_","message_token":${(nextToken++).toString()}}`;
+  `{"event":"webhook","timestamp":${clock++}` +
+  `,"chat_hostname":"SN-CHAT-22_","message_token":${(nextToken++).toString()}}`;
 
 export const signViber = (authToken: string, raw: string): string =>
   createHmac("sha256", authToken).update(raw).digest("hex");

@@ -18,23 +18,26 @@ describe("the domain event hub", () => {
     expect(hub.count("referral.hired")).toBe(2);
   });
 
-  it("runs the others when one fails, then reports the failure to the emitter (so its retry runs them again)", async () => {
-    const hub = new EventHub();
-    const ran: string[] = [];
-    hub.on("payouts.paused", () => {
-      throw new AppError("gateway_unreachable", "x");
-    });
-    hub.on("payouts.paused", ({ reason }) => void ran.push(reason));
-    await expect(hub.emit("payouts.paused", { reason: "per_hour" })).rejects.toBeInstanceOf(Error);
-    expect(ran).toEqual(["per_hour"]);
+  it(
+    "runs the others when one fails, then reports the " + "failure to the emitter (so its retry runs them again)",
+    async () => {
+      const hub = new EventHub();
+      const ran: string[] = [];
+      hub.on("payouts.paused", () => {
+        throw new AppError("gateway_unreachable", "x");
+      });
+      hub.on("payouts.paused", ({ reason }) => void ran.push(reason));
+      await expect(hub.emit("payouts.paused", { reason: "per_hour" })).rejects.toBeInstanceOf(Error);
+      expect(ran).toEqual(["per_hour"]);
 
-    hub.on("payouts.paused", () => Promise.reject(new Error("second")));
-    await expect(hub.emit("payouts.paused", { reason: "again" })).rejects.toMatchObject({
-      code: "event_handler_failed",
-      details: { event: "payouts.paused", failures: 2 },
-    });
-    expect(ran).toEqual(["per_hour", "again"]);
-  });
+      hub.on("payouts.paused", () => Promise.reject(new Error("second")));
+      await expect(hub.emit("payouts.paused", { reason: "again" })).rejects.toMatchObject({
+        code: "event_handler_failed",
+        details: { event: "payouts.paused", failures: 2 },
+      });
+      expect(ran).toEqual(["per_hour", "again"]);
+    },
+  );
 
   it("unsubscribes", async () => {
     const hub = new EventHub();

@@ -121,7 +121,8 @@ describe("job alerts", () => {
       "alerts",
     );
     expect(alertsTo(h.telegram.textsTo(ANN.id))[0]).toBe(
-      `🔔 New job for you: ${job.title.en}, Golden Lotus Hotel\n📍 Hlaing, Yangon Region · MMK 400,000 – 600,000\nOpen it: https://t.me/TRMJobsBot?start=${job._id}`,
+      `🔔 New job for you: ${job.title.en}, Golden Lotus Hotel\n📍 Hlaing, Yangon ` +
+        `Region · MMK 400,000 – 600,000\nOpen it: https://t.me/TRMJobsBot?start=${job._id}`,
     );
     expect(alertsTo(h.viber.textsTo(HLA.id))[0]).toContain(`viber://pa?chatURI=trmjobs&context=${job._id}`);
     expect(alertsTo(h.viber.textsTo(HLA.id))[0]).toContain("လစာ ၄ – ၆ သိန်း");

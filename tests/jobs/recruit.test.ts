@@ -31,7 +31,8 @@ const file = (name: string, content: string) => ({
 });
 const jobCount = () => catalogModels(t.runtime.mongo).Job.countDocuments({});
 const HEADER =
-  "company_id,title_en,title_my,description_en,description_my,category,region,township,salary_min,salary_max,employment,bonus,expires_in_days";
+  "company_id,title_en,title_my,description_en,description_my,category,region,township," +
+  "salary_min,salary_max,employment,bonus,expires_in_days";
 
 beforeAll(async () => {
   t = await buildTestApp({ config: testConfig({ ADMIN_TELEGRAM_IDS: owner.id }) });

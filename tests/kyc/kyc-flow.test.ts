@@ -88,7 +88,9 @@ describe("KYC on Telegram, in English", () => {
       await tgSendPhoto(TUN);
       await tgSendPhoto(TUN);
       const review = d.tgText(TUN);
-      expect(review).toContain("NRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ (12/OUKAMA(N)123456)\nName: Tun Tun\nDate of birth: 15 Jun 1992");
+      expect(review).toContain(
+        "NRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ (12/OUKAMA(N)123456)\nName: " + "Tun Tun\nDate of birth: 15 Jun 1992",
+      );
       // Change the name from the review screen: back to the review afterwards.
       await d.tgPress(TUN, "✏️ Name");
       await h.postTelegram(tgText(TUN, "Tun Tun Aung"));

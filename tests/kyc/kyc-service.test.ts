@@ -152,20 +152,24 @@ describe("KYC submissions and review", () => {
     },
   );
 
-  it("a person's request deletes their documents (audited), refused while under review or while a payout is in flight", async () => {
-    const submission = await submit("UKYCDEL2", "14/HATHATA(N)777777");
-    await expect(s.kyc.deleteDocumentsOf("UKYCDEL2", "tg")).rejects.toMatchObject({ code: "kyc_under_review" });
-    await s.kyc.decide(submission._id, reviewer("UREVIEW1"), "approved");
-    await s.wallet.credit("UKYCDEL2", "held", 5_000, "test:hold", { code: "adjustment", params: {} });
-    await expect(s.kyc.deleteDocumentsOf("UKYCDEL2", "tg")).rejects.toMatchObject({ code: "payout_in_flight" });
-    await s.wallet.move("UKYCDEL2", "held", "available", 5_000, "test:unhold", { code: "adjustment", params: {} });
-    expect(await s.kyc.deleteDocumentsOf("UKYCDEL2", "tg")).toBe(1);
-    expect((await s.kyc.find(submission._id))?.documentsDeletedAt).toBeInstanceOf(Date);
-    expect(
-      await auditModel(t.runtime.mongo).countDocuments({
-        target: "UKYCDEL2",
-        action: "kyc.documents_deleted_on_request",
-      }),
-    ).toBe(1);
-  });
+  it(
+    "a person's request deletes their documents (audited), " +
+      "refused while under review or while a payout is in flight",
+    async () => {
+      const submission = await submit("UKYCDEL2", "14/HATHATA(N)777777");
+      await expect(s.kyc.deleteDocumentsOf("UKYCDEL2", "tg")).rejects.toMatchObject({ code: "kyc_under_review" });
+      await s.kyc.decide(submission._id, reviewer("UREVIEW1"), "approved");
+      await s.wallet.credit("UKYCDEL2", "held", 5_000, "test:hold", { code: "adjustment", params: {} });
+      await expect(s.kyc.deleteDocumentsOf("UKYCDEL2", "tg")).rejects.toMatchObject({ code: "payout_in_flight" });
+      await s.wallet.move("UKYCDEL2", "held", "available", 5_000, "test:unhold", { code: "adjustment", params: {} });
+      expect(await s.kyc.deleteDocumentsOf("UKYCDEL2", "tg")).toBe(1);
+      expect((await s.kyc.find(submission._id))?.documentsDeletedAt).toBeInstanceOf(Date);
+      expect(
+        await auditModel(t.runtime.mongo).countDocuments({
+          target: "UKYCDEL2",
+          action: "kyc.documents_deleted_on_request",
+        }),
+      ).toBe(1);
+    },
+  );
 });

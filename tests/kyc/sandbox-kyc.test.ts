@@ -70,7 +70,8 @@ describe("KYC in the sandbox", () => {
         "Ko Ko",
         "1-2-1993",
       );
-      await completeKyc(MA, { start: "▶️ စတင်ရန်", submit: "📨 စစ်ဆေးရန် ပို့မည်" }, "၁၂/ဗဟန(နိုင်)၄၅၆၆၅၄", "မမ", "၂၀-၁၀-၁၉၉၈");
+      const labels = { start: "▶️ စတင်ရန်", submit: "📨 စစ်ဆေးရန် ပို့မည်" };
+      await completeKyc(MA, labels, "၁၂/ဗဟန(နိုင်)၄၅၆၆၅၄", "မမ", "၂၀-၁၀-၁၉၉၈");
 
       // The owner makes a reviewer persona, who reviews in Burmese on Viber.
       await say(OWNER, { kind: "start" });

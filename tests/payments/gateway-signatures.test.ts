@@ -17,10 +17,18 @@ describe("KBZPay callback signature", () => {
   const APP_KEY = "kbz-app-key-123";
   // A callback as KBZ sends it: a Request object, a JSON number with a trailing zero, two fields the docs do not list.
   const body = (sign: string, amount = "1000.50") =>
-    `{"Request":{"appid":"kp123","notify_time":1536637503,"merch_code":"200001","merch_order_id":"TRM_INV_0001","mm_order_id":"0123456789","total_amount":${amount},"trans_currency":"MMK","trade_status":"PAY_SUCCESS","trans_end_time":"1536637500","callback_info":"a=b&c=d","nonce_str":"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345","mmqr_ref":"Q1","Wallet_identifier":"KBZ","refund_info":[],"empty":"","sign_type":"SHA256","sign":"${sign}"}}`;
+    [
+      `{"Request":{"appid":"kp123","notify_time":1536637503,"merch_code":"200001",`,
+      `"merch_order_id":"TRM_INV_0001","mm_order_id":"0123456789","total_amount":${amount},`,
+      `"trans_currency":"MMK","trade_status":"PAY_SUCCESS","trans_end_time":"1536637500",`,
+      `"callback_info":"a=b&c=d","nonce_str":"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345","mmqr_ref":"Q1",`,
+      `"Wallet_identifier":"KBZ","refund_info":[],"empty":"","sign_type":"SHA256","sign":"${sign}"}}`,
+    ].join("");
   // Byte order puts the capitalised key first; raw values (not URL-encoded); arrays and empty values left out.
   const EXPECTED_BASE =
-    "Wallet_identifier=KBZ&appid=kp123&callback_info=a=b&c=d&merch_code=200001&merch_order_id=TRM_INV_0001&mm_order_id=0123456789&mmqr_ref=Q1&nonce_str=ABCDEFGHIJKLMNOPQRSTUVWXYZ012345&notify_time=1536637503&total_amount=1000.50&trade_status=PAY_SUCCESS&trans_currency=MMK&trans_end_time=1536637500&key=kbz-app-key-123";
+    "Wallet_identifier=KBZ&appid=kp123&callback_info=a=b&c=d&merch_code=200001&merch_order_id=TRM_INV_0001" +
+    "&mm_order_id=0123456789&mmqr_ref=Q1&nonce_str=ABCDEFGHIJKLMNOPQRSTUVWXYZ012345&notify_time=1536637503" +
+    "&total_amount=1000.50&trade_status=PAY_SUCCESS&trans_currency=MMK&trans_end_time=1536637500&key=kbz-app-key-123";
   const fields = (raw: string) => (parseLosslessJson(raw) as { Request: Record<string, unknown> }).Request;
   const signed = body(sha256Upper(EXPECTED_BASE));
 
@@ -75,7 +83,8 @@ describe("WavePay callback hash", () => {
   // status, timeToLiveSeconds, merchantId, orderId (null), amount, backendResultUrl, merchantReferenceId,
   // initiatorMsisdn, transactionId, paymentRequestId, requestTime.
   const EXPECTED_BASE =
-    "PAYMENT_CONFIRMED300testmerchantIDnull150000https://example.test/webhooks/wavepayTRM-INV-00019791009039T123P4562026-11-22T15:38:56";
+    "PAYMENT_CONFIRMED300testmerchantIDnull150000https://example.test/webhooks/wavepay" +
+    "TRM-INV-00019791009039T123P4562026-11-22T15:38:56";
   const raw = (hash: string, amount = "150000") =>
     JSON.stringify({ ...callback, hashValue: hash }).replace('"amount":150000', `"amount":${amount}`);
 

@@ -97,20 +97,24 @@ async function referrerOf(invoice: InvoiceDoc): Promise<string> {
 }
 
 describe("invoices", () => {
-  it("a hire at a company that pays per hire gets one invoice: bonus plus the platform fee, through the company's gateway", async () => {
-    const invoice = await hire("kbzpay");
-    expect(invoice).toMatchObject({
-      _id: `INV${invoice.referralId}`,
-      status: "pending",
-      currency: "MMK",
-      gateway: "kbzpay",
-      amount: invoice.bonus + Math.ceil(invoice.bonus * 0.2),
-    });
-    expect(invoice._id).toMatch(/^[A-Za-z0-9_]{1,40}$/);
-    // Moving it to hired again changes nothing.
-    await s.referrals.move(invoice.referralId, "hired", RECRUITER);
-    expect(await invoiceModel(t.runtime.mongo).countDocuments({ referralId: invoice.referralId })).toBe(1);
-  });
+  it(
+    "a hire at a company that pays per hire gets one invoice: " +
+      "bonus plus the platform fee, through the company's gateway",
+    async () => {
+      const invoice = await hire("kbzpay");
+      expect(invoice).toMatchObject({
+        _id: `INV${invoice.referralId}`,
+        status: "pending",
+        currency: "MMK",
+        gateway: "kbzpay",
+        amount: invoice.bonus + Math.ceil(invoice.bonus * 0.2),
+      });
+      expect(invoice._id).toMatch(/^[A-Za-z0-9_]{1,40}$/);
+      // Moving it to hired again changes nothing.
+      await s.referrals.move(invoice.referralId, "hired", RECRUITER);
+      expect(await invoiceModel(t.runtime.mongo).countDocuments({ referralId: invoice.referralId })).toBe(1);
+    },
+  );
 });
 
 describe("gateway callbacks", () => {

@@ -98,31 +98,36 @@ afterAll(async () => {
 });
 
 describe("quiet hours, whichever process releases a reward", () => {
-  it("a reward released by a callback and one released by the reconciliation both wait until 07:00 Yangon", async () => {
-    const byCallback = await hire("kbzpay");
-    const byReconciliation = await hire("kbzpay");
-    gateways.paid.set(byCallback._id, byCallback.amount);
-    gateways.paid.set(byReconciliation._id, byReconciliation.amount);
+  it(
+    "a reward released by a callback and one released " + "by the reconciliation both wait until 07:00 Yangon",
+    async () => {
+      const byCallback = await hire("kbzpay");
+      const byReconciliation = await hire("kbzpay");
+      gateways.paid.set(byCallback._id, byCallback.amount);
+      gateways.paid.set(byReconciliation._id, byReconciliation.amount);
 
-    // Web: the gateway's signed callback at 22:30.
-    const answer = await t.app.inject({
-      method: "POST",
-      url: "/webhooks/kbzpay",
-      headers: { "content-type": "application/json" },
-      payload: signedCallback("kbzpay", byCallback, "paid", t.runtime.config.gateways),
-    });
-    expect(answer.statusCode).toBe(200);
-    const callbackDelay = await releasedNoticeDelay(byCallback);
-    expect(callbackDelay).toBe(SEVEN_AM_YANGON - clock.getTime());
+      // Web: the gateway's signed callback at 22:30.
+      const answer = await t.app.inject({
+        method: "POST",
+        url: "/webhooks/kbzpay",
+        headers: { "content-type": "application/json" },
+        payload: signedCallback("kbzpay", byCallback, "paid", t.runtime.config.gateways),
+      });
+      expect(answer.statusCode).toBe(200);
+      const callbackDelay = await releasedNoticeDelay(byCallback);
+      expect(callbackDelay).toBe(SEVEN_AM_YANGON - clock.getTime());
 
-    // Worker: an hour later (23:30) the scheduled reconciliation finds the other payment.
-    clock = new Date(clock.getTime() + 3600_000);
-    const job = await t.runtime.queues.get(RECONCILE_QUEUE).add("now", {});
-    await job.waitUntilFinished(events, 20_000);
-    expect(await invoiceModel(t.runtime.mongo).findById(byReconciliation._id).lean()).toMatchObject({ status: "paid" });
-    const reconcileDelay = await releasedNoticeDelay(byReconciliation);
-    expect(reconcileDelay).toBe(SEVEN_AM_YANGON - clock.getTime());
-    // Both leave at the same moment: 07:00 Yangon.
-    expect(clock.getTime() + (reconcileDelay ?? 0)).toBe(clock.getTime() - 3600_000 + (callbackDelay ?? 0));
-  });
+      // Worker: an hour later (23:30) the scheduled reconciliation finds the other payment.
+      clock = new Date(clock.getTime() + 3600_000);
+      const job = await t.runtime.queues.get(RECONCILE_QUEUE).add("now", {});
+      await job.waitUntilFinished(events, 20_000);
+      expect(await invoiceModel(t.runtime.mongo).findById(byReconciliation._id).lean()).toMatchObject({
+        status: "paid",
+      });
+      const reconcileDelay = await releasedNoticeDelay(byReconciliation);
+      expect(reconcileDelay).toBe(SEVEN_AM_YANGON - clock.getTime());
+      // Both leave at the same moment: 07:00 Yangon.
+      expect(clock.getTime() + (reconcileDelay ?? 0)).toBe(clock.getTime() - 3600_000 + (callbackDelay ?? 0));
+    },
+  );
 });

@@ -64,7 +64,8 @@ describe("from a hire to money in the wallet, in the sandbox", () => {
       const done = await press(ANN, summary, "✅ Confirm");
       const ref = /referral number is (R\w{7})/.exec(done.map((item) => item.text).join("\n"))?.[1] ?? "";
       let view = await say(OWNER, { kind: "text", text: `/referrals ${ref}` });
-      for (const step of ["🔎 Screening", "🗣 Interview", "📄 Offer", "🎉 Hired"]) view = await press(OWNER, view, step);
+      const steps = ["🔎 Screening", "🗣 Interview", "📄 Offer", "🎉 Hired"];
+      for (const step of steps) view = await press(OWNER, view, step);
 
       // The invoice reaches finance (no company contact linked), in Burmese, with the sandbox gateway link.
       await waitFor(async () => (await outbox(FINANCE)).some((item) => item.text.startsWith("🧾")));

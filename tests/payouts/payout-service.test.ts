@@ -119,37 +119,41 @@ describe("payout requests", () => {
 });
 
 describe("finance", () => {
-  it("rejection releases the hold; approval then the provider's transaction id pays it out; each decision happens once", async () => {
-    const payouts = service();
-    await person("UPFIN222", 100_000);
-    const rejected = await ask(payouts, "UPFIN222", 40_000);
-    await payouts.reject(rejected._id, FINANCE, "wallet_invalid");
-    await expect(payouts.approve(rejected._id, FINANCE, manualDisbursement)).rejects.toMatchObject({
-      code: "payout_already_decided",
-    });
-    expect(await wallet.balances("UPFIN222")).toMatchObject({ available: 100_000, held: 0 });
+  it(
+    "rejection releases the hold; approval then the provider's " +
+      "transaction id pays it out; each decision happens once",
+    async () => {
+      const payouts = service();
+      await person("UPFIN222", 100_000);
+      const rejected = await ask(payouts, "UPFIN222", 40_000);
+      await payouts.reject(rejected._id, FINANCE, "wallet_invalid");
+      await expect(payouts.approve(rejected._id, FINANCE, manualDisbursement)).rejects.toMatchObject({
+        code: "payout_already_decided",
+      });
+      expect(await wallet.balances("UPFIN222")).toMatchObject({ available: 100_000, held: 0 });
 
-    const paid = await ask(payouts, "UPFIN222", 60_000);
-    const approvals = await Promise.allSettled([
-      payouts.approve(paid._id, FINANCE, manualDisbursement),
-      payouts.approve(paid._id, FINANCE, manualDisbursement),
-      payouts.reject(paid._id, FINANCE, "other"),
-    ]);
-    expect(approvals.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
-    const state = await payouts.find(paid._id);
-    if (state?.status === "approved") {
-      await expect(payouts.markPaid(paid._id, FINANCE, "no")).rejects.toMatchObject({ code: "bad_transaction_id" });
-      const settled = await Promise.allSettled([
-        payouts.markPaid(paid._id, FINANCE, "KBZ-TXN-0001"),
-        payouts.markFailed(paid._id, FINANCE, "provider_failed"),
+      const paid = await ask(payouts, "UPFIN222", 60_000);
+      const approvals = await Promise.allSettled([
+        payouts.approve(paid._id, FINANCE, manualDisbursement),
+        payouts.approve(paid._id, FINANCE, manualDisbursement),
+        payouts.reject(paid._id, FINANCE, "other"),
       ]);
-      expect(settled.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
-    }
-    const balances = await wallet.balances("UPFIN222");
-    expect(balances.held).toBe(0);
-    expect(balances.available + balances.paidout).toBe(100_000);
-    expect(await payouts.approvedCsv()).toBe("payout_id,provider,wallet_phone,amount_mmk,user_id,approved_at\n");
-  });
+      expect(approvals.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
+      const state = await payouts.find(paid._id);
+      if (state?.status === "approved") {
+        await expect(payouts.markPaid(paid._id, FINANCE, "no")).rejects.toMatchObject({ code: "bad_transaction_id" });
+        const settled = await Promise.allSettled([
+          payouts.markPaid(paid._id, FINANCE, "KBZ-TXN-0001"),
+          payouts.markFailed(paid._id, FINANCE, "provider_failed"),
+        ]);
+        expect(settled.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
+      }
+      const balances = await wallet.balances("UPFIN222");
+      expect(balances.held).toBe(0);
+      expect(balances.available + balances.paidout).toBe(100_000);
+      expect(await payouts.approvedCsv()).toBe("payout_id,provider,wallet_phone,amount_mmk,user_id,approved_at\n");
+    },
+  );
 
   it("the sandbox disbursement provider pays at once with its reference", async () => {
     const payouts = service();
@@ -170,7 +174,8 @@ describe("finance", () => {
     const csv = await payouts.approvedCsv();
     expect(csv).toMatch(
       new RegExp(
-        `^payout_id,provider,wallet_phone,amount_mmk,user_id,approved_at\\n${payout._id},kbzpay,\\+959420000001,20000,UPCSV222,\\d{4}-`,
+        `^payout_id,provider,wallet_phone,amount_mmk,user_id,approved_at\\n${payout._id}` +
+          `,kbzpay,\\+959420000001,20000,UPCSV222,\\d{4}-`,
       ),
     );
   });

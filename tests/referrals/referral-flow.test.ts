@@ -198,7 +198,10 @@ describe("a recruiter moves the referral to hired", () => {
       }
       await d.tgPress(OWNER, "🎉 Hired");
       expect(tgTexts(OWNER).at(-2)).toMatch(
-        /^Rewards credited as pending:\nReferrer U\w+: MMK [\d,]+\nInviter U\w+ \(level 1\): MMK [\d,]+\nInviter U\w+ \(level 2\): MMK [\d,]+$/,
+        new RegExp(
+          String.raw`^Rewards credited as pending:\nReferrer U\w+: MMK [\d,]+\n` +
+            String.raw`Inviter U\w+ \(level 1\): MMK [\d,]+\nInviter U\w+ \(level 2\): MMK [\d,]+$`,
+        ),
       );
       await waitFor(
         () => tgTexts(ANN).some((value) => value.startsWith("🎉 Ko Zaw Min was hired")),
@@ -218,7 +221,11 @@ describe("a recruiter moves the referral to hired", () => {
 
       await h.postTelegram(tgText(ANN, "/wallet"));
       expect(tgTexts(ANN).at(-2)).toMatch(
-        /^💰 Your wallet\n\nAvailable: MMK 0\nPending: MMK [1-9][\d,]*\nHeld for payout: MMK 0\nEarned in total: MMK [1-9][\d,]*\n\nLatest:\n.* · \+MMK [\d,]+ · pending · bonus for referral R\w{7}/,
+        new RegExp(
+          String.raw`^💰 Your wallet\n\nAvailable: MMK 0\nPending: MMK [1-9][\d,]*\nHeld for payout: MMK 0\n` +
+            String.raw`Earned in total: MMK [1-9][\d,]*\n\nLatest:\n` +
+            String.raw`.* · \+MMK [\d,]+ · pending · bonus for referral R\w{7}`,
+        ),
       );
       await h.post(vbText(INV, "/wallet"));
       expect(vbTexts(INV).at(-2)).toMatch(/^💰 သင့်ပိုက်ဆံအိတ်\n\nထုတ်ယူနိုင်: ၀ ကျပ်\nစောင့်ဆိုင်းဆဲ: [၁-၉][၀-၉,]* ကျပ်/);
@@ -242,45 +249,49 @@ describe("a recruiter moves the referral to hired", () => {
 });
 
 describe("a candidate applies through a shared link on Viber", () => {
-  it("opens the job from Ann's link, applies with a shared phone number, and hears about changes; Ann is the referrer", async () => {
-    const payload = `${jobId}_${annId}`;
-    await h.post(vbConversationStarted(CAND, payload));
-    await h.post(vbText(CAND, "m:lang.en"));
-    await h.post(vbText(CAND, "/start " + payload));
-    expect(d.vbButtons(CAND)).toEqual(expect.arrayContaining(["✍️ Apply for this job"]));
-    await d.vbPress(CAND, "✍️ Apply for this job");
-    expect(d.vbText(CAND)).toBe("What is your full name?");
-    await h.post(vbText(CAND, "Ma Hnin Wai"));
-    expect(d.vbButtons(CAND)).toContain("📱 Share my number");
-    await h.post(vbText(CAND, "+95 9 777 888 999"));
-    await d.vbPress(CAND, "⏭ Skip");
-    await d.vbPress(CAND, "✅ Yes");
-    expect(d.vbText(CAND)).toContain("Name: Ma Hnin Wai\nPhone: +959777888999\nCV: no CV");
-    await d.vbPress(CAND, "📨 Send application");
-    const sent = vbTexts(CAND).find((value) => value.startsWith("Your application is sent.")) ?? "";
-    const ref = /Reference: (R\w{7})\./.exec(sent)?.[1] ?? "";
-    const referral = await referralModels(h.t.runtime.mongo).Referral.findById(ref).lean();
-    expect(referral).toMatchObject({
-      referrerId: annId,
-      source: "link",
-      candidateUserId: await idOf(`vb:${CAND.id}`),
-      candidate: { phone: "+959777888999" },
-    });
+  it(
+    "opens the job from Ann's link, applies with a shared " +
+      "phone number, and hears about changes; Ann is the referrer",
+    async () => {
+      const payload = `${jobId}_${annId}`;
+      await h.post(vbConversationStarted(CAND, payload));
+      await h.post(vbText(CAND, "m:lang.en"));
+      await h.post(vbText(CAND, "/start " + payload));
+      expect(d.vbButtons(CAND)).toEqual(expect.arrayContaining(["✍️ Apply for this job"]));
+      await d.vbPress(CAND, "✍️ Apply for this job");
+      expect(d.vbText(CAND)).toBe("What is your full name?");
+      await h.post(vbText(CAND, "Ma Hnin Wai"));
+      expect(d.vbButtons(CAND)).toContain("📱 Share my number");
+      await h.post(vbText(CAND, "+95 9 777 888 999"));
+      await d.vbPress(CAND, "⏭ Skip");
+      await d.vbPress(CAND, "✅ Yes");
+      expect(d.vbText(CAND)).toContain("Name: Ma Hnin Wai\nPhone: +959777888999\nCV: no CV");
+      await d.vbPress(CAND, "📨 Send application");
+      const sent = vbTexts(CAND).find((value) => value.startsWith("Your application is sent.")) ?? "";
+      const ref = /Reference: (R\w{7})\./.exec(sent)?.[1] ?? "";
+      const referral = await referralModels(h.t.runtime.mongo).Referral.findById(ref).lean();
+      expect(referral).toMatchObject({
+        referrerId: annId,
+        source: "link",
+        candidateUserId: await idOf(`vb:${CAND.id}`),
+        candidate: { phone: "+959777888999" },
+      });
 
-    await h.postTelegram(tgText(OWNER, `/referrals ${ref}`));
-    expect(d.tgText(OWNER)).toContain("Relationship: applied through a shared link");
-    await d.tgPress(OWNER, "✖️ Reject");
-    await d.tgPress(OWNER, "Position already filled");
-    await waitFor(() =>
-      vbTexts(CAND).some((value) => value.includes(`(${ref}) was not selected this time: Position already filled.`)),
-    );
-    await waitFor(() =>
-      tgTexts(ANN).some(
-        (value) =>
-          value.includes(`${ref} (Ma Hnin Wai,`) && value.includes("was not selected: Position already filled."),
-      ),
-    );
-  });
+      await h.postTelegram(tgText(OWNER, `/referrals ${ref}`));
+      expect(d.tgText(OWNER)).toContain("Relationship: applied through a shared link");
+      await d.tgPress(OWNER, "✖️ Reject");
+      await d.tgPress(OWNER, "Position already filled");
+      await waitFor(() =>
+        vbTexts(CAND).some((value) => value.includes(`(${ref}) was not selected this time: Position already filled.`)),
+      );
+      await waitFor(() =>
+        tgTexts(ANN).some(
+          (value) =>
+            value.includes(`${ref} (Ma Hnin Wai,`) && value.includes("was not selected: Position already filled."),
+        ),
+      );
+    },
+  );
 
   it("a Telegram applicant may share their own contact for the phone step", async () => {
     const applicant: TgUser = { id: 9_600_010, first_name: "Applicant", language_code: "en" };

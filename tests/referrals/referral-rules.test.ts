@@ -139,153 +139,165 @@ describe("referral rules", () => {
     },
   );
 
-  it("counts a person's referrals per day and refuses past the limit, without using up the limit on refused ones", async () => {
-    await addUser("ULIMIT22");
-    const limited = new ReferralService({
-      connection: t.runtime.mongo,
-      redis: t.runtime.redis,
-      prefix: t.runtime.config.redis.prefix,
-      perDay: 5,
-      catalog: s.catalog,
-      users: s.users,
-    });
-    const submit = (jobId: string) =>
-      limited.submit({
-        jobId,
-        referrerId: "ULIMIT22",
-        submittedBy: "ULIMIT22",
-        source: "submitted",
-        candidate: { name: "Ma Limit", phone: nextPhone() },
-        candidateUserId: null,
-        relationship: "other",
-        cvMediaId: null,
+  it(
+    "counts a person's referrals per day and refuses past " + "the limit, without using up the limit on refused ones",
+    async () => {
+      await addUser("ULIMIT22");
+      const limited = new ReferralService({
+        connection: t.runtime.mongo,
+        redis: t.runtime.redis,
+        prefix: t.runtime.config.redis.prefix,
+        perDay: 5,
+        catalog: s.catalog,
+        users: s.users,
       });
-    await expect(submit("JCLOSED")).rejects.toMatchObject({ code: "job_closed" });
-    for (let i = 0; i < 5; i++) await submit("JLIMIT2");
-    await expect(submit("JLIMIT2")).rejects.toMatchObject({ code: "daily_limit", details: { limit: 5 } });
-  });
+      const submit = (jobId: string) =>
+        limited.submit({
+          jobId,
+          referrerId: "ULIMIT22",
+          submittedBy: "ULIMIT22",
+          source: "submitted",
+          candidate: { name: "Ma Limit", phone: nextPhone() },
+          candidateUserId: null,
+          relationship: "other",
+          cvMediaId: null,
+        });
+      await expect(submit("JCLOSED")).rejects.toMatchObject({ code: "job_closed" });
+      for (let i = 0; i < 5; i++) await submit("JLIMIT2");
+      await expect(submit("JLIMIT2")).rejects.toMatchObject({ code: "daily_limit", details: { limit: 5 } });
+    },
+  );
 
-  it("allows exactly the pipeline's moves: each allowed move is recorded with who and when, every other move is refused and changes nothing", async () => {
-    const paths: Record<ReferralStatus, ReferralStatus[]> = {
-      submitted: [],
-      screening: ["screening"],
-      interview: ["screening", "interview"],
-      offered: ["screening", "interview", "offered"],
-      hired: ["screening", "interview", "offered", "hired"],
-      rejected: ["rejected"],
-      withdrawn: [],
-    };
-    for (const from of REFERRAL_STATUSES) {
-      for (const actor of ["recruiter", "referrer"] as const) {
-        for (const to of REFERRAL_STATUSES) {
-          if (to === from) continue;
-          const jobId = `JP${base31(++pipelineJobs, 5)}`;
-          await addJob(jobId, 20_000);
-          const referral = await refer(jobId, "UCCCCCCC");
-          if (from === "withdrawn")
-            await s.referrals.move(referral._id, "withdrawn", { userId: "UCCCCCCC", as: "referrer" });
-          else await moveTo(referral, paths[from]);
-          const by = actor === "recruiter" ? recruiter : { userId: "UCCCCCCC", as: "referrer" as const };
-          const allowed = allowedMoves(from, actor).includes(to);
-          const attempt = s.referrals.move(referral._id, to, by, to === "rejected" ? "position_filled" : null);
-          if (allowed) {
-            const result = await attempt;
-            expect(result.referral.status, `${actor}: ${from} → ${to}`).toBe(to);
-            const last = (await s.referrals.find(referral._id))?.history.at(-1);
-            expect(last).toMatchObject({ from, to, by: by.userId });
-            expect(last?.at).toBeInstanceOf(Date);
-          } else {
-            await expect(attempt, `${actor}: ${from} → ${to}`).rejects.toMatchObject({ code: "move_not_allowed" });
-            expect((await s.referrals.find(referral._id))?.status).toBe(from);
+  it(
+    "allows exactly the pipeline's moves: each allowed move is recorded " +
+      "with who and when, every other move is refused and changes nothing",
+    async () => {
+      const paths: Record<ReferralStatus, ReferralStatus[]> = {
+        submitted: [],
+        screening: ["screening"],
+        interview: ["screening", "interview"],
+        offered: ["screening", "interview", "offered"],
+        hired: ["screening", "interview", "offered", "hired"],
+        rejected: ["rejected"],
+        withdrawn: [],
+      };
+      for (const from of REFERRAL_STATUSES) {
+        for (const actor of ["recruiter", "referrer"] as const) {
+          for (const to of REFERRAL_STATUSES) {
+            if (to === from) continue;
+            const jobId = `JP${base31(++pipelineJobs, 5)}`;
+            await addJob(jobId, 20_000);
+            const referral = await refer(jobId, "UCCCCCCC");
+            if (from === "withdrawn")
+              await s.referrals.move(referral._id, "withdrawn", { userId: "UCCCCCCC", as: "referrer" });
+            else await moveTo(referral, paths[from]);
+            const by = actor === "recruiter" ? recruiter : { userId: "UCCCCCCC", as: "referrer" as const };
+            const allowed = allowedMoves(from, actor).includes(to);
+            const attempt = s.referrals.move(referral._id, to, by, to === "rejected" ? "position_filled" : null);
+            if (allowed) {
+              const result = await attempt;
+              expect(result.referral.status, `${actor}: ${from} → ${to}`).toBe(to);
+              const last = (await s.referrals.find(referral._id))?.history.at(-1);
+              expect(last).toMatchObject({ from, to, by: by.userId });
+              expect(last?.at).toBeInstanceOf(Date);
+            } else {
+              await expect(attempt, `${actor}: ${from} → ${to}`).rejects.toMatchObject({ code: "move_not_allowed" });
+              expect((await s.referrals.find(referral._id))?.status).toBe(from);
+            }
           }
         }
       }
-    }
-    // A referrer may not withdraw someone else's referral; a rejection needs a reason.
-    const other = await refer("JBBBBB2", "UAAAAAAA");
-    await expect(
-      s.referrals.move(other._id, "withdrawn", { userId: "UBBBBBBB", as: "referrer" }),
-    ).rejects.toMatchObject({ code: "not_your_referral" });
-    await expect(s.referrals.move(other._id, "rejected", recruiter, null)).rejects.toMatchObject({
-      code: "reason_required",
-    });
-  }, 120_000);
+      // A referrer may not withdraw someone else's referral; a rejection needs a reason.
+      const other = await refer("JBBBBB2", "UAAAAAAA");
+      await expect(
+        s.referrals.move(other._id, "withdrawn", { userId: "UBBBBBBB", as: "referrer" }),
+      ).rejects.toMatchObject({ code: "not_your_referral" });
+      await expect(s.referrals.move(other._id, "rejected", recruiter, null)).rejects.toMatchObject({
+        code: "reason_required",
+      });
+    },
+    120_000,
+  );
 });
 
 describe("rewards", () => {
-  it("50 concurrent 'hired' moves of one referral record one move and one reward set: bonus to the referrer, 10/5/2 % to three inviters, nothing to a fourth", async () => {
-    const referral = await refer("JAAAAA2", "UN5EEEEE");
-    await moveTo(referral, ["screening", "interview", "offered"]);
-    const results = await Promise.allSettled(
-      Array.from({ length: 50 }, () => s.referrals.move(referral._id, "hired", recruiter)),
-    );
-    expect(results.every((result) => result.status === "fulfilled")).toBe(true);
-    const fresh = results.filter(
-      (result): result is PromiseFulfilledResult<{ already: boolean; referral: ReferralDoc }> =>
-        result.status === "fulfilled" && !result.value.already,
-    );
-    expect(fresh).toHaveLength(1);
+  it(
+    "50 concurrent 'hired' moves of one referral record one move and one reward " +
+      "set: bonus to the referrer, 10/5/2 % to three inviters, nothing to a fourth",
+    async () => {
+      const referral = await refer("JAAAAA2", "UN5EEEEE");
+      await moveTo(referral, ["screening", "interview", "offered"]);
+      const results = await Promise.allSettled(
+        Array.from({ length: 50 }, () => s.referrals.move(referral._id, "hired", recruiter)),
+      );
+      expect(results.every((result) => result.status === "fulfilled")).toBe(true);
+      const fresh = results.filter(
+        (result): result is PromiseFulfilledResult<{ already: boolean; referral: ReferralDoc }> =>
+          result.status === "fulfilled" && !result.value.already,
+      );
+      expect(fresh).toHaveLength(1);
 
-    const stored = await s.referrals.find(referral._id);
-    expect(stored?.history.filter((move) => move.to === "hired")).toHaveLength(1);
-    const rewards = await rewardModel(t.runtime.mongo).find({ referralId: referral._id }).sort({ level: 1 }).lean();
-    expect(rewards.map((reward) => [reward.beneficiaryId, reward.level, reward.amount, reward.status])).toEqual([
-      ["UN5EEEEE", 0, 100_000, "pending"],
-      ["UN4DDDDD", 1, 10_000, "pending"],
-      ["UN3CCCCC", 2, 5_000, "pending"],
-      ["UN2BBBBB", 3, 2_000, "pending"],
-    ]);
-    const { Posting } = ledgerModels(t.runtime.mongo);
-    for (const reward of rewards) {
-      expect(await Posting.countDocuments({ txKey: `reward:${reward._id}` })).toBe(2); // pending + lifetime
-      expect(await s.wallet.balances(reward.beneficiaryId)).toEqual({
-        available: 0,
-        pending: reward.amount,
+      const stored = await s.referrals.find(referral._id);
+      expect(stored?.history.filter((move) => move.to === "hired")).toHaveLength(1);
+      const rewards = await rewardModel(t.runtime.mongo).find({ referralId: referral._id }).sort({ level: 1 }).lean();
+      expect(rewards.map((reward) => [reward.beneficiaryId, reward.level, reward.amount, reward.status])).toEqual([
+        ["UN5EEEEE", 0, 100_000, "pending"],
+        ["UN4DDDDD", 1, 10_000, "pending"],
+        ["UN3CCCCC", 2, 5_000, "pending"],
+        ["UN2BBBBB", 3, 2_000, "pending"],
+      ]);
+      const { Posting } = ledgerModels(t.runtime.mongo);
+      for (const reward of rewards) {
+        expect(await Posting.countDocuments({ txKey: `reward:${reward._id}` })).toBe(2); // pending + lifetime
+        expect(await s.wallet.balances(reward.beneficiaryId)).toEqual({
+          available: 0,
+          pending: reward.amount,
+          held: 0,
+          earned: reward.amount,
+          paidout: 0,
+        });
+      }
+      expect(await s.wallet.balances("UN1AAAAA")).toEqual({ available: 0, pending: 0, held: 0, earned: 0, paidout: 0 });
+
+      // Crediting again (a retried worker, a repeated click) changes nothing.
+      await s.rewards.creditHire(stored as ReferralDoc);
+      expect(await s.wallet.balances("UN5EEEEE")).toMatchObject({ pending: 100_000, earned: 100_000 });
+
+      // Release, twice and concurrently: pending → available once.
+      await Promise.all([
+        s.rewards.release(referral._id),
+        s.rewards.release(referral._id),
+        s.rewards.release(referral._id),
+      ]);
+      expect(await s.rewards.release(referral._id)).toEqual([]);
+      expect(await s.wallet.balances("UN5EEEEE")).toEqual({
+        available: 100_000,
+        pending: 0,
         held: 0,
-        earned: reward.amount,
+        earned: 100_000,
         paidout: 0,
       });
-    }
-    expect(await s.wallet.balances("UN1AAAAA")).toEqual({ available: 0, pending: 0, held: 0, earned: 0, paidout: 0 });
-
-    // Crediting again (a retried worker, a repeated click) changes nothing.
-    await s.rewards.creditHire(stored as ReferralDoc);
-    expect(await s.wallet.balances("UN5EEEEE")).toMatchObject({ pending: 100_000, earned: 100_000 });
-
-    // Release, twice and concurrently: pending → available once.
-    await Promise.all([
-      s.rewards.release(referral._id),
-      s.rewards.release(referral._id),
-      s.rewards.release(referral._id),
-    ]);
-    expect(await s.rewards.release(referral._id)).toEqual([]);
-    expect(await s.wallet.balances("UN5EEEEE")).toEqual({
-      available: 100_000,
-      pending: 0,
-      held: 0,
-      earned: 100_000,
-      paidout: 0,
-    });
-    expect(await s.wallet.balances("UN2BBBBB")).toEqual({
-      available: 2_000,
-      pending: 0,
-      held: 0,
-      earned: 2_000,
-      paidout: 0,
-    });
-    const entries = await s.wallet.recent("UN5EEEEE", 5);
-    expect(entries.map((entry) => [entry.bucket, entry.amount, entry.memo.code])).toEqual(
-      expect.arrayContaining([
-        ["pending", 100_000, "referral_bonus"],
-        ["pending", -100_000, "reward_released"],
-        ["available", 100_000, "reward_released"],
-      ]),
-    );
-    for (const account of ["pending", "available", "earned"] as const) {
-      const history = await Posting.find({ account: accountOf("UN5EEEEE", account) }).lean();
-      expect(new Set(history.map((posting) => posting.txKey)).size).toBe(history.length);
-    }
-  });
+      expect(await s.wallet.balances("UN2BBBBB")).toEqual({
+        available: 2_000,
+        pending: 0,
+        held: 0,
+        earned: 2_000,
+        paidout: 0,
+      });
+      const entries = await s.wallet.recent("UN5EEEEE", 5);
+      expect(entries.map((entry) => [entry.bucket, entry.amount, entry.memo.code])).toEqual(
+        expect.arrayContaining([
+          ["pending", 100_000, "referral_bonus"],
+          ["pending", -100_000, "reward_released"],
+          ["available", 100_000, "reward_released"],
+        ]),
+      );
+      for (const account of ["pending", "available", "earned"] as const) {
+        const history = await Posting.find({ account: accountOf("UN5EEEEE", account) }).lean();
+        expect(new Set(history.map((posting) => posting.txKey)).size).toBe(history.length);
+      }
+    },
+  );
 
   it("network: people per level up to 3, and what the network earned each inviter", async () => {
     expect(await networkSizes(t.runtime.mongo, "UN1AAAAA")).toEqual([1, 1, 1]);

@@ -36,7 +36,8 @@ export function payPageRoutes(
         .type("text/html; charset=utf-8")
         .header("cache-control", "no-store")
         .send(
-          `<!doctype html><meta charset=utf-8><meta name="viewport" content="width=device-width, initial-scale=1"><title>KBZPay</title><h1>${escapeHtml(invoice._id)}</h1>${status}`,
+          `<!doctype html><meta charset=utf-8><meta name="viewport" content="width=device-width, ` +
+            `initial-scale=1"><title>KBZPay</title><h1>${escapeHtml(invoice._id)}</h1>${status}`,
         );
     });
     app.get("/pay/kbzpay/:invoice/qr.png", async (request, reply) => {
@@ -91,7 +92,10 @@ export function payPageRoutes(
         .type("text/html; charset=utf-8")
         .header("cache-control", "no-store")
         .send(
-          `<!doctype html><meta charset=utf-8><title>AYA Pay</title><form id="pay" method="post" enctype="multipart/form-data" action="${escapeHtml(`${apiRoot}/v1/payment/request`)}">${inputs}<button>${say("pay_aya")}</button></form><script>document.getElementById("pay").submit()</script>`,
+          `<!doctype html><meta charset=utf-8><title>AYA Pay</title><form ` +
+            `id="pay" method="post" enctype="multipart/form-data" ` +
+            `action="${escapeHtml(`${apiRoot}/v1/payment/request`)}">${inputs}<button>${say("pay_aya")}` +
+            `</button></form><script>document.getElementById("pay").submit()</script>`,
         );
     });
   };

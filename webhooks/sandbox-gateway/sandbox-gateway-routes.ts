@@ -14,8 +14,13 @@ const params = z.object({ invoice: z.string().regex(/^INV[A-Z0-9]{8}$/) });
 const outcomeParams = params.extend({ outcome: z.enum(["pay", "fail"]) });
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="my"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,"Noto Sans Myanmar",sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}button{font-size:1rem;padding:.6rem 1.2rem;margin:.3rem}</style></head><body>${body}</body></html>`;
+  return [
+    `<!doctype html><html lang="my"><head><meta charset="utf-8">`,
+    `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>\n`,
+    `<style>body{font-family:system-ui,"Noto Sans Myanmar",sans-serif;max-width:28rem;margin:2rem auto;`,
+    `padding:0 1rem}button{font-size:1rem;padding:.6rem 1.2rem;margin:.3rem}</style></head>`,
+    `<body>${body}</body></html>`,
+  ].join("");
 }
 
 /**
@@ -47,13 +52,19 @@ export function sandboxGatewayRoutes(
       const buttons =
         invoice.status === "paid"
           ? ""
-          : `<form method="post" action="/sandbox/pay/${invoice._id}/pay"><button data-testid="pay">${say("pay")}</button></form><form method="post" action="/sandbox/pay/${invoice._id}/fail"><button data-testid="fail">${say("fail")}</button></form>`;
+          : `<form method="post" action="/sandbox/pay/${invoice._id}` +
+            `/pay"><button data-testid="pay">${say("pay")}</button></form><form ` +
+            `method="post" action="/sandbox/pay/${invoice._id}` +
+            `/fail"><button data-testid="fail">${say("fail")}</button></form>`;
       return reply
         .type("text/html; charset=utf-8")
         .send(
           page(
             `Sandbox ${invoice.gateway}`,
-            `<h1>Sandbox ${escapeHtml(invoice.gateway)}</h1><p>${escapeHtml(translator.t("en")("pay:invoice"))} ${escapeHtml(invoice._id)} · ${escapeHtml(translator.t("my")("pay:invoice"))}<br>${escapeHtml(formatKyat(invoice.amount, "en"))} · ${escapeHtml(formatKyat(invoice.amount, "my"))}</p>${status}${buttons}`,
+            `<h1>Sandbox ${escapeHtml(invoice.gateway)}` +
+              `</h1><p>${escapeHtml(translator.t("en")("pay:invoice"))} ${escapeHtml(invoice._id)} · ` +
+              `${escapeHtml(translator.t("my")("pay:invoice"))}<br>${escapeHtml(formatKyat(invoice.amount, "en"))}` +
+              ` · ${escapeHtml(formatKyat(invoice.amount, "my"))}</p>${status}${buttons}`,
           ),
         );
     });
@@ -72,13 +83,15 @@ export function sandboxGatewayRoutes(
         payload: signedCallback(invoice.gateway, invoice, outcome, gateways),
       });
       const ok = callback.statusCode === 200;
+      const refused = `${say("refused")}: ${escapeHtml(callback.body)}`;
       return reply
         .code(ok ? 200 : 502)
         .type("text/html; charset=utf-8")
         .send(
           page(
             "Sandbox gateway",
-            `<p>${ok ? (outcome === "paid" ? `${say("paid")} ✅` : say("failed")) : `${say("refused")}: ${escapeHtml(callback.body)}`}</p><p><a href="/sandbox/pay/${invoice._id}">${say("back")}</a></p>`,
+            `<p>${ok ? (outcome === "paid" ? `${say("paid")} ✅` : say("failed")) : refused}` +
+              `</p><p><a href="/sandbox/pay/${invoice._id}">${say("back")}</a></p>`,
           ),
         );
     });

@@ -38,7 +38,10 @@ async function card(ctx: FlowContext): Promise<Reply[]> {
   const chats = identities
     .map(
       (identity) =>
-        `${identity.channel === "tg" ? "Telegram" : "Viber"}${identity.transport === "sandbox" ? ctx.t("useradmin:sandbox_mark") : ""}${identity.username ? ` @${identity.username}` : ""}: ${ctx.t(identity.reachable ? "useradmin:reachable" : "useradmin:unreachable")}`,
+        `${identity.channel === "tg" ? "Telegram" : "Viber"}` +
+        `${identity.transport === "sandbox" ? ctx.t("useradmin:sandbox_mark") : ""}` +
+        `${identity.username ? ` @${identity.username}` : ""}: ` +
+        `${ctx.t(identity.reachable ? "useradmin:reachable" : "useradmin:unreachable")}`,
     )
     .join("; ");
   const summary = ctx.t("useradmin:card", {

@@ -13,7 +13,9 @@ export const inviteAction: Action = {
       ctx.channel === "tg"
         ? {
             label: ctx.t("invite:share_telegram"),
-            url: `https://t.me/share/url?url=${encodeURIComponent(links.telegram)}&text=${encodeURIComponent(ctx.t("invite:share_text", { link: "" }).trim())}`,
+            url:
+              `https://t.me/share/url?url=${encodeURIComponent(links.telegram)}` +
+              `&text=${encodeURIComponent(ctx.t("invite:share_text", { link: "" }).trim())}`,
           }
         : { label: ctx.t("invite:share_viber"), url: `viber://forward?text=${encodeURIComponent(shareText)}` };
     return {

@@ -158,7 +158,9 @@ async function share(ctx: FlowContext): Promise<Reply[]> {
     ctx.channel === "tg"
       ? {
           label: ctx.t("jobs:share_telegram"),
-          url: `https://t.me/share/url?url=${encodeURIComponent(links.telegram)}&text=${encodeURIComponent(shareText.replace(link, "").trim())}`,
+          url:
+            `https://t.me/share/url?url=${encodeURIComponent(links.telegram)}` +
+            `&text=${encodeURIComponent(shareText.replace(link, "").trim())}`,
         }
       : { label: ctx.t("jobs:share_viber"), url: `viber://forward?text=${encodeURIComponent(shareText)}` };
   return [{ kind: "text", text: ctx.t("jobs:share_intro", links), buttons: [[button]] }, text(shareText)];

@@ -17,7 +17,9 @@ async function billingList(ctx: FlowContext) {
         name: company.name[ctx.user.language],
         billing:
           company.billing?.perHire === true
-            ? `${ctx.t(`payouts:provider.${company.billing.gateway}`)}${company.billing.kbzQr === true ? " (QR)" : ""}${company.billing.contactUserId === null ? "" : ` → ${company.billing.contactUserId}`}`
+            ? `${ctx.t(`payouts:provider.${company.billing.gateway}`)}` +
+              `${company.billing.kbzQr === true ? " (QR)" : ""}` +
+              `${company.billing.contactUserId === null ? "" : ` → ${company.billing.contactUserId}`}`
             : ctx.t("invoices:billing_off"),
       }),
     ),

@@ -10,8 +10,14 @@ import { toE164Myanmar } from "../../../core/values/phone.ts";
 export { text };
 
 /** Declared types we accept before the bytes are checked (the worker checks the bytes). */
-const CV_MIME =
-  /^(application\/pdf|image\/(jpeg|png|webp)|application\/msword|application\/vnd\.openxmlformats-officedocument\.wordprocessingml\.document)$/;
+const CV_MIME = new Set([
+  "application/pdf",
+  "image/jpeg",
+  "image/png",
+  "image/webp",
+  "application/msword",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+]);
 const CV_NAME = /\.(pdf|jpe?g|png|webp|docx?)$/i;
 
 /** Whose data a step asks for: the referrer types the candidate's, an applicant their own. */
@@ -92,7 +98,7 @@ export function cvStep(next: string): Step {
       if (file === undefined) return { retry: [text(ctx.t("referrals:cv_expected"))] };
       if ((file.size ?? 0) > MEDIA_MAX_BYTES) return { retry: [text(ctx.t("referrals:cv_too_large"))] };
       const declaredOk =
-        (file.mime !== undefined && CV_MIME.test(file.mime)) || (file.name !== undefined && CV_NAME.test(file.name));
+        (file.mime !== undefined && CV_MIME.has(file.mime)) || (file.name !== undefined && CV_NAME.test(file.name));
       if (file.mime !== undefined && !declaredOk) return { retry: [text(ctx.t("referrals:cv_bad_type"))] };
       const t = (language: "en" | "my") => ctx.services.translator.t(language)("referrals:cv_refused_later");
       const mediaId = await ctx.services.media.vault.register({
