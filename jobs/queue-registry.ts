@@ -1,5 +1,4 @@
 import { Queue, type Job, type JobsOptions } from "bullmq";
-import type { Connection } from "mongoose";
 import type { Config } from "../core/config/load-config.ts";
 import type { Logger } from "../core/logging/create-logger.ts";
 import type { ChannelSenders } from "../core/notifications/channel-sender.ts";
@@ -12,8 +11,6 @@ export interface WorkerDeps {
   /** The process's domain, built once by `createCore`: workers load, call a core use case, and report. */
   core: Core;
   config: Config;
-  /** The delivery records and broadcasts the senders work through. */
-  mongo: Connection;
   /** Fail-fast command connection (not the blocking worker one): send rates, broadcast claims. */
   redis: Redis;
   /** The channels' outbound clients, built where channel code may be imported (the process entry points). */

@@ -1,5 +1,5 @@
-import type { Connection, Model } from "mongoose";
-import { userModels, type Channel, type Role, type UserDoc } from "../users/user-model.ts";
+import type { Channel, Role, UserDoc } from "../users/user-model.ts";
+import type { UserService } from "../users/user-service.ts";
 import type { AuditLog } from "./audit-log.ts";
 
 export type GrantResult =
@@ -14,12 +14,16 @@ export type GrantResult =
  * on first sight. Every change is audited.
  */
 export class RoleService {
-  private readonly users: Model<UserDoc>;
+  private readonly users: Pick<UserService, "findUser" | "roleHolders" | "countWithRole" | "setRoles">;
   private readonly audit: AuditLog;
   private readonly ownerIdentities: ReadonlySet<string>;
 
-  constructor(options: { connection: Connection; audit: AuditLog; ownerIdentities: Iterable<string> }) {
-    this.users = userModels(options.connection).User;
+  constructor(options: {
+    users: Pick<UserService, "findUser" | "roleHolders" | "countWithRole" | "setRoles">;
+    audit: AuditLog;
+    ownerIdentities: Iterable<string>;
+  }) {
+    this.users = options.users;
     this.audit = options.audit;
     this.ownerIdentities = new Set(options.ownerIdentities);
   }
@@ -28,7 +32,7 @@ export class RoleService {
   async bootstrapOwner(user: UserDoc, identityKey: string, channel: Channel): Promise<UserDoc> {
     if (!this.ownerIdentities.has(identityKey) || user.roles.includes("owner")) return user;
     const roles: Role[] = [...user.roles, "owner"];
-    await this.users.updateOne({ _id: user._id }, { $set: { roles } }).exec();
+    await this.users.setRoles(user._id, roles);
     await this.audit.record({
       actorId: "system",
       actorRole: "system",
@@ -43,24 +47,20 @@ export class RoleService {
 
   /** Everyone holding a role (a short list), for the Roles section. */
   async holders(limit = 50): Promise<Array<Pick<UserDoc, "_id" | "name" | "roles">>> {
-    return this.users
-      .find({ roles: { $ne: [] } }, { name: 1, roles: 1 })
-      .limit(limit)
-      .lean<Array<Pick<UserDoc, "_id" | "name" | "roles">>>()
-      .exec();
+    return this.users.roleHolders(limit);
   }
 
   async change(actor: UserDoc, channel: Channel, targetId: string, role: Role, grant: boolean): Promise<GrantResult> {
-    const target = await this.users.findById(targetId.toUpperCase()).lean<UserDoc>().exec();
+    const target = await this.users.findUser(targetId.toUpperCase());
     if (target === null || target.status === "merged") return { kind: "no_such_user" };
     const has = target.roles.includes(role);
     if (has === grant) return { kind: "unchanged", user: target };
     if (!grant && role === "owner") {
-      const owners = await this.users.countDocuments({ roles: "owner" }).exec();
+      const owners = await this.users.countWithRole("owner");
       if (owners <= 1) return { kind: "last_owner" };
     }
     const roles = grant ? [...target.roles, role] : target.roles.filter((existing) => existing !== role);
-    await this.users.updateOne({ _id: target._id }, { $set: { roles } }).exec();
+    await this.users.setRoles(target._id, roles);
     await this.audit.record({
       actorId: actor._id,
       actorRole: "owner",

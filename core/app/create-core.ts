@@ -1,7 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Connection } from "mongoose";
 import { AuditLog } from "../admin/audit-log.ts";
-import { userFigures, type UserFigures } from "../admin/platform-stats.ts";
 import { RoleService } from "../admin/role-service.ts";
 import { BroadcastService, type BroadcastQueue } from "../broadcasts/broadcast-service.ts";
 import { AlertFanOut, type AlertQueue } from "../catalog/alert-fanout.ts";
@@ -37,6 +36,7 @@ import { networkSizes } from "../referrals/network.ts";
 import { subscribeReferralNotices } from "../referrals/referral-notices.ts";
 import { ReferralService } from "../referrals/referral-service.ts";
 import { RewardService } from "../referrals/reward-service.ts";
+import { userFigures, type UserFigures } from "../users/user-figures.ts";
 import { UserService } from "../users/user-service.ts";
 import { Ledger } from "../wallet/ledger.ts";
 import { WalletService } from "../wallet/wallet-service.ts";
@@ -139,9 +139,10 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     ...config.admins.telegramIds.map((id) => `tg:${id}`),
     ...config.admins.viberIds.map((id) => `vb:${id}`),
   ];
-  const roles = new RoleService({ connection: mongo, audit, ownerIdentities });
+  const roles = new RoleService({ users, audit, ownerIdentities });
   const notifier = new NotificationService({
     connection: mongo,
+    users,
     queue: ports.notificationQueue,
     quiet: config.notifications.quietHours,
     now: clock,
@@ -270,7 +271,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     roles,
     audit,
     notifier,
-    broadcasts: new BroadcastService({ connection: mongo, queue: ports.broadcastQueue, audit, now: clock }),
+    broadcasts: new BroadcastService({ connection: mongo, users, queue: ports.broadcastQueue, audit, now: clock }),
     catalog,
     alerts,
     alertFanOut,
@@ -278,8 +279,8 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     referrals,
     rewards,
     wallet,
-    network: { sizes: (userId) => networkSizes(mongo, userId) },
-    leaderboard: { read: (at) => readLeaderboard(mongo, at), compute: (at) => computeLeaderboard(mongo, at) },
+    network: { sizes: (userId) => networkSizes(users, userId) },
+    leaderboard: { read: (at) => readLeaderboard(mongo, at), compute: (at) => computeLeaderboard(mongo, users, at) },
     media: {
       vault,
       queue: ports.mediaQueue,

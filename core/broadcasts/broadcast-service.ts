@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { Schema, type Connection, type Model } from "mongoose";
 import type { AuditLog } from "../admin/audit-log.ts";
+import { decideOnce } from "../decisions/decision-store.ts";
 import { pickIdentity } from "../notifications/notification-service.ts";
-import { userModels, type Channel, type IdentityDoc, type Language, type UserDoc } from "../users/user-model.ts";
+import type { Channel, IdentityDoc, Language, UserDoc } from "../users/user-model.ts";
+import type { UserService } from "../users/user-service.ts";
 
 export type Segment =
   { kind: "all" } | { kind: "channel"; channel: Channel } | { kind: "language"; language: Language };
@@ -65,40 +67,21 @@ export interface Recipient {
  * preferred chat), and how many were left out because they cannot be reached.
  * Two queries over the whole user base: run when a broadcast starts, never per message.
  */
+/** Who a segment reaches now: each active person once, on their preferred reachable chat. */
 export async function segmentRecipients(
-  connection: Connection,
+  users: Pick<UserService, "audience">,
   segment: Segment,
 ): Promise<{ recipients: Recipient[]; unreachable: number }> {
-  const { User, Identity } = userModels(connection);
-  const userFilter =
-    segment.kind === "language"
-      ? { status: "active" as const, language: segment.language }
-      : { status: "active" as const };
-  const [users, identities] = await Promise.all([
-    User.find(userFilter, { language: 1 }).lean<Array<Pick<UserDoc, "_id" | "language">>>().exec(),
-    Identity.find(segment.kind === "channel" ? { channel: segment.channel } : {}, {
-      userId: 1,
-      channel: 1,
-      externalId: 1,
-      transport: 1,
-      reachable: 1,
-    })
-      .lean<IdentityDoc[]>()
-      .exec(),
-  ]);
-  const byUser = new Map<string, IdentityDoc[]>();
-  for (const identity of identities) byUser.set(identity.userId, [...(byUser.get(identity.userId) ?? []), identity]);
+  const audience = await users.audience({
+    ...(segment.kind === "language" ? { language: segment.language } : {}),
+    ...(segment.kind === "channel" ? { channel: segment.channel } : {}),
+  });
   const recipients: Recipient[] = [];
   let unreachable = 0;
-  for (const user of users) {
-    const chats = byUser.get(user._id);
-    if (chats === undefined) continue;
-    const chosen = pickIdentity(chats);
-    if (chosen === undefined) {
-      unreachable++;
-      continue;
-    }
-    recipients.push({ userId: user._id, identity: chosen, language: user.language });
+  for (const person of audience) {
+    const chosen = pickIdentity(person.identities);
+    if (chosen === undefined) unreachable++;
+    else recipients.push({ userId: person.userId, identity: chosen, language: person.language });
   }
   return { recipients, unreachable };
 }
@@ -112,12 +95,20 @@ export interface BroadcastQueue {
 export class BroadcastService {
   private readonly model: Model<BroadcastDoc>;
   private readonly connection: Connection;
+  private readonly users: Pick<UserService, "audience">;
   private readonly queue: BroadcastQueue;
   private readonly audit: AuditLog;
   private readonly now: () => Date;
 
-  constructor(options: { connection: Connection; queue: BroadcastQueue; audit: AuditLog; now?: () => Date }) {
+  constructor(options: {
+    connection: Connection;
+    users: Pick<UserService, "audience">;
+    queue: BroadcastQueue;
+    audit: AuditLog;
+    now?: () => Date;
+  }) {
     this.connection = options.connection;
+    this.users = options.users;
     this.model = broadcastModel(options.connection);
     this.queue = options.queue;
     this.audit = options.audit;
@@ -125,7 +116,7 @@ export class BroadcastService {
   }
 
   async count(segment: Segment): Promise<{ recipients: number; viber: number; unreachable: number }> {
-    const { recipients, unreachable } = await segmentRecipients(this.connection, segment);
+    const { recipients, unreachable } = await segmentRecipients(this.users, segment);
     return {
       recipients: recipients.length,
       viber: recipients.filter((recipient) => recipient.identity.transport === "viber").length,
@@ -168,6 +159,29 @@ export class BroadcastService {
   }
 
   /** Stops a running broadcast after the messages in flight; nobody gets it twice either way. */
+  /** The runner takes the segment's recipients once, when it first starts; the counts are kept on the broadcast. */
+  async takeRecipients(id: string, segment: Segment): Promise<{ recipients: Recipient[]; unreachable: number }> {
+    const taken = await segmentRecipients(this.users, segment);
+    await this.model
+      .updateOne({ _id: id }, { $set: { recipients: taken.recipients.length, skipped: taken.unreachable } })
+      .exec();
+    return taken;
+  }
+
+  async isCancelled(id: string): Promise<boolean> {
+    const current = await this.model.findById(id, { status: 1 }).lean<Pick<BroadcastDoc, "status">>().exec();
+    return current?.status === "cancelled";
+  }
+
+  /** True for the one caller that decides this broadcast's end (`done` or `cancelled`); false for every other. */
+  async decideEnd(id: string, end: "done" | "cancelled"): Promise<boolean> {
+    return decideOnce(this.connection, `bc:${id}:${end}`);
+  }
+
+  async markDone(id: string): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { status: "done", finishedAt: this.now() } }).exec();
+  }
+
   async cancel(id: string, admin: UserDoc, channel: Channel): Promise<"cancelled" | "not_running"> {
     const doc = await this.find(id);
     if (doc === null || doc.status !== "running") return "not_running";

@@ -1,13 +1,7 @@
 import { Schema, type Connection, type Model } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
-import {
-  identitiesOfUser,
-  userModels,
-  type IdentityDoc,
-  type Language,
-  type Transport,
-  type UserDoc,
-} from "../users/user-model.ts";
+import type { IdentityDoc, Language, Transport, UserDoc } from "../users/user-model.ts";
+import type { UserService } from "../users/user-service.ts";
 import { quietDelayMs, type QuietHours } from "./quiet-hours.ts";
 
 export type NotificationStatus = "queued" | "sending" | "sent" | "unreachable" | "uncertain";
@@ -76,18 +70,19 @@ export function pickIdentity(identities: IdentityDoc[]): IdentityDoc | undefined
  */
 export class NotificationService {
   private readonly model: Model<NotificationDoc>;
-  private readonly connection: Connection;
+  private readonly users: Pick<UserService, "findUser" | "findIdentity" | "identitiesOfUser" | "markUnreachable">;
   private readonly queue: NotificationQueue;
   private readonly quiet: QuietHours | undefined;
   private readonly now: () => Date;
 
   constructor(options: {
     connection: Connection;
+    users: Pick<UserService, "findUser" | "findIdentity" | "identitiesOfUser" | "markUnreachable">;
     queue: NotificationQueue;
     quiet: QuietHours | undefined;
     now?: () => Date;
   }) {
-    this.connection = options.connection;
+    this.users = options.users;
     this.model = notificationModel(options.connection);
     this.queue = options.queue;
     this.quiet = options.quiet;
@@ -101,10 +96,9 @@ export class NotificationService {
     imageUrl?: string;
     urgent?: boolean;
   }): Promise<NotifyResult> {
-    const { User } = userModels(this.connection);
-    const user = await User.findById(input.userId).lean<UserDoc>().exec();
+    const user = await this.users.findUser(input.userId);
     if (user === null) return "no_user";
-    const identity = pickIdentity(await identitiesOfUser(this.connection, user));
+    const identity = pickIdentity(await this.users.identitiesOfUser(user));
     if (identity === undefined) return "unreachable";
     const now = this.now();
     const urgent = input.urgent ?? false;
@@ -190,4 +184,57 @@ export class NotificationService {
       .updateOne({ _id: key }, { $set: status === "sent" ? { status, sentAt: this.now() } : { status } })
       .exec();
   }
+
+  /**
+   * The worker's first step for one notification: what to send and to whom, or why nothing is sent. Never twice: a
+   * record found still `sending` (its worker died mid-send) becomes `uncertain` instead of being sent again; a chat
+   * that is gone or a banned person ends it as `unreachable`.
+   */
+  async startDelivery(key: string): Promise<DeliveryStart> {
+    const doc = await this.find(key);
+    if (doc === null) return { kind: "missing" };
+    if (doc.status === "sent" || doc.status === "unreachable" || doc.status === "uncertain")
+      return { kind: "already_done" };
+    if (doc.status === "sending") {
+      await this.setStatus(key, "uncertain");
+      return { kind: "uncertain" };
+    }
+    const [identity, user] = await Promise.all([
+      this.users.findIdentity(doc.identityKey),
+      this.users.findUser(doc.userId),
+    ]);
+    if (identity === null || user === null || !identity.reachable) {
+      await this.setStatus(key, "unreachable");
+      return { kind: "unreachable" };
+    }
+    if (user.status === "banned") {
+      await this.setStatus(key, "unreachable");
+      return { kind: "skipped" };
+    }
+    return { kind: "ready", doc, identity, user };
+  }
+
+  /** Just before the platform call: from here a crash leaves the outcome unknown (never resent). */
+  async markSending(key: string): Promise<void> {
+    await this.setStatus(key, "sending");
+  }
+
+  async markSent(key: string): Promise<void> {
+    await this.setStatus(key, "sent");
+  }
+
+  /** The call did not go out (a transport failure before sending, or a 429): queued again for the retry. */
+  async markQueued(key: string): Promise<void> {
+    await this.setStatus(key, "queued");
+  }
+
+  /** The person blocked the bot: this notification ends, and the chat is marked unreachable. */
+  async markBlocked(key: string, identityKey: string): Promise<void> {
+    await this.setStatus(key, "unreachable");
+    await this.users.markUnreachable(identityKey);
+  }
 }
+
+export type DeliveryStart =
+  | { kind: "missing" | "already_done" | "uncertain" | "unreachable" | "skipped" }
+  | { kind: "ready"; doc: NotificationDoc; identity: IdentityDoc; user: UserDoc };

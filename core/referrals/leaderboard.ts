@@ -1,7 +1,8 @@
 import { yangonMonth } from "../values/yangon-time.ts";
 import { Schema, type Connection, type Model } from "mongoose";
 import { burmeseSyllables } from "../text/burmese-syllables.ts";
-import { userModels, type UserDoc } from "../users/user-model.ts";
+import type { UserDoc } from "../users/user-model.ts";
+import type { UserService } from "../users/user-service.ts";
 import { rewardModel } from "./reward-service.ts";
 
 export interface LeaderboardEntry {
@@ -64,7 +65,11 @@ export const publicName = (user: Pick<UserDoc, "name" | "displayName">): string 
  * they earned that month (bonuses and commissions), and stores the result
  * for the month. Run hourly by a scheduled job; readers only read.
  */
-export async function computeLeaderboard(connection: Connection, now: Date): Promise<LeaderboardDoc> {
+export async function computeLeaderboard(
+  connection: Connection,
+  people: Pick<UserService, "namesOf">,
+  now: Date,
+): Promise<LeaderboardDoc> {
   const month = yangonMonth(now);
   // Two plain groupings (FerretDB 1.24 has no $cond): hires from level-0 rewards, earnings from all.
   const Reward = rewardModel(connection);
@@ -84,14 +89,7 @@ export async function computeLeaderboard(connection: Connection, now: Date): Pro
   const ranked = rows
     .filter((row) => row.hires > 0)
     .sort((a, b) => b.hires - a.hires || b.earned - a.earned || a._id.localeCompare(b._id));
-  const { User } = userModels(connection);
-  const users = new Map(
-    (
-      await User.find({ _id: { $in: ranked.map((row) => row._id) } }, { name: 1, displayName: 1 })
-        .lean<Array<Pick<UserDoc, "_id" | "name" | "displayName">>>()
-        .exec()
-    ).map((user) => [user._id, user]),
-  );
+  const users = new Map((await people.namesOf(ranked.map((row) => row._id))).map((user) => [user._id, user]));
   const entries = ranked.map((row, index) => {
     const user = users.get(row._id);
     return {

@@ -1,5 +1,4 @@
-import type { Connection } from "mongoose";
-import { userModels, type UserDoc } from "../users/user-model.ts";
+import type { UserDoc } from "../users/user-model.ts";
 import type { UserService } from "../users/user-service.ts";
 
 export const NETWORK_DEPTH = 3;
@@ -26,19 +25,15 @@ export async function inviterChain(users: UserService, userId: string, depth = N
 }
 
 /** How many people a user brought in at each level (level 1: invited by them; 2: by those; 3: …). */
-export async function networkSizes(connection: Connection, userId: string, depth = NETWORK_DEPTH): Promise<number[]> {
-  const { User } = userModels(connection);
+export async function networkSizes(
+  users: Pick<UserService, "inviteesOf">,
+  userId: string,
+  depth = NETWORK_DEPTH,
+): Promise<number[]> {
   const sizes: number[] = [];
   let level = [userId];
   for (let i = 0; i < depth; i++) {
-    const next =
-      level.length === 0
-        ? []
-        : (
-            await User.find({ invitedBy: { $in: level } }, { _id: 1 })
-              .lean<Array<{ _id: string }>>()
-              .exec()
-          ).map((user) => user._id);
+    const next = await users.inviteesOf(level);
     sizes.push(next.length);
     level = next;
   }

@@ -65,6 +65,77 @@ export class UserService {
     return user === null ? [] : identitiesOfUser(this.connection, user);
   }
 
+  /** The chats of a user already loaded (by `_id`: the fast path on FerretDB). */
+  async identitiesOfUser(user: UserDoc): Promise<IdentityDoc[]> {
+    return identitiesOfUser(this.connection, user);
+  }
+
+  /** Names for a list of people (the leaderboard shows the display name or a masked name). */
+  async namesOf(userIds: string[]): Promise<Array<Pick<UserDoc, "_id" | "name" | "displayName">>> {
+    if (userIds.length === 0) return [];
+    return this.models.User.find({ _id: { $in: userIds } }, { name: 1, displayName: 1 })
+      .lean<Array<Pick<UserDoc, "_id" | "name" | "displayName">>>()
+      .exec();
+  }
+
+  /** The ids of the people invited by any of `inviterIds` (one level of a network). */
+  async inviteesOf(inviterIds: string[]): Promise<string[]> {
+    if (inviterIds.length === 0) return [];
+    const rows = await this.models.User.find({ invitedBy: { $in: inviterIds } }, { _id: 1 })
+      .lean<Array<{ _id: string }>>()
+      .exec();
+    return rows.map((row) => row._id);
+  }
+
+  /** Everyone holding a role (a short list), for the Roles section and for who to tell. */
+  async roleHolders(limit = 50): Promise<Array<Pick<UserDoc, "_id" | "name" | "roles">>> {
+    return this.models.User.find({ roles: { $ne: [] } }, { name: 1, roles: 1 })
+      .limit(limit)
+      .lean<Array<Pick<UserDoc, "_id" | "name" | "roles">>>()
+      .exec();
+  }
+
+  async countWithRole(role: Role): Promise<number> {
+    return this.models.User.countDocuments({ roles: role }).exec();
+  }
+
+  /** Replaces a person's roles (the role service decides and audits). */
+  async setRoles(userId: string, roles: Role[]): Promise<void> {
+    await this.models.User.updateOne({ _id: userId }, { $set: { roles } }).exec();
+  }
+
+  /**
+   * Active people (of one language, when given) with their chats (of one channel, when given): who a broadcast
+   * segment reaches. The caller picks the chat to use.
+   */
+  async audience(filter: {
+    language?: Language;
+    channel?: Channel;
+  }): Promise<Array<{ userId: string; language: Language; identities: IdentityDoc[] }>> {
+    const userFilter =
+      filter.language === undefined
+        ? { status: "active" as const }
+        : { status: "active" as const, language: filter.language };
+    const [users, identities] = await Promise.all([
+      this.models.User.find(userFilter, { language: 1 }).lean<Array<Pick<UserDoc, "_id" | "language">>>().exec(),
+      this.models.Identity.find(filter.channel === undefined ? {} : { channel: filter.channel }, {
+        userId: 1,
+        channel: 1,
+        externalId: 1,
+        transport: 1,
+        reachable: 1,
+      })
+        .lean<IdentityDoc[]>()
+        .exec(),
+    ]);
+    const byUser = new Map<string, IdentityDoc[]>();
+    for (const identity of identities) byUser.set(identity.userId, [...(byUser.get(identity.userId) ?? []), identity]);
+    return users.flatMap((user) => {
+      const chats = byUser.get(user._id);
+      return chats === undefined ? [] : [{ userId: user._id, language: user.language, identities: chats }];
+    });
+  }
+
   /**
    * Finds the user behind a channel identity, creating both at first contact.
    * The inviter (from a deep-link code) is written only into a new user, so it

@@ -1,14 +1,7 @@
 import type { Job } from "bullmq";
-import { decideOnce } from "../../core/decisions/decision-store.ts";
-import {
-  broadcastModel,
-  fillTemplate,
-  segmentRecipients,
-  type BroadcastDoc,
-  type BroadcastQueue,
-} from "../../core/broadcasts/broadcast-service.ts";
+import { fillTemplate, type BroadcastQueue } from "../../core/broadcasts/broadcast-service.ts";
 import type { ChannelSender, OutboundMessage } from "../../core/notifications/channel-sender.ts";
-import { userModels, type Channel, type Language, type Transport } from "../../core/users/user-model.ts";
+import type { Channel, Language, Transport } from "../../core/users/user-model.ts";
 import { sendRate } from "../notifications/notify-queues.ts";
 import type { JobContext, QueueDefinition, QueueRegistry } from "../queue-registry.ts";
 
@@ -58,19 +51,19 @@ async function pool<T>(items: T[], parallel: number, work: (item: T) => Promise<
  * may not have left).
  */
 export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): Promise<string> {
-  const { mongo, redis, config, senders } = ctx.deps;
-  const model = broadcastModel(mongo);
+  const { core, redis, config, senders } = ctx.deps;
+  const { broadcasts, users } = core;
   const id = job.data.id;
   const keys = {
     todo: `${config.redis.prefix}:bc:${id}:todo`,
     state: `${config.redis.prefix}:bc:${id}:state`,
     counts: `${config.redis.prefix}:bc:${id}:counts`,
   };
-  let doc = await model.findById(id).lean<BroadcastDoc>().exec();
+  let doc = await broadcasts.find(id);
   if (doc === null || doc.status === "done") return "nothing to do";
 
   if (doc.recipients === null) {
-    const { recipients, unreachable } = await segmentRecipients(mongo, doc.segment);
+    const { recipients, unreachable } = await broadcasts.takeRecipients(id, doc.segment);
     // Grouped by transport and language, so a batch of Viber recipients fills a 300-person call.
     recipients.sort((a, b) => (a.identity.transport + a.language).localeCompare(b.identity.transport + b.language));
     await redis.del(keys.todo);
@@ -86,7 +79,6 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
       );
       await redis.rpush(keys.todo, ...lines);
     }
-    await model.updateOne({ _id: id }, { $set: { recipients: recipients.length, skipped: unreachable } }).exec();
     doc = { ...doc, recipients: recipients.length, skipped: unreachable };
     ctx.logger.info(
       { broadcast: id, recipients: recipients.length, skipped: unreachable },
@@ -98,7 +90,6 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
   // still marked "sending" belong to a run that died; they count as uncertain and are never resent.
   await redis.hset(keys.counts, "inflight", 0);
   const { notifier } = ctx.deps.core;
-  const { Identity } = userModels(mongo);
   const total = doc.recipients ?? 0;
   const counts = async () => {
     const raw = await redis.hgetall(keys.counts);
@@ -154,11 +145,7 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
           .hset(keys.state, entry.userId, result.kind)
           .hincrby(keys.counts, result.kind === "sent" ? "sent" : "failed", 1)
           .exec();
-        if (result.kind === "unreachable")
-          await Identity.updateOne(
-            { _id: `${entry.channel}:${entry.externalId}` },
-            { $set: { reachable: false, unreachableAt: new Date() } },
-          ).exec();
+        if (result.kind === "unreachable") await users.markUnreachable(`${entry.channel}:${entry.externalId}`);
         return;
       } catch (error) {
         // Transport failure: the request may not have left; release the claim and retry later.
@@ -193,18 +180,13 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
       record.hset(keys.state, entry.userId, failed.has(entry.externalId) ? "unreachable" : "sent");
     record.hincrby(keys.counts, "sent", claimed.length - failed.size).hincrby(keys.counts, "failed", failed.size);
     await record.exec();
-    for (const externalId of failed)
-      await Identity.updateOne(
-        { _id: `vb:${externalId}` },
-        { $set: { reachable: false, unreachableAt: new Date() } },
-      ).exec();
+    for (const externalId of failed) await users.markUnreachable(`vb:${externalId}`);
   };
 
   let lastProgress = Date.now();
   for (;;) {
-    const current = await model.findById(id, { status: 1 }).lean<Pick<BroadcastDoc, "status">>().exec();
-    if (current?.status === "cancelled") {
-      if (await decideOnce(mongo, `bc:${id}:cancelled`)) await tell("cancelled", "end");
+    if (await broadcasts.isCancelled(id)) {
+      if (await broadcasts.decideEnd(id, "cancelled")) await tell("cancelled", "end");
       await redis.del(keys.todo);
       return "cancelled";
     }
@@ -229,8 +211,8 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
     }
   }
 
-  if (await decideOnce(mongo, `bc:${id}:done`)) {
-    await model.updateOne({ _id: id }, { $set: { status: "done", finishedAt: new Date() } }).exec();
+  if (await broadcasts.decideEnd(id, "done")) {
+    await broadcasts.markDone(id);
     await tell("summary", "end");
   }
   return "done";

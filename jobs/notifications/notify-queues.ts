@@ -1,10 +1,6 @@
 import { DelayedError, RateLimitError, type Job } from "bullmq";
-import {
-  notificationModel,
-  type NotificationDoc,
-  type NotificationQueue,
-} from "../../core/notifications/notification-service.ts";
-import { userModels, type IdentityDoc, type Transport, type UserDoc } from "../../core/users/user-model.ts";
+import type { NotificationQueue } from "../../core/notifications/notification-service.ts";
+import type { Transport } from "../../core/users/user-model.ts";
 import type { Config } from "../../core/config/load-config.ts";
 import { SendRate } from "./send-rate.ts";
 import type { JobContext, QueueDefinition, QueueRegistry } from "../queue-registry.ts";
@@ -25,30 +21,14 @@ export type DeliveryOutcome = "sent" | "unreachable" | "uncertain" | "already_do
  * `retry_after`; a person who blocked the bot is marked unreachable.
  */
 export async function deliverNotification(job: Job<{ key: string }>, ctx: JobContext): Promise<DeliveryOutcome> {
-  const { mongo, redis, config, senders } = ctx.deps;
-  const notifications = notificationModel(mongo);
-  const { User, Identity } = userModels(mongo);
+  const { core, redis, config, senders } = ctx.deps;
+  const notifications = core.notifier;
   const key = job.data.key;
-  const doc = await notifications.findById(key).lean<NotificationDoc>().exec();
-  if (doc === null) return "missing";
-  if (doc.status === "sent" || doc.status === "unreachable" || doc.status === "uncertain") return "already_done";
-  if (doc.status === "sending") {
-    await notifications.updateOne({ _id: key }, { $set: { status: "uncertain" } }).exec();
+  const start = await notifications.startDelivery(key);
+  if (start.kind === "uncertain")
     ctx.logger.warn({ key }, "notification was in flight when its worker stopped; not sending again");
-    return "uncertain";
-  }
-  const [identity, user] = await Promise.all([
-    Identity.findById(doc.identityKey).lean<IdentityDoc>().exec(),
-    User.findById(doc.userId).lean<UserDoc>().exec(),
-  ]);
-  if (identity === null || user === null || !identity.reachable) {
-    await notifications.updateOne({ _id: key }, { $set: { status: "unreachable" } }).exec();
-    return "unreachable";
-  }
-  if (user.status === "banned") {
-    await notifications.updateOne({ _id: key }, { $set: { status: "unreachable" } }).exec();
-    return "skipped";
-  }
+  if (start.kind !== "ready") return start.kind;
+  const { doc, identity, user } = start;
   const sender = senders[doc.transport];
   if (sender === undefined) throw new AppError("no_sender", `no sender for ${doc.transport}`);
 
@@ -67,7 +47,7 @@ export async function deliverNotification(job: Job<{ key: string }>, ctx: JobCon
   const rate = sendRate(ctx.deps, doc.transport);
   await rate.acquire();
 
-  await notifications.updateOne({ _id: key }, { $set: { status: "sending" } }).exec();
+  await notifications.markSending(key);
   let result;
   try {
     result = await sender.send(
@@ -75,19 +55,18 @@ export async function deliverNotification(job: Job<{ key: string }>, ctx: JobCon
       { text: doc.text[user.language], imageUrl: doc.imageUrl ?? undefined },
     );
   } catch (error) {
-    await notifications.updateOne({ _id: key }, { $set: { status: "queued" } }).exec();
+    await notifications.markQueued(key);
     throw error;
   }
   switch (result.kind) {
     case "sent":
-      await notifications.updateOne({ _id: key }, { $set: { status: "sent", sentAt: new Date() } }).exec();
+      await notifications.markSent(key);
       return "sent";
     case "unreachable":
-      await notifications.updateOne({ _id: key }, { $set: { status: "unreachable" } }).exec();
-      await Identity.updateOne({ _id: identity._id }, { $set: { reachable: false, unreachableAt: new Date() } }).exec();
+      await notifications.markBlocked(key, identity._id);
       return "unreachable";
     case "rate_limited":
-      await notifications.updateOne({ _id: key }, { $set: { status: "queued" } }).exec();
+      await notifications.markQueued(key);
       await rate.pause(result.retryAfterMs);
       await ctx.rateLimit(result.retryAfterMs);
       throw new RateLimitError();

@@ -79,7 +79,7 @@ export function attachWorkers(runtime: Runtime, core: Core, senders: ChannelSend
     prefix: runtime.config.redis.prefix,
     definitions: runtime.definitions,
     queues: runtime.queues,
-    deps: { core, config: runtime.config, mongo: runtime.mongo, redis: runtime.redis, senders },
+    deps: { core, config: runtime.config, redis: runtime.redis, senders },
     logger: runtime.logger,
   });
   // Registered after the connections were, but phases order them: drain runs before connections close.

@@ -82,7 +82,7 @@ beforeAll(async () => {
     prefix: t.runtime.config.redis.prefix,
     definitions: [reconcileQueueDefinition()],
     queues: t.runtime.queues,
-    deps: { core: t.core, config: t.runtime.config, mongo: t.runtime.mongo, redis: t.runtime.redis, senders: {} },
+    deps: { core: t.core, config: t.runtime.config, redis: t.runtime.redis, senders: {} },
     logger: testLogger(),
   });
   events = new QueueEvents(RECONCILE_QUEUE, { connection, prefix: t.runtime.config.redis.prefix });

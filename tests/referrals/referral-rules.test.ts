@@ -300,8 +300,8 @@ describe("rewards", () => {
   );
 
   it("network: people per level up to 3, and what the network earned each inviter", async () => {
-    expect(await networkSizes(t.runtime.mongo, "UN1AAAAA")).toEqual([1, 1, 1]);
-    expect(await networkSizes(t.runtime.mongo, "UN3CCCCC")).toEqual([1, 1, 0]);
+    expect(await networkSizes(t.core.users, "UN1AAAAA")).toEqual([1, 1, 1]);
+    expect(await networkSizes(t.core.users, "UN3CCCCC")).toEqual([1, 1, 0]);
     expect(await s.rewards.networkEarnings("UN4DDDDD")).toEqual({ total: 10_000, byLevel: [10_000, 0, 0] });
     expect(await s.rewards.networkEarnings("UN2BBBBB")).toEqual({ total: 2_000, byLevel: [0, 0, 2_000] });
     expect(await s.rewards.networkEarnings("UN1AAAAA")).toEqual({ total: 0, byLevel: [0, 0, 0] });
@@ -311,7 +311,7 @@ describe("rewards", () => {
     await userModels(t.runtime.mongo).User.updateOne({ _id: "UN4DDDDD" }, { $set: { displayName: "Star Recruiter" } });
     const second = await refer("JBBBBB2", "UN4DDDDD");
     await moveTo(second, ["screening", "interview", "offered", "hired"]);
-    const board = await computeLeaderboard(t.runtime.mongo, new Date());
+    const board = await computeLeaderboard(t.runtime.mongo, t.core.users, new Date());
     // The pipeline test hired 13 of UCCCCCCC's referrals (20,000 each); equal hires are ordered by earnings.
     expect(board.entries.map((entry) => [entry.rank, entry.userId, entry.hires, entry.earned])).toEqual([
       [1, "UCCCCCCC", 13, 260_000],

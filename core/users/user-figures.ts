@@ -1,5 +1,5 @@
 import type { Connection } from "mongoose";
-import { userModels } from "../users/user-model.ts";
+import { userModels } from "./user-model.ts";
 import { yangonMidnight } from "../values/yangon-time.ts";
 
 const DAY_MS = 24 * 3600_000;
