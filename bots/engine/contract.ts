@@ -60,7 +60,11 @@ export interface Outcome {
   duplicate: boolean;
 }
 
-export interface FlowContext {
+/**
+ * What a step or action sees. `S` is the slice of the core its feature declares (`bots/flows/<feature>/services.ts`),
+ * so a flow reaches only the services it needs; the engine passes the whole core, which satisfies every slice.
+ */
+export interface FlowContext<S = BotServices> {
   t: TFunction;
   user: UserDoc;
   chatKey: string;
@@ -69,7 +73,7 @@ export interface FlowContext {
   transport: Transport;
   /** The active flow's own data; mutate it to keep values between steps. */
   data: Record<string, unknown>;
-  services: BotServices;
+  services: S;
   logger: Logger;
   now: Date;
   /** A button for the current step; it goes stale once the conversation moves on. */
@@ -90,17 +94,17 @@ export type Transition = { to: string; replies?: Reply[] } | { stay: Reply[] } |
 /** Input a step receives: typed text, a pressed step button's value, or anything else. */
 export type StepInput = { kind: "value"; value: string } | Incoming;
 
-export interface Step {
+export interface Step<S = BotServices> {
   /** The question this step asks (shown on entry and after Back). */
-  render(ctx: FlowContext): Promise<Reply[]> | Reply[];
-  handle(ctx: FlowContext, input: StepInput): Promise<Transition> | Transition;
+  render(ctx: FlowContext<S>): Promise<Reply[]> | Reply[];
+  handle(ctx: FlowContext<S>, input: StepInput): Promise<Transition> | Transition;
 }
 
 /** A small step machine; the engine persists where the person is and adds Back/Cancel. */
-export interface Flow {
+export interface Flow<S = BotServices> {
   id: string;
   first: string;
-  steps: Record<string, Step>;
+  steps: Record<string, Step<S>>;
 }
 
 /**
@@ -108,11 +112,11 @@ export interface Flow {
  * action does not exist for people without the role: they get the same
  * answer as for an unknown command.
  */
-export interface Action {
+export interface Action<S = BotServices> {
   id: string;
   gate?: Section | "any_role";
   /** `args` is what followed the command (`/grant U2345678 reviewer`); empty for buttons. */
-  run(ctx: FlowContext, args: string): Promise<ActionResult> | ActionResult;
+  run(ctx: FlowContext<S>, args: string): Promise<ActionResult> | ActionResult;
 }
 
 export type ActionResult =

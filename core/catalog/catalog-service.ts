@@ -5,7 +5,7 @@ import { AppError } from "../errors/app-error.ts";
 import type { Logger } from "../logging/create-logger.ts";
 import { catalogModels, type CatalogModels, type CompanyDoc, type JobDoc } from "./catalog-models.ts";
 import { JobIndex, type JobFilters, type SearchPage } from "./job-index.ts";
-import { EventHub } from "../events/event-hub.ts";
+import type { EventHub } from "../events/event-hub.ts";
 
 const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 export const JOB_ID_PATTERN = /^J[2-9A-HJKMNP-Z]{6}$/;
@@ -33,12 +33,12 @@ export class CatalogService {
 
   private readonly events: EventHub;
 
-  constructor(options: { connection: Connection; redis: Redis; prefix: string; logger: Logger; events?: EventHub }) {
+  constructor(options: { connection: Connection; redis: Redis; prefix: string; logger: Logger; events: EventHub }) {
     this.models = catalogModels(options.connection);
     this.redis = options.redis;
     this.channel = `${options.prefix}:catalog-changes`;
     this.logger = options.logger;
-    this.events = options.events ?? new EventHub();
+    this.events = options.events;
   }
 
   /** Reloads every open job (at start, and after bulk imports or seeding). */

@@ -15,7 +15,7 @@ import {
   type NrcHolderDoc,
 } from "./kyc-models.ts";
 import { nrcBurmese, nrcKey, type Nrc } from "./nrc.ts";
-import { EventHub } from "../events/event-hub.ts";
+import type { EventHub } from "../events/event-hub.ts";
 
 export interface KycDraft {
   nrc: Nrc;
@@ -56,8 +56,8 @@ export class KycService {
     audit: AuditLog;
     payoutInFlight: (userId: string) => Promise<boolean>;
     now?: () => Date;
-    /** Where this service announces what it decided (a hub of its own when none is given). */
-    events?: EventHub;
+    /** Where this service announces what it decided (the process's one hub, from createCore). */
+    events: EventHub;
   }) {
     this.connection = options.connection;
     const models = kycModels(options.connection);
@@ -68,7 +68,7 @@ export class KycService {
     this.audit = options.audit;
     this.payoutInFlight = options.payoutInFlight;
     this.now = options.now ?? (() => new Date());
-    this.events = options.events ?? new EventHub();
+    this.events = options.events;
   }
 
   async state(userId: string): Promise<KycStateDoc> {

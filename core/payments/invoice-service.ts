@@ -3,7 +3,7 @@ import type { CatalogService } from "../catalog/catalog-service.ts";
 import { decideOnce, isDuplicateKey } from "../decisions/decision-store.ts";
 import { AppError } from "../errors/app-error.ts";
 import type { ReferralDoc } from "../referrals/referral-model.ts";
-import { EventHub } from "../events/event-hub.ts";
+import type { EventHub } from "../events/event-hub.ts";
 
 export const GATEWAYS = ["kbzpay", "wavepay", "ayapay"] as const;
 export type Gateway = (typeof GATEWAYS)[number];
@@ -117,8 +117,8 @@ export class InvoiceService {
     dueDays: number;
     release: (referralId: string) => Promise<unknown>;
     now?: () => Date;
-    /** Where this service announces what it decided (a hub of its own when none is given). */
-    events?: EventHub;
+    /** Where this service announces what it decided (the process's one hub, from createCore). */
+    events: EventHub;
   }) {
     this.connection = options.connection;
     this.model = invoiceModel(options.connection);
@@ -127,7 +127,7 @@ export class InvoiceService {
     this.dueDays = options.dueDays;
     this.release = options.release;
     this.now = options.now ?? (() => new Date());
-    this.events = options.events ?? new EventHub();
+    this.events = options.events;
   }
 
   async find(id: string): Promise<InvoiceDoc | null> {

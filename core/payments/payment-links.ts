@@ -5,7 +5,7 @@ import { AppError } from "../errors/app-error.ts";
 import type { InvoiceDoc } from "./invoice-service.ts";
 import { parseLosslessJson } from "./raw-json.ts";
 import { kbzSign, kbzVerify } from "./signatures/kbzpay-signature.ts";
-import { EventHub } from "../events/event-hub.ts";
+import type { EventHub } from "../events/event-hub.ts";
 
 const record = z.record(z.string(), z.unknown());
 
@@ -27,12 +27,12 @@ export class PaymentLinks {
     gateways: Config["gateways"];
     publicUrl: string | undefined;
     sandbox: boolean;
-    events?: EventHub;
+    events: EventHub;
   }) {
     this.gateways = options.gateways;
     this.publicUrl = (options.publicUrl ?? "").replace(/\/+$/, "");
     this.sandbox = options.sandbox;
-    this.events = options.events ?? new EventHub();
+    this.events = options.events;
   }
 
   /** Called with the MMQR string of a QR invoice, to keep it for its QR page. */

@@ -16,7 +16,7 @@ import {
   type PayoutProvider,
 } from "./payout-models.ts";
 import { yangonDay } from "../values/yangon-time.ts";
-import { EventHub } from "../events/event-hub.ts";
+import type { EventHub } from "../events/event-hub.ts";
 
 export interface FinanceActor {
   userId: string;
@@ -60,8 +60,8 @@ export class PayoutService {
     audit: AuditLog;
     kycApproved: (userId: string) => Promise<boolean>;
     now?: () => Date;
-    /** Where this service announces what it decided (a hub of its own when none is given). */
-    events?: EventHub;
+    /** Where this service announces what it decided (the process's one hub, from createCore). */
+    events: EventHub;
   }) {
     this.connection = options.connection;
     const models = payoutModels(options.connection);
@@ -75,7 +75,7 @@ export class PayoutService {
     this.audit = options.audit;
     this.kycApproved = options.kycApproved;
     this.now = options.now ?? (() => new Date());
-    this.events = options.events ?? new EventHub();
+    this.events = options.events;
   }
 
   get config(): PayoutLimits {

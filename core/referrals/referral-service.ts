@@ -15,7 +15,7 @@ import {
 } from "./pipeline.ts";
 import { referralModels, type CandidateClaimDoc, type ReferralDoc, type ReferralMove } from "./referral-model.ts";
 import { yangonDay } from "../values/yangon-time.ts";
-import { EventHub } from "../events/event-hub.ts";
+import type { EventHub } from "../events/event-hub.ts";
 
 export const REFERRAL_ID_PATTERN = /^R[2-9A-HJKMNP-Z]{7}$/;
 
@@ -75,8 +75,8 @@ export class ReferralService {
     /** Credits a hire's rewards (idempotent); called after the hire is recorded, and again on a repeat. */
     rewards?: { creditHire(referral: ReferralDoc): Promise<unknown> };
     now?: () => Date;
-    /** Where this service announces what it decided (a hub of its own when none is given). */
-    events?: EventHub;
+    /** Where this service announces what it decided (the process's one hub, from createCore). */
+    events: EventHub;
   }) {
     this.rewards = options.rewards;
     this.connection = options.connection;
@@ -89,7 +89,7 @@ export class ReferralService {
     this.catalog = options.catalog;
     this.users = options.users;
     this.now = options.now ?? (() => new Date());
-    this.events = options.events ?? new EventHub();
+    this.events = options.events;
   }
 
   async find(referralId: string): Promise<ReferralDoc | null> {

@@ -5,7 +5,7 @@ import type { UserService } from "../users/user-service.ts";
 import type { WalletService } from "../wallet/wallet-service.ts";
 import { inviterChain, NETWORK_DEPTH } from "./network.ts";
 import type { ReferralDoc } from "./referral-model.ts";
-import { EventHub } from "../events/event-hub.ts";
+import type { EventHub } from "../events/event-hub.ts";
 
 export interface RewardDoc {
   /** `<referralId>:<level>`: level 0 is the referrer's bonus, 1-3 the inviters' commissions. */
@@ -70,15 +70,15 @@ export class RewardService {
     users: UserService;
     commissionBasisPoints: number[];
     now?: () => Date;
-    /** Where this service announces what it decided (a hub of its own when none is given). */
-    events?: EventHub;
+    /** Where this service announces what it decided (the process's one hub, from createCore). */
+    events: EventHub;
   }) {
     this.model = rewardModel(options.connection);
     this.wallet = options.wallet;
     this.users = options.users;
     this.basisPoints = options.commissionBasisPoints;
     this.now = options.now ?? (() => new Date());
-    this.events = options.events ?? new EventHub();
+    this.events = options.events;
   }
 
   /** Who earns what for this referral's hire. */

@@ -16,6 +16,7 @@ import type { JobAlertData } from "../../core/catalog/alert-texts.ts";
 import { composeCore } from "../../webhooks/compose-core.ts";
 import { benchRuntime } from "./bench-env.ts";
 import { percentile } from "./load.ts";
+import { EventHub } from "../../core/events/event-hub.ts";
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 50_000);
@@ -48,7 +49,13 @@ const { companies, jobs } = demoCatalog(new Date(), JOBS);
 const { Company, Job } = catalogModels(mongo);
 await Company.insertMany(companies);
 for (let i = 0; i < jobs.length; i += 1000) await Job.insertMany(jobs.slice(i, i + 1000));
-const catalog = new CatalogService({ connection: mongo, redis, prefix: config.redis.prefix, logger });
+const catalog = new CatalogService({
+  connection: mongo,
+  redis,
+  prefix: config.redis.prefix,
+  logger,
+  events: new EventHub(),
+});
 const loadStart = performance.now();
 await catalog.refresh();
 const loadMs = performance.now() - loadStart;

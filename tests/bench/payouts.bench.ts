@@ -11,6 +11,7 @@ import { PayoutService } from "../../core/payouts/payout-service.ts";
 import { Ledger } from "../../core/wallet/ledger.ts";
 import { WalletService } from "../../core/wallet/wallet-service.ts";
 import { benchRuntime } from "./bench-env.ts";
+import { EventHub } from "../../core/events/event-hub.ts";
 
 const REQUESTS = Number(process.env.BENCH_PAYOUTS ?? 400);
 const WRITERS = 32;
@@ -18,6 +19,7 @@ const WRITERS = 32;
 const env = await benchRuntime();
 const wallet = new WalletService(new Ledger(env.runtime.mongo));
 const payouts = new PayoutService({
+  events: new EventHub(),
   connection: env.runtime.mongo,
   redis: env.runtime.redis,
   prefix: env.config.redis.prefix,

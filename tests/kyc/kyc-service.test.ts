@@ -8,6 +8,7 @@ import { MediaVault } from "../../core/files/media-vault.ts";
 import { AuditLog } from "../../core/admin/audit-log.ts";
 import { samplePng } from "../../webhooks/sandbox-page/sample-images.ts";
 import { buildTestApp, type TestApp } from "../helpers/test-runtime.ts";
+import { EventHub } from "../../core/events/event-hub.ts";
 
 let t: TestApp;
 let s: BotServices;
@@ -111,6 +112,7 @@ describe("KYC submissions and review", () => {
         storageDir: t.runtime.config.storageDir,
       });
       const kyc = new KycService({
+        events: new EventHub(),
         connection: t.runtime.mongo,
         vault,
         audit: new AuditLog(t.runtime.mongo),

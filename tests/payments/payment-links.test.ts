@@ -59,6 +59,7 @@ describe("payment links from the company's gateway", () => {
       gateways: cfg.gateways,
       publicUrl: cfg.http.publicUrl,
       sandbox: false,
+      events: new EventHub(),
     }).create(invoice("kbzpay"));
     const sent = gateways.created.at(-1) ?? {};
     expect(kbzVerify(sent, KEY)).toBe(true);
@@ -99,6 +100,7 @@ describe("payment links from the company's gateway", () => {
       gateways: cfg.gateways,
       publicUrl: cfg.http.publicUrl,
       sandbox: false,
+      events: new EventHub(),
     }).create(invoice("wavepay"));
     const sent = gateways.created.at(-1) ?? {};
     expect(sent.hash).toBe(
@@ -115,14 +117,20 @@ describe("payment links from the company's gateway", () => {
     async () => {
       const cfg = config();
       expect(
-        await new PaymentLinks({ gateways: cfg.gateways, publicUrl: cfg.http.publicUrl, sandbox: false }).create(
-          invoice("ayapay"),
-        ),
+        await new PaymentLinks({
+          gateways: cfg.gateways,
+          publicUrl: cfg.http.publicUrl,
+          sandbox: false,
+          events: new EventHub(),
+        }).create(invoice("ayapay")),
       ).toBe("https://trm.example/pay/ayapay/INVR2345678");
       expect(
-        await new PaymentLinks({ gateways: cfg.gateways, publicUrl: undefined, sandbox: true }).create(
-          invoice("kbzpay"),
-        ),
+        await new PaymentLinks({
+          gateways: cfg.gateways,
+          publicUrl: undefined,
+          sandbox: true,
+          events: new EventHub(),
+        }).create(invoice("kbzpay")),
       ).toBe("/sandbox/pay/INVR2345678");
     },
   );

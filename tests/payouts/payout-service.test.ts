@@ -23,7 +23,7 @@ const LIMITS: PayoutLimits = {
 };
 const nonce = () => `N${String(++n).padStart(10, "0")}`;
 
-function service(limits: PayoutLimits = LIMITS, events?: EventHub): PayoutService {
+function service(limits: PayoutLimits = LIMITS, events = new EventHub()): PayoutService {
   return new PayoutService({
     events,
     connection: t.runtime.mongo,

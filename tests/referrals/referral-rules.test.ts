@@ -12,6 +12,7 @@ import { accountOf } from "../../core/wallet/wallet-service.ts";
 import { userModels, type UserDoc } from "../../core/users/user-model.ts";
 import { base31 } from "../../core/users/public-id.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
+import { EventHub } from "../../core/events/event-hub.ts";
 
 let t: TestApp;
 let s: BotServices;
@@ -144,6 +145,7 @@ describe("referral rules", () => {
     async () => {
       await addUser("ULIMIT22");
       const limited = new ReferralService({
+        events: new EventHub(),
         connection: t.runtime.mongo,
         redis: t.runtime.redis,
         prefix: t.runtime.config.redis.prefix,

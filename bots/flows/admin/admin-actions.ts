@@ -5,9 +5,10 @@ import { actionData } from "../../engine/button-data.ts";
 import type { Action, FlowContext } from "../../engine/contract.ts";
 import { text } from "../../engine/replies.ts";
 import { yangonTime } from "../../../core/values/yangon-time.ts";
+import type { AdminServices } from "./services.ts";
 
 /** `/admin`: the sections this person's roles allow. */
-export const adminMenuAction: Action = {
+export const adminMenuAction: Action<AdminServices> = {
   id: "admin",
   gate: "any_role",
   run: (ctx) => ({
@@ -24,7 +25,7 @@ export const adminMenuAction: Action = {
   }),
 };
 
-async function rolesOverview(ctx: FlowContext): Promise<string> {
+async function rolesOverview(ctx: FlowContext<AdminServices>): Promise<string> {
   const holders = await ctx.services.roles.holders();
   const lines = holders.map(
     (holder) =>
@@ -38,13 +39,13 @@ async function rolesOverview(ctx: FlowContext): Promise<string> {
   ].join("\n");
 }
 
-export const rolesAction: Action = {
+export const rolesAction: Action<AdminServices> = {
   id: "admin.roles",
   gate: "roles",
   run: async (ctx) => ({ replies: [text(await rolesOverview(ctx))] }),
 };
 
-function roleChange(id: "grant" | "revoke"): Action {
+function roleChange(id: "grant" | "revoke"): Action<AdminServices> {
   return {
     id,
     gate: "roles",
@@ -80,7 +81,7 @@ function roleChange(id: "grant" | "revoke"): Action {
 }
 
 /** `/audit`, `/audit by <id>`, `/audit target <id>`: the last ten entries. Reading the log is itself audited. */
-export const auditAction: Action = {
+export const auditAction: Action<AdminServices> = {
   id: "audit",
   gate: "audit",
   run: async (ctx, args) => {
@@ -120,9 +121,13 @@ export const auditAction: Action = {
   },
 };
 
-export const adminAuditButton: Action = { id: "admin.audit", gate: "audit", run: (ctx) => auditAction.run(ctx, "") };
+export const adminAuditButton: Action<AdminServices> = {
+  id: "admin.audit",
+  gate: "audit",
+  run: (ctx) => auditAction.run(ctx, ""),
+};
 
-export const adminActions: Action[] = [
+export const adminActions: Action<AdminServices>[] = [
   adminMenuAction,
   rolesAction,
   roleChange("grant"),

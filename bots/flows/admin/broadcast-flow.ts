@@ -2,6 +2,7 @@ import type { Segment } from "../../../core/broadcasts/broadcast-service.ts";
 import type { Action, Flow, FlowContext } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { text } from "../../engine/replies.ts";
+import type { AdminServices } from "./services.ts";
 
 /** Telegram captions are 1024 characters and Viber picture text 768; without an image, Telegram's 4096 applies. */
 const MAX_TEXT = 1000;
@@ -14,7 +15,7 @@ const SEGMENTS: Record<string, Segment> = {
 };
 
 /** Templates the worker fills in, in both languages, so progress reaches the admin in theirs. */
-function templates(ctx: FlowContext) {
+function templates(ctx: FlowContext<AdminServices>) {
   const both = (key: string) => ({
     en: ctx.services.translator.t("en")(key),
     my: ctx.services.translator.t("my")(key),
@@ -27,8 +28,10 @@ function templates(ctx: FlowContext) {
 }
 
 const askText = (language: "en" | "my") => ({
-  render: (ctx: FlowContext) => [text(ctx.t(language === "en" ? "broadcast:ask_en" : "broadcast:ask_my"))],
-  handle: (ctx: FlowContext, input: Parameters<Flow["steps"][string]["handle"]>[1]) => {
+  render: (ctx: FlowContext<AdminServices>) => [
+    text(ctx.t(language === "en" ? "broadcast:ask_en" : "broadcast:ask_my")),
+  ],
+  handle: (ctx: FlowContext<AdminServices>, input: Parameters<Flow["steps"][string]["handle"]>[1]) => {
     if (input.kind !== "text" || input.text.trim() === "")
       return { stay: [text(ctx.t(language === "en" ? "broadcast:ask_en" : "broadcast:ask_my"))] };
     if (input.text.length > MAX_TEXT) return { stay: [text(ctx.t("broadcast:too_long", { max: MAX_TEXT }))] };
@@ -38,7 +41,7 @@ const askText = (language: "en" | "my") => ({
 });
 
 /** Compose (text per language, optional image) → segment → preview with count → confirm → the worker sends. */
-export const broadcastFlow: Flow = {
+export const broadcastFlow: Flow<AdminServices> = {
   id: "broadcast",
   first: "text_en",
   steps: {
@@ -122,7 +125,7 @@ export const broadcastFlow: Flow = {
 };
 
 /** `/broadcast` composes a new one; `/broadcast cancel <id>` stops one. */
-export const broadcastActions: Action[] = [
+export const broadcastActions: Action<AdminServices>[] = [
   {
     id: "broadcast",
     gate: "broadcast",

@@ -1,7 +1,7 @@
 import type { FlowContext, Reply, Step } from "../../engine/contract.ts";
 
 /** A review queue's list: each item's button (`open:<id>`) stores the id and goes to the item's step. */
-export function queueStep(render: (ctx: FlowContext) => Promise<Reply[]>, itemStep: string): Step {
+export function queueStep<S>(render: (ctx: FlowContext<S>) => Promise<Reply[]>, itemStep: string): Step<S> {
   return {
     render,
     handle: (ctx, input) => {

@@ -1,7 +1,8 @@
 import type { Action, FlowContext } from "../../engine/contract.ts";
 import { yangonTime } from "../../../core/values/yangon-time.ts";
+import type { AdminServices } from "./services.ts";
 
-async function statsText(ctx: FlowContext): Promise<string> {
+async function statsText(ctx: FlowContext<AdminServices>): Promise<string> {
   const [figures, depths] = await Promise.all([
     ctx.services.userFigures(ctx.now),
     ctx.services.queueDepths().catch(() => []),
@@ -31,7 +32,7 @@ async function statsText(ctx: FlowContext): Promise<string> {
 }
 
 /** `/stats` and Stats in /admin: platform figures in Yangon time; later features add their lines. */
-export const statsActions: Action[] = [
+export const statsActions: Action<AdminServices>[] = [
   { id: "stats", gate: "stats", run: async (ctx) => ({ replies: [{ kind: "text", text: await statsText(ctx) }] }) },
   {
     id: "admin.stats",

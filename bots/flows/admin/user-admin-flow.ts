@@ -4,11 +4,12 @@ import type { Action, Flow, FlowContext, Reply, StepInput, Transition } from "..
 import { stringField } from "../../engine/flow-data.ts";
 import { text } from "../../engine/replies.ts";
 import { yangonTime } from "../../../core/values/yangon-time.ts";
+import type { AdminServices } from "./services.ts";
 
-const targetOf = (ctx: FlowContext) => stringField(ctx.data, "target");
+const targetOf = (ctx: FlowContext<AdminServices>) => stringField(ctx.data, "target");
 
 async function audit(
-  ctx: FlowContext,
+  ctx: FlowContext<AdminServices>,
   action: string,
   before: Record<string, unknown> | null,
   after: Record<string, unknown> | null,
@@ -25,7 +26,7 @@ async function audit(
 }
 
 /** The summary an admin sees; opening it is a sensitive read, so it is audited. */
-async function card(ctx: FlowContext): Promise<Reply[]> {
+async function card(ctx: FlowContext<AdminServices>): Promise<Reply[]> {
   const { users } = ctx.services;
   const user = await users.findUser(targetOf(ctx));
   if (user === null) return [text(ctx.t("useradmin:not_found", { query: targetOf(ctx) }))];
@@ -70,11 +71,11 @@ async function card(ctx: FlowContext): Promise<Reply[]> {
   ];
 }
 
-async function find(ctx: FlowContext, query: string): Promise<UserDoc | null> {
+async function find(ctx: FlowContext<AdminServices>, query: string): Promise<UserDoc | null> {
   return ctx.services.users.findByQuery(query);
 }
 
-async function onCard(ctx: FlowContext, input: StepInput): Promise<Transition> {
+async function onCard(ctx: FlowContext<AdminServices>, input: StepInput): Promise<Transition> {
   if (input.kind !== "value") return { stay: [text(ctx.t("common:unknown_text"))] };
   const id = targetOf(ctx);
   const { users, conversations } = ctx.services;
@@ -105,7 +106,7 @@ async function onCard(ctx: FlowContext, input: StepInput): Promise<Transition> {
 }
 
 /** `/user <public id | @username | phone>`, or Users in /admin: find someone, see them, act on them. All audited. */
-export const userAdminFlow: Flow = {
+export const userAdminFlow: Flow<AdminServices> = {
   id: "useradmin",
   first: "find",
   steps: {
@@ -165,7 +166,7 @@ export const userAdminFlow: Flow = {
   },
 };
 
-export const userAdminActions: Action[] = [
+export const userAdminActions: Action<AdminServices>[] = [
   {
     id: "user",
     gate: "users",

@@ -1,8 +1,9 @@
 import type { Action } from "../../engine/contract.ts";
 import { inviteLinks } from "./invite-links.ts";
+import type { InviteServices } from "./services.ts";
 
 /** "Invite friends": the person's code, both links, and share buttons with a ready text in their language. */
-export const inviteAction: Action = {
+export const inviteAction: Action<InviteServices> = {
   id: "invite",
   run: (ctx) => {
     const code = ctx.user._id;

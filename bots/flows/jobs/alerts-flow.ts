@@ -12,8 +12,9 @@ import {
 import type { Action, Button, Flow, FlowContext, Reply } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { text } from "../../engine/replies.ts";
+import type { JobsServices } from "./services.ts";
 
-export function alertLabel(ctx: FlowContext, sub: Pick<AlertSub, "category" | "region">): string {
+export function alertLabel(ctx: FlowContext<JobsServices>, sub: Pick<AlertSub, "category" | "region">): string {
   const language = ctx.user.language;
   const parts = [
     sub.category === null ? undefined : CATEGORIES[sub.category][language],
@@ -24,7 +25,7 @@ export function alertLabel(ctx: FlowContext, sub: Pick<AlertSub, "category" | "r
 
 /** Subscribes the person's current chat; the answer to show. */
 export async function subscribe(
-  ctx: FlowContext,
+  ctx: FlowContext<JobsServices>,
   category: CategoryId | null,
   region: RegionId | null,
 ): Promise<string> {
@@ -45,7 +46,7 @@ export async function subscribe(
       : ctx.t("alerts:limit", { max: MAX_ALERTS });
 }
 
-async function list(ctx: FlowContext): Promise<Reply[]> {
+async function list(ctx: FlowContext<JobsServices>): Promise<Reply[]> {
   const subs = await ctx.services.alerts.list(ctx.user._id);
   const lines =
     subs.length === 0
@@ -59,7 +60,7 @@ async function list(ctx: FlowContext): Promise<Reply[]> {
 }
 
 /** "Job alerts": see them, remove one in one tap, add one by category and/or region. */
-export const alertsFlow: Flow = {
+export const alertsFlow: Flow<JobsServices> = {
   id: "alerts",
   first: "list",
   steps: {
@@ -120,4 +121,4 @@ export const alertsFlow: Flow = {
   },
 };
 
-export const alertActions: Action[] = [{ id: "alerts", run: () => ({ startFlow: "alerts" }) }];
+export const alertActions: Action<JobsServices>[] = [{ id: "alerts", run: () => ({ startFlow: "alerts" }) }];

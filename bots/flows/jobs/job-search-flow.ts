@@ -17,11 +17,12 @@ import { jobLinks } from "./job-links.ts";
 import { categoryLabel, companyName, jobCardText, placeOf } from "./job-view.ts";
 import { text } from "../../engine/replies.ts";
 import { formatKyat, formatSalary, parseSalaryInput } from "../../../core/values/money.ts";
+import type { JobsServices } from "./services.ts";
 
 export const PAGE_SIZE = 5;
 
 /** The filters kept in the flow's data between steps. */
-function filtersOf(ctx: FlowContext): JobFilters {
+function filtersOf(ctx: FlowContext<JobsServices>): JobFilters {
   const data = ctx.data;
   const minSalary = typeof data.minSalary === "number" ? data.minSalary : undefined;
   return {
@@ -34,7 +35,7 @@ function filtersOf(ctx: FlowContext): JobFilters {
 }
 
 /** Each active filter with its label, for the summary and the "remove" buttons. */
-function activeFilters(ctx: FlowContext): Array<{ key: string; label: string }> {
+function activeFilters(ctx: FlowContext<JobsServices>): Array<{ key: string; label: string }> {
   const f = filtersOf(ctx);
   const list: Array<{ key: string; label: string }> = [];
   if (f.keyword !== undefined) list.push({ key: "keyword", label: `“${f.keyword}”` });
@@ -51,7 +52,7 @@ function activeFilters(ctx: FlowContext): Array<{ key: string; label: string }> 
   return list;
 }
 
-function dropFilter(ctx: FlowContext, key: string): void {
+function dropFilter(ctx: FlowContext<JobsServices>, key: string): void {
   if (key === "region") {
     delete ctx.data.region;
     delete ctx.data.township;
@@ -59,7 +60,7 @@ function dropFilter(ctx: FlowContext, key: string): void {
   ctx.data.page = 1;
 }
 
-async function renderResults(ctx: FlowContext): Promise<Reply[]> {
+async function renderResults(ctx: FlowContext<JobsServices>): Promise<Reply[]> {
   const page = typeof ctx.data.page === "number" ? ctx.data.page : 1;
   const result = ctx.services.catalog.search(filtersOf(ctx), page, PAGE_SIZE);
   ctx.data.page = result.page;
@@ -111,7 +112,7 @@ async function renderResults(ctx: FlowContext): Promise<Reply[]> {
   ];
 }
 
-async function renderCard(ctx: FlowContext): Promise<Reply[]> {
+async function renderCard(ctx: FlowContext<JobsServices>): Promise<Reply[]> {
   const job = await ctx.services.catalog.findJob(stringField(ctx.data, "jobId"));
   if (job === null) return [text(ctx.t("jobs:not_found"))];
   const saved = (await ctx.services.catalog.savedJobs(ctx.user._id)).includes(job._id);
@@ -141,7 +142,7 @@ async function renderCard(ctx: FlowContext): Promise<Reply[]> {
   ];
 }
 
-async function share(ctx: FlowContext): Promise<Reply[]> {
+async function share(ctx: FlowContext<JobsServices>): Promise<Reply[]> {
   const job = await ctx.services.catalog.findJob(stringField(ctx.data, "jobId"));
   if (job === null) return [text(ctx.t("jobs:not_found"))];
   const links = jobLinks(ctx.services.botLinks, job._id, ctx.user._id);
@@ -166,14 +167,14 @@ async function share(ctx: FlowContext): Promise<Reply[]> {
   return [{ kind: "text", text: ctx.t("jobs:share_intro", links), buttons: [[button]] }, text(shareText)];
 }
 
-function typedKeyword(ctx: FlowContext, input: StepInput): Transition | undefined {
+function typedKeyword(ctx: FlowContext<JobsServices>, input: StepInput): Transition | undefined {
   if (input.kind !== "text" || input.text.trim() === "") return undefined;
   ctx.data.keyword = input.text.trim().slice(0, 100);
   ctx.data.page = 1;
   return { to: "results" };
 }
 
-const jobCardStep: Step = {
+const jobCardStep: Step<JobsServices> = {
   render: renderCard,
   handle: async (ctx, input) => {
     if (input.kind !== "value") return { stay: [] };
@@ -187,7 +188,7 @@ const jobCardStep: Step = {
 };
 
 /** Browse and search: filters (keyword, category, location, minimum salary) → paged results → job card. */
-export const jobSearchFlow: Flow = {
+export const jobSearchFlow: Flow<JobsServices> = {
   id: "jobs",
   first: "filters",
   steps: {
@@ -338,7 +339,7 @@ export const jobSearchFlow: Flow = {
 };
 
 /** "Saved jobs": the list (closed ones marked), each opening its card. */
-async function savedList(ctx: FlowContext): Promise<Reply[]> {
+async function savedList(ctx: FlowContext<JobsServices>): Promise<Reply[]> {
   const ids = await ctx.services.catalog.savedJobs(ctx.user._id);
   if (ids.length === 0) return [text(ctx.t("jobs:saved_none"))];
   const lines = [ctx.t("jobs:saved_title")];
@@ -360,7 +361,7 @@ async function savedList(ctx: FlowContext): Promise<Reply[]> {
   return [{ kind: "text", text: lines.join("\n"), buttons }];
 }
 
-export const savedJobsFlow: Flow = {
+export const savedJobsFlow: Flow<JobsServices> = {
   id: "saved",
   first: "list",
   steps: {
@@ -378,7 +379,7 @@ export const savedJobsFlow: Flow = {
   },
 };
 
-export const jobActions: Action[] = [
+export const jobActions: Action<JobsServices>[] = [
   { id: "jobs", run: () => ({ startFlow: "jobs", data: { page: 1 } }) },
   { id: "saved", run: () => ({ startFlow: "saved" }) },
 ];

@@ -3,13 +3,14 @@ import { CATEGORIES, EMPLOYMENT_TYPES, placeLabel } from "../../../core/catalog/
 import type { FlowContext } from "../../engine/contract.ts";
 import { formatKyat, formatSalary } from "../../../core/values/money.ts";
 import { formatDate } from "../../../core/values/yangon-time.ts";
+import type { JobsServices } from "./services.ts";
 
-export function placeOf(job: JobDoc, ctx: FlowContext): string {
+export function placeOf(job: JobDoc, ctx: FlowContext<Pick<JobsServices, "catalog">>): string {
   return placeLabel(job.region, job.township, ctx.user.language);
 }
 
 export async function companyName(
-  ctx: FlowContext,
+  ctx: FlowContext<Pick<JobsServices, "catalog">>,
   job: JobDoc,
 ): Promise<{ name: string; company: CompanyDoc | null }> {
   const company = await ctx.services.catalog.findCompany(job.companyId);
@@ -17,7 +18,7 @@ export async function companyName(
 }
 
 /** The job card text, in the person's language (salary and dates formatted for it). */
-export async function jobCardText(ctx: FlowContext, job: JobDoc): Promise<string> {
+export async function jobCardText(ctx: FlowContext<Pick<JobsServices, "catalog">>, job: JobDoc): Promise<string> {
   const language = ctx.user.language;
   const { name, company } = await companyName(ctx, job);
   const text = ctx.t("jobs:card", {
@@ -34,4 +35,5 @@ export async function jobCardText(ctx: FlowContext, job: JobDoc): Promise<string
   return job.status === "open" ? text : `${ctx.t("jobs:closed_note")}\n\n${text}`;
 }
 
-export const categoryLabel = (ctx: FlowContext, id: keyof typeof CATEGORIES) => CATEGORIES[id][ctx.user.language];
+export const categoryLabel = (ctx: FlowContext<Pick<JobsServices, "catalog">>, id: keyof typeof CATEGORIES) =>
+  CATEGORIES[id][ctx.user.language];

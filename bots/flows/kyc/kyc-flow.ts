@@ -8,17 +8,20 @@ import type { Action, Flow, FlowContext, Reply, Step, StepInput, Transition } fr
 import { stringField } from "../../engine/flow-data.ts";
 import { text } from "../../engine/replies.ts";
 import { formatDate } from "../../../core/values/yangon-time.ts";
+import type { KycServices } from "./services.ts";
 
 const DECLARED = /^(image\/(jpeg|png)|application\/pdf)$/;
 
 /** After a change from the review screen, go back to it; otherwise on to the next question. */
-const onward = (ctx: FlowContext, next: string): Transition => ({ to: ctx.data.editing === true ? "review" : next });
+const onward = (ctx: FlowContext<KycServices>, next: string): Transition => ({
+  to: ctx.data.editing === true ? "review" : next,
+});
 
-const nrcOf = (ctx: FlowContext): Nrc | undefined => {
+const nrcOf = (ctx: FlowContext<KycServices>): Nrc | undefined => {
   const value = ctx.data.nrc as Nrc | undefined;
   return value !== undefined && typeof value === "object" ? value : undefined;
 };
-const docsOf = (ctx: FlowContext): Partial<Record<KycDocument, string>> =>
+const docsOf = (ctx: FlowContext<KycServices>): Partial<Record<KycDocument, string>> =>
   (ctx.data.docs as Partial<Record<KycDocument, string>> | undefined) ?? {};
 
 /** `31-12-1990`, `31/12/1990`, `31.12.1990` (any digits, already ASCII): a real date, age 10 to 100. */
@@ -32,7 +35,7 @@ function parseBirthDate(raw: string, now: Date): string | undefined {
   return age >= 10 && age <= 100 ? date.toISOString().slice(0, 10) : undefined;
 }
 
-function documentStep(kind: KycDocument, next: string): Step {
+function documentStep(kind: KycDocument, next: string): Step<KycServices> {
   return {
     render: (ctx) => [text(ctx.t(`kyc:ask_${kind}`))],
     handle: async (ctx, input: StepInput) => {
@@ -70,7 +73,7 @@ function documentStep(kind: KycDocument, next: string): Step {
   };
 }
 
-async function reviewScreen(ctx: FlowContext): Promise<Reply[]> {
+async function reviewScreen(ctx: FlowContext<KycServices>): Promise<Reply[]> {
   ctx.data.editing = true;
   const nrc = nrcOf(ctx);
   const statuses = await ctx.services.kyc.documentStatus(docsOf(ctx));
@@ -107,7 +110,7 @@ async function reviewScreen(ctx: FlowContext): Promise<Reply[]> {
  * (change any item) → submit. The conversation store keeps the place, so the
  * person resumes where they left off.
  */
-export const kycFlow: Flow = {
+export const kycFlow: Flow<KycServices> = {
   id: "kyc",
   first: "intro",
   steps: {
@@ -200,7 +203,7 @@ export const kycFlow: Flow = {
 };
 
 /** 🪪 Verify identity: the person's status at any time, and the way to (re)submit or delete their documents. */
-export const kycAction: Action = {
+export const kycAction: Action<KycServices> = {
   id: "kyc",
   run: async (ctx) => {
     const state = await ctx.services.kyc.state(ctx.user._id);
@@ -245,7 +248,7 @@ export const kycAction: Action = {
 };
 
 /** The person asks for their documents to be deleted (after a yes); refused while under review or during a payout. */
-export const kycDeleteFlow: Flow = {
+export const kycDeleteFlow: Flow<KycServices> = {
   id: "kycdelete",
   first: "confirm",
   steps: {
@@ -268,4 +271,7 @@ export const kycDeleteFlow: Flow = {
   },
 };
 
-export const kycActions: Action[] = [kycAction, { id: "kycdelete", run: () => ({ startFlow: "kycdelete" }) }];
+export const kycActions: Action<KycServices>[] = [
+  kycAction,
+  { id: "kycdelete", run: () => ({ startFlow: "kycdelete" }) },
+];

@@ -8,14 +8,15 @@ import { stringField } from "../../engine/flow-data.ts";
 import { queueStep } from "../admin/queue-step.ts";
 import { text } from "../../engine/replies.ts";
 import { formatDate } from "../../../core/values/yangon-time.ts";
+import type { KycServices } from "./services.ts";
 
-const reviewer = (ctx: FlowContext) => ({
+const reviewer = (ctx: FlowContext<KycServices>) => ({
   userId: ctx.user._id,
   role: primaryRole(ctx.user) ?? "reviewer",
   channel: ctx.channel,
 });
 
-async function queueScreen(ctx: FlowContext): Promise<Reply[]> {
+async function queueScreen(ctx: FlowContext<KycServices>): Promise<Reply[]> {
   const waiting = await ctx.services.kyc.queue(10);
   if (waiting.length === 0) return [text(ctx.t("kycreview:empty"))];
   return [
@@ -41,7 +42,7 @@ async function queueScreen(ctx: FlowContext): Promise<Reply[]> {
 }
 
 /** Opening is audited; the documents go to this chat only, as short-lived links to the decrypted files. */
-async function submissionScreen(ctx: FlowContext): Promise<Reply[]> {
+async function submissionScreen(ctx: FlowContext<KycServices>): Promise<Reply[]> {
   const { submission, documents } = await ctx.services.kyc.open(stringField(ctx.data, "id"), reviewer(ctx));
   const others = await ctx.services.kyc.sameNrcElsewhere(submission);
   const flags = [
@@ -94,7 +95,7 @@ async function submissionScreen(ctx: FlowContext): Promise<Reply[]> {
 }
 
 async function decide(
-  ctx: FlowContext,
+  ctx: FlowContext<KycServices>,
   outcome: "approved" | "rejected",
   reason: KycRejectReason | null,
   reasonText: string | null,
@@ -114,7 +115,7 @@ async function decide(
 }
 
 /** Reviewers: the queue (oldest first) → a submission (audited) → approve, or reject with a reason (other: typed). */
-export const kycReviewFlow: Flow = {
+export const kycReviewFlow: Flow<KycServices> = {
   id: "kycreview",
   first: "queue",
   steps: {
@@ -154,7 +155,7 @@ export const kycReviewFlow: Flow = {
   },
 };
 
-export const kycReviewActions: Action[] = [
+export const kycReviewActions: Action<KycServices>[] = [
   { id: "kycreview", gate: "kyc", run: () => ({ startFlow: "kycreview" }) },
   { id: "admin.kyc", gate: "kyc", run: () => ({ startFlow: "kycreview" }) },
 ];

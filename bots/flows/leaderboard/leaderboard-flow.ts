@@ -3,13 +3,14 @@ import type { Action, Flow } from "../../engine/contract.ts";
 import { actionData } from "../../engine/button-data.ts";
 import { text } from "../../engine/replies.ts";
 import { formatKyat } from "../../../core/values/money.ts";
+import type { LeaderboardServices } from "./services.ts";
 
 const TOP = 10;
 
 /**
  * The month's top referrers (hires, then earnings; recomputed hourly), the person's own rank, and how their name shows.
  */
-export const leaderboardAction: Action = {
+export const leaderboardAction: Action<LeaderboardServices> = {
   id: "leaderboard",
   run: async (ctx) => {
     const language = ctx.user.language;
@@ -49,7 +50,7 @@ export const leaderboardAction: Action = {
 };
 
 /** The name shown on the leaderboard: one the person types (2-32 characters), or their masked name. */
-export const displayNameFlow: Flow = {
+export const displayNameFlow: Flow<LeaderboardServices> = {
   id: "displayname",
   first: "ask",
   steps: {
@@ -78,4 +79,7 @@ export const displayNameFlow: Flow = {
   },
 };
 
-export const displayNameAction: Action = { id: "displayname", run: () => ({ startFlow: "displayname" }) };
+export const displayNameAction: Action<LeaderboardServices> = {
+  id: "displayname",
+  run: () => ({ startFlow: "displayname" }),
+};

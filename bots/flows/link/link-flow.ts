@@ -1,7 +1,8 @@
 import { LINK_CODE_MINUTES, LINK_CODE_PATTERN } from "../../../core/linking/link-service.ts";
 import type { Action, Flow, FlowContext, StepInput, Transition } from "../../engine/contract.ts";
+import type { LinkServices } from "./services.ts";
 
-async function redeem(ctx: FlowContext, raw: string): Promise<Transition> {
+async function redeem(ctx: FlowContext<LinkServices>, raw: string): Promise<Transition> {
   const code = raw.replace(/[\s-]/g, "");
   if (!LINK_CODE_PATTERN.test(code)) return { stay: [{ kind: "text", text: ctx.t("link:bad_format") }] };
   const result = await ctx.services.links.redeem(code, ctx.chatKey);
@@ -24,7 +25,7 @@ async function redeem(ctx: FlowContext, raw: string): Promise<Transition> {
 const textOf = (input: StepInput): string | undefined => (input.kind === "text" ? input.text : undefined);
 
 /** Account linking: show a one-time code here, or type the one shown on the other channel. */
-export const linkFlow: Flow = {
+export const linkFlow: Flow<LinkServices> = {
   id: "link",
   first: "choose",
   steps: {
@@ -60,4 +61,4 @@ export const linkFlow: Flow = {
   },
 };
 
-export const linkAction: Action = { id: "link", run: () => ({ startFlow: "link" }) };
+export const linkAction: Action<LinkServices> = { id: "link", run: () => ({ startFlow: "link" }) };

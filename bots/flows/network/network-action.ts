@@ -1,8 +1,9 @@
 import type { Action } from "../../engine/contract.ts";
 import { formatKyat } from "../../../core/values/money.ts";
+import type { NetworkServices } from "./services.ts";
 
 /** "My network": people at each level (up to 3) and what their hires earned me, with the commission rates. */
-export const networkAction: Action = {
+export const networkAction: Action<NetworkServices> = {
   id: "network",
   run: async (ctx) => {
     const language = ctx.user.language;

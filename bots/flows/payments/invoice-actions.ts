@@ -6,8 +6,9 @@ import type { Action, FlowContext } from "../../engine/contract.ts";
 import { text } from "../../engine/replies.ts";
 import { formatKyat } from "../../../core/values/money.ts";
 import { formatDate } from "../../../core/values/yangon-time.ts";
+import type { PaymentsServices } from "./services.ts";
 
-async function billingList(ctx: FlowContext) {
+async function billingList(ctx: FlowContext<PaymentsServices>) {
   const companies = await ctx.services.catalog.companies();
   const lines = [
     ctx.t("invoices:billing_title"),
@@ -28,7 +29,7 @@ async function billingList(ctx: FlowContext) {
 }
 
 /** Finance: unpaid invoices (oldest first), and a reconciliation with the gateways on demand. */
-export const invoiceActions: Action[] = [
+export const invoiceActions: Action<PaymentsServices>[] = [
   {
     /**
      * `/billing C001 kbzpay U2345678` (per hire through KBZPay, invoices to that contact), `/billing C001 wavepay`,

@@ -7,9 +7,10 @@ import { queueStep } from "../admin/queue-step.ts";
 import { text } from "../../engine/replies.ts";
 import { formatKyat } from "../../../core/values/money.ts";
 import { formatDate } from "../../../core/values/yangon-time.ts";
+import type { PayoutsServices } from "./services.ts";
 
 const TXN_ID = /^[A-Za-z0-9_-]{4,64}$/;
-const actor = (ctx: FlowContext) => ({
+const actor = (ctx: FlowContext<PayoutsServices>) => ({
   userId: ctx.user._id,
   role: primaryRole(ctx.user) ?? "finance",
   channel: ctx.channel,
@@ -18,7 +19,7 @@ const actor = (ctx: FlowContext) => ({
 /**
  * A refusal finance can act on (already handled, paused, not approved, bad id), or undefined for an unexpected error.
  */
-function financeRefusal(ctx: FlowContext, error: unknown): string | undefined {
+function financeRefusal(ctx: FlowContext<PayoutsServices>, error: unknown): string | undefined {
   if (!isAppError(error)) return undefined;
   if (error.code === "payouts_paused")
     return ctx.t("payouts:finance.paused", {
@@ -29,7 +30,7 @@ function financeRefusal(ctx: FlowContext, error: unknown): string | undefined {
   return undefined;
 }
 
-async function run(ctx: FlowContext, step: () => Promise<string>): Promise<Transition> {
+async function run(ctx: FlowContext<PayoutsServices>, step: () => Promise<string>): Promise<Transition> {
   try {
     return { to: "queue", replies: [text(await step())] };
   } catch (error) {
@@ -39,7 +40,7 @@ async function run(ctx: FlowContext, step: () => Promise<string>): Promise<Trans
   }
 }
 
-async function queueScreen(ctx: FlowContext): Promise<Reply[]> {
+async function queueScreen(ctx: FlowContext<PayoutsServices>): Promise<Reply[]> {
   const [waiting, breaker] = await Promise.all([
     ctx.services.payouts.queue(10, ["requested", "approved"]),
     ctx.services.payouts.breaker(),
@@ -72,7 +73,7 @@ async function queueScreen(ctx: FlowContext): Promise<Reply[]> {
   ];
 }
 
-async function payoutScreen(ctx: FlowContext): Promise<Reply[]> {
+async function payoutScreen(ctx: FlowContext<PayoutsServices>): Promise<Reply[]> {
   const payout = await ctx.services.payouts.find(stringField(ctx.data, "id"));
   if (payout === null) return [text(ctx.t("payouts:finance.payout_not_found", { id: stringField(ctx.data, "id") }))];
   const [user, kyc] = await Promise.all([
@@ -117,7 +118,7 @@ async function payoutScreen(ctx: FlowContext): Promise<Reply[]> {
  * Finance: the payout queue → a payout → approve / reject (with a reason) → mark paid (with the provider's transaction
  * id) or failed.
  */
-export const financePayoutsFlow: Flow = {
+export const financePayoutsFlow: Flow<PayoutsServices> = {
   id: "payouts",
   first: "queue",
   steps: {
@@ -187,7 +188,7 @@ export const financePayoutsFlow: Flow = {
   },
 };
 
-export const financePayoutActions: Action[] = [
+export const financePayoutActions: Action<PayoutsServices>[] = [
   {
     id: "payouts",
     gate: "finance",

@@ -7,11 +7,12 @@ import { stringField } from "../../engine/flow-data.ts";
 import { text } from "../../engine/replies.ts";
 import { formatKyat, parseKyatAmount } from "../../../core/values/money.ts";
 import { toE164Myanmar } from "../../../core/values/phone.ts";
+import type { PayoutsServices } from "./services.ts";
 
-const kyat = (ctx: FlowContext, amount: number) => formatKyat(amount, ctx.user.language);
+const kyat = (ctx: FlowContext<PayoutsServices>, amount: number) => formatKyat(amount, ctx.user.language);
 
 /** The person's answer to a refused amount or request, in their language. */
-function refusal(ctx: FlowContext, error: unknown): string | undefined {
+function refusal(ctx: FlowContext<PayoutsServices>, error: unknown): string | undefined {
   if (!isAppError(error)) return undefined;
   const number = (name: string) => (typeof error.details?.[name] === "number" ? error.details[name] : 0);
   switch (error.code) {
@@ -33,7 +34,7 @@ function refusal(ctx: FlowContext, error: unknown): string | undefined {
  * wallet phone (the last one offered) → confirm. The confirm carries a nonce,
  * so a double tap makes one request.
  */
-export const withdrawMoneyFlow: Flow = {
+export const withdrawMoneyFlow: Flow<PayoutsServices> = {
   id: "payout",
   first: "amount",
   steps: {
@@ -149,7 +150,7 @@ export const withdrawMoneyFlow: Flow = {
 };
 
 /** 💸 Withdraw: only with a verified identity (otherwise it explains and offers KYC). */
-export const withdrawMoneyAction: Action = {
+export const withdrawMoneyAction: Action<PayoutsServices> = {
   id: "payout",
   run: async (ctx) => {
     const kyc = await ctx.services.kyc.state(ctx.user._id);

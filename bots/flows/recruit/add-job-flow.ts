@@ -16,6 +16,7 @@ import { stringField } from "../../engine/flow-data.ts";
 import { jobCardText } from "../jobs/job-view.ts";
 import { askText, auditRecruit, text } from "./recruit-common.ts";
 import { parseSalaryInput } from "../../../core/values/money.ts";
+import type { RecruitServices } from "./services.ts";
 
 /** `300000-500000`, `3-5 သိန်း`, `3 သိန်း - 5 သိန်း` → [min, max]. */
 export function parseSalaryRange(input: string): [number, number] | undefined {
@@ -30,7 +31,7 @@ export function parseSalaryRange(input: string): [number, number] | undefined {
   return low !== undefined && high !== undefined && low <= high ? [low, high] : undefined;
 }
 
-function draft(ctx: FlowContext): JobDoc {
+function draft(ctx: FlowContext<RecruitServices>): JobDoc {
   const now = ctx.now;
   const salary = ctx.data.salary as [number, number] | null | undefined;
   return {
@@ -53,7 +54,7 @@ function draft(ctx: FlowContext): JobDoc {
 }
 
 /** A recruiter adds one job, step by step, in both languages, sees it as people will, and publishes it. */
-export const addJobFlow: Flow = {
+export const addJobFlow: Flow<RecruitServices> = {
   id: "addjob",
   first: "company",
   steps: {

@@ -1,8 +1,9 @@
 import type { Flow, FlowContext, Reply } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { askText, auditRecruit, text } from "./recruit-common.ts";
+import type { RecruitServices } from "./services.ts";
 
-async function list(ctx: FlowContext): Promise<Reply[]> {
+async function list(ctx: FlowContext<RecruitServices>): Promise<Reply[]> {
   const companies = await ctx.services.catalog.companies();
   const lines = [
     ctx.t("recruit:companies_title"),
@@ -37,7 +38,7 @@ async function list(ctx: FlowContext): Promise<Reply[]> {
 }
 
 /** Companies: the list, verify / unverify, add one. Audited. */
-export const companiesFlow: Flow = {
+export const companiesFlow: Flow<RecruitServices> = {
   id: "companies",
   first: "list",
   steps: {

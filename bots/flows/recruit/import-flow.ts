@@ -3,6 +3,7 @@ import type { JobDoc } from "../../../core/catalog/catalog-models.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import type { Flow } from "../../engine/contract.ts";
 import { auditRecruit, text } from "./recruit-common.ts";
+import type { RecruitServices } from "./services.ts";
 
 const SHOWN_PROBLEMS = 15;
 
@@ -10,7 +11,7 @@ const SHOWN_PROBLEMS = 15;
  * Import many jobs from a CSV or JSON file: validated row by row; any bad row rejects the whole file; nothing
  * half-imported.
  */
-export const importJobsFlow: Flow = {
+export const importJobsFlow: Flow<RecruitServices> = {
   id: "importjobs",
   first: "file",
   steps: {

@@ -4,8 +4,9 @@ import { stringField } from "../../engine/flow-data.ts";
 import { jobCardText } from "../jobs/job-view.ts";
 import { auditRecruit, text } from "./recruit-common.ts";
 import { formatKyat } from "../../../core/values/money.ts";
+import type { RecruitServices } from "./services.ts";
 
-async function card(ctx: FlowContext): Promise<Reply[]> {
+async function card(ctx: FlowContext<RecruitServices>): Promise<Reply[]> {
   const id = stringField(ctx.data, "jobId");
   const job = await ctx.services.catalog.findJob(id);
   if (job === null) return [text(ctx.t("recruit:no_job", { id }))];
@@ -31,7 +32,7 @@ async function card(ctx: FlowContext): Promise<Reply[]> {
 }
 
 /** `/job <id>`: close or reopen a job, or change its bonus; audited. */
-export const manageJobFlow: Flow = {
+export const manageJobFlow: Flow<RecruitServices> = {
   id: "managejob",
   first: "card",
   steps: {

@@ -2,6 +2,7 @@ import { actionData } from "../../engine/button-data.ts";
 import type { Action } from "../../engine/contract.ts";
 import { isJobId } from "./manage-job-flow.ts";
 import { text } from "./recruit-common.ts";
+import type { RecruitServices } from "./services.ts";
 
 const menu: Action["run"] = (ctx) => ({
   replies: [
@@ -19,7 +20,7 @@ const menu: Action["run"] = (ctx) => ({
 });
 
 /** The recruiter's tools: `/recruit` (and Jobs in /admin), `/job <id>`, and the flows they open. */
-export const recruitActions: Action[] = [
+export const recruitActions: Action<RecruitServices>[] = [
   { id: "recruit", gate: "jobs", run: menu },
   { id: "admin.jobs", gate: "jobs", run: menu },
   { id: "addjob", gate: "jobs", run: () => ({ startFlow: "addjob" }) },

@@ -1,11 +1,12 @@
 import { primaryRole } from "../../../core/admin/roles.ts";
 import type { FlowContext, Step, StepInput, Transition } from "../../engine/contract.ts";
 import { text } from "../../engine/replies.ts";
+import type { RecruitServices } from "./services.ts";
 
 export { text };
 
 export async function auditRecruit(
-  ctx: FlowContext,
+  ctx: FlowContext<Pick<RecruitServices, "audit">>,
   action: string,
   target: string | null,
   before: Record<string, unknown> | null,
@@ -23,10 +24,10 @@ export async function auditRecruit(
 }
 
 /** A step that asks for one line of text, stores it under `field`, and goes to `next`. */
-export function askText(prompt: string, field: string, next: string, max: number): Step {
+export function askText(prompt: string, field: string, next: string, max: number): Step<RecruitServices> {
   return {
     render: (ctx) => [text(ctx.t(prompt))],
-    handle: (ctx: FlowContext, input: StepInput): Transition => {
+    handle: (ctx: FlowContext<RecruitServices>, input: StepInput): Transition => {
       if (input.kind !== "text" || input.text.trim() === "") return { stay: [text(ctx.t(prompt))] };
       if (input.text.length > max) return { stay: [text(ctx.t("recruit:too_long", { max }))] };
       ctx.data[field] = input.text.trim();

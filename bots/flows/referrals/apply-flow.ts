@@ -12,12 +12,13 @@ import {
   summaryReply,
   text,
 } from "./candidate-steps.ts";
+import type { ReferralsServices } from "./services.ts";
 
-const summary = (ctx: FlowContext): Promise<Reply[]> =>
+const summary = (ctx: FlowContext<ReferralsServices>): Promise<Reply[]> =>
   summaryReply(ctx, "referrals:apply.summary", {}, "referrals:apply.send");
 
 /** Apply through a shared job link: name → phone → optional CV → consent → confirm; the sharer is the referrer. */
-export const applyFlow: Flow = {
+export const applyFlow: Flow<ReferralsServices> = {
   id: "apply",
   first: "name",
   steps: {
@@ -41,7 +42,7 @@ export const applyFlow: Flow = {
 };
 
 /** `m:apply:<jobId>_<sharer>` from a shared job's card. */
-export const applyAction: Action = {
+export const applyAction: Action<ReferralsServices> = {
   id: "apply",
   run: async (ctx, args) => {
     const [jobId = "", sharedBy = ""] = args.trim().toUpperCase().split("_");

@@ -6,6 +6,7 @@ import { stringField } from "../../engine/flow-data.ts";
 import { text } from "../../engine/replies.ts";
 import { formatKyat } from "../../../core/values/money.ts";
 import { toE164Myanmar } from "../../../core/values/phone.ts";
+import type { ReferralsServices } from "./services.ts";
 
 export { text };
 
@@ -25,7 +26,7 @@ type Who = "candidate" | "self";
 const key = (who: Who, name: string): string => `referrals:${who === "self" ? "apply" : "refer"}.${name}`;
 
 /** A person's full name: 2-80 characters, at least one letter. */
-export function nameStep(who: Who, next: string): Step {
+export function nameStep(who: Who, next: string): Step<ReferralsServices> {
   return {
     render: (ctx) => [text(ctx.t(key(who, "ask_name")))],
     handle: (ctx, input) => {
@@ -39,7 +40,7 @@ export function nameStep(who: Who, next: string): Step {
 }
 
 /** A Myanmar mobile number in any common form (Burmese digits too), or a shared contact; stored as E.164. */
-export function phoneStep(who: Who, next: string): Step {
+export function phoneStep(who: Who, next: string): Step<ReferralsServices> {
   return {
     render: (ctx) => [
       {
@@ -80,7 +81,7 @@ function fileOf(
  * An optional CV (photo, PDF or Word, ≤ 10 MB): registered and queued for encrypted intake; its bytes are checked by
  * the worker.
  */
-export function cvStep(next: string): Step {
+export function cvStep(next: string): Step<ReferralsServices> {
   return {
     render: (ctx) => [
       {
@@ -116,7 +117,7 @@ export function cvStep(next: string): Step {
 }
 
 /** Consent: the referrer confirms the candidate agreed; an applicant agrees themselves. */
-export function consentStep(who: Who, next: string): Step {
+export function consentStep(who: Who, next: string): Step<ReferralsServices> {
   return {
     render: (ctx) => [
       {
@@ -137,7 +138,7 @@ export function consentStep(who: Who, next: string): Step {
 }
 
 /** The person's answer to a refused submission, in their language; unknown errors go up. */
-export function refusal(ctx: FlowContext, error: unknown): Transition {
+export function refusal(ctx: FlowContext<ReferralsServices>, error: unknown): Transition {
   if (!isAppError(error)) throw error;
   switch (error.code) {
     case "duplicate_candidate":
@@ -153,7 +154,10 @@ export function refusal(ctx: FlowContext, error: unknown): Transition {
   }
 }
 
-export async function jobTitle(ctx: FlowContext, jobId: string): Promise<{ title: string; bonus: string } | undefined> {
+export async function jobTitle(
+  ctx: FlowContext<ReferralsServices>,
+  jobId: string,
+): Promise<{ title: string; bonus: string } | undefined> {
   const job = await ctx.services.catalog.findJob(jobId);
   return job === null
     ? undefined
@@ -161,7 +165,9 @@ export async function jobTitle(ctx: FlowContext, jobId: string): Promise<{ title
 }
 
 /** The fields every submission shares, from what the steps stored. */
-export function candidateFields(ctx: FlowContext): Pick<SubmitInput, "jobId" | "candidate" | "cvMediaId"> {
+export function candidateFields(
+  ctx: FlowContext<ReferralsServices>,
+): Pick<SubmitInput, "jobId" | "candidate" | "cvMediaId"> {
   const cvMediaId = stringField(ctx.data, "cvMediaId");
   return {
     jobId: stringField(ctx.data, "jobId"),
@@ -172,10 +178,10 @@ export function candidateFields(ctx: FlowContext): Pick<SubmitInput, "jobId" | "
 
 /** The summary with its confirm button; confirming submits, and a refusal is explained in the person's language. */
 export function confirmStep(
-  summary: (ctx: FlowContext) => Promise<Reply[]>,
-  submission: (ctx: FlowContext) => SubmitInput,
+  summary: (ctx: FlowContext<ReferralsServices>) => Promise<Reply[]>,
+  submission: (ctx: FlowContext<ReferralsServices>) => SubmitInput,
   doneKey: string,
-): Step {
+): Step<ReferralsServices> {
   return {
     render: summary,
     handle: async (ctx, input) => {
@@ -192,7 +198,7 @@ export function confirmStep(
 
 /** The summary before confirming: the job, what was entered, whether a CV came, and the confirm button. */
 export async function summaryReply(
-  ctx: FlowContext,
+  ctx: FlowContext<ReferralsServices>,
   key: string,
   extra: Record<string, string>,
   confirmLabel: string,

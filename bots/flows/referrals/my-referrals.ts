@@ -6,9 +6,10 @@ import type { Action, Button, Flow, FlowContext } from "../../engine/contract.ts
 import { stringField } from "../../engine/flow-data.ts";
 import { text } from "./candidate-steps.ts";
 import { formatKyat } from "../../../core/values/money.ts";
+import type { ReferralsServices } from "./services.ts";
 
 /** What the referral will earn (or earned) the referrer, as one phrase. */
-async function rewardPhrase(ctx: FlowContext, referral: ReferralDoc): Promise<string> {
+async function rewardPhrase(ctx: FlowContext<ReferralsServices>, referral: ReferralDoc): Promise<string> {
   const amount = formatKyat(referral.bonus, ctx.user.language);
   if (referral.status === "hired") {
     const own = (await ctx.services.rewards.forReferral(referral._id)).find((reward) => reward.level === 0);
@@ -21,7 +22,7 @@ async function rewardPhrase(ctx: FlowContext, referral: ReferralDoc): Promise<st
 }
 
 /** "My referrals": each with its job, status and reward; a submitted one may be withdrawn. */
-export const myReferralsAction: Action = {
+export const myReferralsAction: Action<ReferralsServices> = {
   id: "myreferrals",
   run: async (ctx) => {
     const referrals = await ctx.services.referrals.byReferrer(ctx.user._id, 10);
@@ -53,7 +54,7 @@ export const myReferralsAction: Action = {
 };
 
 /** Withdraw, after a yes: only the referrer, only before screening. */
-export const withdrawFlow: Flow = {
+export const withdrawFlow: Flow<ReferralsServices> = {
   id: "withdraw",
   first: "confirm",
   steps: {
@@ -85,7 +86,7 @@ export const withdrawFlow: Flow = {
   },
 };
 
-export const withdrawAction: Action = {
+export const withdrawAction: Action<ReferralsServices> = {
   id: "withdraw",
   run: async (ctx, args) => {
     const ref = args.trim().toUpperCase();

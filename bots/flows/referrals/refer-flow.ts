@@ -13,8 +13,9 @@ import {
   summaryReply,
   text,
 } from "./candidate-steps.ts";
+import type { ReferralsServices } from "./services.ts";
 
-const summary = (ctx: FlowContext): Promise<Reply[]> =>
+const summary = (ctx: FlowContext<ReferralsServices>): Promise<Reply[]> =>
   summaryReply(
     ctx,
     "referrals:refer.summary",
@@ -23,7 +24,7 @@ const summary = (ctx: FlowContext): Promise<Reply[]> =>
   );
 
 /** Refer a candidate to a job: name → phone → optional CV → relationship → consent → summary → reference number. */
-export const referFlow: Flow = {
+export const referFlow: Flow<ReferralsServices> = {
   id: "refer",
   first: "name",
   steps: {
@@ -63,7 +64,7 @@ export const referFlow: Flow = {
 };
 
 /** `m:refer:<jobId>` from a job card. A closed job is refused before any question. */
-export const referAction: Action = {
+export const referAction: Action<ReferralsServices> = {
   id: "refer",
   run: async (ctx, args) => {
     const jobId = args.trim().toUpperCase();

@@ -16,11 +16,12 @@ import { auditRecruit } from "../recruit/recruit-common.ts";
 import { text } from "./candidate-steps.ts";
 import { formatKyat } from "../../../core/values/money.ts";
 import { formatDate } from "../../../core/values/yangon-time.ts";
+import type { ReferralsServices } from "./services.ts";
 
 const PAGE = 10;
 const isStatus = (value: string): value is ReferralStatus => (REFERRAL_STATUSES as readonly string[]).includes(value);
 
-async function jobsStep(ctx: FlowContext): Promise<Reply[]> {
+async function jobsStep(ctx: FlowContext<ReferralsServices>): Promise<Reply[]> {
   const jobs = await ctx.services.referrals.activeJobs(PAGE);
   if (jobs.length === 0) return [text(ctx.t("referrals:review.no_active"))];
   const buttons: Button[][] = [];
@@ -33,7 +34,7 @@ async function jobsStep(ctx: FlowContext): Promise<Reply[]> {
   return [{ kind: "text", text: ctx.t("referrals:review.jobs_title"), buttons }];
 }
 
-async function listStep(ctx: FlowContext): Promise<Reply[]> {
+async function listStep(ctx: FlowContext<ReferralsServices>): Promise<Reply[]> {
   const jobId = stringField(ctx.data, "jobId");
   const job = await ctx.services.catalog.findJob(jobId);
   if (job === null) return [text(ctx.t("recruit:no_job", { id: jobId }))];
@@ -73,7 +74,7 @@ async function listStep(ctx: FlowContext): Promise<Reply[]> {
   ];
 }
 
-async function cardStep(ctx: FlowContext, audited = true): Promise<Reply[]> {
+async function cardStep(ctx: FlowContext<ReferralsServices>, audited = true): Promise<Reply[]> {
   const ref = stringField(ctx.data, "ref");
   const referral = await ctx.services.referrals.find(ref);
   if (referral === null) return [text(ctx.t("referrals:not_found", { ref }))];
@@ -126,7 +127,11 @@ async function cardStep(ctx: FlowContext, audited = true): Promise<Reply[]> {
   ];
 }
 
-async function moveTo(ctx: FlowContext, to: ReferralStatus, reason: RejectReason | null): Promise<Transition> {
+async function moveTo(
+  ctx: FlowContext<ReferralsServices>,
+  to: ReferralStatus,
+  reason: RejectReason | null,
+): Promise<Transition> {
   const ref = stringField(ctx.data, "ref");
   try {
     const result = await ctx.services.referrals.move(ref, to, { userId: ctx.user._id, as: "recruiter" }, reason);
@@ -170,7 +175,7 @@ async function moveTo(ctx: FlowContext, to: ReferralStatus, reason: RejectReason
  * Recruiters: jobs with open referrals → a job's referrals by status → one referral (audited) → move it; a rejection
  * asks for a reason.
  */
-export const reviewReferralsFlow: Flow = {
+export const reviewReferralsFlow: Flow<ReferralsServices> = {
   id: "reviewrefs",
   first: "jobs",
   steps: {
@@ -229,7 +234,7 @@ export const reviewReferralsFlow: Flow = {
 };
 
 /** A short-lived link to the decrypted CV; issuing it is audited. */
-async function openCv(ctx: FlowContext): Promise<Reply[]> {
+async function openCv(ctx: FlowContext<ReferralsServices>): Promise<Reply[]> {
   const ref = stringField(ctx.data, "ref");
   const referral = await ctx.services.referrals.find(ref);
   const media = referral?.cvMediaId == null ? null : await ctx.services.media.vault.find(referral.cvMediaId);
@@ -252,7 +257,7 @@ async function openCv(ctx: FlowContext): Promise<Reply[]> {
 }
 
 /** `/referrals`, `/referrals J2345AB` (a job) or `/referrals R2345678` (one referral). */
-function openReview(ctx: FlowContext, args: string) {
+function openReview(ctx: FlowContext<ReferralsServices>, args: string) {
   const value = args.trim().toUpperCase();
   if (REFERRAL_ID_PATTERN.test(value)) return { startFlow: "reviewrefs", step: "card", data: { ref: value } };
   if (JOB_ID_PATTERN.test(value)) return { startFlow: "reviewrefs", step: "list", data: { jobId: value, status: "" } };
@@ -260,7 +265,7 @@ function openReview(ctx: FlowContext, args: string) {
 }
 
 /** Finance: which hires wait for release, and `/release R2345678` (only when rewards are released by finance). */
-async function financeOverview(ctx: FlowContext): Promise<ActionResult> {
+async function financeOverview(ctx: FlowContext<ReferralsServices>): Promise<ActionResult> {
   const pending = await ctx.services.rewards.pendingReferrals(PAGE);
   const lines = [
     ctx.t(ctx.services.rewardRelease === "finance" ? "referrals:finance.title" : "referrals:finance.title_invoice"),
@@ -285,7 +290,7 @@ async function financeOverview(ctx: FlowContext): Promise<ActionResult> {
   };
 }
 
-export const reviewActions: Action[] = [
+export const reviewActions: Action<ReferralsServices>[] = [
   { id: "referrals", gate: "referrals", run: openReview },
   { id: "admin.referrals", gate: "referrals", run: (ctx) => openReview(ctx, "") },
   { id: "admin.finance", gate: "finance", run: financeOverview },

@@ -3,10 +3,11 @@ import { actionData } from "../../engine/button-data.ts";
 import type { Action, FlowContext } from "../../engine/contract.ts";
 import { formatKyat } from "../../../core/values/money.ts";
 import { formatDate } from "../../../core/values/yangon-time.ts";
+import type { WalletServices } from "./services.ts";
 
 const ENTRIES = 5;
 
-function entryLine(ctx: FlowContext, entry: WalletEntry): string {
+function entryLine(ctx: FlowContext<WalletServices>, entry: WalletEntry): string {
   const language = ctx.user.language;
   const sign = entry.amount > 0 ? "+" : "−";
   return ctx.t("wallet:entry", {
@@ -21,7 +22,7 @@ function entryLine(ctx: FlowContext, entry: WalletEntry): string {
 }
 
 /** The wallet: available, pending, held and lifetime earnings, then the latest movements with their reasons. */
-export const walletAction: Action = {
+export const walletAction: Action<WalletServices> = {
   id: "wallet",
   run: async (ctx) => {
     const language = ctx.user.language;
