@@ -1,6 +1,6 @@
 import { freshConversation, type ConversationDoc } from "../../core/conversations/conversation-store.ts";
 import type { Logger } from "../../core/logging/create-logger.ts";
-import { normalizeInput, toNumericText } from "../../core/text/burmese-text.ts";
+import { normalizeBurmese, toAsciiDigits } from "../../core/myanmar/index.ts";
 import { mayUse } from "../../core/admin/roles.ts";
 import type { ResolvedUser } from "../../core/users/user-service.ts";
 import { NAV_BACK, NAV_CANCEL, parseButton, stepData } from "./button-data.ts";
@@ -335,19 +335,20 @@ function attachButtons(replies: Reply[], rows: Button[][]): Reply[] {
   return copy;
 }
 
+/** What a person typed, as flows read it: Zawgyi repaired to Unicode, digits in ASCII, trimmed. */
+const readText = (text: string): string => toAsciiDigits(normalizeBurmese(text)).trim();
+
 /** Zawgyi to Unicode and Burmese digits to ASCII before any flow sees the input. */
 function normalizeIncoming(incoming: Incoming): Incoming {
   switch (incoming.kind) {
     case "text":
-      return { kind: "text", text: normalizeInput(incoming.text).text };
+      return { kind: "text", text: readText(incoming.text) };
     case "start":
-      return incoming.payload === undefined
-        ? incoming
-        : { kind: "start", payload: normalizeInput(incoming.payload).text };
+      return incoming.payload === undefined ? incoming : { kind: "start", payload: readText(incoming.payload) };
     case "command":
-      return { ...incoming, args: normalizeInput(incoming.args).text };
+      return { ...incoming, args: readText(incoming.args) };
     case "contact":
-      return { ...incoming, phone: toNumericText(incoming.phone).replace(/[^\d+]/g, "") };
+      return { ...incoming, phone: toAsciiDigits(incoming.phone).replace(/[^\d+]/g, "") };
     default:
       return incoming;
   }

@@ -1,5 +1,5 @@
 import type { JobDoc } from "./catalog-models.ts";
-import { searchTokens } from "./search-text.ts";
+import { searchForms, searchTokens } from "./search-text.ts";
 import type { CategoryId, RegionId } from "./taxonomy.ts";
 
 export interface JobFilters {
@@ -53,24 +53,16 @@ export class JobIndex {
 
   /** Every keyword token must appear (title or description); title matches rank first, then newer jobs. */
   search(filters: JobFilters, page: number, pageSize: number): SearchPage {
-    const tokens = filters.keyword === undefined || filters.keyword.trim() === "" ? [] : searchTokens(filters.keyword);
+    // A job matches when every token of one form of the keyword (as typed, or repaired) is in it.
+    const forms = filters.keyword === undefined || filters.keyword.trim() === "" ? [[]] : searchForms(filters.keyword);
     const scored: Array<{ job: JobDoc; score: number }> = [];
     for (const { job, title, body } of this.entries.values()) {
       if (filters.category !== undefined && job.category !== filters.category) continue;
       if (filters.region !== undefined && job.region !== filters.region) continue;
       if (filters.township !== undefined && job.township !== filters.township) continue;
       if (filters.minSalary !== undefined && job.salaryMax !== null && job.salaryMax < filters.minSalary) continue;
-      let score = 0;
-      let all = true;
-      for (const token of tokens) {
-        if (title.has(token)) score += 2;
-        else if (body.has(token)) score += 1;
-        else {
-          all = false;
-          break;
-        }
-      }
-      if (all) scored.push({ job, score });
+      const score = Math.max(...forms.map((tokens) => formScore(tokens, title, body)));
+      if (score >= 0) scored.push({ job, score });
     }
     scored.sort((a, b) => b.score - a.score || new Date(b.job.postedAt).getTime() - new Date(a.job.postedAt).getTime());
     const pages = Math.max(1, Math.ceil(scored.length / pageSize));
@@ -82,4 +74,15 @@ export class JobIndex {
       jobs: scored.slice((current - 1) * pageSize, current * pageSize).map((entry) => entry.job),
     };
   }
+}
+
+/** Title matches score 2, description matches 1; -1 when a token is missing. */
+function formScore(tokens: string[], title: Set<string>, body: Set<string>): number {
+  let score = 0;
+  for (const token of tokens) {
+    if (title.has(token)) score += 2;
+    else if (body.has(token)) score += 1;
+    else return -1;
+  }
+  return score;
 }

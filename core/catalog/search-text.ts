@@ -1,5 +1,5 @@
 import { burmeseSyllables } from "../text/burmese-syllables.ts";
-import { normalizeInput } from "../text/burmese-text.ts";
+import { normalizeBurmese, toAsciiDigits } from "../myanmar/index.ts";
 
 const MYANMAR = /[\u1000-\u109F]/;
 /** English: lower case, and plurals folded (jobs → job, cashiers → cashier, companies → company, boxes → box). */
@@ -13,15 +13,12 @@ export function englishStem(word: string): string {
 const segmenter = new Intl.Segmenter("my", { granularity: "word" });
 
 /**
- * Search tokens of a text, after the same normalization as user input
- * (Zawgyi → Unicode, Burmese digits → ASCII). Burmese is written without
- * spaces between words, so it yields its syllables: a query matches whatever
- * way the words were run together or split. English yields stemmed words.
+ * Search tokens of one form of a text. Burmese is written without spaces between words, so it yields its syllables:
+ * a query matches whatever way the words were run together or split. English yields stemmed words.
  */
-export function searchTokens(text: string): string[] {
-  const normalized = normalizeInput(text).text.toLowerCase();
+function tokensOf(text: string): string[] {
   const tokens = new Set<string>();
-  for (const part of segmenter.segment(normalized)) {
+  for (const part of segmenter.segment(toAsciiDigits(text).toLowerCase())) {
     if (!part.isWordLike) continue;
     const word = part.segment;
     if (MYANMAR.test(word)) {
@@ -32,4 +29,20 @@ export function searchTokens(text: string): string[] {
     }
   }
   return [...tokens];
+}
+
+/**
+ * The forms a text is searched in: as typed (NFC) and after encoding repair (Zawgyi → Unicode), one list of tokens
+ * each, the same list once when they agree. Indexing both and matching either keeps a word the Zawgyi detector would
+ * misjudge findable.
+ */
+export function searchForms(text: string): string[][] {
+  const typed = tokensOf(text.normalize("NFC"));
+  const repaired = tokensOf(normalizeBurmese(text));
+  return typed.join("\u0000") === repaired.join("\u0000") ? [repaired] : [repaired, typed];
+}
+
+/** Every token of both forms: what the index keeps for a text. */
+export function searchTokens(text: string): string[] {
+  return [...new Set(searchForms(text).flat())];
 }

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from "mongoose";
-import type { NrcType } from "./nrc.ts";
+import type { NrcType } from "../myanmar/nrc.ts";
 
 export const KYC_DOCUMENTS = ["front", "back", "selfie"] as const;
 export type KycDocument = (typeof KYC_DOCUMENTS)[number];

@@ -14,7 +14,7 @@ import {
   type KycSubmissionDoc,
   type NrcHolderDoc,
 } from "./kyc-models.ts";
-import { nrcBurmese, nrcKey, type Nrc } from "./nrc.ts";
+import { nrcBurmese, nrcKey, type Nrc } from "../myanmar/nrc.ts";
 import type { EventHub } from "../events/event-hub.ts";
 
 export interface KycDraft {

@@ -1,6 +1,6 @@
 import type { Connection } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
-import { toE164Myanmar } from "../values/phone.ts";
+import { parseMyanmarPhone } from "../myanmar/index.ts";
 import { newPublicId, PUBLIC_ID_PATTERN } from "./public-id.ts";
 import {
   identitiesOfUser,
@@ -257,8 +257,8 @@ export class UserService {
         .exec();
       return identity === null ? null : this.followMerges(identity.userId);
     }
-    const phone = toE164Myanmar(value);
-    if (phone === undefined) return null;
+    const phone = parseMyanmarPhone(value);
+    if (phone === null) return null;
     return this.models.User.findOne({ phone }).lean<UserDoc>().exec();
   }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../core/errors/app-error.ts";
 import { ERROR_CATALOGUE, KIND_STATUS, httpStatusOf, type ErrorCode } from "../../core/errors/error-catalogue.ts";
@@ -9,7 +9,7 @@ const sources = execFileSync("git", ["ls-files", "--cached", "--others", "--excl
   encoding: "utf8",
 })
   .split("\n")
-  .filter((file) => file.endsWith(".ts") && !file.endsWith("error-catalogue.ts"))
+  .filter((file) => file.endsWith(".ts") && !file.endsWith("error-catalogue.ts") && existsSync(file))
   .map((file) => ({ file, text: readFileSync(file, "utf8") }));
 const known = new Set(Object.keys(ERROR_CATALOGUE));
 

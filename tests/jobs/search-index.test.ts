@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { JobDoc } from "../../core/catalog/catalog-models.ts";
 import { JobIndex } from "../../core/catalog/job-index.ts";
-import { normalizeInput } from "../../core/text/burmese-text.ts";
+import { normalizeBurmese, toAsciiDigits } from "../../core/myanmar/index.ts";
 import { demoCatalog } from "../../core/demo/seed-catalog.ts";
 import { formatSalary, parseSalaryInput } from "../../core/values/money.ts";
 
@@ -101,7 +101,7 @@ describe("job search", () => {
   });
 
   it("reads a minimum salary typed with Burmese digits, and keeps negotiable jobs", () => {
-    const typed = normalizeInput("၅ သိန်း").text;
+    const typed = toAsciiDigits(normalizeBurmese("၅ သိန်း")).trim();
     expect(parseSalaryInput(typed)).toBe(500_000);
     const found = all({ minSalary: 500_000 });
     expect(found.length).toBeGreaterThan(0);

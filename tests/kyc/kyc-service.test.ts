@@ -3,7 +3,8 @@ import { createFileFetcher } from "../../bots/channels/file-fetchers.ts";
 import type { BotServices } from "../../bots/engine/services.ts";
 import { auditModel } from "../../core/admin/audit-log.ts";
 import { KycService } from "../../core/kyc/kyc-service.ts";
-import { parseNrc, type Nrc } from "../../core/kyc/nrc.ts";
+import { parseNrc } from "../../core/myanmar/index.ts";
+import type { Nrc } from "../../core/myanmar/nrc.ts";
 import { MediaVault } from "../../core/files/media-vault.ts";
 import { AuditLog } from "../../core/admin/audit-log.ts";
 import { samplePng } from "../../webhooks/sandbox-page/sample-images.ts";
@@ -17,7 +18,7 @@ const reviewer = (userId: string) => ({ userId, role: "reviewer" as const, chann
 const nrc = (text: string): Nrc => {
   const parsed = parseNrc(text);
   if (!parsed.ok) throw new Error(`bad test NRC ${text}`);
-  return parsed.nrc;
+  return { state: parsed.state, township: parsed.township, type: parsed.type, number: parsed.number };
 };
 
 /** Three stored documents of a user, through the real intake (sandbox files in Redis). */

@@ -1,7 +1,8 @@
 import { isAppError } from "../../../core/errors/app-error.ts";
 import { MEDIA_MAX_BYTES } from "../../../core/files/media-vault.ts";
 import { KYC_DOCUMENTS, type KycDocument } from "../../../core/kyc/kyc-models.ts";
-import { nrcBurmese, nrcLatin, parseNrc, type Nrc } from "../../../core/kyc/nrc.ts";
+import { parseNrc, toAsciiDigits } from "../../../core/myanmar/index.ts";
+import { nrcBurmese, nrcLatin, type Nrc, type NrcParse } from "../../../core/myanmar/nrc.ts";
 import { LANGUAGES } from "../../../core/users/user-model.ts";
 import { twoPerRow } from "../../engine/button-layout.ts";
 import type { Action, Flow, FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
@@ -16,6 +17,17 @@ const DECLARED = /^(image\/(jpeg|png)|application\/pdf)$/;
 const onward = (ctx: FlowContext<KycServices>, next: string): Transition => ({
   to: ctx.data.editing === true ? "review" : next,
 });
+
+function acceptNrc(ctx: FlowContext<KycServices>, parsed: Extract<NrcParse, { ok: true }>): Transition {
+  const nrc: Nrc = { state: parsed.state, township: parsed.township, type: parsed.type, number: parsed.number };
+  ctx.data.nrc = nrc;
+  delete ctx.data.nrcTyped;
+  delete ctx.data.nrcCandidates;
+  return {
+    ...onward(ctx, "name"),
+    replies: [text(ctx.t("kyc:nrc_ok", { burmese: parsed.canonical, latin: parsed.latin }))],
+  };
+}
 
 const nrcOf = (ctx: FlowContext<KycServices>): Nrc | undefined => {
   const value = ctx.data.nrc as Nrc | undefined;
@@ -129,12 +141,37 @@ export const kycFlow: Flow<KycServices> = {
       handle: (ctx, input) => {
         if (input.kind !== "text") return { stay: [text(ctx.t("kyc:nrc_problem.format"))] };
         const parsed = parseNrc(input.text);
-        if (!parsed.ok) return { stay: [text(ctx.t(`kyc:nrc_problem.${parsed.problem}`))] };
-        ctx.data.nrc = parsed.nrc;
-        return {
-          ...onward(ctx, "name"),
-          replies: [text(ctx.t("kyc:nrc_ok", { burmese: nrcBurmese(parsed.nrc), latin: nrcLatin(parsed.nrc) }))],
-        };
+        if (!parsed.ok && parsed.candidates !== undefined) {
+          // A Latin code that fits two townships: ask which, never guess.
+          ctx.data.nrcTyped = input.text;
+          ctx.data.nrcCandidates = parsed.candidates;
+          return { to: "nrc_pick" };
+        }
+        if (!parsed.ok) return { stay: [text(ctx.t(`kyc:nrc_problem.${parsed.part}`))] };
+        return acceptNrc(ctx, parsed);
+      },
+    },
+    nrc_pick: {
+      render: (ctx) => {
+        const typed = stringField(ctx.data, "nrcTyped");
+        const state = /\d+/.exec(toAsciiDigits(typed))?.[0] ?? "";
+        const codes = Array.isArray(ctx.data.nrcCandidates) ? (ctx.data.nrcCandidates as string[]) : [];
+        return [
+          {
+            kind: "text",
+            text: ctx.t("kyc:nrc_which", { latin: typed, state }),
+            buttons: codes.map((code) => [ctx.stepButton(code, code)]),
+          },
+        ];
+      },
+      handle: (ctx, input) => {
+        const codes = Array.isArray(ctx.data.nrcCandidates) ? (ctx.data.nrcCandidates as string[]) : [];
+        if (input.kind !== "value" || !codes.includes(input.value)) return { stay: [] };
+        // The same number with the Burmese code chosen: parsed again, so every rule still applies.
+        const typed = stringField(ctx.data, "nrcTyped").replace(/^(\s*\S{1,2}\s*[/ ]\s*)[A-Za-z]+/, `$1${input.value}`);
+        const parsed = parseNrc(typed);
+        if (!parsed.ok) return { to: "nrc", replies: [text(ctx.t(`kyc:nrc_problem.${parsed.part}`))] };
+        return acceptNrc(ctx, parsed);
       },
     },
     name: {

@@ -2,7 +2,7 @@ import { primaryRole } from "../../../core/admin/roles.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import { MEDIA_LINK_MINUTES } from "../../../core/files/media-links.ts";
 import { KYC_REJECT_REASONS, type KycRejectReason } from "../../../core/kyc/kyc-models.ts";
-import { nrcLatin } from "../../../core/kyc/nrc.ts";
+import { nrcLatin } from "../../../core/myanmar/nrc.ts";
 import type { Action, Flow, FlowContext, Reply, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { queueStep } from "../admin/queue-step.ts";

@@ -5,8 +5,8 @@ import { actionData } from "../../engine/button-data.ts";
 import type { Action, Flow, FlowContext, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
 import { text } from "../../engine/replies.ts";
-import { formatKyat, parseKyatAmount } from "../../../core/values/money.ts";
-import { toE164Myanmar } from "../../../core/values/phone.ts";
+import { formatKyat } from "../../../core/values/money.ts";
+import { parseKyat, parseMyanmarPhone } from "../../../core/myanmar/index.ts";
 import type { PayoutsServices } from "./services.ts";
 
 const kyat = (ctx: FlowContext<PayoutsServices>, amount: number) => formatKyat(amount, ctx.user.language);
@@ -53,8 +53,8 @@ export const withdrawMoneyFlow: Flow<PayoutsServices> = {
         ];
       },
       handle: async (ctx, input): Promise<Transition> => {
-        const amount = input.kind === "text" ? parseKyatAmount(input.text) : undefined;
-        if (amount === undefined) return { stay: [text(ctx.t("payouts:bad_amount"))] };
+        const amount = input.kind === "text" ? parseKyat(input.text) : null;
+        if (amount === null) return { stay: [text(ctx.t("payouts:bad_amount"))] };
         try {
           ctx.services.payouts.checkAmount(amount);
         } catch (error) {
@@ -109,8 +109,8 @@ export const withdrawMoneyFlow: Flow<PayoutsServices> = {
               : input.kind === "contact"
                 ? input.phone
                 : "";
-        const phone = toE164Myanmar(raw);
-        if (phone === undefined) return { stay: [text(ctx.t("payouts:bad_phone"))] };
+        const phone = parseMyanmarPhone(raw);
+        if (phone === null) return { stay: [text(ctx.t("payouts:bad_phone"))] };
         ctx.data.phone = phone;
         ctx.data.nonce = randomBytes(8).toString("hex").toUpperCase();
         return { to: "confirm" };

@@ -5,7 +5,7 @@ import type { FlowContext, Reply, Step, StepInput, Transition } from "../../engi
 import { stringField } from "../../engine/flow-data.ts";
 import { text } from "../../engine/replies.ts";
 import { formatKyat } from "../../../core/values/money.ts";
-import { toE164Myanmar } from "../../../core/values/phone.ts";
+import { parseMyanmarPhone } from "../../../core/myanmar/index.ts";
 import type { ReferralsServices } from "./services.ts";
 
 export { text };
@@ -53,8 +53,8 @@ export function phoneStep(who: Who, next: string): Step<ReferralsServices> {
     ],
     handle: async (ctx, input) => {
       const raw = input.kind === "text" ? input.text : input.kind === "contact" ? input.phone : "";
-      const phone = toE164Myanmar(raw);
-      if (phone === undefined) return { stay: [text(ctx.t("referrals:bad_phone"))] };
+      const phone = parseMyanmarPhone(raw);
+      if (phone === null) return { stay: [text(ctx.t("referrals:bad_phone"))] };
       if (who === "candidate" && ctx.user.phone === phone) return { stay: [text(ctx.t("referrals:self_phone"))] };
       ctx.data.phone = phone;
       if (who === "self" && ctx.user.phone === null) {
