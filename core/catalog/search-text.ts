@@ -1,5 +1,6 @@
 import { burmeseSyllables } from "../text/burmese-syllables.ts";
 import { normalizeBurmese, toAsciiDigits } from "../myanmar/index.ts";
+import { queryReadings } from "../myanmar/zawgyi.ts";
 
 const MYANMAR = /[\u1000-\u109F]/;
 /** English: lower case, and plurals folded (jobs → job, cashiers → cashier, companies → company, boxes → box). */
@@ -31,18 +32,25 @@ function tokensOf(text: string): string[] {
   return [...tokens];
 }
 
-/**
- * The forms a text is searched in: as typed (NFC) and after encoding repair (Zawgyi → Unicode), one list of tokens
- * each, the same list once when they agree. Indexing both and matching either keeps a word the Zawgyi detector would
- * misjudge findable.
- */
-export function searchForms(text: string): string[][] {
-  const typed = tokensOf(text.normalize("NFC"));
-  const repaired = tokensOf(normalizeBurmese(text));
-  return typed.join("\u0000") === repaired.join("\u0000") ? [repaired] : [repaired, typed];
+/** Distinct token lists, one per form. */
+function distinct(forms: string[][]): string[][] {
+  const seen = new Set<string>();
+  return forms.filter((tokens) => {
+    const key = tokens.join("\u0000");
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
-/** Every token of both forms: what the index keeps for a text. */
+/**
+ * The forms a query is matched in, one token list each: as repaired, as typed, and read as Zawgyi when that is at
+ * all likely (a short Zawgyi word can also be well-formed Unicode and is then left as typed). A job matches when all
+ * tokens of any one form are in it.
+ */
+export function searchForms(text: string): string[][] {
+  return distinct(queryReadings(text).map(tokensOf));
+}
+
+/** What the index keeps for a stored text: the tokens of the text as typed and as repaired. */
 export function searchTokens(text: string): string[] {
-  return [...new Set(searchForms(text).flat())];
+  return [...new Set([...tokensOf(text.normalize("NFC")), ...tokensOf(normalizeBurmese(text))])];
 }

@@ -101,3 +101,19 @@ export function normalizeBurmese(text: string): string {
   const converted = restoreDigitFour(converter.zawgyiToUnicode(nfc)).normalize("NFC");
   return looksLikeUnicode(converted) || (!valid && score >= THRESHOLD) ? converted : nfc;
 }
+
+/**
+ * Every way a search query may be meant: as repaired, as typed, and as Zawgyi when the detector gives that any
+ * weight, even where {@link normalizeBurmese} leaves an ambiguous word as typed. Stored text is never changed by
+ * this; only a query matches through any of its readings.
+ */
+export function queryReadings(text: string): string[] {
+  const readings = new Set([normalizeBurmese(text), text.normalize("NFC")]);
+  if (MYANMAR.test(text)) {
+    detector ??= new myanmarTools.ZawgyiDetector();
+    converter ??= new myanmarTools.ZawgyiConverter();
+    if (detector.getZawgyiProbability(text) >= MAYBE)
+      readings.add(restoreDigitFour(converter.zawgyiToUnicode(text.normalize("NFC"))).normalize("NFC"));
+  }
+  return [...readings];
+}

@@ -18,6 +18,8 @@ const REVIEWER: TgUser = { id: 9_700_001, first_name: "Reviewer", language_code:
 const TUN: TgUser = { id: 9_700_002, first_name: "Tun", language_code: "en" };
 const MYA: VbUser = { id: "kycMya00001==", name: "Mya", language: "my" };
 const VB_REVIEWER: VbUser = { id: "kycReviewer1==", name: "Daw Review", language: "my" };
+const AUNG: TgUser = { id: 9_700_003, first_name: "Aung", language_code: "en" };
+const HLA: VbUser = { id: "kycHla00001==", name: "Hla", language: "my" };
 let photo = 0;
 
 const idOf = async (key: string) => (await userModels(h.t.runtime.mongo).Identity.findById(key).lean())?.userId ?? "";
@@ -41,11 +43,11 @@ beforeAll(async () => {
   });
   d = chatDriver(h);
   attachWorkers(h.t.runtime, h.t.core, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
-  for (const user of [REVIEWER, TUN]) {
+  for (const user of [REVIEWER, TUN, AUNG]) {
     await h.postTelegram(tgText(user, "/start"));
     await h.postTelegram(tgButton(user, "m:lang.en"));
   }
-  for (const user of [MYA, VB_REVIEWER]) {
+  for (const user of [MYA, VB_REVIEWER, HLA]) {
     await h.post(vbConversationStarted(user));
     await h.post(vbText(user, "m:lang.my"));
   }
@@ -102,6 +104,30 @@ describe("KYC on Telegram, in English", () => {
       expect(d.tgText(TUN)).toMatch(/^Your documents are waiting for review/);
     },
   );
+});
+
+describe("an NRC whose Latin code fits two townships", () => {
+  it("is not guessed: Telegram, in English, asks which code is on the card, then goes on", async () => {
+    await d.tgPress(AUNG, "🪪 Verify identity");
+    await d.tgPress(AUNG, "▶️ Start");
+    await h.postTelegram(tgText(AUNG, "13/MASATA(N)123456"));
+    expect(d.tgText(AUNG)).toBe(
+      "13/MASATA(N)123456 fits more than one township code in state 13. Which one is on your card?",
+    );
+    await d.tgPress(AUNG, "မဆတ");
+    expect(h.telegram.textsTo(AUNG.id).at(-2)).toBe("NRC: ၁၃/မဆတ(နိုင်)၁၂၃၄၅၆ (13/MASATA(N)123456)");
+    expect(d.tgText(AUNG)).toBe("Your full name, exactly as on the card:");
+  });
+
+  it("Viber, in Burmese, shows the codes as the keyboard; the other code is just as good", async () => {
+    await d.vbPress(HLA, "🪪 ကိုယ်ရေး အတည်ပြုရန်");
+    await d.vbPress(HLA, "▶️ စတင်ရန်");
+    await h.post(vbText(HLA, "13 MASATA C 123456"));
+    expect(d.vbText(HLA)).toContain("ပြည်နယ်/တိုင်း ၁၃ ရှိ");
+    expect(d.vbText(HLA)).toContain("ဘယ်ကုဒ် ပါသလဲ");
+    await d.vbPress(HLA, "မစတ");
+    expect(h.viber.textsTo(HLA.id).at(-2)).toBe("မှတ်ပုံတင်: ၁၃/မစတ(နိုင်)၁၂၃၄၅၆ (13/MASATA(N)123456)");
+  });
 });
 
 describe("KYC on Viber, in Burmese", () => {

@@ -2,6 +2,7 @@ import { isAppError } from "../../../core/errors/app-error.ts";
 import { MEDIA_MAX_BYTES } from "../../../core/files/media-vault.ts";
 import { KYC_DOCUMENTS, type KycDocument } from "../../../core/kyc/kyc-models.ts";
 import { parseNrc, toAsciiDigits } from "../../../core/myanmar/index.ts";
+import { formatNumber } from "../../../core/values/numbers.ts";
 import { nrcBurmese, nrcLatin, type Nrc, type NrcParse } from "../../../core/myanmar/nrc.ts";
 import { LANGUAGES } from "../../../core/users/user-model.ts";
 import { twoPerRow } from "../../engine/button-layout.ts";
@@ -154,21 +155,28 @@ export const kycFlow: Flow<KycServices> = {
     nrc_pick: {
       render: (ctx) => {
         const typed = stringField(ctx.data, "nrcTyped");
-        const state = /\d+/.exec(toAsciiDigits(typed))?.[0] ?? "";
+        const state = formatNumber(Number(/\d+/.exec(toAsciiDigits(typed))?.[0] ?? 0), ctx.user.language);
         const codes = Array.isArray(ctx.data.nrcCandidates) ? (ctx.data.nrcCandidates as string[]) : [];
         return [
           {
             kind: "text",
             text: ctx.t("kyc:nrc_which", { latin: typed, state }),
-            buttons: codes.map((code) => [ctx.stepButton(code, code)]),
+            // Button data is ASCII: the code is named by its place in the list.
+            buttons: codes.map((code, index) => [ctx.stepButton(code, String(index))]),
           },
         ];
       },
       handle: (ctx, input) => {
         const codes = Array.isArray(ctx.data.nrcCandidates) ? (ctx.data.nrcCandidates as string[]) : [];
-        if (input.kind !== "value" || !codes.includes(input.value)) return { stay: [] };
+        const code =
+          input.kind === "value"
+            ? codes[Number(input.value)]
+            : input.kind === "text"
+              ? codes.find((candidate) => candidate === input.text.trim())
+              : undefined;
+        if (code === undefined) return { stay: [] };
         // The same number with the Burmese code chosen: parsed again, so every rule still applies.
-        const typed = stringField(ctx.data, "nrcTyped").replace(/^(\s*\S{1,2}\s*[/ ]\s*)[A-Za-z]+/, `$1${input.value}`);
+        const typed = stringField(ctx.data, "nrcTyped").replace(/^(\s*\S{1,2}\s*[/ ]\s*)[A-Za-z]+/, `$1${code}`);
         const parsed = parseNrc(typed);
         if (!parsed.ok) return { to: "nrc", replies: [text(ctx.t(`kyc:nrc_problem.${parsed.part}`))] };
         return acceptNrc(ctx, parsed);
