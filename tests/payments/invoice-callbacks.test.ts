@@ -1,65 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BotServices } from "../../bots/engine/services.ts";
-import { catalogModels } from "../../core/catalog/catalog-models.ts";
 import { decisionModel } from "../../core/decisions/decision-store.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
 import { callbackModel } from "../../core/payments/callback-intake.ts";
 import { invoiceModel, type Gateway, type InvoiceDoc } from "../../core/payments/invoice-service.ts";
-import { userModels } from "../../core/users/user-model.ts";
 import { ledgerModels } from "../../core/wallet/ledger.ts";
 import { signedCallback, type SandboxOutcome } from "../../webhooks/sandbox-gateway/signed-callbacks.ts";
 import { FakeGateways } from "../fakes/fake-gateways.ts";
 import { reconcileInvoices } from "../../core/payments/reconciliation.ts";
 import { ayaChecksum } from "../../core/payments/signatures/ayapay-signature.ts";
 import { GatewayStatusQuery } from "../../core/payments/status-query.ts";
-import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
+import type { TestApp } from "../helpers/test-runtime.ts";
+import { billingApp, hireAt, KBZ_KEY } from "../helpers/billing.ts";
 
 let t: TestApp;
 let s: BotServices;
 let gateways: FakeGateways;
-let n = 0;
-const KBZ_KEY = "test-kbz-app-key";
-const RECRUITER = { userId: "URECRUIT", as: "recruiter" as const };
 
-async function hire(gateway: Gateway): Promise<InvoiceDoc> {
-  const referrer = `UINV${String(++n).padStart(4, "0")}`;
-  const now = new Date();
-  await userModels(t.runtime.mongo).User.create({
-    _id: referrer,
-    name: "Referrer",
-    displayName: null,
-    language: "en",
-    languageChosen: true,
-    invitedBy: null,
-    status: "active",
-    mergedInto: null,
-    phone: null,
-    identityKeys: [],
-    roles: [],
-    bannedNoticeSent: false,
-    createdAt: now,
-    lastSeenAt: now,
-  });
-  const company = (await catalogModels(t.runtime.mongo).Company.find().lean()).find(
-    (candidate) => candidate.billing?.gateway === gateway,
-  );
-  const job = await catalogModels(t.runtime.mongo).Job.findOne({ companyId: company?._id, status: "open" }).lean();
-  const referral = await s.referrals.submit({
-    jobId: job?._id ?? "",
-    referrerId: referrer,
-    submittedBy: referrer,
-    source: "submitted",
-    candidate: { name: "Candidate", phone: `+95997${String(7_000_000 + n)}` },
-    candidateUserId: null,
-    relationship: "friend",
-    cvMediaId: null,
-  });
-  for (const to of ["screening", "interview", "offered", "hired"] as const)
-    await s.referrals.move(referral._id, to, RECRUITER);
-  const invoice = await invoiceModel(t.runtime.mongo).findOne({ referralId: referral._id }).lean<InvoiceDoc>();
-  if (invoice === null) throw new Error("no invoice");
-  return invoice;
-}
+const RECRUITER = { userId: "URECRUIT", as: "recruiter" as const };
+const hire = (gateway: Gateway): Promise<InvoiceDoc> => hireAt(t, gateway);
 
 const post = (gateway: Gateway, payload: string) =>
   t.app.inject({
@@ -73,16 +32,7 @@ const callback = (invoice: InvoiceDoc, outcome: SandboxOutcome, amount?: string)
 
 beforeAll(async () => {
   gateways = await new FakeGateways(KBZ_KEY).start();
-  t = await buildTestApp({
-    config: testConfig({
-      REWARDS_RELEASE: "invoice",
-      PUBLIC_URL: "https://trm.example",
-      KBZPAY_APP_KEY: KBZ_KEY,
-      KBZPAY_API_ROOT: `${gateways.url}/kbz`,
-      AYAPAY_API_ROOT: `${gateways.url}/aya`,
-      INVOICE_FEE_PERCENT: "20",
-    }),
-  });
+  t = await billingApp(gateways, { INVOICE_FEE_PERCENT: "20" });
   s = t.bot.services;
   await seedDemoCatalog(t.runtime.mongo, new Date());
   await s.catalog.refresh();
