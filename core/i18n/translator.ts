@@ -3,6 +3,7 @@ import path from "node:path";
 import i18next, { type i18n, type Resource, type TFunction } from "i18next";
 import { LANGUAGES, type Language } from "../users/user-model.ts";
 
+const burmeseNumber = new Intl.NumberFormat("my", { maximumFractionDigits: 2 });
 const LOCALES_DIR = path.resolve(import.meta.dirname, "../../locales");
 
 /** Reads every `locales/<lang>/<namespace>.json` once. */
@@ -40,7 +41,31 @@ export async function createTranslator(): Promise<Translator> {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
-  return { instance, t: (language) => instance.getFixedT(language) };
+  const english = instance.getFixedT("en");
+  const burmese = burmeseDigitsT(instance, instance.getFixedT("my"));
+  return { instance, t: (language) => (language === "my" ? burmese : english) };
+}
+
+/**
+ * Burmese text reads Burmese digits: every number passed to a Burmese text is written `၁,၂၃၄`, not `1,234` (strings,
+ * such as ids and amounts already formatted, stay as given). Burmese has one plural form, so a numeric `count` selects
+ * the `_other` text directly before it is turned into Burmese digits.
+ */
+function burmeseDigitsT(instance: i18n, fixed: TFunction): TFunction {
+  const t = (key: string | string[], options?: unknown): unknown => {
+    if (options === null || typeof options !== "object") return fixed(key as string, options as never);
+    const params = options as Record<string, unknown>;
+    const converted = Object.fromEntries(
+      Object.entries(params).map(([name, value]) => [
+        name,
+        typeof value === "number" ? burmeseNumber.format(value) : value,
+      ]),
+    );
+    const plural = typeof key === "string" && typeof params.count === "number" ? `${key}_other` : undefined;
+    const resolved = plural !== undefined && instance.exists(plural, { lng: "my" }) ? plural : key;
+    return fixed(resolved as string, converted as never);
+  };
+  return t as unknown as TFunction;
 }
 
 /** One text in every language, for a notification (`notify` takes `{ en, my }`). */

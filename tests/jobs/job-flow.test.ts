@@ -75,7 +75,7 @@ describe("finding, saving and sharing jobs", () => {
     await vbPress(HLA, "🔎 အလုပ်ရှာရန်");
     await h.post(vbText(HLA, "ကားေမာင္း"));
     const results = String(vbLast(HLA)?.payload.text);
-    expect(results).toMatch(/^အလုပ် \d+ ခု တွေ့ပါသည် \(စာမျက်နှာ 1 \/ \d+\):/);
+    expect(results).toMatch(/^အလုပ် [၀-၉,]+ ခု တွေ့ပါတယ် \(စာမျက်နှာ ၁ \/ [၀-၉]+\):/);
     expect(results).toContain("ကားမောင်းသူ");
     expect(results).toMatch(/လစာ [၀-၉.]+ – [၀-၉.]+ သိန်း/);
     await vbPress(HLA, /^1\. /);

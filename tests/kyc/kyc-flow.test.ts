@@ -123,7 +123,7 @@ describe("an NRC whose Latin code fits two townships", () => {
     await d.vbPress(HLA, "🪪 ကိုယ်ရေး အတည်ပြုရန်");
     await d.vbPress(HLA, "▶️ စတင်ရန်");
     await h.post(vbText(HLA, "13 MASATA C 123456"));
-    expect(d.vbText(HLA)).toContain("ပြည်နယ်/တိုင်း ၁၃ ရှိ");
+    expect(d.vbText(HLA)).toContain("ပြည်နယ် သို့မဟုတ် တိုင်းဒေသကြီး ၁၃ ရှိ");
     expect(d.vbText(HLA)).toContain("ဘယ်ကုဒ် ပါသလဲ");
     await d.vbPress(HLA, "မစတ");
     expect(h.viber.textsTo(HLA.id).at(-2)).toBe("မှတ်ပုံတင်: ၁၃/မစတ(နိုင်)၁၂၃၄၅၆ (13/MASATA(N)123456)");
@@ -146,13 +146,13 @@ describe("KYC on Viber, in Burmese", () => {
       15_000,
       "the request to send again",
     );
-    await d.vbPress(MYA, "📨 စစ်ဆေးရန် ပို့မည်");
+    await d.vbPress(MYA, "📨 စစ်ဆေးရန် ပို့မယ်");
     expect(h.viber.textsTo(MYA.id).at(-2)).toBe("ကတ်ရှေ့ဘက် ကို သုံးလို့မရပါ။ ထပ်ပို့ပါ။");
     expect(d.vbText(MYA)).toContain("ကတ်ရှေ့ဘက်: သုံးမရ၊ ထပ်ပို့ပါ ❗");
     await d.vbPress(MYA, "✏️ ရှေ့ဘက်");
     await h.post(vbPicture(MYA, undefined, h.viber.mediaUrl("mya-front", samplePng(800, 520))));
     await waitFor(() => allStored(`vb:${MYA.id}`), 15_000, "the photos to be stored");
-    await d.vbPress(MYA, "📨 စစ်ဆေးရန် ပို့မည်");
+    await d.vbPress(MYA, "📨 စစ်ဆေးရန် ပို့မယ်");
     expect(h.viber.textsTo(MYA.id).some((value) => value.startsWith("ပို့ပြီးပါပြီ ✅"))).toBe(true);
   });
 });

@@ -90,14 +90,14 @@ describe("withdrawals in the sandbox", () => {
       await press(KYAW, kyawProvider, "KBZPay");
       const kyawConfirm = await say(KYAW, { kind: "text", text: "၀၉၄၂၀၁၁၁၂၂၂" });
       expect(kyawConfirm.at(-1)?.text).toContain("ပမာဏ: ၅၀,၀၀၀ ကျပ်");
-      await press(KYAW, kyawConfirm, "✅ ငွေထုတ်ရန် အတည်ပြုမည်");
+      await press(KYAW, kyawConfirm, "✅ ငွေထုတ်ရန် အတည်ပြုမယ်");
 
       // Finance hears of both, reviews in Burmese on Viber.
       await waitFor(
         async () => (await outbox(FINANCE)).filter((item) => item.text.startsWith("💸 ငွေထုတ်ယူမှုအသစ်")).length === 2,
       );
       const queue = await say(FINANCE, { kind: "text", text: "/payouts" });
-      expect(queue[0]?.text).toMatch(/^ဆုံးဖြတ်ရန် သို့မဟုတ် ပေးချေရန် ငွေထုတ်ယူမှုများ၊ အဟောင်းဆုံးမှ စ၍ \(2\):/);
+      expect(queue[0]?.text).toMatch(/^ဆုံးဖြတ်ရန် သို့မဟုတ် ပေးချေရန် ငွေထုတ်ယူမှုများ၊ အဟောင်းဆုံးမှ စ၍ \(၂\):/);
       const first = await press(FINANCE, queue, /၃၀၀,၀၀၀ ကျပ်$/);
       expect(first[0]?.text).toContain("WavePay +959790011223");
       const approved = await press(FINANCE, first, "✅ အတည်ပြုရန်");
@@ -116,8 +116,8 @@ describe("withdrawals in the sandbox", () => {
       // Ann's approved payout is paid from the provider's app; finance records its transaction id.
       const toPay = await press(FINANCE, await say(FINANCE, { kind: "text", text: "/payouts" }), /၃၀၀,၀၀၀ ကျပ်$/);
       const askTxn = await press(FINANCE, toPay, "💰 ပေးချေပြီး");
-      expect(askTxn.at(-1)?.text).toBe("ဤငွေပေးချေမှု၏ ဝန်ဆောင်မှု ငွေလွှဲအမှတ် ရိုက်ပါ:");
-      expect((await say(FINANCE, { kind: "text", text: "x" })).at(-1)?.text).toContain("ငွေလွှဲအမှတ်သည်");
+      expect(askTxn.at(-1)?.text).toBe("ဒီငွေပေးချေမှုရဲ့ ဝန်ဆောင်မှု ငွေလွှဲအမှတ် ရိုက်ပါ:");
+      expect((await say(FINANCE, { kind: "text", text: "x" })).at(-1)?.text).toContain("ငွေလွှဲအမှတ်က");
       await say(FINANCE, { kind: "text", text: "WAVE-2026-000123" });
       await waitFor(async () =>
         (await outbox(ANN)).some((item) =>

@@ -209,12 +209,12 @@ describe("a recruiter moves the referral to hired", () => {
         "the hired notice",
       );
       await waitFor(
-        () => vbTexts(INV).some((value) => value.startsWith("🎁 သင့်ကွန်ရက်ထဲမှ") && value.includes("(အဆင့် 1)")),
+        () => vbTexts(INV).some((value) => value.startsWith("🎁 သင့်ကွန်ရက်ထဲမှ") && value.includes("(အဆင့် ၁)")),
         15_000,
         "the Burmese commission on Viber",
       );
       await waitFor(
-        () => tgTexts(GRAND).some((value) => value.startsWith("🎁 သင့်ကွန်ရက်ထဲမှ") && value.includes("(အဆင့် 2)")),
+        () => tgTexts(GRAND).some((value) => value.startsWith("🎁 သင့်ကွန်ရက်ထဲမှ") && value.includes("(အဆင့် ၂)")),
         15_000,
         "the Burmese commission on Telegram",
       );
@@ -230,7 +230,7 @@ describe("a recruiter moves the referral to hired", () => {
       await h.post(vbText(INV, "/wallet"));
       expect(vbTexts(INV).at(-2)).toMatch(/^💰 သင့်ပိုက်ဆံအိတ်\n\nထုတ်ယူနိုင်: ၀ ကျပ်\nစောင့်ဆိုင်းဆဲ: [၁-၉][၀-၉,]* ကျပ်/);
       await h.post(vbText(INV, "m:network"));
-      expect(d.vbText(INV)).toContain("အဆင့် 1: 1 ဦး");
+      expect(d.vbText(INV)).toContain("အဆင့် ၁: ၁ ဦး");
 
       await h.postTelegram(tgText(ANN, "/myreferrals"));
       expect(d.tgText(ANN)).toMatch(new RegExp(`${reference} · Ko Zaw Min\\n.*\\nStatus: Hired · MMK [\\d,]+ pending`));
