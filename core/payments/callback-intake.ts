@@ -56,6 +56,8 @@ export interface PaymentStatusQuery {
 }
 
 const record = z.record(z.string(), z.unknown());
+/** How long a gateway is asked to wait before sending a callback we could not confirm yet. */
+const CONFIRM_RETRY_MS = 60_000;
 const WAVE_PAID = "PAYMENT_CONFIRMED";
 const WAVE_PENDING = new Set(["INSUFFICIENT_BALANCE"]);
 const refuse = (code: "malformed_callback" | "gateway_not_configured" | "bad_signature", message: string): AppError =>
@@ -161,6 +163,24 @@ export class CallbackIntake {
     this.query = options.query;
   }
 
+  /**
+   * Whether the gateway's own status query confirms the payment. A query that cannot reach the gateway confirms
+   * nothing: the callback is answered 503 `not_confirmed`, so the gateway sends it again (and the reconciliation
+   * looks again in any case).
+   */
+  private async confirmed(gateway: Gateway, orderId: string): Promise<boolean> {
+    try {
+      return (await this.query.lookup(gateway, orderId)).paid;
+    } catch (error) {
+      if (isAppError(error) && error.kind === "transport_failed")
+        throw new AppError("not_confirmed", "the gateway's status query did not answer", {
+          cause: error,
+          retryAfterMs: CONFIRM_RETRY_MS,
+        });
+      throw error;
+    }
+  }
+
   async handle(gateway: Gateway, raw: string): Promise<SettleResult> {
     const id = randomUUID();
     await this.model.create({
@@ -173,13 +193,13 @@ export class CallbackIntake {
     });
     try {
       const evidence = evidenceOf(gateway, raw, this.gateways);
-      if (
-        evidence.outcome === "paid" &&
-        gateway !== "wavepay" &&
-        !(await this.query.lookup(gateway, evidence.orderId)).paid
-      ) {
-        throw new AppError("not_confirmed", "the gateway's status query does not confirm the payment yet");
-      }
+      // An order we never issued is refused before any call to the gateway.
+      if ((await this.invoices.find(evidence.orderId)) === null)
+        throw new AppError("unknown_order", `no invoice ${evidence.orderId}`);
+      if (evidence.outcome === "paid" && gateway !== "wavepay" && !(await this.confirmed(gateway, evidence.orderId)))
+        throw new AppError("not_confirmed", "the gateway's status query does not confirm the payment yet", {
+          retryAfterMs: CONFIRM_RETRY_MS,
+        });
       const result = await this.invoices.apply(evidence);
       await this.model.updateOne({ _id: id }, { $set: { orderId: evidence.orderId, outcome: result.kind } }).exec();
       return result;

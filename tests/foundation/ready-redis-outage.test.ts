@@ -5,6 +5,8 @@ import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, type RunningRedis } from "../../infra/local/redis-service.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
+import { TG_SECRET, TG_TOKEN } from "../helpers/telegram-harness.ts";
+import { tgText } from "../fakes/telegram-updates.ts";
 
 async function readyStatus(t: TestApp): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await t.app.inject({ method: "GET", url: "/ready" });
@@ -28,7 +30,16 @@ describe("/ready during a real Redis outage", () => {
 
   beforeAll(async () => {
     redis = await startRedis({ dataDir, port: await getPort({ host: "127.0.0.1" }), durable: false });
-    t = await buildTestApp({ config: testConfig({ REDIS_URL: redis.url }) });
+    t = await buildTestApp({
+      config: testConfig({
+        REDIS_URL: redis.url,
+        TELEGRAM_MODE: "webhook",
+        TELEGRAM_BOT_TOKEN: TG_TOKEN,
+        TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+        TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+        PUBLIC_URL: "https://trm.example",
+      }),
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -46,6 +57,16 @@ describe("/ready during a real Redis outage", () => {
       5_000,
     );
     expect(down.status).toBe(503);
+    // An update that arrives meanwhile is not lost: Telegram is told to send it again shortly.
+    const update = await t.app.inject({
+      method: "POST",
+      url: "/webhooks/telegram",
+      headers: { "x-telegram-bot-api-secret-token": TG_SECRET },
+      payload: tgText({ id: 4_400_001, first_name: "Outage", language_code: "en" }, "/start"),
+    });
+    expect(update.statusCode).toBe(503);
+    expect(update.headers["retry-after"]).toBe("5");
+    expect(update.json()).toMatchObject({ error: { code: "dependency_unavailable", details: { failed: ["redis"] } } });
     expect(down.body).toMatchObject({
       error: {
         code: "dependency_unavailable",

@@ -24,6 +24,30 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_VALIDATION: { code: "invalid_input", message: "The request is not valid" },
 };
 
+/** Seconds a caller (Telegram, Viber, a gateway) is asked to wait while the database or Redis is down. */
+const OUTAGE_RETRY_SECONDS = 5;
+
+/**
+ * Which dependency an error says is down: Redis (ioredis refuses a command when the connection is gone) or the
+ * database (the driver cannot reach a server). Such a request was not handled and can be sent again, so it is
+ * answered 503 with `Retry-After` rather than a 500.
+ */
+export function dependencyOutage(error: unknown): "redis" | "mongodb" | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const name = error.name;
+  if (
+    name === "MaxRetriesPerRequestError" ||
+    /Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(error.message)
+  )
+    return "redis";
+  if (
+    /^Mongo(ose)?(Network|ServerSelection|NotConnected|Topology)/.test(name) ||
+    /Client must be connected/.test(error.message)
+  )
+    return "mongodb";
+  return undefined;
+}
+
 /**
  * Installs the error and not-found handlers: one `{ error: { code, message } }`
  * shape with machine codes; 5xx are logged with their stack and answered
@@ -45,6 +69,16 @@ export function installErrorShape(app: FastifyInstance): void {
       if (error.httpStatus >= 500) request.log.error({ err: error }, "request failed");
       if (error.retryAfterMs !== undefined) void reply.header("retry-after", Math.ceil(error.retryAfterMs / 1000));
       return reply.code(error.httpStatus).send(errorBody(error.code, error.message, error.details));
+    }
+    const outage = dependencyOutage(error);
+    if (outage !== undefined) {
+      request.log.warn({ err: error, dependency: outage }, "a dependency is down; asking the caller to retry");
+      void reply.header("retry-after", OUTAGE_RETRY_SECONDS);
+      return reply
+        .code(503)
+        .send(
+          errorBody("dependency_unavailable", `${outage} is not answering; try again shortly`, { failed: [outage] }),
+        );
     }
     const fastifyError = error as FastifyError;
     const known = fastifyError.code === undefined ? undefined : FASTIFY_CODES[fastifyError.code];

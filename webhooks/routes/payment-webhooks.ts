@@ -36,6 +36,7 @@ export function paymentWebhookRoutes(intake: CallbackIntake) {
         } catch (error) {
           if (!isAppError(error)) throw error;
           request.log.warn({ gateway, code: error.code }, "gateway callback refused");
+          if (error.retryAfterMs !== undefined) void reply.header("retry-after", Math.ceil(error.retryAfterMs / 1000));
           return reply.code(error.httpStatus).send(errorBody(error.code, error.message, error.details));
         }
       });
