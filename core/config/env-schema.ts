@@ -155,6 +155,8 @@ export const envSchema = z.object({
   ),
   STORAGE_DIR: optionalString,
   SANDBOX: booleanFlag,
+  SANDBOX_IN_PRODUCTION: optionalString,
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   KBZPAY_API_ROOT: httpUrl("https://api.kbzpay.com/payment/gateway"),
   WAVEPAY_API_ROOT: httpUrl("https://payments.wavemoney.io"),
   AYAPAY_API_ROOT: httpUrl("https://pgw.ayainnovation.com"),

@@ -30,7 +30,13 @@ export interface EncryptionKey {
 export interface Config {
   env: AppEnv;
   logLevel: LogLevel;
-  http: { host: string; port: number; publicUrl: string | undefined };
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string | undefined;
+    /** When set, `/metrics` answers only `Authorization: Bearer <token>` (required in production). */
+    metricsToken: string | undefined;
+  };
   /** `uri` undefined means "start local FerretDB" (local mode and tests only). */
   mongo: { uri: string | undefined };
   /** `url` undefined means "start a local redis-server" (local mode and tests only). */
@@ -143,9 +149,18 @@ function crossFieldProblems(env: Env): string[] {
     );
   }
   if ((env.NODE_ENV ?? "").trim() === "production") {
-    for (const name of ["MONGODB_URI", "REDIS_URL", "ENCRYPTION_KEY", "STORAGE_DIR"]) {
+    for (const name of ["MONGODB_URI", "REDIS_URL", "ENCRYPTION_KEY", "STORAGE_DIR", "METRICS_TOKEN"]) {
       if (!present(env, name)) problems.push(`${name}: required when NODE_ENV=production`);
     }
+    // The sandbox's gateway keys are in the code: a callback signed with them would settle a real invoice.
+    if (
+      /^(1|true|yes|on)$/i.test((env.SANDBOX ?? "").trim()) &&
+      (env.SANDBOX_IN_PRODUCTION ?? "").trim() !== "i-understand"
+    )
+      problems.push(
+        "SANDBOX: refused when NODE_ENV=production (its gateway keys and personas are public); " +
+          "set SANDBOX_IN_PRODUCTION=i-understand only for a throwaway demo",
+      );
   }
   return problems;
 }
@@ -240,7 +255,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     env: raw.NODE_ENV,
     logLevel: raw.LOG_LEVEL,
-    http: { host: raw.HOST, port: raw.PORT, publicUrl },
+    http: { host: raw.HOST, port: raw.PORT, publicUrl, metricsToken: raw.METRICS_TOKEN },
     mongo: { uri: raw.MONGODB_URI },
     redis: { url: raw.REDIS_URL, prefix: raw.REDIS_PREFIX },
     telegram,

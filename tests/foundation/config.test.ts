@@ -23,6 +23,7 @@ const PRODUCTION = {
   VIBER_AUTH_TOKEN: VIBER_TOKEN,
   ADMIN_TELEGRAM_IDS: "111, 222",
   ADMIN_VIBER_IDS: "01234567890A=",
+  METRICS_TOKEN: "metrics-token-0123456789",
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -152,7 +153,21 @@ describe("configuration", () => {
     ["SANDBOX not a boolean", { SANDBOX: "maybe" }, /^SANDBOX:/],
     ["API root not a URL", { TELEGRAM_API_ROOT: "api.telegram.org" }, /^TELEGRAM_API_ROOT:/],
     ["production without its services", { NODE_ENV: "production" }, /^MONGODB_URI: required when NODE_ENV=production/],
+    [
+      "production without a metrics token",
+      { NODE_ENV: "production" },
+      /^METRICS_TOKEN: required when NODE_ENV=production/,
+    ],
+    ["a short metrics token", { METRICS_TOKEN: "short" }, /^METRICS_TOKEN: must be at least 16 characters/],
   ];
+
+  it("refuses the sandbox in production unless SANDBOX_IN_PRODUCTION=i-understand", () => {
+    expect(problemsOf({ ...PRODUCTION, SANDBOX: "true" })).toEqual([
+      expect.stringMatching(/^SANDBOX: refused when NODE_ENV=production/),
+    ]);
+    expect(loadConfig({ ...PRODUCTION, SANDBOX: "true", SANDBOX_IN_PRODUCTION: "i-understand" }).sandbox).toBe(true);
+    expect(loadConfig(PRODUCTION).sandbox).toBe(false);
+  });
 
   it.each(BAD_CASES)("refuses %s", (_name, env, expected) => {
     const problems = problemsOf(env);

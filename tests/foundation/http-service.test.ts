@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QueueDefinition } from "../../jobs/queue-registry.ts";
-import { buildTestApp, type TestApp } from "../helpers/test-runtime.ts";
+import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
 
 const noop: QueueDefinition<{ n: number }> = { name: "sample", concurrency: 1, process: async () => undefined };
 
@@ -71,4 +71,28 @@ describe("web service basics", () => {
       }
     },
   );
+});
+
+describe("/metrics behind a bearer token", () => {
+  let guarded: TestApp;
+  const TOKEN = "metrics-token-0123456789";
+  beforeAll(async () => {
+    guarded = await buildTestApp({ config: testConfig({ METRICS_TOKEN: TOKEN }), definitions: [] });
+  });
+  afterAll(() => guarded.close());
+
+  it("answers only the operator's scraper", async () => {
+    const anonymous = await guarded.app.inject({ method: "GET", url: "/metrics" });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers["www-authenticate"]).toBe("Bearer");
+    const wrong = await guarded.app.inject({ method: "GET", url: "/metrics", headers: { authorization: "Bearer x" } });
+    expect(wrong.statusCode).toBe(401);
+    const scraper = await guarded.app.inject({
+      method: "GET",
+      url: "/metrics",
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(scraper.statusCode).toBe(200);
+    expect(scraper.body).toContain("# TYPE http_requests_total counter");
+  });
 });

@@ -1,3 +1,4 @@
+import { safeEqual } from "../../core/security/constant-time.ts";
 import type { FastifyInstance } from "fastify";
 import { pingMongo, withTimeout } from "../../core/db/mongo-connection.ts";
 import type { Runtime } from "../../jobs/runtime/create-runtime.ts";
@@ -41,7 +42,15 @@ export function healthRoutes(runtime: Runtime, metrics: Metrics) {
         });
     });
 
-    app.get("/metrics", async (_request, reply) => {
+    app.get("/metrics", async (request, reply) => {
+      // Metrics name queues, error rates and volumes: for the operator's scraper, not for anyone on the public port.
+      const token = runtime.config.http.metricsToken;
+      const given = request.headers.authorization ?? "";
+      if (token !== undefined && !safeEqual(given, `Bearer ${token}`))
+        return reply
+          .code(401)
+          .header("www-authenticate", "Bearer")
+          .send(errorBody("bad_signature", "A bearer token is required"));
       const text = await metrics.registry.metrics();
       return reply.type(metrics.registry.contentType).send(text);
     });
