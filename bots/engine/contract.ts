@@ -105,6 +105,11 @@ export interface Flow<S = BotServices> {
   id: string;
   first: string;
   steps: Record<string, Step<S>>;
+  /**
+   * The role an admin flow needs, checked at every step, not only when it starts: a role revoked meanwhile ends the
+   * flow with the answer for an unknown command, and the step does not run.
+   */
+  gate?: Section | "any_role";
 }
 
 /**

@@ -1,7 +1,7 @@
-import { freshConversation, type ConversationDoc } from "../../core/conversations/conversation-store.ts";
+import { freshConversation, handledBefore, type ConversationDoc } from "../../core/conversations/conversation-store.ts";
 import type { Logger } from "../../core/logging/create-logger.ts";
 import { normalizeBurmese, toAsciiDigits } from "../../core/myanmar/index.ts";
-import { mayUse } from "../../core/admin/roles.ts";
+import { mayUse, type Section } from "../../core/admin/roles.ts";
 import type { ResolvedUser } from "../../core/users/user-service.ts";
 import { NAV_BACK, NAV_CANCEL, parseButton, stepData } from "./button-data.ts";
 import type { ChatGate } from "./chat-gate.ts";
@@ -90,7 +90,8 @@ export class ConversationEngine {
       );
       const now = this.now();
       const stored = await services.conversations.load(chatKey);
-      if (stored?.recentUpdates.includes(envelope.updateKey) === true) {
+      const update = { key: envelope.updateKey, sequence: envelope.sequence, transport: envelope.transport };
+      if (stored !== null && handledBefore(stored, update, now)) {
         logger.debug("duplicate update skipped");
         return { replies: [], duplicate: true };
       }
@@ -117,6 +118,7 @@ export class ConversationEngine {
       }
       next.data = next.flow === null ? {} : ctx.data;
       next.recentUpdates = [...current.recentUpdates, envelope.updateKey];
+      if (envelope.transport === "telegram") next.lastSequence = Math.max(current.lastSequence ?? 0, envelope.sequence);
       next.updatedAt = now;
       await services.conversations.save(next);
       if (
@@ -186,6 +188,10 @@ export class ConversationEngine {
       active !== undefined &&
       ctx.now.getTime() - new Date(current.updatedAt).getTime() > this.options.conversationTtlMs;
     if (expired || (current.flow !== null && active === undefined)) clearFlow(next);
+    if (active !== undefined && !expired && incoming.kind !== "start" && !this.gateOpen(active.gate, ctx, active.id)) {
+      clearFlow(next);
+      return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:unknown_text") }]));
+    }
 
     if (incoming.kind === "start") {
       clearFlow(next);
@@ -251,10 +257,14 @@ export class ConversationEngine {
 
   /** Gated actions do not exist for people without the role; the attempt is counted. */
   private allowed(actionId: string, ctx: FlowContext): boolean {
-    const gate = this.actions.get(actionId)?.gate;
+    return this.gateOpen(this.actions.get(actionId)?.gate, ctx, actionId);
+  }
+
+  /** Whether the person holds, right now, a role the gate asks for (roles are read afresh with every update). */
+  private gateOpen(gate: Section | "any_role" | undefined, ctx: FlowContext, what: string): boolean {
     if (gate === undefined) return true;
     const ok = gate === "any_role" ? ctx.user.roles.length > 0 : mayUse(ctx.user, gate);
-    if (!ok) this.options.onDenied?.(actionId);
+    if (!ok) this.options.onDenied?.(what);
     return ok;
   }
 

@@ -1,3 +1,4 @@
+import { AppError } from "../errors/app-error.ts";
 import type { Role, UserDoc } from "../users/user-model.ts";
 
 /** The admin sections, in menu order; each later feature adds its own (jobs, referrals, KYC, payouts). */
@@ -33,6 +34,17 @@ export function mayUse(user: Pick<UserDoc, "roles">, section: Section): boolean 
 
 export function sectionsFor(user: Pick<UserDoc, "roles">): Section[] {
   return SECTIONS.filter((section) => mayUse(user, section));
+}
+
+/**
+ * The role a person holds that opens `section`, recorded in the audit log for an action there (an owner acting in
+ * finance is recorded as owner). Throws `role_required` when they hold none: an action is never recorded under a role
+ * the person does not have.
+ */
+export function roleFor(user: Pick<UserDoc, "roles">, section: Section): Role {
+  const held = SECTION_ROLES[section].find((role) => user.roles.includes(role));
+  if (held === undefined) throw new AppError("role_required", `no role opens ${section}`);
+  return held;
 }
 
 /** The role an action is recorded under: the highest one the user holds. */

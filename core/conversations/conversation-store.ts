@@ -1,8 +1,15 @@
 import type { Redis } from "ioredis";
 import { AppError } from "../errors/app-error.ts";
 
-/** How many processed update keys a conversation remembers for dedupe (platforms redeliver recent updates only). */
+/**
+ * How many processed update keys a conversation remembers for dedupe (platforms redeliver recent updates only).
+ * Telegram chats are also deduped by order (see {@link handledBefore}); Viber has no order to rely on, so its window
+ * is larger.
+ */
 export const REMEMBERED_UPDATES = 50;
+const REMEMBERED_VIBER_UPDATES = 150;
+/** Telegram keeps an undelivered update for at most 24 hours, so only a redelivery within that is judged by order. */
+const TELEGRAM_REDELIVERY_MS = 24 * 3600_000;
 /** Kept at least this long: Telegram keeps undelivered updates for 24 hours, Viber retries for about one. */
 const MIN_RETENTION_MS = 2 * 24 * 3600_000;
 
@@ -21,6 +28,28 @@ export interface ConversationDoc {
   updatedAt: Date;
   /** Keys of the updates already handled; written in the same value as the state they caused. */
   recentUpdates: string[];
+  /** The highest Telegram `update_id` handled in this chat (Telegram sends one chat's updates in order). */
+  lastSequence?: number;
+}
+
+/**
+ * Whether an update was handled already: its key is in the recent window, or, on Telegram, its `update_id` is below
+ * the highest one handled in this chat within the last 24 hours. Telegram delivers a chat's updates one after
+ * another and ids only grow, so an older id arriving later is a redelivery, however many updates came in between.
+ * (After a week with no updates Telegram may restart ids lower; the 24-hour bound keeps that case out.)
+ */
+export function handledBefore(
+  stored: ConversationDoc,
+  update: { key: string; sequence: number; transport: string },
+  now: Date,
+): boolean {
+  if (stored.recentUpdates.includes(update.key)) return true;
+  return (
+    update.transport === "telegram" &&
+    stored.lastSequence !== undefined &&
+    update.sequence < stored.lastSequence &&
+    now.getTime() - new Date(stored.updatedAt).getTime() < TELEGRAM_REDELIVERY_MS
+  );
 }
 
 export function freshConversation(chatKey: string, userId: string, now: Date): ConversationDoc {
@@ -69,7 +98,8 @@ export class ConversationStore {
 
   /** Writes version `next.version` over the version read in this turn (`next.version - 1`). */
   async save(next: ConversationDoc): Promise<void> {
-    const value = JSON.stringify({ ...next, recentUpdates: next.recentUpdates.slice(-REMEMBERED_UPDATES) });
+    const keep = next._id.startsWith("vb:") ? REMEMBERED_VIBER_UPDATES : REMEMBERED_UPDATES;
+    const value = JSON.stringify({ ...next, recentUpdates: next.recentUpdates.slice(-keep) });
     const written = await this.redis.eval(
       SAVE,
       1,

@@ -103,6 +103,7 @@ export const ERROR_CATALOGUE = {
   bad_nonce: { kind: "invalid_input" },
   bad_transaction_id: { kind: "invalid_input", message: "payouts:finance.bad_transaction_id" },
   kyc_required: { kind: "forbidden" },
+  role_required: { kind: "forbidden" },
   payouts_paused: { kind: "conflict" },
   payout_not_found: { kind: "not_found", message: "payouts:finance.payout_not_found" },
   payout_not_approved: { kind: "conflict", message: "payouts:finance.payout_not_approved" },

@@ -9,6 +9,7 @@ const OWNER: TgUser = { id: 5_000_001, first_name: "Owner", language_code: "en" 
 const OTHER_OWNER: TgUser = { id: 5_000_002, first_name: "Second", language_code: "en" };
 const STAFF: TgUser = { id: 5_000_010, first_name: "Staff", language_code: "my" };
 const NOBODY: TgUser = { id: 5_000_020, first_name: "Nobody", language_code: "en" };
+const RECRUITER: TgUser = { id: 5_000_030, first_name: "Recruiter", language_code: "en" };
 
 let h: TelegramHarness;
 const lastTo = (user: TgUser) => h.fake.textsTo(user.id).at(-1) ?? "";
@@ -24,7 +25,7 @@ const UNKNOWN = "Sorry, I didn't understand that. Please choose from the menu, o
 
 beforeAll(async () => {
   h = await telegramHarness({ ADMIN_TELEGRAM_IDS: `${OWNER.id},${OTHER_OWNER.id}` });
-  for (const user of [OWNER, STAFF, NOBODY]) await h.post(tgText(user, "/start"));
+  for (const user of [OWNER, STAFF, NOBODY, RECRUITER]) await h.post(tgText(user, "/start"));
 });
 afterAll(() => h.close());
 
@@ -176,4 +177,22 @@ describe("audit log", () => {
       expect(await auditModel(h.t.runtime.mongo).countDocuments({ action: "audit.view", actorId: ownerId })).toBe(2);
     },
   );
+});
+
+describe("roles inside an open flow", () => {
+  it("are checked at every step: a role revoked in the middle of a flow ends it with the unknown answer", async () => {
+    const recruiterId = await publicId(RECRUITER);
+    await h.post(tgText(OWNER, `/grant ${recruiterId} recruiter`));
+    await h.post(tgText(RECRUITER, "/recruit"));
+    await h.post(tgButton(RECRUITER, "m:addjob"));
+    const conversation = async () => h.t.core.conversations.load(`tg:${RECRUITER.id}`);
+    expect((await conversation())?.flow).toBe("addjob");
+
+    await h.post(tgText(OWNER, `/revoke ${recruiterId} recruiter`));
+    await h.post(tgText(RECRUITER, "Shwe Taung Construction"));
+    expect(lastTo(RECRUITER)).toBe(UNKNOWN);
+    expect((await conversation())?.flow).toBeNull();
+    const jobs = await h.t.runtime.mongo.collection("jobs").countDocuments({ createdBy: recruiterId });
+    expect(jobs).toBe(0);
+  });
 });

@@ -181,6 +181,19 @@ describe("Telegram: webhook safety, dedupe and order", () => {
     expect(h.fake.textsTo(dup.id).length - before).toBe(2);
   });
 
+  it("recognizes a redelivery by its update id, even after more updates than the dedupe window holds", async () => {
+    const late = person("Late");
+    await h.post(tgText(late, "/start"));
+    const first = tgText(late, "/help");
+    await h.post(first);
+    for (let i = 0; i < 60; i++) await h.post(tgText(late, `message ${i}`));
+    const before = h.fake.textsTo(late.id).length;
+    const conversation = await h.t.core.conversations.load(`tg:${late.id}`);
+    expect(conversation?.recentUpdates).not.toContain(`tg:u:${String(first.update_id)}`);
+    expect(await h.post(first)).toBe(200);
+    expect(h.fake.textsTo(late.id).length).toBe(before);
+  });
+
   it("handles two updates of one chat sent at once in update order", async () => {
     const order = person("Order");
     await h.post(tgText(order, "/start"));

@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("callback statuses when the gateway cannot be asked", () => {
-  it("a signed success whose status query cannot reach KBZPay: 503 not_confirmed with Retry-After, nothing settled", async () => {
+  it("a success KBZPay cannot confirm (query unreachable): 503 not_confirmed, Retry-After, no effect", async () => {
     const invoice = await hireAt(t, "kbzpay");
     const answer = await post(signedCallback("kbzpay", invoice, "paid", t.runtime.config.gateways));
     expect(answer.statusCode).toBe(503);

@@ -36,6 +36,7 @@ function config() {
     REDIS_URL: "redis://127.0.0.1:1",
     ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 1).toString("base64")}`,
     STORAGE_DIR: "/tmp/x",
+    METRICS_TOKEN: "metrics-token-0123456789",
     PUBLIC_URL: "https://trm.example",
     KBZPAY_API_ROOT: `${gateways.url}/kbz`,
     KBZPAY_APP_ID: "kp0123456789abcdef0123456789abcd",

@@ -1,4 +1,4 @@
-import { primaryRole, sectionsFor } from "../../../core/admin/roles.ts";
+import { roleFor, sectionsFor } from "../../../core/admin/roles.ts";
 import { PUBLIC_ID_PATTERN } from "../../../core/users/public-id.ts";
 import { ROLES, type Role } from "../../../core/users/user-model.ts";
 import { actionData } from "../../engine/button-data.ts";
@@ -91,7 +91,7 @@ export const auditAction: Action<AdminServices> = {
     const entries = await ctx.services.audit.recent({ ...filter, limit: 10 });
     await ctx.services.audit.record({
       actorId: ctx.user._id,
-      actorRole: primaryRole(ctx.user) ?? "admin",
+      actorRole: roleFor(ctx.user, "audit"),
       channel: ctx.channel,
       action: "audit.view",
       target: null,

@@ -43,6 +43,7 @@ const askText = (language: "en" | "my") => ({
 /** Compose (text per language, optional image) → segment → preview with count → confirm → the worker sends. */
 export const broadcastFlow: Flow<AdminServices> = {
   id: "broadcast",
+  gate: "broadcast",
   first: "text_en",
   steps: {
     text_en: askText("en"),

@@ -1,4 +1,4 @@
-import { primaryRole } from "../../../core/admin/roles.ts";
+import { roleFor } from "../../../core/admin/roles.ts";
 import type { UserDoc } from "../../../core/users/user-model.ts";
 import type { Action, Flow, FlowContext, Reply, StepInput, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
@@ -16,7 +16,7 @@ async function audit(
 ): Promise<void> {
   await ctx.services.audit.record({
     actorId: ctx.user._id,
-    actorRole: primaryRole(ctx.user) ?? "admin",
+    actorRole: roleFor(ctx.user, "users"),
     channel: ctx.channel,
     action,
     target: targetOf(ctx),
@@ -108,6 +108,7 @@ async function onCard(ctx: FlowContext<AdminServices>, input: StepInput): Promis
 /** `/user <public id | @username | phone>`, or Users in /admin: find someone, see them, act on them. All audited. */
 export const userAdminFlow: Flow<AdminServices> = {
   id: "useradmin",
+  gate: "users",
   first: "find",
   steps: {
     find: {

@@ -1,4 +1,4 @@
-import { primaryRole } from "../../../core/admin/roles.ts";
+import { roleFor } from "../../../core/admin/roles.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import { MEDIA_LINK_MINUTES } from "../../../core/files/media-links.ts";
 import { KYC_REJECT_REASONS, type KycRejectReason } from "../../../core/kyc/kyc-models.ts";
@@ -12,7 +12,7 @@ import type { KycServices } from "./services.ts";
 
 const reviewer = (ctx: FlowContext<KycServices>) => ({
   userId: ctx.user._id,
-  role: primaryRole(ctx.user) ?? "reviewer",
+  role: roleFor(ctx.user, "kyc"),
   channel: ctx.channel,
 });
 
@@ -117,6 +117,7 @@ async function decide(
 /** Reviewers: the queue (oldest first) → a submission (audited) → approve, or reject with a reason (other: typed). */
 export const kycReviewFlow: Flow<KycServices> = {
   id: "kycreview",
+  gate: "kyc",
   first: "queue",
   steps: {
     queue: queueStep(queueScreen, "submission"),

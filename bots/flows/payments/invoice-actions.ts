@@ -1,4 +1,4 @@
-import { primaryRole } from "../../../core/admin/roles.ts";
+import { roleFor } from "../../../core/admin/roles.ts";
 import { GATEWAYS, type Gateway } from "../../../core/payments/invoice-service.ts";
 import { PUBLIC_ID_PATTERN } from "../../../core/users/public-id.ts";
 import { actionData } from "../../engine/button-data.ts";
@@ -64,7 +64,7 @@ export const invoiceActions: Action<PaymentsServices>[] = [
       if (updated === null) return { replies: [text(ctx.t("invoices:billing_no_company", { id: companyId }))] };
       await ctx.services.audit.record({
         actorId: ctx.user._id,
-        actorRole: primaryRole(ctx.user) ?? "finance",
+        actorRole: roleFor(ctx.user, "finance"),
         channel: ctx.channel,
         action: "company.billing",
         target: updated._id,

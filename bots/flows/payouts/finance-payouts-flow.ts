@@ -1,4 +1,4 @@
-import { primaryRole } from "../../../core/admin/roles.ts";
+import { roleFor } from "../../../core/admin/roles.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import { PAYOUT_REJECT_REASONS } from "../../../core/payouts/payout-models.ts";
 import type { Action, Flow, FlowContext, Reply, Transition } from "../../engine/contract.ts";
@@ -12,7 +12,7 @@ import type { PayoutsServices } from "./services.ts";
 const TXN_ID = /^[A-Za-z0-9_-]{4,64}$/;
 const actor = (ctx: FlowContext<PayoutsServices>) => ({
   userId: ctx.user._id,
-  role: primaryRole(ctx.user) ?? "finance",
+  role: roleFor(ctx.user, "finance"),
   channel: ctx.channel,
 });
 
@@ -120,6 +120,7 @@ async function payoutScreen(ctx: FlowContext<PayoutsServices>): Promise<Reply[]>
  */
 export const financePayoutsFlow: Flow<PayoutsServices> = {
   id: "payouts",
+  gate: "finance",
   first: "queue",
   steps: {
     queue: queueStep(queueScreen, "payout"),
@@ -198,7 +199,7 @@ export const financePayoutActions: Action<PayoutsServices>[] = [
         const csv = await ctx.services.payouts.approvedCsv();
         await ctx.services.audit.record({
           actorId: ctx.user._id,
-          actorRole: primaryRole(ctx.user) ?? "finance",
+          actorRole: roleFor(ctx.user, "finance"),
           channel: ctx.channel,
           action: "payouts.export",
           target: null,

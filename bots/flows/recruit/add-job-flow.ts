@@ -56,6 +56,7 @@ function draft(ctx: FlowContext<RecruitServices>): JobDoc {
 /** A recruiter adds one job, step by step, in both languages, sees it as people will, and publishes it. */
 export const addJobFlow: Flow<RecruitServices> = {
   id: "addjob",
+  gate: "jobs",
   first: "company",
   steps: {
     company: {

@@ -40,6 +40,7 @@ async function list(ctx: FlowContext<RecruitServices>): Promise<Reply[]> {
 /** Companies: the list, verify / unverify, add one. Audited. */
 export const companiesFlow: Flow<RecruitServices> = {
   id: "companies",
+  gate: "jobs",
   first: "list",
   steps: {
     list: {

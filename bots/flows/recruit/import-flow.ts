@@ -13,6 +13,7 @@ const SHOWN_PROBLEMS = 15;
  */
 export const importJobsFlow: Flow<RecruitServices> = {
   id: "importjobs",
+  gate: "jobs",
   first: "file",
   steps: {
     file: {

@@ -34,6 +34,7 @@ async function card(ctx: FlowContext<RecruitServices>): Promise<Reply[]> {
 /** `/job <id>`: close or reopen a job, or change its bonus; audited. */
 export const manageJobFlow: Flow<RecruitServices> = {
   id: "managejob",
+  gate: "jobs",
   first: "card",
   steps: {
     card: {

@@ -1,4 +1,4 @@
-import { primaryRole } from "../../../core/admin/roles.ts";
+import { roleFor } from "../../../core/admin/roles.ts";
 import type { FlowContext, Step, StepInput, Transition } from "../../engine/contract.ts";
 import { text } from "../../engine/replies.ts";
 import type { RecruitServices } from "./services.ts";
@@ -14,7 +14,7 @@ export async function auditRecruit(
 ): Promise<void> {
   await ctx.services.audit.record({
     actorId: ctx.user._id,
-    actorRole: primaryRole(ctx.user) ?? "recruiter",
+    actorRole: roleFor(ctx.user, "jobs"),
     channel: ctx.channel,
     action,
     target,

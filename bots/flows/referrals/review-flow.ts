@@ -177,6 +177,7 @@ async function moveTo(
  */
 export const reviewReferralsFlow: Flow<ReferralsServices> = {
   id: "reviewrefs",
+  gate: "referrals",
   first: "jobs",
   steps: {
     jobs: {
