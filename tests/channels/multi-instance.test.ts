@@ -6,6 +6,7 @@ import { composeCore } from "../../webhooks/compose-core.ts";
 import { buildServer, type WebApp } from "../../webhooks/build-server.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import { TG_SECRET, telegramHarness, type TelegramHarness } from "../helpers/telegram-harness.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 let h: TelegramHarness;
 let second: WebApp;
@@ -43,19 +44,26 @@ describe("several web instances", () => {
   it("serialize one chat's updates in order and dedupe a redelivery that lands on the other instance", async () => {
     const user = { id: 9_400_001, first_name: "Two", language_code: "en" };
     await postTo(h.t, tgText(user, "/start"));
+    const pending = `${h.t.runtime.config.redis.prefix}:chat:tg:${user.id}:pending`;
     for (let round = 0; round < 3; round++) {
+      // Hold the chat's turn: the Bot API stops answering while a first update's reply is being sent.
+      h.fake.hold();
+      const blocker = postTo(h.t, tgText(user, `blocker ${round}`));
+      await waitFor(() => h.fake.heldCount > 0, 10_000, "the blocker's reply to be in flight");
+      // Meanwhile a later update reaches instance two, then the earlier one reaches both instances.
       const first = tgText(user, `first ${round}`);
       const secondUpdate = tgText(user, `second ${round}`);
-      const later = postTo(second, secondUpdate);
-      await new Promise((resolve) => setTimeout(resolve, 3));
-      expect(await Promise.all([later, postTo(h.t, first), postTo(second, first)])).toEqual([200, 200, 200]);
+      const waiting = [postTo(second, secondUpdate), postTo(h.t, first), postTo(second, first)];
+      await waitFor(async () => (await h.t.runtime.redis.zcard(pending)) === 4, 10_000, "all three to queue");
+      h.fake.release();
+      expect(await Promise.all([blocker, ...waiting])).toEqual([200, 200, 200, 200]);
       const conversation = await h.t.bot.services.conversations.load(`tg:${user.id}`);
       expect(conversation?.recentUpdates.slice(-2)).toEqual([
         `tg:u:${String(first.update_id)}`,
         `tg:u:${String(secondUpdate.update_id)}`,
       ]);
     }
-    // /start plus two replies per round: the redelivered copies produced nothing.
-    expect(h.fake.textsTo(user.id)).toHaveLength(1 + 3 * 2);
+    // /start plus three replies per round (blocker, first, second): the redelivered copies produced nothing.
+    expect(h.fake.textsTo(user.id)).toHaveLength(1 + 3 * 3);
   });
 });
