@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userModels } from "../../core/users/user-model.ts";
 import { buttonsOf } from "../fakes/fake-telegram-api.ts";
 import { tgBlocked, tgButton, tgPhoto, tgText, type TgUser } from "../fakes/telegram-updates.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 import { telegramHarness, type TelegramHarness } from "../helpers/telegram-harness.ts";
 
 let h: TelegramHarness;
@@ -197,13 +198,21 @@ describe("Telegram: webhook safety, dedupe and order", () => {
   it("handles two updates of one chat sent at once in update order", async () => {
     const order = person("Order");
     await h.post(tgText(order, "/start"));
+    const pending = `${h.t.runtime.config.redis.prefix}:chat:tg:${order.id}:pending`;
     for (let round = 0; round < 3; round++) {
+      const blockerUpdate = tgText(order, `blocker ${round}`);
       const first = tgText(order, `first ${round}`);
       const second = tgText(order, `second ${round}`);
-      // The later update arrives first; the earlier one a moment after, while the first is still waiting its turn.
+      // While a reply holds the chat's turn, the later update arrives first and the earlier one after it.
+      h.fake.hold();
+      const blocker = h.post(blockerUpdate);
+      await waitFor(() => h.fake.heldCount > 0, 10_000, "the blocker's reply to be in flight");
       const later = h.post(second);
-      await new Promise((resolve) => setTimeout(resolve, 3));
-      await Promise.all([later, h.post(first)]);
+      await waitFor(async () => (await h.t.runtime.redis.zcard(pending)) === 2, 10_000, "the later update to queue");
+      const earlier = h.post(first);
+      await waitFor(async () => (await h.t.runtime.redis.zcard(pending)) === 3, 10_000, "the earlier update to queue");
+      h.fake.release();
+      await Promise.all([blocker, later, earlier]);
       const conversation = await h.t.bot.services.conversations.load(`tg:${order.id}`);
       expect(conversation?.recentUpdates.slice(-2)).toEqual([
         `tg:u:${String(first.update_id)}`,

@@ -13,6 +13,7 @@ import {
   type VbUser,
 } from "../fakes/viber-events.ts";
 import { VB_TOKEN, viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 let h: ViberHarness;
 let n = 0;
@@ -134,9 +135,17 @@ describe("Viber: invites, signatures, dedupe and order", () => {
     const now = Date.now();
     const first = vbText(order, "first", 4_912_661_846_655_239_001n, now);
     const second = vbText(order, "second", 4_912_661_846_655_239_002n, now + 1);
+    // While a reply holds the chat's turn, the later message arrives first and the earlier one after it.
+    const pending = `${h.t.runtime.config.redis.prefix}:chat:vb:${order.id}:pending`;
+    h.viber.hold();
+    const blocker = h.post(vbText(order, "blocker", 4_912_661_846_655_239_000n, now - 1));
+    await waitFor(() => h.viber.heldCount > 0, 10_000, "the blocker's reply to be in flight");
     const later = h.post(second);
-    await new Promise((resolve) => setTimeout(resolve, 3));
-    await Promise.all([later, h.post(first)]);
+    await waitFor(async () => (await h.t.runtime.redis.zcard(pending)) === 2, 10_000, "the later message to queue");
+    const earlier = h.post(first);
+    await waitFor(async () => (await h.t.runtime.redis.zcard(pending)) === 3, 10_000, "the earlier message to queue");
+    h.viber.release();
+    await Promise.all([blocker, later, earlier]);
     const conversation = await h.t.bot.services.conversations.load(`vb:${order.id}`);
     expect(conversation?.recentUpdates.slice(-2)).toEqual(["vb:m:4912661846655239001", "vb:m:4912661846655239002"]);
   });

@@ -12,6 +12,7 @@ export class FakeViberApi {
   private readonly token: string;
   private readonly statuses = new Map<string, number[]>();
   private nextToken = 5_000_000_000_000_000_000n;
+  private held: Array<() => void> | undefined;
   /** Media people "sent", served like Viber's media URLs; an expired one answers 404. */
   private readonly media = new Map<string, Buffer | "expired">();
 
@@ -58,14 +59,33 @@ export class FakeViberApi {
         const status = this.statuses.get(method)?.shift() ?? 0;
         this.calls.push({ method, payload, at: Date.now(), status: status === 0 ? 200 : 400 });
         // A 19-digit message_token, unquoted, as Viber sends it.
-        send(
-          `{"status":${status},"status_message":"${status === 0 ? "ok" : "error"}` +
-            `","message_token":${(this.nextToken++).toString()},"billing_status":1}`,
-        );
+        const answer = () =>
+          send(
+            `{"status":${status},"status_message":"${status === 0 ? "ok" : "error"}` +
+              `","message_token":${(this.nextToken++).toString()},"billing_status":1}`,
+          );
+        if (this.held === undefined) answer();
+        else this.held.push(answer);
       })();
     });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     return this;
+  }
+
+  /** From now on, record requests but do not answer them (a platform that went quiet mid-send). */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  get heldCount(): number {
+    return this.held?.length ?? 0;
+  }
+
+  /** Answers every held request and stops holding. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const answer of held) answer();
   }
 
   failNext(method: string, status: number): void {
