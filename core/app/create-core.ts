@@ -261,7 +261,12 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     translator,
     botLinks,
     users,
-    conversations: new ConversationStore({ redis, prefix, flowTtlMs: config.bot.conversationTtlMs }),
+    conversations: new ConversationStore({
+      redis,
+      prefix,
+      flowTtlMs: config.bot.conversationTtlMs,
+      keys: config.encryptionKeys,
+    }),
     links: new LinkService({
       connection: mongo,
       users,
@@ -284,7 +289,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     media: {
       vault,
       queue: ports.mediaQueue,
-      links: new MediaLinks({ redis, prefix, baseUrl: config.http.publicUrl ?? "" }),
+      links: new MediaLinks({ redis, prefix, baseUrl: config.http.publicUrl ?? "", keys: config.encryptionKeys }),
     },
     kyc,
     payouts,

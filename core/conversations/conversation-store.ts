@@ -1,5 +1,7 @@
 import type { Redis } from "ioredis";
+import type { EncryptionKey } from "../config/load-config.ts";
 import { AppError } from "../errors/app-error.ts";
+import { openText, sealText, type SealedText } from "../security/sealed-text.ts";
 
 /**
  * How many processed update keys a conversation remembers for dedupe (platforms redeliver recent updates only).
@@ -78,9 +80,12 @@ export class ConversationStore {
   private readonly redis: Redis;
   private readonly prefix: string;
   private readonly retentionMs: number;
+  /** A flow's data can hold personal fields (a KYC name, birth date, NRC, a wallet phone): sealed before it rests. */
+  private readonly keys: EncryptionKey[];
 
-  constructor(options: { redis: Redis; prefix: string; flowTtlMs: number }) {
+  constructor(options: { redis: Redis; prefix: string; flowTtlMs: number; keys: EncryptionKey[] }) {
     this.redis = options.redis;
+    this.keys = options.keys;
     this.prefix = `${options.prefix}:conv`;
     this.retentionMs = Math.max(MIN_RETENTION_MS, options.flowTtlMs * 2);
   }
@@ -92,14 +97,35 @@ export class ConversationStore {
   async load(chatKey: string): Promise<ConversationDoc | null> {
     const raw = await this.redis.get(this.key(chatKey));
     if (raw === null) return null;
-    const stored = JSON.parse(raw) as Omit<ConversationDoc, "updatedAt"> & { updatedAt: string };
-    return { ...stored, updatedAt: new Date(stored.updatedAt) };
+    const stored = JSON.parse(raw) as Omit<ConversationDoc, "updatedAt" | "data"> & {
+      updatedAt: string;
+      data?: Record<string, unknown>;
+      sealed?: SealedText;
+    };
+    const { sealed, ...rest } = stored;
+    const data =
+      sealed === undefined
+        ? (stored.data ?? {})
+        : (JSON.parse(openText(this.keys, sealed, `conversation:${chatKey}`)) as Record<string, unknown>);
+    return { ...rest, data, updatedAt: new Date(stored.updatedAt) };
   }
 
   /** Writes version `next.version` over the version read in this turn (`next.version - 1`). */
   async save(next: ConversationDoc): Promise<void> {
     const keep = next._id.startsWith("vb:") ? REMEMBERED_VIBER_UPDATES : REMEMBERED_UPDATES;
-    const value = JSON.stringify({ ...next, recentUpdates: next.recentUpdates.slice(-keep) });
+    const key = this.keys[0];
+    const { data, ...rest } = next;
+    const value = JSON.stringify({
+      ...rest,
+      recentUpdates: next.recentUpdates.slice(-keep),
+      // The flow's data is sealed with the first (current) master key; an empty one is left out. Without any key
+      // configured (a developer's process without ENCRYPTION_KEY; production requires one) it stays as it is.
+      ...(Object.keys(data).length === 0
+        ? {}
+        : key === undefined
+          ? { data }
+          : { sealed: sealText(key, JSON.stringify(data), `conversation:${next._id}`) }),
+    });
     const written = await this.redis.eval(
       SAVE,
       1,

@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
+import type { EncryptionKey } from "../config/load-config.ts";
+import { AppError } from "../errors/app-error.ts";
+import { openText, sealText, type SealedText } from "../security/sealed-text.ts";
 
 export const MEDIA_LINK_MINUTES = 15;
 
@@ -12,9 +15,12 @@ export class MediaLinks {
   private readonly redis: Redis;
   private readonly prefix: string;
   private readonly baseUrl: string;
+  /** Exports hold personal data (wallet phones): their bytes are sealed while they wait in Redis. */
+  private readonly keys: EncryptionKey[];
 
-  constructor(options: { redis: Redis; prefix: string; baseUrl: string }) {
+  constructor(options: { redis: Redis; prefix: string; baseUrl: string; keys: EncryptionKey[] }) {
     this.redis = options.redis;
+    this.keys = options.keys;
     this.prefix = `${options.prefix}:media-link`;
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
   }
@@ -30,12 +36,17 @@ export class MediaLinks {
     return `${this.baseUrl}/media/${token}`;
   }
 
-  /** A link to bytes made for one person (a finance export), kept in Redis only for the link's life. */
+  /**
+   * A link to bytes made for one person (a finance export), kept in Redis only for the link's life and sealed with
+   * the master key (the token bound into the seal), so no wallet phone rests there in clear.
+   */
   async issueBytes(bytes: Buffer, mime: string, fileName: string): Promise<string> {
     const token = randomBytes(16).toString("base64url");
+    const key = this.keys[0];
+    if (key === undefined) throw new AppError("no_encryption_key", "an export needs ENCRYPTION_KEY");
     await this.redis.set(
       `${this.prefix}:${token}`,
-      JSON.stringify({ inline: bytes.toString("base64"), mime, fileName }),
+      JSON.stringify({ sealed: sealText(key, bytes.toString("base64"), `export:${token}`), mime, fileName }),
       "EX",
       MEDIA_LINK_MINUTES * 60,
     );
@@ -48,10 +59,12 @@ export class MediaLinks {
     if (!/^[A-Za-z0-9_-]{22}$/.test(token)) return null;
     const value = await this.redis.get(`${this.prefix}:${token}`);
     if (value === null) return null;
-    const parsed = JSON.parse(value) as { mediaId?: unknown; fileName?: unknown; inline?: unknown; mime?: unknown };
+    const parsed = JSON.parse(value) as { mediaId?: unknown; fileName?: unknown; sealed?: SealedText; mime?: unknown };
     if (typeof parsed.fileName !== "string") return null;
-    if (typeof parsed.inline === "string" && typeof parsed.mime === "string")
-      return { bytes: Buffer.from(parsed.inline, "base64"), mime: parsed.mime, fileName: parsed.fileName };
+    if (parsed.sealed !== undefined && typeof parsed.mime === "string") {
+      const bytes = Buffer.from(openText(this.keys, parsed.sealed, `export:${token}`), "base64");
+      return { bytes, mime: parsed.mime, fileName: parsed.fileName };
+    }
     return typeof parsed.mediaId === "string" ? { mediaId: parsed.mediaId, fileName: parsed.fileName } : null;
   }
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import { imageSize } from "image-size";
@@ -9,6 +9,7 @@ import type { Language, Transport } from "../users/user-model.ts";
 import { randomId } from "../users/public-id.ts";
 import { FsBlobStore, type BlobStore } from "./blob-store.ts";
 import type { FileFetcher } from "./file-fetcher.ts";
+import { gcmDecrypt, gcmEncrypt } from "../security/sealed-text.ts";
 
 /** What a file is for decides which types are accepted. */
 export type MediaPurpose = "cv" | "kyc";
@@ -80,21 +81,6 @@ const mediaSchema = new Schema<MediaDoc>(
 
 export function mediaModel(connection: Connection): Model<MediaDoc> {
   return (connection.models.Media as Model<MediaDoc> | undefined) ?? connection.model<MediaDoc>("Media", mediaSchema);
-}
-
-function gcmEncrypt(key: Buffer, plain: Buffer, aad: string): Buffer {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  cipher.setAAD(Buffer.from(aad));
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]);
-}
-
-function gcmDecrypt(key: Buffer, sealed: Buffer, aad: string): Buffer {
-  const decipher = createDecipheriv("aes-256-gcm", key, sealed.subarray(0, 12));
-  decipher.setAAD(Buffer.from(aad));
-  decipher.setAuthTag(sealed.subarray(12, 28));
-  return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
 }
 
 /**

@@ -104,6 +104,19 @@ describe("withdrawals in the sandbox", () => {
       expect(approved[0]?.text).toMatch(/^P\w+ အတည်ပြုပြီး။/);
       const csv = await say(FINANCE, { kind: "text", text: "/payouts csv" });
       expect(csv[0]?.text).toContain("အစုလိုက်လွှဲရန် CSV");
+      // The export waits in Redis for its link's life, sealed: no wallet phone rests there in clear.
+      const links = await t.runtime.redis.keys(`${t.runtime.config.redis.prefix}:media-link:*`);
+      const values = await Promise.all(links.map((key) => t.runtime.redis.get(key)));
+      expect(values.some((value) => value?.includes("sealed") === true)).toBe(true);
+      expect(values.filter((value) => value?.includes("959790011223") === true)).toEqual([]);
+      const token =
+        links
+          .find((_, index) => values[index]?.includes("sealed") === true)
+          ?.split(":")
+          .at(-1) ?? "";
+      const download = await t.app.inject({ method: "GET", url: `/media/${token}` });
+      expect(download.statusCode).toBe(200);
+      expect(download.body).toContain("959790011223");
 
       const second = await press(FINANCE, await say(FINANCE, { kind: "text", text: "/payouts" }), /၅၀,၀၀၀ ကျပ်$/);
       const reasons = await press(FINANCE, second, "✖️ ပယ်ရန်");

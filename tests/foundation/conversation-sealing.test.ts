@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshConversation } from "../../core/conversations/conversation-store.ts";
+import { buildTestApp, type TestApp } from "../helpers/test-runtime.ts";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp({ definitions: [] });
+});
+afterAll(() => t.close());
+
+describe("conversation state at rest", () => {
+  it("keeps a flow's personal fields sealed in Redis, and reads them back", async () => {
+    const chat = "tg:8800001";
+    const state = freshConversation(chat, "U8800001", new Date());
+    const data = { fullName: "Daw Mya Mya", dob: "1995-01-01", nrc: { state: 12, township: "ဥကမ", number: "123456" } };
+    await t.core.conversations.save({ ...state, flow: "kyc", step: "dob", data, version: 1 });
+    const raw = (await t.runtime.redis.get(`${t.runtime.config.redis.prefix}:conv:${chat}`)) ?? "";
+    expect(raw).toContain('"flow":"kyc"');
+    for (const secret of ["Mya", "1995", "ဥကမ", "123456"]) expect(raw).not.toContain(secret);
+    expect((await t.core.conversations.load(chat))?.data).toEqual(data);
+  });
+
+  it("refuses to read sealed state under another chat's key (the chat is bound into the seal)", async () => {
+    const state = freshConversation("tg:8800002", "U8800002", new Date());
+    await t.core.conversations.save({ ...state, data: { phone: "+959791234567" }, version: 1 });
+    const prefix = `${t.runtime.config.redis.prefix}:conv`;
+    const raw = (await t.runtime.redis.get(`${prefix}:tg:8800002`)) ?? "";
+    await t.runtime.redis.set(`${prefix}:tg:8800003`, raw);
+    await expect(t.core.conversations.load("tg:8800003")).rejects.toThrow();
+  });
+});
