@@ -15,6 +15,8 @@ import { startWeb } from "./build-server.ts";
 import { composeCore, composeSenders } from "./compose-core.ts";
 
 const dataDir = path.resolve(process.env.TRM_DATA_DIR ?? ".data");
+// Files this process and its services (FerretDB, Redis) create are the user's alone: 0600, folders 0700.
+process.umask(0o077);
 const env = { ...process.env };
 env.ENCRYPTION_KEY ||= localEncryptionKey(dataDir);
 env.PAYOUT_PROVIDER ||= "sandbox";

@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import mongoose from "mongoose";
 import { startChildService, waitUntilAnswers, type ChildService } from "./child-service.ts";
 import { AppError } from "../../core/errors/app-error.ts";
+import { privateDir } from "./private-dir.ts";
 
 export const FERRETDB_VERSION = "v1.24.2";
 
@@ -35,7 +36,7 @@ export interface RunningFerretDb {
  */
 export async function startFerretDb(options: { dataDir: string; port: number }): Promise<RunningFerretDb> {
   const binary = ensureFerretDb();
-  mkdirSync(options.dataDir, { recursive: true });
+  privateDir(options.dataDir);
   const logFile = path.join(options.dataDir, "ferretdb.log");
   const service = startChildService(
     "ferretdb",

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { privateDir } from "./private-dir.ts";
 import path from "node:path";
 
 /**
@@ -10,7 +11,7 @@ import path from "node:path";
 export function localEncryptionKey(dataDir: string): string {
   const file = path.join(dataDir, "local-encryption-key");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dataDir, { recursive: true });
+  privateDir(dataDir);
   const key = `local1:${randomBytes(32).toString("base64")}`;
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return key;

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { startChildService, waitUntilAnswers, type ChildService } from "./child-service.ts";
 import { AppError } from "../../core/errors/app-error.ts";
+import { privateDir } from "./private-dir.ts";
 
 const INSTALL_COMMAND = "apt-get update && apt-get install -y redis-server";
 
@@ -44,7 +44,7 @@ export interface RunningRedis {
  */
 export async function startRedis(options: { dataDir: string; port: number; durable: boolean }): Promise<RunningRedis> {
   const binary = ensureRedisServer();
-  mkdirSync(options.dataDir, { recursive: true });
+  privateDir(options.dataDir);
   const logFile = path.join(options.dataDir, "redis.log");
   const persistence = options.durable
     ? ["--appendonly", "yes", "--appendfsync", "everysec", "--save", ""]
