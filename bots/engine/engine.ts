@@ -75,6 +75,36 @@ export class ConversationEngine {
     const logger = this.options.logger.child({ update: envelope.updateKey, chat: chatKey });
     return this.options.gate.run(chatKey, envelope.sequence, envelope.updateKey, async () => {
       const { services } = this.options;
+      const now = this.now();
+      const stored = await services.conversations.load(chatKey);
+      const update = { key: envelope.updateKey, sequence: envelope.sequence, transport: envelope.transport };
+      if (stored !== null && handledBefore(stored, update, now)) {
+        logger.debug("duplicate update skipped");
+        return { replies: [], duplicate: true };
+      }
+      // A flood is cut before any database work: the update is recorded as handled (so a redelivery stays
+      // dropped), the person hears once per window that they are going too fast, and nothing else runs.
+      const admission = await services.inbound.admit(chatKey);
+      if (admission !== "ok" && stored !== null) {
+        logger.info({ admission }, "inbound rate limit");
+        await services.conversations.save(handledOnly(stored, envelope, now));
+        if (admission === "drop") return { replies: [], duplicate: false };
+        const user = await services.users.findUser(stored.userId);
+        const t = services.translator.t(user?.language ?? "en");
+        const outcome: Outcome = { replies: [{ kind: "text", text: t("common:slow_down") }], duplicate: false };
+        if (user !== null) {
+          const ctx = this.context(
+            { user },
+            chatKey,
+            envelope,
+            { ...stored, version: stored.version + 1 },
+            logger,
+            now,
+          );
+          await deliver(outcome, ctx).catch((error: unknown) => logger.warn({ err: error }, "delivery failed"));
+        }
+        return outcome;
+      }
       const inviteCode = envelope.incoming.kind === "start" ? inviteCodeFrom(envelope.incoming.payload) : undefined;
       const resolved = await services.users.resolve({
         channel: envelope.channel,
@@ -88,13 +118,6 @@ export class ConversationEngine {
         `${envelope.channel}:${envelope.externalId}`,
         envelope.channel,
       );
-      const now = this.now();
-      const stored = await services.conversations.load(chatKey);
-      const update = { key: envelope.updateKey, sequence: envelope.sequence, transport: envelope.transport };
-      if (stored !== null && handledBefore(stored, update, now)) {
-        logger.debug("duplicate update skipped");
-        return { replies: [], duplicate: true };
-      }
       const current = stored ?? freshConversation(chatKey, resolved.user._id, now);
       const next: ConversationDoc = {
         ...current,
@@ -145,7 +168,7 @@ export class ConversationEngine {
   }
 
   private context(
-    resolved: ResolvedUser,
+    resolved: Pick<ResolvedUser, "user">,
     chatKey: string,
     envelope: Envelope,
     next: ConversationDoc,
@@ -327,6 +350,19 @@ export class ConversationEngine {
       return attachButtons(replies, menu);
     return [...replies, { kind: "text", text: ctx.t("common:menu.title"), buttons: menu }];
   }
+}
+
+/** The stored state, unchanged but for the update now counted as handled. */
+function handledOnly(stored: ConversationDoc, envelope: Envelope, now: Date): ConversationDoc {
+  return {
+    ...stored,
+    version: stored.version + 1,
+    recentUpdates: [...stored.recentUpdates, envelope.updateKey],
+    updatedAt: now,
+    ...(envelope.transport === "telegram"
+      ? { lastSequence: Math.max(stored.lastSequence ?? 0, envelope.sequence) }
+      : {}),
+  };
 }
 
 function clearFlow(next: ConversationDoc): void {

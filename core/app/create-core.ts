@@ -17,6 +17,7 @@ import { createTranslator, type Translator } from "../i18n/translator.ts";
 import { KycService } from "../kyc/kyc-service.ts";
 import { subscribeKycNotices } from "../kyc/kyc-notices.ts";
 import { AttemptCounter } from "../limits/attempt-counter.ts";
+import { InboundLimiter } from "../limits/inbound-limiter.ts";
 import type { BotLinks } from "../linking/bot-links.ts";
 import { LinkService } from "../linking/link-service.ts";
 import type { Logger } from "../logging/create-logger.ts";
@@ -77,6 +78,8 @@ export interface Core {
   botLinks: BotLinks;
   users: UserService;
   conversations: ConversationStore;
+  /** Each person's inbound rate (a flood is told to slow down, then dropped). */
+  inbound: InboundLimiter;
   links: LinkService;
   roles: RoleService;
   audit: AuditLog;
@@ -261,6 +264,12 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     translator,
     botLinks,
     users,
+    inbound: new InboundLimiter({
+      redis,
+      prefix,
+      burst: config.inbound.burst,
+      windowSeconds: config.inbound.windowSeconds,
+    }),
     conversations: new ConversationStore({
       redis,
       prefix,

@@ -154,6 +154,14 @@ export const envSchema = z.object({
       .pipe(z.array(z.string().regex(ENCRYPTION_KEY_PATTERN, "each key must be <keyId>:<base64 of 32 bytes>"))),
   ),
   STORAGE_DIR: optionalString,
+  INBOUND_BURST: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a whole number" }).int().min(1).max(10_000).default(10),
+  ),
+  INBOUND_WINDOW_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a whole number of seconds" }).int().min(1).max(3600).default(5),
+  ),
   SANDBOX: booleanFlag,
   SANDBOX_IN_PRODUCTION: optionalString,
   METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),

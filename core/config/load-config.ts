@@ -65,6 +65,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   bot: { telegramUsername: string; viberChatUri: string; conversationTtlMs: number };
   alerts: { perDay: number };
+  /** Updates one person may send in a window before the rest are dropped (a flood must not slow everyone). */
+  inbound: { burst: number; windowSeconds: number };
   payouts: {
     min: number;
     maxPerRequest: number;
@@ -273,6 +275,7 @@ export function loadConfig(env: Env = process.env): Config {
       conversationTtlMs: Math.round(raw.CONVERSATION_TTL_HOURS * 3_600_000),
     },
     alerts: { perDay: raw.ALERTS_PER_DAY },
+    inbound: { burst: raw.INBOUND_BURST, windowSeconds: raw.INBOUND_WINDOW_SECONDS },
     kyc: { retentionDays: raw.KYC_RETENTION_DAYS },
     payouts: {
       min: raw.PAYOUT_MIN,

@@ -37,6 +37,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     REDIS_PREFIX: uniqueName("q"),
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     STORAGE_DIR: path.join(tmpdir(), uniqueName("storage")),
+    // Test conversations tap faster than any person; the inbound limit has its own test.
+    INBOUND_BURST: "10000",
     ...overrides,
   });
 }
