@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { HeldAnswers } from "./held-answers.ts";
 
 export interface RecordedCall {
   method: string;
@@ -42,7 +43,7 @@ export class FakeTelegramApi {
   private nextMessageId = 1000;
   private readonly failures = new Map<string, Failure[]>();
   private readonly token: string;
-  private held: Array<() => void> | undefined;
+  private readonly answers = new HeldAnswers();
   /** Files people "sent", by file id, served like Telegram's file downloads. */
   private readonly files = new Map<string, Buffer>();
 
@@ -82,8 +83,7 @@ export class FakeTelegramApi {
           failure !== undefined
             ? send(failure.error_code, { ok: false, ...failure })
             : send(200, { ok: true, result: this.resultFor(method, payload) });
-        if (this.held !== undefined) this.held.push(answer);
-        else answer();
+        this.answers.answer(answer);
       })();
     });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
@@ -162,18 +162,16 @@ export class FakeTelegramApi {
 
   /** From now on, record requests but do not answer them (a platform that went quiet mid-send). */
   hold(): void {
-    this.held ??= [];
+    this.answers.hold();
   }
 
   get heldCount(): number {
-    return this.held?.length ?? 0;
+    return this.answers.count;
   }
 
   /** Answers every held request and stops holding. */
   release(): void {
-    const held = this.held ?? [];
-    this.held = undefined;
-    for (const answer of held) answer();
+    this.answers.release();
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RecordedCall } from "./fake-telegram-api.ts";
+import { HeldAnswers } from "./held-answers.ts";
 
 /**
  * A stand-in for Viber's REST bot API on 127.0.0.1: `POST /pa/<method>` with
@@ -12,7 +13,7 @@ export class FakeViberApi {
   private readonly token: string;
   private readonly statuses = new Map<string, number[]>();
   private nextToken = 5_000_000_000_000_000_000n;
-  private held: Array<() => void> | undefined;
+  private readonly answers = new HeldAnswers();
   /** Media people "sent", served like Viber's media URLs; an expired one answers 404. */
   private readonly media = new Map<string, Buffer | "expired">();
 
@@ -64,8 +65,7 @@ export class FakeViberApi {
             `{"status":${status},"status_message":"${status === 0 ? "ok" : "error"}` +
               `","message_token":${(this.nextToken++).toString()},"billing_status":1}`,
           );
-        if (this.held === undefined) answer();
-        else this.held.push(answer);
+        this.answers.answer(answer);
       })();
     });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
@@ -74,18 +74,16 @@ export class FakeViberApi {
 
   /** From now on, record requests but do not answer them (a platform that went quiet mid-send). */
   hold(): void {
-    this.held ??= [];
+    this.answers.hold();
   }
 
   get heldCount(): number {
-    return this.held?.length ?? 0;
+    return this.answers.count;
   }
 
   /** Answers every held request and stops holding. */
   release(): void {
-    const held = this.held ?? [];
-    this.held = undefined;
-    for (const answer of held) answer();
+    this.answers.release();
   }
 
   failNext(method: string, status: number): void {
