@@ -32,7 +32,7 @@ const vars = {
   NOTIFY_VIBER_PER_SECOND: String(VB_RATE),
 };
 const env = await benchRuntime(vars, platformQueues());
-const { bot, core } = await buildServer(env.runtime, await composeCore(env.runtime));
+const { app, bot, core } = await buildServer(env.runtime, await composeCore(env.runtime));
 
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -124,6 +124,8 @@ console.log(
     ` bytes per recipient); used_memory grew by at most ${(redisPeakDelta / 1024 / 1024).toFixed(1)} MiB`,
 );
 
+// The web app holds the catalog's change subscription: closing it lets the process end by itself.
+await app.close();
 await env.runtime.shutdown.run("bench finished");
 await telegram.stop();
 await viber.stop();
