@@ -2,12 +2,15 @@ import path from "node:path";
 import getPort from "get-port";
 import { startFerretDb, FERRETDB_VERSION } from "./ferretdb-service.ts";
 import { startRedis } from "./redis-service.ts";
+import { supervise, type Supervised } from "./supervisor.ts";
 
 export interface LocalServices {
   mongoUri: string;
   redisUrl: string;
   /** Stops what this call started (nothing when both URLs came from the environment). Safe to call twice. */
   stop(): Promise<void>;
+  /** The services started here, with the process running each now (for supervision tests and diagnostics). */
+  started(): Array<{ name: string; pid: number | undefined }>;
 }
 
 export interface LocalServicesOptions {
@@ -29,6 +32,7 @@ export interface LocalServicesOptions {
 export async function startLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
   const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stops: Array<() => Promise<void>> = [];
+  const supervised: Supervised[] = [];
   const stop = async () => {
     while (stops.length > 0) await stops.pop()?.();
   };
@@ -36,8 +40,16 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     let mongoUri = options.mongoUri;
     if (mongoUri === undefined) {
       const dataDir = path.join(options.dataDir, "ferretdb");
-      const ferret = await startFerretDb({ dataDir, port: await getPort({ host: "127.0.0.1" }) });
-      stops.push(() => ferret.service.stop());
+      const port = await getPort({ host: "127.0.0.1" });
+      const ferret = await startFerretDb({ dataDir, port });
+      const kept = supervise(
+        "FerretDB",
+        ferret.service,
+        async () => (await startFerretDb({ dataDir, port })).service,
+        say,
+      );
+      supervised.push(kept);
+      stops.push(() => kept.stop());
       mongoUri = ferret.uri;
       say(`[services] FerretDB ${FERRETDB_VERSION} (SQLite) ready at ${ferret.uri}, data in ${dataDir}`);
     } else {
@@ -46,15 +58,29 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     let redisUrl = options.redisUrl;
     if (redisUrl === undefined) {
       const dataDir = path.join(options.dataDir, "redis");
-      const redis = await startRedis({ dataDir, port: await getPort({ host: "127.0.0.1" }), durable: options.durable });
-      stops.push(() => redis.service.stop());
+      const port = await getPort({ host: "127.0.0.1" });
+      const durable = options.durable;
+      const redis = await startRedis({ dataDir, port, durable });
+      const kept = supervise(
+        "Redis",
+        redis.service,
+        async () => (await startRedis({ dataDir, port, durable })).service,
+        say,
+      );
+      supervised.push(kept);
+      stops.push(() => kept.stop());
       redisUrl = redis.url;
       say(`[services] Redis ready at ${redis.url}${options.durable ? " (AOF on)" : ""}, data in ${dataDir}`);
     } else {
       say("[services] Redis: using REDIS_URL, nothing started");
     }
     let stopping: Promise<void> | undefined;
-    return { mongoUri, redisUrl, stop: () => (stopping ??= stop()) };
+    return {
+      mongoUri,
+      redisUrl,
+      stop: () => (stopping ??= stop()),
+      started: () => supervised.map((kept) => ({ name: kept.name, pid: kept.current().pid })),
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -65,6 +65,12 @@ describe("/ready during a real Redis outage", () => {
       payload: tgText({ id: 4_400_001, first_name: "Outage", language_code: "en" }, "/start"),
     });
     expect(update.statusCode).toBe(503);
+    const health = await eventually(
+      async () => (await t.app.inject({ method: "GET", url: "/health" })).json<{ status: string }>(),
+      (body) => body.status === "degraded",
+      5_000,
+    );
+    expect(health).toMatchObject({ status: "degraded", dependencies: { mongodb: "connected", redis: "disconnected" } });
     expect(update.headers["retry-after"]).toBe("5");
     expect(update.json()).toMatchObject({ error: { code: "dependency_unavailable", details: { failed: ["redis"] } } });
     expect(down.body).toMatchObject({

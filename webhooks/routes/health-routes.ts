@@ -21,7 +21,16 @@ async function check(run: () => Promise<unknown>): Promise<CheckResult> {
 /** `/health` (the process is alive), `/ready` (its dependencies answer) and `/metrics`. */
 export function healthRoutes(runtime: Runtime, metrics: Metrics) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.get("/health", async () => ({ status: "ok", uptimeSeconds: Math.round(process.uptime()) }));
+    // Liveness: always 200 while the process runs (restarting it would not bring a dependency back), but it says
+    // "degraded", from the connections' own state, while the database or Redis is away.
+    app.get("/health", async () => {
+      const dependencies = {
+        mongodb: runtime.mongo.readyState === 1 ? "connected" : "disconnected",
+        redis: runtime.redis.status === "ready" ? "connected" : "disconnected",
+      };
+      const degraded = Object.values(dependencies).some((state) => state !== "connected");
+      return { status: degraded ? "degraded" : "ok", uptimeSeconds: Math.round(process.uptime()), dependencies };
+    });
 
     app.get("/ready", async (_request, reply) => {
       const [mongodb, redis] = await Promise.all([
