@@ -1,5 +1,6 @@
 import { safeEqual } from "../../core/security/constant-time.ts";
 import type { FastifyInstance } from "fastify";
+import mongoose from "mongoose";
 import { pingMongo, withTimeout } from "../../core/db/mongo-connection.ts";
 import type { Runtime } from "../../jobs/runtime/create-runtime.ts";
 import type { Metrics } from "../plugins/metrics.ts";
@@ -25,7 +26,7 @@ export function healthRoutes(runtime: Runtime, metrics: Metrics) {
     // "degraded", from the connections' own state, while the database or Redis is away.
     app.get("/health", async () => {
       const dependencies = {
-        mongodb: runtime.mongo.readyState === 1 ? "connected" : "disconnected",
+        mongodb: runtime.mongo.readyState === mongoose.ConnectionStates.connected ? "connected" : "disconnected",
         redis: runtime.redis.status === "ready" ? "connected" : "disconnected",
       };
       const degraded = Object.values(dependencies).some((state) => state !== "connected");
