@@ -11,6 +11,7 @@ import { chatDriver } from "../helpers/chat-driver.ts";
 import { samplePng } from "../../webhooks/sandbox-page/sample-images.ts";
 import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+import { findInClearAtRest } from "../helpers/at-rest-scan.ts";
 
 let h: ViberHarness;
 let d: ReturnType<typeof chatDriver>;
@@ -102,6 +103,16 @@ describe("KYC on Telegram, in English", () => {
       expect(h.telegram.textsTo(TUN.id).some((value) => value.startsWith("Submitted ✅"))).toBe(true);
       await d.tgPress(TUN, "🪪 Verify identity");
       expect(d.tgText(TUN)).toMatch(/^Your documents are waiting for review/);
+
+      // Outside the database nothing holds the name, birth date, NRC or a photo in clear: not the
+      // conversation, not the queued notices to reviewers, not the file store.
+      const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      const { redis, config } = h.t.runtime;
+      const needles = ["Tun Tun", "1992-06-15", "၁၉၉၂", "OUKAMA", "ဥကမ", "(N)123456", "၁၂၃၄၅၆", PNG_SIGNATURE];
+      const scan = await findInClearAtRest(redis, config.redis.prefix, config.storageDir, needles);
+      expect(scan.files).toBeGreaterThanOrEqual(3);
+      expect(scan.redisKeys).toBeGreaterThan(10);
+      expect(scan.found).toEqual([]);
     },
   );
 });

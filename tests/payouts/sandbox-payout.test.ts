@@ -6,6 +6,7 @@ import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
 import { sandboxClient, type Persona } from "../helpers/sandbox-client.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+import { findInClearAtRest } from "../helpers/at-rest-scan.ts";
 
 let t: TestApp;
 const { say, press, outbox } = sandboxClient(() => t);
@@ -117,6 +118,15 @@ describe("withdrawals in the sandbox", () => {
       const download = await t.app.inject({ method: "GET", url: `/media/${token}` });
       expect(download.statusCode).toBe(200);
       expect(download.body).toContain("959790011223");
+      // Nor anywhere else outside the database: conversations, queued notices to finance, the file store.
+      // The sandbox's outbox is the simulated messenger's chat history (on a real channel the message
+      // rests with Telegram or Viber, and the sandbox is refused in production), so it is not ours to scan.
+      const { redis, config } = t.runtime;
+      const phones = ["9790011223", "7900 11223", "9420111222", "၀၉၄၂၀၁၁၁၂၂၂"];
+      const sandboxOutbox = /:sandbox:outbox:/;
+      const scan = await findInClearAtRest(redis, config.redis.prefix, config.storageDir, phones, sandboxOutbox);
+      expect(scan.redisKeys).toBeGreaterThan(10);
+      expect(scan.found).toEqual([]);
 
       const second = await press(FINANCE, await say(FINANCE, { kind: "text", text: "/payouts" }), /၅၀,၀၀၀ ကျပ်$/);
       const reasons = await press(FINANCE, second, "✖️ ပယ်ရန်");
