@@ -7,7 +7,8 @@ import type { Redis } from "ioredis";
  * every value under the test's Redis prefix (read by type, as an AOF or RDB
  * would hold it: strings, hashes, lists, sets, sorted sets, streams, so BullMQ
  * jobs and conversation state included) and every file in the storage folder.
- * Answers how much it read and the places where one of `needles` (texts, or bytes such as a file signature) appears in clear.
+ * Answers how much it read and the places where one of `needles` (texts, or
+ * bytes such as a file signature) appears in clear.
  */
 export async function findInClearAtRest(
   redis: Redis,
