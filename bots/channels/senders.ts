@@ -1,17 +1,18 @@
-import { GrammyError } from "grammy";
+import { GrammyError, HttpError } from "grammy";
 import type { Redis } from "ioredis";
 import type { Config } from "../../core/config/load-config.ts";
 import { AppError } from "../../core/errors/app-error.ts";
 import type { ChannelSender, ChannelSenders, SendResult } from "../../core/notifications/channel-sender.ts";
 import { pushToOutbox } from "./sandbox/sandbox-channel.ts";
+import { mayHaveReachedPlatform } from "./send-outcome.ts";
 import { createTelegramApi } from "./telegram/telegram-sender.ts";
 import { ViberClient } from "./viber/viber-client.ts";
 
 /** Viber takes at most 300 receivers per broadcast_message call. */
 export const VIBER_BROADCAST_MAX = 300;
 
-function telegramSender(config: Exclude<Config["telegram"], { mode: "off" }>): ChannelSender {
-  const api = createTelegramApi(config.token, config.apiRoot, { autoRetry: false });
+function telegramSender(config: Exclude<Config["telegram"], { mode: "off" }>, timeoutSeconds: number): ChannelSender {
+  const api = createTelegramApi(config.token, config.apiRoot, { autoRetry: false, timeoutSeconds });
   return {
     transport: "telegram",
     async send({ externalId }, message): Promise<SendResult> {
@@ -23,17 +24,19 @@ function telegramSender(config: Exclude<Config["telegram"], { mode: "off" }>): C
         if (error instanceof GrammyError && error.error_code === 403) return { kind: "unreachable" };
         if (error instanceof GrammyError && error.error_code === 429)
           return { kind: "rate_limited", retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 };
+        if (error instanceof HttpError && mayHaveReachedPlatform(error)) return { kind: "uncertain" };
         throw error;
       }
     },
   };
 }
 
-function viberSender(config: Extract<Config["viber"], { enabled: true }>): ChannelSender {
+function viberSender(config: Extract<Config["viber"], { enabled: true }>, timeoutSeconds: number): ChannelSender {
   const client = new ViberClient({
     apiRoot: config.apiRoot,
     authToken: config.authToken,
     sender: { name: config.botName, avatar: config.avatar },
+    timeoutMs: timeoutSeconds * 1000,
   });
   const body = (text: string, imageUrl: string | undefined) =>
     imageUrl === undefined
@@ -49,6 +52,7 @@ function viberSender(config: Extract<Config["viber"], { enabled: true }>): Chann
         if (error instanceof AppError && error.code === "recipient_blocked") return { kind: "unreachable" };
         if (error instanceof AppError && error.code === "rate_limited")
           return { kind: "rate_limited", retryAfterMs: error.retryAfterMs ?? 60_000 };
+        if (error instanceof AppError && error.code === "send_uncertain") return { kind: "uncertain" };
         throw error;
       }
     },
@@ -80,8 +84,9 @@ function sandboxSender(redis: Redis, prefix: string): ChannelSender {
 /** Every sender the configuration turns on; the worker process hands them to the notification queues. */
 export function createChannelSenders(config: Config, redis: Redis): ChannelSenders {
   const senders: ChannelSenders = {};
-  if (config.telegram.mode !== "off") senders.telegram = telegramSender(config.telegram);
-  if (config.viber.enabled) senders.viber = viberSender(config.viber);
+  if (config.telegram.mode !== "off")
+    senders.telegram = telegramSender(config.telegram, config.notifications.sendTimeoutSeconds);
+  if (config.viber.enabled) senders.viber = viberSender(config.viber, config.notifications.sendTimeoutSeconds);
   if (config.sandbox) senders.sandbox = sandboxSender(redis, config.redis.prefix);
   return senders;
 }

@@ -204,6 +204,10 @@ export const envSchema = z.object({
     emptyToUndefined,
     z.coerce.number({ message: "must be a number" }).int().min(1).max(1000).default(20),
   ),
+  SEND_TIMEOUT_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a whole number of seconds" }).int().min(1).max(600).default(75),
+  ),
   ALERTS_PER_DAY: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ message: "must be a number" }).int().min(1).max(100).default(3),

@@ -99,6 +99,8 @@ export interface Config {
     telegramPerSecond: number;
     telegramChatIntervalMs: number;
     viberPerSecond: number;
+    /** How long a background send waits for the platform's answer before it counts as uncertain. */
+    sendTimeoutSeconds: number;
     quietHours: QuietHours | undefined;
   };
 }
@@ -296,6 +298,7 @@ export function loadConfig(env: Env = process.env): Config {
       telegramPerSecond: raw.NOTIFY_TELEGRAM_PER_SECOND,
       telegramChatIntervalMs: raw.NOTIFY_TELEGRAM_CHAT_INTERVAL_MS,
       viberPerSecond: raw.NOTIFY_VIBER_PER_SECOND,
+      sendTimeoutSeconds: raw.SEND_TIMEOUT_SECONDS,
       quietHours: parseQuietHours(raw.QUIET_HOURS),
     },
   };

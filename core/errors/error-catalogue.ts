@@ -144,6 +144,7 @@ export const ERROR_CATALOGUE = {
   viber_unavailable: { kind: "transport_failed" },
   viber_bad_response: { kind: "transport_failed" },
   no_sender: { kind: "unavailable" },
+  send_uncertain: { kind: "transport_failed" },
 
   // The platform itself
   dependency_unavailable: { kind: "unavailable" },

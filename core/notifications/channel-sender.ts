@@ -11,12 +11,18 @@ export type SendResult =
   /** Blocked the bot / unsubscribed: mark unreachable, do not retry. */
   | { kind: "unreachable" }
   /** The platform asked us to slow down. */
-  | { kind: "rate_limited"; retryAfterMs: number };
+  | { kind: "rate_limited"; retryAfterMs: number }
+  /**
+   * The request may have reached the platform but its answer never came (a timeout or a connection lost after
+   * sending): recorded as such and never sent again, so a person never gets the same message twice.
+   */
+  | { kind: "uncertain" };
 
 /**
  * The port through which background work reaches the channels (implemented
- * in bots/channels, wired by the process entry points). Transport failures
- * are thrown and retried by the queue.
+ * in bots/channels, wired by the process entry points). Failures that prove
+ * nothing left (connection refused, a 5xx answer) are thrown and retried by
+ * the queue; a send whose outcome is unknown answers `uncertain`.
  */
 export interface ChannelSender {
   transport: Transport;

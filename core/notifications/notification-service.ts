@@ -223,6 +223,11 @@ export class NotificationService {
     await this.setStatus(key, "sent");
   }
 
+  /** The call may have been delivered but its answer never came: recorded, never sent again. */
+  async markUncertain(key: string): Promise<void> {
+    await this.setStatus(key, "uncertain");
+  }
+
   /** The call did not go out (a transport failure before sending, or a 429): queued again for the retry. */
   async markQueued(key: string): Promise<void> {
     await this.setStatus(key, "queued");

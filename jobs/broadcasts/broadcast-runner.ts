@@ -1,4 +1,5 @@
 import type { Job } from "bullmq";
+import { AppError } from "../../core/errors/app-error.ts";
 import { fillTemplate, type BroadcastQueue } from "../../core/broadcasts/broadcast-service.ts";
 import type { ChannelSender, OutboundMessage } from "../../core/notifications/channel-sender.ts";
 import type { Channel, Language, Transport } from "../../core/users/user-model.ts";
@@ -140,6 +141,11 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
           await rate.pause(result.retryAfterMs);
           continue;
         }
+        // No answer: it may have arrived. Kept claimed and counted in neither column, it shows as uncertain.
+        if (result.kind === "uncertain") {
+          await redis.hset(keys.state, entry.userId, "uncertain");
+          return;
+        }
         await redis
           .multi()
           .hset(keys.state, entry.userId, result.kind)
@@ -171,6 +177,11 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
         message(language),
       ));
     } catch (error) {
+      // A call with no answer may have reached everyone in it: those stay claimed (uncertain), never sent again.
+      if (error instanceof AppError && error.code === "send_uncertain") {
+        for (const entry of claimed) await redis.hset(keys.state, entry.userId, "uncertain");
+        return;
+      }
       await redis.hdel(keys.state, ...claimed.map((entry) => entry.userId));
       throw error;
     }

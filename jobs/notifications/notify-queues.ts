@@ -17,8 +17,10 @@ export type DeliveryOutcome = "sent" | "unreachable" | "uncertain" | "already_do
 /**
  * Delivers one notification. Never twice: the record goes queued → sending →
  * sent, and a job that finds it still `sending` (its process died mid-send)
- * marks it `uncertain` instead of sending again. A 429 pauses the queue for
- * `retry_after`; a person who blocked the bot is marked unreachable.
+ * marks it `uncertain` instead of sending again, as does a send whose answer
+ * never came (a timeout after the request left). Only a send that surely did
+ * not go out (connection refused, a 5xx answer) is retried. A 429 pauses the
+ * queue for `retry_after`; a person who blocked the bot is marked unreachable.
  */
 export async function deliverNotification(job: Job<{ key: string }>, ctx: JobContext): Promise<DeliveryOutcome> {
   const { core, redis, config, senders } = ctx.deps;
@@ -65,6 +67,10 @@ export async function deliverNotification(job: Job<{ key: string }>, ctx: JobCon
     case "unreachable":
       await notifications.markBlocked(key, identity._id);
       return "unreachable";
+    case "uncertain":
+      await notifications.markUncertain(key);
+      ctx.logger.warn({ key, transport: doc.transport }, "no answer to a notification send; recorded uncertain");
+      return "uncertain";
     case "rate_limited":
       await notifications.markQueued(key);
       await rate.pause(result.retryAfterMs);

@@ -22,7 +22,7 @@ const notify = (userId: string, key: string, urgent = true) =>
 const status = async (key: string) => (await notificationModel(h.t.runtime.mongo).findById(key).lean())?.status;
 
 beforeAll(async () => {
-  h = await telegramHarness({ QUIET_HOURS: "off", NOTIFY_TELEGRAM_PER_SECOND: "20" });
+  h = await telegramHarness({ QUIET_HOURS: "off", NOTIFY_TELEGRAM_PER_SECOND: "20", SEND_TIMEOUT_SECONDS: "1" });
   attachWorkers(h.t.runtime, h.t.core, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
 });
 afterAll(() => h.close());
@@ -102,6 +102,25 @@ describe("notification pipeline", () => {
     await h.t.runtime.queues.get(NOTIFY_QUEUES.telegram).resume();
     await waitFor(async () => (await status("t6:a")) === "uncertain");
     expect(h.fake.textsTo(user.id).filter((value) => value === "EN t6:a")).toHaveLength(0);
+  });
+
+  it("records a send whose answer never came as uncertain and never sends it again", async () => {
+    const { user, id } = await person();
+    h.fake.hold(); // Telegram received it, but answers after our client timeout (1 s here).
+    await notify(id, "t6:b");
+    await waitFor(async () => (await status("t6:b")) === "uncertain", 10_000);
+    h.fake.release();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(h.fake.sent("sendMessage", user.id).filter((call) => call.payload.text === "EN t6:b")).toHaveLength(1);
+    expect(await status("t6:b")).toBe("uncertain");
+  });
+
+  it("retries a send Telegram refused with a 5xx (it was not accepted), and delivers it once", async () => {
+    const { user, id } = await person();
+    h.fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" });
+    await notify(id, "t6:c");
+    await waitFor(async () => (await status("t6:c")) === "sent", 20_000);
+    expect(h.fake.textsTo(user.id).filter((value) => value === "EN t6:c")).toHaveLength(1);
   });
 
   it("holds non-urgent notifications during quiet hours (Yangon time) and sends urgent ones at once", async () => {

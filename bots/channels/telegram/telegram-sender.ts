@@ -14,8 +14,12 @@ const CAPTION_LIMIT = 1024;
  * after `retry_after` (briefly: a turn must not hang for minutes). Background
  * senders pass `autoRetry: false` so a 429 reaches the queue, which pauses.
  */
-export function createTelegramApi(token: string, apiRoot: string, options: { autoRetry?: boolean } = {}): Api {
-  const api = new Api(token, { apiRoot, timeoutSeconds: 30 });
+export function createTelegramApi(
+  token: string,
+  apiRoot: string,
+  options: { autoRetry?: boolean; timeoutSeconds?: number } = {},
+): Api {
+  const api = new Api(token, { apiRoot, timeoutSeconds: options.timeoutSeconds ?? 30 });
   if (options.autoRetry !== false)
     api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowInternalServerErrors: false }));
   return api;

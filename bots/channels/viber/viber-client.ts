@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "../../../core/errors/app-error.ts";
+import { mayHaveReachedPlatform } from "../send-outcome.ts";
 
 /** Viber answers HTTP 200 even for errors; `status` tells (0 = ok). */
 const apiResponse = z
@@ -55,11 +56,13 @@ export class ViberClient {
   private readonly apiRoot: string;
   private readonly authToken: string;
   readonly sender: ViberSender;
+  private readonly timeoutMs: number;
 
-  constructor(options: { apiRoot: string; authToken: string; sender: ViberSender }) {
+  constructor(options: { apiRoot: string; authToken: string; sender: ViberSender; timeoutMs?: number }) {
     this.apiRoot = options.apiRoot;
     this.authToken = options.authToken;
     this.sender = options.sender;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
   }
 
   async call(method: string, body: Record<string, unknown>): Promise<ViberApiResponse> {
@@ -69,9 +72,13 @@ export class ViberClient {
         method: "POST",
         headers: { "content-type": "application/json", "x-viber-auth-token": this.authToken },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(15_000),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
+      if (mayHaveReachedPlatform(error))
+        throw new AppError("send_uncertain", `no answer from the Viber API (${method}); it may have been done`, {
+          cause: error,
+        });
       throw new AppError("viber_unreachable", `could not reach the Viber API (${method})`, {
         cause: error,
       });
