@@ -195,6 +195,21 @@ describe("Telegram: webhook safety, dedupe and order", () => {
     expect(h.fake.textsTo(late.id).length).toBe(before);
   });
 
+  it("does not send a reply again when its answer was lost after Telegram received it", async () => {
+    const cut = person("Cut");
+    await h.post(tgText(cut, "/start"));
+    const before = h.fake.sent("sendMessage", cut.id).length;
+    h.fake.cutAfterDelivery("sendMessage");
+    const update = tgText(cut, "/help");
+    expect(await h.post(update)).toBe(200);
+    expect(h.fake.sent("sendMessage", cut.id).slice(before)).toHaveLength(1);
+    // Telegram's redelivery of that update sends nothing more; the next message is answered normally.
+    await h.post(update);
+    expect(h.fake.sent("sendMessage", cut.id).length - before).toBe(1);
+    await h.post(tgText(cut, "/help"));
+    expect(h.fake.sent("sendMessage", cut.id).length - before).toBe(2);
+  });
+
   it("handles two updates of one chat sent at once in update order", async () => {
     const order = person("Order");
     await h.post(tgText(order, "/start"));

@@ -42,6 +42,8 @@ export class FakeTelegramApi {
   private server: Server | undefined;
   private nextMessageId = 1000;
   private readonly failures = new Map<string, Failure[]>();
+  /** Methods whose next calls are received, recorded as delivered, then left without an answer (socket cut). */
+  private readonly cuts = new Map<string, number>();
   private readonly token: string;
   private readonly answers = new HeldAnswers();
   /** Files people "sent", by file id, served like Telegram's file downloads. */
@@ -77,6 +79,14 @@ export class FakeTelegramApi {
           return send(404, { ok: false, error_code: 404, description: "Not Found" });
         const method = match[2] ?? "";
         const payload = await readBody(request);
+        const cut = this.cuts.get(method) ?? 0;
+        if (cut > 0) {
+          this.cuts.set(method, cut - 1);
+          this.calls.push({ method, payload, at: Date.now(), status: 200 });
+          this.resultFor(method, payload);
+          request.socket.destroy();
+          return;
+        }
         const failure = this.failures.get(method)?.shift();
         this.calls.push({ method, payload, at: Date.now(), status: failure?.error_code ?? 200 });
         const answer = () =>
@@ -129,6 +139,11 @@ export class FakeTelegramApi {
   /** Makes a file downloadable through getFile and `/file/bot<token>/<path>`. */
   addFile(fileId: string, bytes: Buffer): void {
     this.files.set(fileId, bytes);
+  }
+
+  /** Delivers the next `times` calls of `method` but cuts the connection before answering (the sender cannot know). */
+  cutAfterDelivery(method: string, times = 1): void {
+    this.cuts.set(method, (this.cuts.get(method) ?? 0) + times);
   }
 
   failNext(method: string, failure: Failure, times = 1): void {

@@ -10,8 +10,10 @@ const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 
 /**
- * The Bot API client. For replies inside a webhook turn, 429s are retried
- * after `retry_after` (briefly: a turn must not hang for minutes). Background
+ * The Bot API client. For replies inside a webhook turn, 429s and 5xx answers
+ * (Telegram said no) are retried after `retry_after` (briefly: a turn must not
+ * hang for minutes); a network failure is not, since the message may already
+ * be in the chat and a second copy is worse than a missing one. Background
  * senders pass `autoRetry: false` so a 429 reaches the queue, which pauses.
  */
 export function createTelegramApi(
@@ -21,7 +23,14 @@ export function createTelegramApi(
 ): Api {
   const api = new Api(token, { apiRoot, timeoutSeconds: options.timeoutSeconds ?? 30 });
   if (options.autoRetry !== false)
-    api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowInternalServerErrors: false }));
+    api.config.use(
+      autoRetry({
+        maxRetryAttempts: 3,
+        maxDelaySeconds: 10,
+        rethrowInternalServerErrors: false,
+        rethrowHttpErrors: true,
+      }),
+    );
   return api;
 }
 
