@@ -10,7 +10,7 @@ import { buildServer } from "../../webhooks/build-server.ts";
 import { composeCore } from "../../webhooks/compose-core.ts";
 import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { tgText, type TgUser } from "../fakes/telegram-updates.ts";
-import { TG_SECRET, TG_TOKEN } from "../helpers/telegram-harness.ts";
+import { TG_SECRET, TG_TOKEN, telegramEnv } from "../helpers/telegram-harness.ts";
 import { benchRuntime } from "./bench-env.ts";
 import { percentile } from "./load.ts";
 
@@ -81,15 +81,7 @@ async function flood(url: URL, user: TgUser): Promise<{ statuses: number[]; sent
 
 async function measure(label: string, burst: string) {
   const fake = await new FakeTelegramApi(TG_TOKEN).start();
-  const env = await benchRuntime({
-    TELEGRAM_MODE: "webhook",
-    TELEGRAM_BOT_TOKEN: TG_TOKEN,
-    TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-    TELEGRAM_API_ROOT: fake.url,
-    PUBLIC_URL: "https://bot.example.test",
-    INBOUND_BURST: burst,
-    INBOUND_WINDOW_SECONDS: "5",
-  });
+  const env = await benchRuntime({ ...telegramEnv(fake.url), INBOUND_BURST: burst, INBOUND_WINDOW_SECONDS: "5" });
   const { app } = await buildServer(env.runtime, await composeCore(env.runtime));
   const url = new URL(`${await app.listen({ host: "127.0.0.1", port: 0 })}/webhooks/telegram`);
   try {

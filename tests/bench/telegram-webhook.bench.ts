@@ -9,7 +9,7 @@ import { buildServer } from "../../webhooks/build-server.ts";
 import { composeCore } from "../../webhooks/compose-core.ts";
 import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
-import { TG_SECRET, TG_TOKEN } from "../helpers/telegram-harness.ts";
+import { TG_SECRET, TG_TOKEN, telegramEnv } from "../helpers/telegram-harness.ts";
 import { benchRuntime } from "./bench-env.ts";
 import { describeLoad, runLoad } from "./load.ts";
 
@@ -18,13 +18,7 @@ const MESSAGES_PER_CHAT = Number(process.env.BENCH_MESSAGES ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 
 const fake = await new FakeTelegramApi(TG_TOKEN).start();
-const env = await benchRuntime({
-  TELEGRAM_MODE: "webhook",
-  TELEGRAM_BOT_TOKEN: TG_TOKEN,
-  TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-  TELEGRAM_API_ROOT: fake.url,
-  PUBLIC_URL: "https://bot.example.test",
-});
+const env = await benchRuntime(telegramEnv(fake.url));
 const { app, bot } = await buildServer(env.runtime, await composeCore(env.runtime));
 const appUrl = await app.listen({ host: "127.0.0.1", port: 0 });
 const bare = Fastify({ bodyLimit: 1024 * 1024 });

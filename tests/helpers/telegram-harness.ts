@@ -13,18 +13,22 @@ export interface TelegramHarness {
   close(): Promise<void>;
 }
 
+/** Environment that turns on Telegram in webhook mode, pointed at a fake Bot API. */
+export function telegramEnv(apiRoot: string): Record<string, string> {
+  return {
+    TELEGRAM_MODE: "webhook",
+    TELEGRAM_BOT_TOKEN: TG_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+    TELEGRAM_API_ROOT: apiRoot,
+    PUBLIC_URL: "https://bot.example.test",
+  };
+}
+
 /** The whole web app in Telegram webhook mode, talking to a fake Bot API on loopback. */
 export async function telegramHarness(env: Record<string, string> = {}): Promise<TelegramHarness> {
   const fake = await new FakeTelegramApi(TG_TOKEN).start();
   const t = await buildTestApp({
-    config: testConfig({
-      TELEGRAM_MODE: "webhook",
-      TELEGRAM_BOT_TOKEN: TG_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-      TELEGRAM_API_ROOT: fake.url,
-      PUBLIC_URL: "https://bot.example.test",
-      ...env,
-    }),
+    config: testConfig({ ...telegramEnv(fake.url), ...env }),
     plugins: probePlugins,
   });
   return {
