@@ -1,6 +1,6 @@
 import type { Connection } from "mongoose";
 import { base31 } from "../users/public-id.ts";
-import { userModels, type IdentityDoc, type UserDoc } from "../users/user-model.ts";
+import { newUserFields, userModels, type IdentityDoc, type UserDoc } from "../users/user-model.ts";
 
 export const DEMO_PEOPLE = 300;
 /** `UDEM` + the index in base 31: valid, distinct, recognisable. */
@@ -24,19 +24,10 @@ export async function seedDemoPeople(connection: Connection, now = new Date()): 
     const createdAt = new Date(now.getTime() - (i % 30) * 24 * 3600_000);
     users.push({
       _id: userId,
-      name: `Demo ${i + 1}`,
-      displayName: null,
-      language: i % 3 === 0 ? "en" : "my",
-      languageChosen: true,
-      invitedBy: null,
-      status: "active",
-      mergedInto: null,
-      phone: null,
-      identityKeys: [],
-      roles: [],
-      bannedNoticeSent: false,
-      createdAt,
-      lastSeenAt: createdAt,
+      ...newUserFields(
+        { name: `Demo ${i + 1}`, language: i % 3 === 0 ? "en" : "my", languageChosen: true, invitedBy: null },
+        createdAt,
+      ),
     });
     users[users.length - 1]?.identityKeys.push(`${channel}:${externalId}`);
     identities.push({

@@ -213,36 +213,30 @@ export class PayoutService {
   }
 
   private async trip(reason: string, actor: FinanceActor): Promise<never> {
-    await this.Breaker.updateOne(
-      { _id: BREAKER_ID },
-      { $set: { paused: true, reason, at: this.now() } },
-      { upsert: true },
-    ).exec();
-    await this.audit.record({
-      actorId: actor.userId,
-      actorRole: actor.role,
-      channel: actor.channel,
-      action: "payouts.breaker_tripped",
-      target: BREAKER_ID,
-      after: { reason },
-    });
+    await this.setBreaker(reason, actor);
     await this.events.emit("payouts.paused", { reason });
     throw new AppError("payouts_paused", `payouts paused: ${reason}`, { details: { reason } });
   }
 
   /** An owner resumes payouts after a breaker tripped. */
   async resume(actor: FinanceActor): Promise<void> {
+    await this.setBreaker(null, actor);
+  }
+
+  /** Pauses payouts with a reason, or resumes them (`null`), and audits who did it. */
+  private async setBreaker(reason: string | null, actor: FinanceActor): Promise<void> {
     await this.Breaker.updateOne(
       { _id: BREAKER_ID },
-      { $set: { paused: false, reason: null, at: this.now() } },
+      { $set: { paused: reason !== null, reason, at: this.now() } },
       { upsert: true },
     ).exec();
     await this.audit.record({
       actorId: actor.userId,
       actorRole: actor.role,
       channel: actor.channel,
-      action: "payouts.resumed",
+      action: reason === null ? "payouts.resumed" : "payouts.breaker_tripped",
       target: BREAKER_ID,
+      ...(reason === null ? {} : { after: { reason } }),
     });
   }
 

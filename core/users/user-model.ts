@@ -34,6 +34,25 @@ export interface UserDoc {
   lastSeenAt: Date;
 }
 
+/** A new, active person with no roles, phone or chats yet: the defaults every creator of a user starts from. */
+export function newUserFields(
+  fields: Pick<UserDoc, "name" | "language" | "languageChosen" | "invitedBy"> & Partial<Omit<UserDoc, "_id">>,
+  now: Date,
+): Omit<UserDoc, "_id"> {
+  return {
+    displayName: null,
+    status: "active",
+    mergedInto: null,
+    phone: null,
+    identityKeys: [],
+    roles: [],
+    bannedNoticeSent: false,
+    createdAt: now,
+    lastSeenAt: now,
+    ...fields,
+  };
+}
+
 export interface IdentityDoc {
   /** `tg:<telegram user id>` or `vb:<viber user id>`: the hot lookup path. */
   _id: string;

@@ -12,6 +12,7 @@ import {
   type Transport,
   type UserDoc,
   type UserModels,
+  newUserFields,
 } from "./user-model.ts";
 import { AppError } from "../errors/app-error.ts";
 
@@ -175,21 +176,18 @@ export class UserService {
 
     const inviter = await this.inviterFor(input.inviteCode);
     const now = this.now();
-    const user = await this.insertUser({
-      name: input.profile.name.slice(0, 128) || "—",
-      displayName: null,
-      language: languageFromHint(input.profile.languageHint),
-      languageChosen: false,
-      invitedBy: inviter?._id ?? null,
-      status: "active",
-      mergedInto: null,
-      phone: null,
-      identityKeys: [key],
-      roles: [],
-      bannedNoticeSent: false,
-      createdAt: now,
-      lastSeenAt: now,
-    });
+    const user = await this.insertUser(
+      newUserFields(
+        {
+          name: input.profile.name.slice(0, 128) || "—",
+          language: languageFromHint(input.profile.languageHint),
+          languageChosen: false,
+          invitedBy: inviter?._id ?? null,
+          identityKeys: [key],
+        },
+        now,
+      ),
+    );
     const identity: IdentityDoc = {
       _id: key,
       userId: user._id,

@@ -1,5 +1,5 @@
 import type { Connection } from "mongoose";
-import { userModels, type IdentityDoc, type UserDoc } from "../../core/users/user-model.ts";
+import { newUserFields, userModels, type IdentityDoc, type UserDoc } from "../../core/users/user-model.ts";
 
 /**
  * Inserts people straight into the database (for broadcast tests and
@@ -21,19 +21,10 @@ export async function seedUsers(
     const externalId = channel === "tg" ? String(options.tgBase + i) : `vbseed${options.idPrefix}${i}==`;
     users.push({
       _id: userId,
-      name: `Seed ${i}`,
-      displayName: null,
-      language: i % 3 === 0 ? "my" : "en",
-      languageChosen: true,
-      invitedBy: null,
-      status: "active",
-      mergedInto: null,
-      phone: null,
-      identityKeys: [],
-      roles: [],
-      bannedNoticeSent: false,
-      createdAt: now,
-      lastSeenAt: now,
+      ...newUserFields(
+        { name: `Seed ${i}`, language: i % 3 === 0 ? "my" : "en", languageChosen: true, invitedBy: null },
+        now,
+      ),
     });
     users[users.length - 1]?.identityKeys.push(`${channel}:${externalId}`);
     const blocked = options.blockedEvery !== undefined && i % options.blockedEvery === options.blockedEvery - 1;

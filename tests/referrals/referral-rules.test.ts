@@ -9,7 +9,7 @@ import { ReferralService } from "../../core/referrals/referral-service.ts";
 import { rewardModel } from "../../core/referrals/reward-service.ts";
 import { ledgerModels } from "../../core/wallet/ledger.ts";
 import { accountOf } from "../../core/wallet/wallet-service.ts";
-import { userModels, type UserDoc } from "../../core/users/user-model.ts";
+import { newUserFields, userModels, type UserDoc } from "../../core/users/user-model.ts";
 import { base31 } from "../../core/users/public-id.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
 import { EventHub } from "../../core/events/event-hub.ts";
@@ -25,20 +25,7 @@ async function addUser(id: string, invitedBy: string | null = null, extra: Parti
   const now = new Date();
   await userModels(t.runtime.mongo).User.create({
     _id: id,
-    name: `Person ${id}`,
-    displayName: null,
-    language: "en",
-    languageChosen: true,
-    invitedBy,
-    status: "active",
-    mergedInto: null,
-    phone: null,
-    identityKeys: [],
-    roles: [],
-    bannedNoticeSent: false,
-    createdAt: now,
-    lastSeenAt: now,
-    ...extra,
+    ...newUserFields({ name: `Person ${id}`, language: "en", languageChosen: true, invitedBy, ...extra }, now),
   });
 }
 
