@@ -76,6 +76,7 @@ export function createBot(deps: BotDeps): Bot {
     menu: (ctx) => features.menu(ctx),
     start: handleStart,
     commands: features.commands,
+    freeTextAction: "jobs",
     conversationTtlMs: core.config.bot.conversationTtlMs,
     now: core.clock,
     onDenied: deps.onDenied,

@@ -28,6 +28,11 @@ export interface Envelope {
   sequence: number;
   profile: ChannelProfile;
   incoming: Incoming;
+  /**
+   * False when this event does not let the bot message the person later (Viber's `conversation_started` from
+   * someone not subscribed: only the welcome in the HTTP answer may go out). Absent means they wrote to us.
+   */
+  canMessage?: boolean;
 }
 
 /** Buttons carry short ASCII data (Telegram allows 64 bytes); labels are localized. */
@@ -120,6 +125,11 @@ export interface Flow<S = BotServices> {
 export interface Action<S = BotServices> {
   id: string;
   gate?: Section | "any_role";
+  /**
+   * Runs beside an open form instead of leaving it (the language switch): its replies are followed by the form's
+   * current step again, in the new language.
+   */
+  keepsFlow?: boolean;
   /** `args` is what followed the command (`/grant U2345678 reviewer`); empty for buttons. */
   run(ctx: FlowContext<S>, args: string): Promise<ActionResult> | ActionResult;
 }

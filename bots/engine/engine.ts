@@ -3,7 +3,9 @@ import type { Logger } from "../../core/logging/create-logger.ts";
 import { normalizeBurmese, toAsciiDigits } from "../../core/myanmar/index.ts";
 import { mayUse, type Section } from "../../core/admin/roles.ts";
 import type { ResolvedUser } from "../../core/users/user-service.ts";
-import { NAV_BACK, NAV_CANCEL, parseButton, stepData } from "./button-data.ts";
+import { actionData, NAV_BACK, NAV_CANCEL, parseButton, stepData } from "./button-data.ts";
+import { buttonForText, labelHash, typedKeysOf } from "./typed-labels.ts";
+import { buttonCount, ONE_KEYBOARD_MAX_BUTTONS } from "./one-keyboard.ts";
 import type { ChatGate } from "./chat-gate.ts";
 import type { Action, Button, Envelope, Flow, FlowContext, Incoming, Outcome, Reply, Transition } from "./contract.ts";
 import type { BotServices } from "./services.ts";
@@ -33,6 +35,8 @@ export interface EngineOptions {
   start: StartHandler;
   /** Commands (without the slash) mapped to action ids, e.g. `help` → `help`. */
   commands: Record<string, string>;
+  /** The action that free text typed at the menu runs, with the text as its argument (a job search). */
+  freeTextAction?: string;
   /** A flow left untouched this long starts over. */
   conversationTtlMs: number;
   now?: () => Date;
@@ -112,6 +116,7 @@ export class ConversationEngine {
         transport: envelope.transport,
         profile: envelope.profile,
         inviteCode,
+        canMessage: envelope.canMessage ?? true,
       });
       resolved.user = await services.roles.bootstrapOwner(
         resolved.user,
@@ -127,19 +132,27 @@ export class ConversationEngine {
         version: current.version + 1,
       };
       const ctx = this.context(resolved, chatKey, envelope, next, logger, now);
+      const incoming = this.pressedByText(ctx, current, envelope.incoming);
 
       let outcome: Outcome;
       try {
         outcome =
           resolved.user.status === "banned"
             ? await this.banned(ctx)
-            : await this.route(ctx, current, next, envelope.incoming, resolved);
+            : await this.route(ctx, current, next, incoming, resolved);
       } catch (error) {
         logger.error({ err: error }, "flow failed; apologising and resetting the conversation");
         clearFlow(next);
-        outcome = { replies: this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:error") }]), duplicate: false };
+        outcome = {
+          replies: this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:error") }], next),
+          duplicate: false,
+        };
       }
       next.data = next.flow === null ? {} : ctx.data;
+      if (next.flow === null) delete next.stepVersion;
+      if (next.paused !== undefined && this.pausedExpired(next, now)) delete next.paused;
+      const typedKeys = typedKeysOf(outcome.replies);
+      if (typedKeys.length > 0) next.typedKeys = typedKeys;
       next.recentUpdates = [...current.recentUpdates, envelope.updateKey];
       if (envelope.transport === "telegram") next.lastSequence = Math.max(current.lastSequence ?? 0, envelope.sequence);
       next.updatedAt = now;
@@ -206,6 +219,7 @@ export class ConversationEngine {
   ): Promise<Outcome> {
     const reply = (replies: Reply[], notice?: string): Outcome =>
       notice === undefined ? { replies, duplicate: false } : { replies, notice, duplicate: false };
+    const menuWith = (key: string) => reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t(key) }], next));
     const active = current.flow === null ? undefined : this.flows.get(current.flow);
     const expired =
       active !== undefined &&
@@ -213,69 +227,141 @@ export class ConversationEngine {
     if (expired || (current.flow !== null && active === undefined)) clearFlow(next);
     if (active !== undefined && !expired && incoming.kind !== "start" && !this.gateOpen(active.gate, ctx, active.id)) {
       clearFlow(next);
-      return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:unknown_text") }]));
+      return menuWith("common:unknown_text");
     }
+    const open = active !== undefined && !expired && next.step !== null ? active : undefined;
 
     if (incoming.kind === "start") {
+      this.pause(current, next, open);
       clearFlow(next);
       const started = await this.options.start(ctx, incoming.payload, resolved);
       if (Array.isArray(started)) return reply(started);
       const flow = this.flows.get(started.startFlow);
       if (flow === undefined) throw new AppError("engine_misconfigured", `no flow ${started.startFlow}`);
-      next.flow = flow.id;
-      next.step = started.step;
+      enter(next, flow.id, started.step);
       ctx.data = { ...started.data };
       return reply([...started.replies, ...(await this.renderStep(ctx, flow, next)), ...(started.after ?? [])]);
     }
     if (incoming.kind === "command") {
       const actionId = this.options.commands[incoming.command];
       if (actionId !== undefined && this.allowed(actionId, ctx))
-        return reply(await this.runAction(ctx, next, actionId, incoming.args));
-      return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:unknown_text") }]));
+        return reply(await this.runAction(ctx, current, next, open, actionId, incoming.args));
+      return menuWith("common:unknown_text");
     }
     if (incoming.kind === "button") {
       const button = parseButton(incoming.data);
+      if (button.kind === "action" && button.action === RESUME) return reply(await this.resume(ctx, next));
       if (button.kind === "action" && this.actions.has(button.action)) {
-        if (!this.allowed(button.action, ctx))
-          return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:unknown_text") }]));
-        return reply(await this.runAction(ctx, next, button.action, button.args));
+        if (!this.allowed(button.action, ctx)) return menuWith("common:unknown_text");
+        return reply(await this.runAction(ctx, current, next, open, button.action, button.args));
       }
-      if (expired) return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:expired") }]));
-      if (button.kind === "nav" && active !== undefined) {
+      if (expired) return menuWith("common:expired");
+      if (button.kind === "nav" && open !== undefined) {
         if (button.nav === "cancel") {
           clearFlow(next);
-          return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:cancelled") }]));
+          return menuWith("common:cancelled");
         }
         const previous = next.history.pop();
         if (previous === undefined) {
           clearFlow(next);
-          return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:menu.title") }]));
+          return menuWith("common:menu.title");
         }
-        next.step = previous;
-        return reply(await this.renderStep(ctx, active, next));
+        enter(next, open.id, previous);
+        return reply(await this.renderStep(ctx, open, next));
       }
-      if (button.kind === "step" && active !== undefined && button.version === current.version && next.step !== null) {
-        return reply(
-          await this.apply(
-            ctx,
-            active,
-            next,
-            await this.step(active, next.step).handle(ctx, { kind: "value", value: button.value }),
-          ),
+      if (button.kind === "step" && open !== undefined && this.current(button.version, current) && next.step !== null) {
+        const step = this.step(open, next.step);
+        return reply(await this.apply(ctx, open, next, await step.handle(ctx, { kind: "value", value: button.value })));
+      }
+      return reply(await this.stale(ctx, next, open), ctx.t("common:stale_toast"));
+    }
+    if (expired) return menuWith("common:expired");
+    if (open !== undefined && next.step !== null) {
+      return reply(await this.apply(ctx, open, next, await this.step(open, next.step).handle(ctx, incoming)));
+    }
+    const freeText = this.options.freeTextAction;
+    if (incoming.kind === "text" && freeText !== undefined && this.actions.has(freeText) && incoming.text !== "")
+      return reply(await this.runAction(ctx, current, next, undefined, freeText, incoming.text.slice(0, 100)));
+    return menuWith(
+      incoming.kind === "photo" || incoming.kind === "file" ? "common:unsupported_media" : "common:unknown_text",
+    );
+  }
+
+  /**
+   * A button that no longer applies. Telegram says so in a toast and leaves every message as it is (the screen the
+   * person is looking at keeps working); an app without toasts gets the note with the current step or the menu.
+   */
+  private async stale(ctx: FlowContext, next: ConversationDoc, open: Flow | undefined): Promise<Reply[]> {
+    if (ctx.channel === "tg") return [];
+    const note: Reply = { kind: "text", text: ctx.t("common:stale_button") };
+    if (open === undefined) return this.withMenu(ctx, [note], next);
+    return [note, ...(await this.renderStep(ctx, open, next))];
+  }
+
+  /** A step button is current if it was shown since its step was entered (any later turn's copy works too). */
+  private current(version: number, conversation: ConversationDoc): boolean {
+    return version <= conversation.version && version >= (conversation.stepVersion ?? conversation.version);
+  }
+
+  /** Keeps an open form aside when something else interrupts it, so "Continue" can bring it back. */
+  private pause(current: ConversationDoc, next: ConversationDoc, open: Flow | undefined): void {
+    if (open === undefined || current.step === null) return;
+    next.paused = {
+      flow: open.id,
+      step: current.step,
+      history: [...current.history],
+      data: { ...current.data },
+      pausedAt: new Date(current.updatedAt),
+    };
+  }
+
+  private pausedExpired(next: ConversationDoc, now: Date): boolean {
+    const paused = next.paused;
+    return paused === undefined || now.getTime() - paused.pausedAt.getTime() > this.options.conversationTtlMs;
+  }
+
+  /** "Continue": the form kept aside, at the step where it was left, with what was typed. */
+  private async resume(ctx: FlowContext, next: ConversationDoc): Promise<Reply[]> {
+    const paused = next.paused;
+    const flow = paused === undefined ? undefined : this.flows.get(paused.flow);
+    if (paused === undefined || flow === undefined || this.pausedExpired(next, ctx.now)) {
+      delete next.paused;
+      clearFlow(next);
+      return this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:expired") }], next);
+    }
+    delete next.paused;
+    if (!this.gateOpen(flow.gate, ctx, flow.id)) {
+      clearFlow(next);
+      return this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:unknown_text") }], next);
+    }
+    enter(next, flow.id, paused.step);
+    next.history = [...paused.history];
+    ctx.data = { ...paused.data };
+    return this.renderStep(ctx, flow, next);
+  }
+
+  /**
+   * Text that is the label of a button the person can see (the last turn's keyboard, the menu in either language,
+   * Back, Cancel, Menu) counts as pressing it: on Viber people often type what the keyboard says.
+   */
+  private pressedByText(ctx: FlowContext, current: ConversationDoc | null, incoming: Incoming): Incoming {
+    if (incoming.kind !== "text" || incoming.text === "" || incoming.text.length > 80) return incoming;
+    const hash = labelHash(incoming.text);
+    const shown = current?.typedKeys?.find((key) => key.hash === hash);
+    if (shown !== undefined) return { kind: "button", data: shown.data };
+    const known: Button[] = [];
+    for (const language of ["en", "my"] as const) {
+      const t = this.options.services.translator.t(language);
+      known.push(...this.options.menu({ ...ctx, t }).flat());
+      known.push({ label: t("common:nav.menu"), data: actionData("menu") });
+      if (current?.flow !== null && current?.flow !== undefined)
+        known.push(
+          { label: t("common:nav.back"), data: NAV_BACK },
+          { label: t("common:nav.cancel"), data: NAV_CANCEL },
         );
-      }
-      return reply(
-        this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:stale_button") }]),
-        ctx.t("common:stale_button"),
-      );
     }
-    if (expired) return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t("common:expired") }]));
-    if (active !== undefined && next.step !== null) {
-      return reply(await this.apply(ctx, active, next, await this.step(active, next.step).handle(ctx, incoming)));
-    }
-    const text =
-      incoming.kind === "photo" || incoming.kind === "file" ? "common:unsupported_media" : "common:unknown_text";
-    return reply(this.withMenu(ctx, [{ kind: "text", text: ctx.t(text) }]));
+    const data = buttonForText(incoming.text, known);
+    return data === undefined ? incoming : { kind: "button", data };
   }
 
   /** Gated actions do not exist for people without the role; the attempt is counted. */
@@ -291,26 +377,38 @@ export class ConversationEngine {
     return ok;
   }
 
-  private async runAction(ctx: FlowContext, next: ConversationDoc, actionId: string, args: string): Promise<Reply[]> {
+  private async runAction(
+    ctx: FlowContext,
+    current: ConversationDoc,
+    next: ConversationDoc,
+    open: Flow | undefined,
+    actionId: string,
+    args: string,
+  ): Promise<Reply[]> {
     const action = this.actions.get(actionId);
     if (action === undefined) throw new AppError("engine_misconfigured", `no action ${actionId}`);
+    if (action.keepsFlow === true && open !== undefined) {
+      const result = await action.run(ctx, args);
+      if ("startFlow" in result) throw new AppError("engine_misconfigured", `action ${actionId} keeps the flow`);
+      return [...result.replies, ...(await this.renderStep(ctx, open, next))];
+    }
+    this.pause(current, next, open);
     clearFlow(next);
     const result = await action.run(ctx, args);
     if ("startFlow" in result) {
       const flow = this.flows.get(result.startFlow);
       if (flow === undefined) throw new AppError("engine_misconfigured", `no flow ${result.startFlow}`);
-      next.flow = flow.id;
-      next.step = result.step ?? flow.first;
+      enter(next, flow.id, result.step ?? flow.first);
       ctx.data = { ...(result.data ?? {}) };
       return [...(result.replies ?? []), ...(await this.renderStep(ctx, flow, next))];
     }
-    return result.menu === false ? result.replies : this.withMenu(ctx, result.replies);
+    return result.menu === false ? result.replies : this.withMenu(ctx, result.replies, next);
   }
 
   private async apply(ctx: FlowContext, flow: Flow, next: ConversationDoc, transition: Transition): Promise<Reply[]> {
     if ("done" in transition) {
       clearFlow(next);
-      return this.withMenu(ctx, transition.done);
+      return this.withMenu(ctx, transition.done, next);
     }
     if ("stay" in transition)
       return transition.stay.length === 0 ? this.renderStep(ctx, flow, next) : this.withNav(ctx, next, transition.stay);
@@ -320,7 +418,7 @@ export class ConversationEngine {
     }
     this.step(flow, transition.to);
     if (next.step !== null) next.history.push(next.step);
-    next.step = transition.to;
+    enter(next, flow.id, transition.to);
     return [...(transition.replies ?? []), ...(await this.renderStep(ctx, flow, next))];
   }
 
@@ -342,14 +440,39 @@ export class ConversationEngine {
     return attachButtons(replies, [row]);
   }
 
-  /** Ends with the main menu: on the last text when it has no buttons of its own, otherwise as one more message. */
-  withMenu(ctx: FlowContext, replies: Reply[]): Reply[] {
-    const menu = this.options.menu(ctx);
+  /**
+   * Ends with the main menu (with "Continue" first when a form was left aside). Telegram: on the last text when it
+   * has no buttons of its own, otherwise as one more message. Viber shows one keyboard only, so the menu joins the
+   * turn's buttons, or, if all would not fit in Viber's 24, a single Menu button does.
+   */
+  withMenu(ctx: FlowContext, replies: Reply[], next?: ConversationDoc): Reply[] {
+    const resume: Button[][] =
+      next?.paused === undefined || this.pausedExpired(next, ctx.now)
+        ? []
+        : [[{ label: ctx.t("common:nav.resume"), data: actionData(RESUME) }]];
+    const menu = [...resume, ...this.options.menu(ctx)];
     const last = replies.at(-1);
+    if (ctx.channel === "vb" && last !== undefined) {
+      const fits = buttonCount(replies) + menu.flat().length <= ONE_KEYBOARD_MAX_BUTTONS;
+      return attachButtons(
+        replies,
+        fits ? menu : [...resume, [{ label: ctx.t("common:nav.menu"), data: actionData("menu") }]],
+      );
+    }
     if (last?.kind === "text" && (last.buttons === undefined || last.buttons.length === 0))
       return attachButtons(replies, menu);
     return [...replies, { kind: "text", text: ctx.t("common:menu.title"), buttons: menu }];
   }
+}
+
+/** The engine's own action: back to the form kept aside. */
+const RESUME = "resume";
+
+/** Moves to a step; its buttons are valid from this version on. */
+function enter(next: ConversationDoc, flow: string, step: string): void {
+  next.flow = flow;
+  next.step = step;
+  next.stepVersion = next.version;
 }
 
 /** The stored state, unchanged but for the update now counted as handled. */

@@ -32,6 +32,23 @@ export interface ConversationDoc {
   recentUpdates: string[];
   /** The highest Telegram `update_id` handled in this chat (Telegram sends one chat's updates in order). */
   lastSequence?: number;
+  /** The version at which the current step was entered: its buttons from any later turn are still valid. */
+  stepVersion?: number;
+  /** A form left for a command or another flow, offered back with "Continue" until it expires. */
+  paused?: PausedFlow;
+  /**
+   * The buttons of the last turn, so a label typed back as text works like the press: keyed by a hash of the
+   * label (labels can name a candidate; nothing personal rests in Redis in clear).
+   */
+  typedKeys?: Array<{ hash: string; data: string }>;
+}
+
+export interface PausedFlow {
+  flow: string;
+  step: string;
+  history: string[];
+  data: Record<string, unknown>;
+  pausedAt: Date;
 }
 
 /**
@@ -97,26 +114,57 @@ export class ConversationStore {
   async load(chatKey: string): Promise<ConversationDoc | null> {
     const raw = await this.redis.get(this.key(chatKey));
     if (raw === null) return null;
-    const stored = JSON.parse(raw) as Omit<ConversationDoc, "updatedAt" | "data"> & {
+    const stored = JSON.parse(raw) as Omit<ConversationDoc, "updatedAt" | "data" | "paused"> & {
       updatedAt: string;
       data?: Record<string, unknown>;
       sealed?: SealedText;
+      paused?: StoredPaused;
     };
-    const { sealed, ...rest } = stored;
+    const { sealed, paused, ...rest } = stored;
     const data =
       sealed === undefined
         ? (stored.data ?? {})
         : (JSON.parse(openText(this.keys, sealed, `conversation:${chatKey}`)) as Record<string, unknown>);
-    return { ...rest, data, updatedAt: new Date(stored.updatedAt) };
+    return {
+      ...rest,
+      data,
+      updatedAt: new Date(stored.updatedAt),
+      ...(paused === undefined ? {} : { paused: this.openPaused(chatKey, paused) }),
+    };
+  }
+
+  private openPaused(chatKey: string, paused: StoredPaused): PausedFlow {
+    const { sealed, data, pausedAt, ...rest } = paused;
+    return {
+      ...rest,
+      pausedAt: new Date(pausedAt),
+      data:
+        sealed === undefined
+          ? (data ?? {})
+          : (JSON.parse(openText(this.keys, sealed, `conversation-paused:${chatKey}`)) as Record<string, unknown>),
+    };
+  }
+
+  private sealPaused(chatKey: string, paused: PausedFlow): StoredPaused {
+    const key = this.keys[0];
+    const { data, pausedAt, ...rest } = paused;
+    return {
+      ...rest,
+      pausedAt: pausedAt.toISOString(),
+      ...(key === undefined
+        ? { data }
+        : { sealed: sealText(key, JSON.stringify(data), `conversation-paused:${chatKey}`) }),
+    };
   }
 
   /** Writes version `next.version` over the version read in this turn (`next.version - 1`). */
   async save(next: ConversationDoc): Promise<void> {
     const keep = next._id.startsWith("vb:") ? REMEMBERED_VIBER_UPDATES : REMEMBERED_UPDATES;
     const key = this.keys[0];
-    const { data, ...rest } = next;
+    const { data, paused, ...rest } = next;
     const value = JSON.stringify({
       ...rest,
+      ...(paused === undefined ? {} : { paused: this.sealPaused(next._id, paused) }),
       recentUpdates: next.recentUpdates.slice(-keep),
       // The flow's data is sealed with the first (current) master key; an empty one is left out. Without any key
       // configured (a developer's process without ENCRYPTION_KEY; production requires one) it stays as it is.
@@ -141,9 +189,24 @@ export class ConversationStore {
   async reset(chatKey: string): Promise<void> {
     const current = await this.load(chatKey);
     if (current === null) return;
-    await this.save({ ...current, flow: null, step: null, history: [], data: {}, version: current.version + 1 });
+    const next: ConversationDoc = {
+      ...current,
+      flow: null,
+      step: null,
+      history: [],
+      data: {},
+      version: current.version + 1,
+    };
+    delete next.paused;
+    await this.save(next);
   }
 }
+
+type StoredPaused = Omit<PausedFlow, "data" | "pausedAt"> & {
+  pausedAt: string;
+  data?: Record<string, unknown>;
+  sealed?: SealedText;
+};
 
 /** Compare-and-set on the stored version (0 = no value yet). */
 const SAVE = `

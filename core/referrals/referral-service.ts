@@ -308,15 +308,25 @@ export class ReferralService {
     return Object.fromEntries(rows.map((row) => [row._id, row.count]));
   }
 
-  /** Jobs with referrals waiting for a recruiter (not final), most recent activity first. */
+  /**
+   * Jobs with referrals waiting for a recruiter (not final), most recent activity first. Counted with `$sum` and
+   * ordered by a sorted read: FerretDB has neither `$max` nor `$first` in `$group`.
+   */
   async activeJobs(limit = 10): Promise<Array<{ jobId: string; count: number }>> {
-    const rows = await this.Referral.aggregate<{ _id: string; count: number; latest: Date }>([
-      { $match: { status: { $in: ["submitted", "screening", "interview", "offered"] } } },
-      { $group: { _id: "$jobId", count: { $sum: 1 }, latest: { $max: "$updatedAt" } } },
-      { $sort: { latest: -1 } },
-      { $limit: limit },
+    const active = { status: { $in: ["submitted", "screening", "interview", "offered"] as ReferralStatus[] } };
+    const counts = await this.Referral.aggregate<{ _id: string; count: number }>([
+      { $match: active },
+      { $group: { _id: "$jobId", count: { $sum: 1 } } },
     ]).exec();
-    return rows.map((row) => ({ jobId: row._id, count: row.count }));
+    const countOf = new Map(counts.map((row) => [row._id, row.count]));
+    const order: string[] = [];
+    const recent = this.Referral.find(active, { jobId: 1 }).sort({ updatedAt: -1 }).lean().cursor();
+    for await (const referral of recent) {
+      if (!order.includes(referral.jobId)) order.push(referral.jobId);
+      if (order.length >= limit || order.length === countOf.size) break;
+    }
+    await recent.close();
+    return order.map((jobId) => ({ jobId, count: countOf.get(jobId) ?? 0 }));
   }
 }
 

@@ -150,7 +150,10 @@ export class UserService {
     transport: Transport;
     profile: ChannelProfile;
     inviteCode?: string | undefined;
+    /** False for an event that does not let us message them (Viber's welcome before subscribing). */
+    canMessage?: boolean;
   }): Promise<ResolvedUser> {
+    const canMessage = input.canMessage ?? true;
     const key = identityKey(input.channel, input.externalId);
     const existing = await this.findIdentity(key);
     if (existing !== null) {
@@ -167,7 +170,7 @@ export class UserService {
         await this.models.User.updateOne({ _id: user._id }, { $set: { lastSeenAt: now } }).exec();
       }
       // Someone who writes to us can be reached again (they unblocked, or resubscribed on Viber).
-      if (!existing.reachable) {
+      if (!existing.reachable && canMessage) {
         await this.models.Identity.updateOne({ _id: key }, { $set: { reachable: true, unreachableAt: null } }).exec();
         return { user, identity: { ...existing, reachable: true, unreachableAt: null }, created: false, invite };
       }
@@ -195,8 +198,8 @@ export class UserService {
       externalId: input.externalId,
       transport: input.transport,
       username: input.profile.username ?? null,
-      reachable: true,
-      unreachableAt: null,
+      reachable: canMessage,
+      unreachableAt: canMessage ? null : now,
       createdAt: now,
     };
     try {

@@ -86,8 +86,8 @@ describe("/user", () => {
     await h.post(tgText(OWNER, `/user ${annId}`));
     await press(OWNER, "♻️ Reset conversation");
     await h.post(tgText(ANN, "12"));
-    // Not "please type the 6 digits": the link flow was left.
-    expect(lastTo(ANN)).toBe("Sorry, I didn't understand that. Please choose from the menu, or tap Help.");
+    // Not "please type the 6 digits": the link flow was left, so the text is a job search.
+    expect(lastTo(ANN)).toMatch(/^I found no open jobs for “12”/);
     expect(
       await auditModel(h.t.runtime.mongo).countDocuments({ action: "user.reset_conversation", target: annId }),
     ).toBe(1);

@@ -10,6 +10,17 @@ export interface RecordedCall {
   status: number;
 }
 
+/** A message as the chat shows it now: its text (or caption) and its inline keyboard, edits applied. */
+export interface ChatMessage {
+  id: number;
+  text: string;
+  markup: Record<string, unknown> | undefined;
+}
+
+/** Telegram's limits the fake enforces like Telegram: text 4096 characters, caption 1024. */
+const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
+
 interface Failure {
   error_code: number;
   description: string;
@@ -48,6 +59,8 @@ export class FakeTelegramApi {
   private readonly answers = new HeldAnswers();
   /** Files people "sent", by file id, served like Telegram's file downloads. */
   private readonly files = new Map<string, Buffer>();
+  /** Every chat's messages as they stand (sent, then edited in place), like the app keeps them. */
+  private readonly chats = new Map<string, Map<number, ChatMessage>>();
 
   constructor(token: string) {
     this.token = token;
@@ -87,7 +100,7 @@ export class FakeTelegramApi {
           request.socket.destroy();
           return;
         }
-        const failure = this.failures.get(method)?.shift();
+        const failure = this.failures.get(method)?.shift() ?? this.refusal(method, payload);
         this.calls.push({ method, payload, at: Date.now(), status: failure?.error_code ?? 200 });
         const answer = () =>
           failure !== undefined
@@ -100,8 +113,40 @@ export class FakeTelegramApi {
     return this;
   }
 
+  /** What Telegram itself refuses: a text over its limit, an edit of a missing message or one that changes nothing. */
+  private refusal(method: string, payload: Record<string, unknown>): Failure | undefined {
+    const bad = (description: string): Failure => ({ error_code: 400, description: `Bad Request: ${description}` });
+    if (typeof payload.text === "string" && payload.text.length > TEXT_LIMIT) return bad("message is too long");
+    if (typeof payload.caption === "string" && payload.caption.length > CAPTION_LIMIT)
+      return bad("message caption is too long");
+    if (method !== "editMessageText" && method !== "editMessageReplyMarkup") return undefined;
+    const message = this.chats.get(String(payload.chat_id))?.get(Number(payload.message_id));
+    if (message === undefined) return bad("message to edit not found");
+    const text = method === "editMessageText" ? String(payload.text) : message.text;
+    const markup = payload.reply_markup as Record<string, unknown> | undefined;
+    if (text === message.text && JSON.stringify(markup) === JSON.stringify(message.markup))
+      return bad(
+        "message is not modified: specified new message content and reply markup are exactly the same as a current " +
+          "content and reply markup of the message",
+      );
+    return undefined;
+  }
+
+  /** The chat's messages as the app shows them now, oldest first. */
+  chat(chatId: string | number): ChatMessage[] {
+    return [...(this.chats.get(String(chatId))?.values() ?? [])];
+  }
+
+  private keep(chatId: string, message: ChatMessage): void {
+    const chat = this.chats.get(chatId) ?? new Map<number, ChatMessage>();
+    chat.set(message.id, message);
+    this.chats.set(chatId, chat);
+  }
+
   private resultFor(method: string, payload: Record<string, unknown>): unknown {
     const chat = { id: Number(payload.chat_id), type: "private" };
+    const chatId = String(payload.chat_id);
+    const markup = payload.reply_markup as Record<string, unknown> | undefined;
     switch (method) {
       case "getMe":
         return {
@@ -115,8 +160,21 @@ export class FakeTelegramApi {
         };
       case "sendMessage":
       case "sendPhoto":
-      case "sendDocument":
-        return { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat, text: payload.text };
+      case "sendDocument": {
+        const id = this.nextMessageId++;
+        const text =
+          typeof payload.text === "string" ? payload.text : typeof payload.caption === "string" ? payload.caption : "";
+        this.keep(chatId, { id, text, markup });
+        return { message_id: id, date: Math.floor(Date.now() / 1000), chat, text: payload.text };
+      }
+      case "editMessageReplyMarkup": {
+        const message = this.chats.get(chatId)?.get(Number(payload.message_id));
+        if (message !== undefined) this.keep(chatId, { ...message, markup });
+        return true;
+      }
+      case "deleteMessage":
+        this.chats.get(chatId)?.delete(Number(payload.message_id));
+        return true;
       case "getFile": {
         const id = String(payload.file_id);
         const bytes = this.files.get(id);
@@ -125,6 +183,7 @@ export class FakeTelegramApi {
           : { file_id: id, file_unique_id: id, file_size: bytes.length, file_path: `files/${id}` };
       }
       case "editMessageText":
+        this.keep(chatId, { id: Number(payload.message_id), text: String(payload.text), markup });
         return {
           message_id: Number(payload.message_id),
           date: Math.floor(Date.now() / 1000),
@@ -173,6 +232,11 @@ export class FakeTelegramApi {
 
   clear(): void {
     this.calls.length = 0;
+  }
+
+  /** Forgets what chats show (a test that posts hand-made callbacks for message ids the fake never sent). */
+  forgetChats(): void {
+    this.chats.clear();
   }
 
   /** From now on, record requests but do not answer them (a platform that went quiet mid-send). */

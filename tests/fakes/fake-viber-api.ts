@@ -14,6 +14,11 @@ export class FakeViberApi {
   private readonly statuses = new Map<string, number[]>();
   private nextToken = 5_000_000_000_000_000_000n;
   private readonly answers = new HeldAnswers();
+  /**
+   * Who may be messaged: Viber answers `send_message` to anyone who has not subscribed or written with status 6
+   * (receiverNotSubscribed). The harness adds people as their `subscribed` and `message` events go in.
+   */
+  private readonly subscribers = new Set<string>();
   /** Media people "sent", served like Viber's media URLs; an expired one answers 404. */
   private readonly media = new Map<string, Buffer | "expired">();
 
@@ -57,7 +62,7 @@ export class FakeViberApi {
           return send(JSON.stringify({ status: 2, status_message: "invalidAuthToken" }));
         const method = /^\/pa\/(\w+)$/.exec(request.url ?? "")?.[1] ?? "";
         const payload = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
-        const status = this.statuses.get(method)?.shift() ?? 0;
+        const status = this.statuses.get(method)?.shift() ?? this.refusal(method, payload);
         this.calls.push({ method, payload, at: Date.now(), status: status === 0 ? 200 : 400 });
         // A 19-digit message_token, unquoted, as Viber sends it.
         const answer = () =>
@@ -70,6 +75,24 @@ export class FakeViberApi {
     });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     return this;
+  }
+
+  /** Someone subscribed or wrote: from now on they can be messaged. */
+  subscribe(userId: string): void {
+    this.subscribers.add(userId);
+  }
+
+  unsubscribe(userId: string): void {
+    this.subscribers.delete(userId);
+  }
+
+  /** Status 6 for a receiver who never subscribed or wrote, 3 (badData) for a keyboard Viber would reject. */
+  private refusal(method: string, payload: Record<string, unknown>): number {
+    if (method !== "send_message") return 0;
+    if (!this.subscribers.has(String(payload.receiver))) return 6;
+    const keyboard = payload.keyboard as { Buttons?: unknown[] } | undefined;
+    if (keyboard !== undefined && (keyboard.Buttons?.length ?? 0) > 24) return 3;
+    return 0;
   }
 
   /** From now on, record requests but do not answer them (a platform that went quiet mid-send). */

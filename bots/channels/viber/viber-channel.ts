@@ -7,7 +7,7 @@ import type { Envelope, Incoming } from "../../engine/contract.ts";
 import type { Bot } from "../../create-bot.ts";
 import { ViberClient } from "./viber-client.ts";
 import type { ViberEvent, ViberInbound, ViberUser } from "./viber-events.ts";
-import { viberMessages } from "./viber-render.ts";
+import { viberMessages, viberWelcome } from "./viber-render.ts";
 
 export type ReceiptEvent = "delivered" | "seen" | "failed";
 
@@ -88,9 +88,11 @@ export function createViberChannel(
             kind: "start",
             payload: event.context === "" ? undefined : event.context,
           });
+          // Until they subscribe or write, Viber refuses any send_message to them (status 6).
+          if (event.subscribed !== true) envelope.canMessage = false;
           await bot.engine.handle(envelope, async (outcome) => {
-            const first = viberMessages(outcome.replies)[0];
-            if (first !== undefined) welcome = client.messageBody(first);
+            const message = viberWelcome(outcome.replies);
+            if (message !== undefined) welcome = client.messageBody(message);
           });
           return welcome;
         }

@@ -1,12 +1,11 @@
 import type { Button, Reply } from "../../engine/contract.ts";
+import { ONE_KEYBOARD_MAX_BUTTONS, oneKeyboardTurn, oneMessage } from "../../engine/one-keyboard.ts";
 import type { ViberKeyboard, ViberMessage } from "./viber-client.ts";
 
 /** Viber limits: text 7000 characters, picture text 768, button text 250; a keyboard grid is 6 columns wide. */
 const TEXT_LIMIT = 7000;
 const PICTURE_TEXT_LIMIT = 768;
 const BUTTON_TEXT_LIMIT = 250;
-/** Keep keyboards short on small screens (Viber shows up to 12 rows in portrait). */
-const MAX_BUTTONS = 24;
 
 function keyboardButton(button: Button, columns: number): ViberKeyboard["Buttons"][number] {
   const text = button.label.slice(0, BUTTON_TEXT_LIMIT);
@@ -38,12 +37,26 @@ export function keyboardOf(rows: Button[][]): ViberKeyboard | undefined {
     }
   }
   if (buttons.length === 0) return undefined;
-  return { Type: "keyboard", DefaultHeight: false, Buttons: buttons.slice(0, MAX_BUTTONS) };
+  if (buttons.length <= ONE_KEYBOARD_MAX_BUTTONS) return { Type: "keyboard", DefaultHeight: false, Buttons: buttons };
+  // Too many: the last row (Back/Cancel or the menu entry) stays, the list is cut before it.
+  const lastRow = rows.at(-1) ?? [];
+  const tail = buttons.slice(buttons.length - Math.min(lastRow.length, 3));
+  const head = buttons.slice(0, ONE_KEYBOARD_MAX_BUTTONS - tail.length);
+  return { Type: "keyboard", DefaultHeight: false, Buttons: [...head, ...tail] };
 }
 
-/** One Viber message per reply; "edit previous" degrades to a new message. */
+/** The welcome (answer to `conversation_started`): the whole turn as one message, since only one may go out. */
+export function viberWelcome(replies: Reply[]): ViberMessage | undefined {
+  const message = oneMessage(replies);
+  return message === undefined ? undefined : viberMessages([message])[0];
+}
+
+/**
+ * One Viber message per reply, all of the turn's buttons on the last one (the only keyboard Viber shows); "edit
+ * previous" degrades to a new message.
+ */
 export function viberMessages(replies: Reply[]): ViberMessage[] {
-  return replies.map((reply) => {
+  return oneKeyboardTurn(replies).map((reply) => {
     const keyboard = keyboardOf(reply.buttons ?? []);
     const extra = keyboard === undefined ? {} : { keyboard };
     if (reply.kind === "photo")

@@ -20,6 +20,7 @@ import { formatKyat, formatSalary, parseSalaryInput } from "../../../core/values
 import type { JobsServices } from "./services.ts";
 
 export const PAGE_SIZE = 5;
+const JOB_ID = /^J[2-9A-HJKMNP-Z]{6}$/i;
 
 /** The filters kept in the flow's data between steps. */
 function filtersOf(ctx: FlowContext<JobsServices>): JobFilters {
@@ -380,6 +381,25 @@ export const savedJobsFlow: Flow<JobsServices> = {
 };
 
 export const jobActions: Action<JobsServices>[] = [
-  { id: "jobs", run: () => ({ startFlow: "jobs", data: { page: 1 } }) },
+  // `/jobs driver`, or text typed at the menu: straight to the results for that keyword; when nothing matches, a hint
+  // (what was typed may not have been a search) with the menu.
+  {
+    id: "jobs",
+    run: (ctx, args) => {
+      const keyword = args.trim().slice(0, 100);
+      if (keyword === "") return { startFlow: "jobs", data: { page: 1 } };
+      if (ctx.services.catalog.search({ keyword }, 1, 1).total === 0)
+        return { replies: [text(ctx.t("jobs:typed_none", { text: keyword }))] };
+      return { startFlow: "jobs", step: "results", data: { page: 1, keyword } };
+    },
+  },
   { id: "saved", run: () => ({ startFlow: "saved" }) },
+  // A job alert's "Open the job": the card, with its actions.
+  {
+    id: "openjob",
+    run: (ctx, args) =>
+      JOB_ID.test(args)
+        ? { startFlow: "jobs", step: "job", data: { jobId: args.toUpperCase(), page: 1 } }
+        : { replies: [text(ctx.t("jobs:not_found"))] },
+  },
 ];

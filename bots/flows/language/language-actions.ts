@@ -25,9 +25,10 @@ export function languagePicker(ctx: FlowContext<LanguageServices>, lead?: string
 
 /** "Language" in the menu, and the two choices (menu actions, so an old picker never goes stale). */
 export const languageActions: Action<LanguageServices>[] = [
-  { id: "language", run: (ctx) => ({ replies: [languagePicker(ctx)], menu: false }) },
+  { id: "language", keepsFlow: true, run: (ctx) => ({ replies: [languagePicker(ctx)], menu: false }) },
   ...(["en", "my"] as const).map((language): Action<LanguageServices> => ({
     id: `lang.${language}`,
+    keepsFlow: true,
     run: async (ctx) => {
       await ctx.switchLanguage(language);
       return { replies: [{ kind: "text", text: ctx.t("onboarding:language_set") }] };

@@ -18,7 +18,9 @@ export async function handleStart(
   Reply[] | { replies: Reply[]; startFlow: string; step: string; data: Record<string, unknown>; after?: Reply[] }
 > {
   const lines = [ctx.t("onboarding:welcome", { name: ctx.user.name })];
-  switch (resolved.invite) {
+  const jobId = jobIdFrom(payload);
+  // A job link opened again by someone who already has an account just opens the job: nothing to say about invites.
+  switch (jobId !== undefined && resolved.invite === "existing_user" ? "none" : resolved.invite) {
     case "recorded": {
       const inviter = ctx.user.invitedBy === null ? null : await ctx.services.users.findUser(ctx.user.invitedBy);
       if (inviter !== null) lines.push(ctx.t("onboarding:invited_by", { name: inviter.name }));
@@ -38,7 +40,6 @@ export async function handleStart(
   }
   // A shared job link opens the job first (the sharer is recorded for referrals), then, for a newcomer, the language
   // choice.
-  const jobId = jobIdFrom(payload);
   if (jobId !== undefined && (await ctx.services.catalog.findJob(jobId)) !== null) {
     return {
       replies: [{ kind: "text", text: lines.join("\n") }],

@@ -1,0 +1,44 @@
+import { createHash } from "node:crypto";
+import { toAsciiDigits } from "../../core/myanmar/index.ts";
+import type { Button, Reply } from "./contract.ts";
+
+/** Keys kept per chat: enough for the largest keyboard (Viber's 24) plus the menu. */
+const MAX_KEYS = 48;
+
+/**
+ * A label as a person would type it back: letters, marks and digits only (no emoji, ticks, arrows or spaces),
+ * lower case, ASCII digits. "💸 Withdraw" → "withdraw", "✓ မြန်မာ" → "မြန်မာ".
+ */
+export function labelKey(label: string): string {
+  return toAsciiDigits(label.normalize("NFC"))
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}]/gu, "");
+}
+
+/** A short one-way digest of a label key: labels can name a candidate, so only the digest is stored. */
+export const labelHash = (label: string): string =>
+  createHash("sha256").update(labelKey(label)).digest("base64url").slice(0, 16);
+
+/** The pressable buttons of a turn (data buttons only; links and requests cannot be typed back). */
+export function typedKeysOf(replies: Reply[]): Array<{ hash: string; data: string }> {
+  const keys: Array<{ hash: string; data: string }> = [];
+  const seen = new Set<string>();
+  for (const reply of replies)
+    for (const row of reply.buttons ?? [])
+      for (const button of row) {
+        if (!("data" in button) || labelKey(button.label) === "") continue;
+        const hash = labelHash(button.label);
+        if (seen.has(hash)) continue;
+        seen.add(hash);
+        keys.push({ hash, data: button.data });
+      }
+  return keys.slice(-MAX_KEYS);
+}
+
+/** The button whose label the text is, among `buttons` (the menu in both languages, Back, Cancel, …). */
+export function buttonForText(text: string, buttons: Button[]): string | undefined {
+  const key = labelKey(text);
+  if (key === "") return undefined;
+  for (const button of buttons) if ("data" in button && labelKey(button.label) === key) return button.data;
+  return undefined;
+}

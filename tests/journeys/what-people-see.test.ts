@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
+import { userModels } from "../../core/users/user-model.ts";
+import { jobPayload } from "../../bots/flows/jobs/job-links.ts";
+import { tgButton, type TgUser } from "../fakes/telegram-updates.ts";
+import type { VbUser } from "../fakes/viber-events.ts";
+import { telegramScreen, viberScreen, type Screen } from "../helpers/screens.ts";
+import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
+
+/**
+ * Journeys as the person sees them: each test presses only what is on screen, by its label in the person's
+ * language, and asserts on what is visible (the Telegram fake keeps messages with their keyboards and applies edits;
+ * Viber shows one keyboard, the last message's, and refuses to message anyone who has not subscribed or written).
+ */
+let h: ViberHarness;
+let nextId = 9_800_000;
+const tr = (language: "en" | "my") => h.t.bot.services.translator.t(language);
+const label = (language: "en" | "my", key: string, vars: Record<string, unknown> = {}) => tr(language)(key, vars);
+
+function tgPerson(language: "en" | "my"): { user: TgUser; screen: Screen } {
+  const user: TgUser = { id: nextId++, first_name: `P${nextId}`, language_code: language };
+  return { user, screen: telegramScreen(h, user) };
+}
+function vbPerson(language: "en" | "my"): { user: VbUser; screen: Screen } {
+  const user: VbUser = { id: `see${nextId++}==`, name: `V${nextId}`, language };
+  return { user, screen: viberScreen(h, user) };
+}
+const person = (channel: "tg" | "vb", language: "en" | "my") =>
+  channel === "tg" ? tgPerson(language) : vbPerson(language);
+
+async function onboard(screen: Screen, language: "en" | "my"): Promise<void> {
+  await screen.open();
+  await screen.press(language === "en" ? /^(✓ )?English/ : /^(✓ )?မြန်မာ/);
+}
+
+/** Viber refused nothing: no send_message went to someone who had not subscribed or written. */
+const viberRefusals = () => h.viber.calls.filter((call) => call.method === "send_message" && call.status !== 200);
+
+let jobId = "";
+let sharerId = "";
+
+beforeAll(async () => {
+  h = await viberHarness({ QUIET_HOURS: "off" });
+  await seedDemoCatalog(h.t.runtime.mongo, new Date());
+  await h.t.bot.services.catalog.refresh();
+  jobId = h.t.bot.services.catalog.search({ keyword: "driver" }, 1, 1).jobs[0]?._id ?? "";
+  const sharer = tgPerson("en");
+  await onboard(sharer.screen, "en");
+  const identity = await userModels(h.t.runtime.mongo).Identity.findById(`tg:${sharer.user.id}`).lean();
+  sharerId = identity?.userId ?? "";
+});
+afterAll(() => h.close());
+
+describe("a Viber newcomer's welcome carries a keyboard", () => {
+  it("a plain open: the welcome offers the language choice, and the first tap brings the menu", async () => {
+    const { screen } = vbPerson("my");
+    await screen.open();
+    expect(screen.buttons()).toEqual(["English", "✓ မြန်မာ"]);
+    await screen.press("✓ မြန်မာ");
+    expect(screen.buttons()).toContain(label("my", "jobs:menu_find"));
+    expect(viberRefusals()).toEqual([]);
+  });
+
+  for (const language of ["en", "my"] as const)
+    it(`from a shared job link (${language}): the welcome is the job with its actions; Apply works`, async () => {
+      const { screen } = vbPerson(language);
+      await screen.open(jobPayload(jobId, sharerId));
+      const job = h.t.bot.services.catalog.search({ keyword: "driver" }, 1, 1).jobs[0];
+      expect(screen.texts()).toHaveLength(1);
+      expect(screen.lastText()).toContain(job?.title[language]);
+      const buttons = screen.buttons();
+      expect(buttons).toContain(label(language, "referrals:apply_button"));
+      expect(buttons.some((text) => text.startsWith("🤝"))).toBe(true);
+      expect(buttons).toContain(label(language, "jobs:save"));
+      expect(buttons.some((text) => /English/.test(text))).toBe(true);
+      // Switching language keeps the job on screen.
+      await screen.press(language === "en" ? /^(✓ )?မြန်မာ/ : /^(✓ )?English/);
+      const other = language === "en" ? "my" : "en";
+      expect(screen.lastText()).toContain(job?.title[other]);
+      await screen.press(label(other, "referrals:apply_button"));
+      expect(screen.lastText()).not.toBe(label(other, "common:stale_button"));
+      expect(screen.buttons()).toContain(label(other, "common:nav.cancel"));
+      expect(viberRefusals()).toEqual([]);
+    });
+});
+
+describe("Viber shows one keyboard: a screen's own buttons stay next to the menu", () => {
+  for (const language of ["en", "my"] as const)
+    it(`wallet (${language}): Withdraw is on the keyboard, and typing its label works like pressing it`, async () => {
+      const { screen } = vbPerson(language);
+      await onboard(screen, language);
+      await screen.type("/wallet");
+      const buttons = screen.buttons();
+      expect(buttons).toContain(label(language, "payouts:withdraw_button"));
+      expect(buttons).toContain(label(language, "jobs:menu_find"));
+      await screen.type(language === "en" ? "withdraw" : "ငွေထုတ်ရန်");
+      expect(screen.lastText()).not.toBe(label(language, "common:unknown_text"));
+      expect(screen.lastText()).not.toContain(label(language, "jobs:typed_none", { text: "" }).slice(0, 12));
+    });
+
+  it("job share: the Share on Viber link is on the keyboard with the step's buttons", async () => {
+    const { screen } = vbPerson("en");
+    await onboard(screen, "en");
+    await screen.type("driver");
+    await screen.press(/^1\. /);
+    await screen.press(label("en", "jobs:share"));
+    expect(screen.linkOf(label("en", "jobs:share_viber"))).toMatch(/^viber:\/\/forward\?text=/);
+    expect(screen.buttons()).toContain(label("en", "common:nav.cancel"));
+  });
+});
+
+describe("typed text at the menu", () => {
+  for (const channel of ["tg", "vb"] as const)
+    for (const [language, word, help] of [
+      ["en", "driver", "help"],
+      ["my", "ယာဉ်မောင်း", "အကူအညီ"],
+    ] as const)
+      it(`${channel} ${language}: "${word}" searches jobs and "${help}" opens Help`, async () => {
+        const { screen } = person(channel, language);
+        await onboard(screen, language);
+        await screen.type(word);
+        expect(screen.lastText()).toMatch(language === "en" ? /^\d+ jobs found/ : /^အလုပ် .+ ခု တွေ့ပါတယ်/);
+        await screen.press(label(language, "common:nav.cancel"));
+        await screen.type(help);
+        expect(screen.lastText()).toBe(label(language, "help:text"));
+      });
+});
+
+describe("a command in the middle of a form keeps the form", () => {
+  for (const channel of ["tg", "vb"] as const)
+    it(`${channel}: /wallet during a referral, then Continue brings back the step with what was typed`, async () => {
+      const { screen } = person(channel, "en");
+      await onboard(screen, "en");
+      await screen.type("driver");
+      await screen.press(/^1\. /);
+      await screen.press(/^🤝 Refer a candidate/);
+      await screen.type("Ko Zaw Min");
+      const asked = screen.lastText();
+      await screen.type("/wallet");
+      expect(screen.texts().join("\n")).toContain(tr("en")("wallet:title"));
+      await screen.press(label("en", "common:nav.resume"));
+      expect(screen.lastText()).toBe(asked);
+      await screen.press(label("en", "common:nav.back"));
+      expect(screen.lastText()).toContain("full name");
+    });
+});
+
+describe("Telegram: a stale tap changes nothing on screen", () => {
+  it("tapping an older message's button answers with a toast; the visible results keep working", async () => {
+    const { user, screen } = tgPerson("en");
+    await onboard(screen, "en");
+    await screen.press(label("en", "jobs:menu_find"));
+    const filters = h.telegram.chat(user.id).at(-1);
+    await screen.type("driver");
+    const before = screen.texts();
+    // The filters message (older) still shows its buttons; they belong to a step the person has left.
+    const stale = (filters?.markup?.inline_keyboard as Array<Array<{ callback_data: string }>>)[0]?.[0];
+    await h.postTelegram(tgButton(user, stale?.callback_data ?? "", filters?.id));
+    expect(screen.toast()).toBe(label("en", "common:stale_toast"));
+    expect(screen.texts()).toEqual(before);
+    await screen.press(/^1\. /);
+    expect(screen.lastText()).toMatch(/Driver/);
+  });
+});
+
+describe("owner /referrals lists jobs with referrals (works on FerretDB)", () => {
+  it("lists the job a candidate was referred for", async () => {
+    const owner = tgPerson("en");
+    await onboard(owner.screen, "en");
+    const { User, Identity } = userModels(h.t.runtime.mongo);
+    const ownerId = (await Identity.findById(`tg:${owner.user.id}`).lean())?.userId ?? "";
+    await User.updateOne({ _id: ownerId }, { $set: { roles: ["owner"] } });
+    const referrer = tgPerson("en");
+    await onboard(referrer.screen, "en");
+    await referrer.screen.type("driver");
+    await referrer.screen.press(/^1\. /);
+    await referrer.screen.press(/^🤝 Refer a candidate/);
+    await referrer.screen.type("Daw Khin Khin");
+    await referrer.screen.type("09420111222");
+    await referrer.screen.press(label("en", "referrals:skip_cv"));
+    await referrer.screen.press(referrer.screen.newestButtons()[0] ?? "");
+    await referrer.screen.press(label("en", "referrals:consent_yes"));
+    await referrer.screen.press(label("en", "referrals:confirm"));
+    expect(referrer.screen.lastText()).toMatch(/R[2-9A-HJKMNP-Z]{7}/);
+    await owner.screen.type("/referrals");
+    expect(owner.screen.lastText()).not.toBe(label("en", "common:error"));
+    expect(owner.screen.buttons().some((text) => text.startsWith(jobId))).toBe(true);
+  });
+});
