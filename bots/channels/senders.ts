@@ -2,11 +2,17 @@ import { GrammyError, HttpError } from "grammy";
 import type { Redis } from "ioredis";
 import type { Config } from "../../core/config/load-config.ts";
 import { AppError } from "../../core/errors/app-error.ts";
-import type { ChannelSender, ChannelSenders, SendResult } from "../../core/notifications/channel-sender.ts";
+import type {
+  ChannelSender,
+  ChannelSenders,
+  OutboundMessage,
+  SendResult,
+} from "../../core/notifications/channel-sender.ts";
 import { pushToOutbox } from "./sandbox/sandbox-channel.ts";
 import { mayHaveReachedPlatform } from "./send-outcome.ts";
 import { createTelegramApi } from "./telegram/telegram-sender.ts";
 import { ViberClient } from "./viber/viber-client.ts";
+import { keyboardOf } from "./viber/viber-render.ts";
 
 /** Viber takes at most 300 receivers per broadcast_message call. */
 export const VIBER_BROADCAST_MAX = 300;
@@ -17,8 +23,16 @@ function telegramSender(config: Exclude<Config["telegram"], { mode: "off" }>, ti
     transport: "telegram",
     async send({ externalId }, message): Promise<SendResult> {
       try {
-        if (message.imageUrl === undefined) await api.sendMessage(externalId, message.text.slice(0, 4096));
-        else await api.sendPhoto(externalId, message.imageUrl, { caption: message.text.slice(0, 1024) });
+        const markup =
+          message.button === undefined
+            ? {}
+            : {
+                reply_markup: {
+                  inline_keyboard: [[{ text: message.button.label, callback_data: message.button.data }]],
+                },
+              };
+        if (message.imageUrl === undefined) await api.sendMessage(externalId, message.text.slice(0, 4096), markup);
+        else await api.sendPhoto(externalId, message.imageUrl, { caption: message.text.slice(0, 1024), ...markup });
         return { kind: "sent" };
       } catch (error) {
         if (error instanceof GrammyError && error.error_code === 403) return { kind: "unreachable" };
@@ -38,15 +52,21 @@ function viberSender(config: Extract<Config["viber"], { enabled: true }>, timeou
     sender: { name: config.botName, avatar: config.avatar },
     timeoutMs: timeoutSeconds * 1000,
   });
-  const body = (text: string, imageUrl: string | undefined) =>
-    imageUrl === undefined
-      ? client.messageBody({ type: "text", text: text.slice(0, 7000) })
-      : client.messageBody({ type: "picture", text: text.slice(0, 768), media: imageUrl });
+  const body = (text: string, imageUrl: string | undefined, button?: OutboundMessage["button"]) => {
+    const keyboard = button === undefined ? undefined : keyboardOf([[button]]);
+    const extra = keyboard === undefined ? {} : { keyboard };
+    return imageUrl === undefined
+      ? client.messageBody({ type: "text", text: text.slice(0, 7000), ...extra })
+      : client.messageBody({ type: "picture", text: text.slice(0, 768), media: imageUrl, ...extra });
+  };
   return {
     transport: "viber",
     async send({ externalId }, message): Promise<SendResult> {
       try {
-        await client.call("send_message", { receiver: externalId, ...body(message.text, message.imageUrl) });
+        await client.call("send_message", {
+          receiver: externalId,
+          ...body(message.text, message.imageUrl, message.button),
+        });
         return { kind: "sent" };
       } catch (error) {
         if (error instanceof AppError && error.code === "recipient_blocked") return { kind: "unreachable" };
@@ -74,7 +94,11 @@ function sandboxSender(redis: Redis, prefix: string): ChannelSender {
     transport: "sandbox",
     async send({ channel, externalId }, message) {
       await pushToOutbox(redis, prefix, `${channel}:${externalId}`, [
-        { text: message.text, buttons: [], ...(message.imageUrl === undefined ? {} : { photo: message.imageUrl }) },
+        {
+          text: message.text,
+          buttons: message.button === undefined ? [] : [[message.button]],
+          ...(message.imageUrl === undefined ? {} : { photo: message.imageUrl }),
+        },
       ]);
       return { kind: "sent" };
     },

@@ -236,7 +236,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   events.on("invoice.qr_issued", ({ invoiceId, qr }) => invoices.setKbzQr(invoiceId, qr));
   events.on("job.published", async ({ job }) => {
     const company = await catalog.findCompany(job.companyId);
-    await ports.alertQueue.jobPublished(alertTexts(job, company?.name ?? { en: "—", my: "—" }, translator, botLinks));
+    await ports.alertQueue.jobPublished(alertTexts(job, company?.name ?? { en: "—", my: "—" }, translator));
   });
   subscribeReferralNotices(events, { translator, notifier, catalog });
   subscribeKycNotices(events, { translator, notifier });

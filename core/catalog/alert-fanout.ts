@@ -78,6 +78,7 @@ export class AlertFanOut {
                   identityKey: recipient.identityKey,
                   transport: recipient.transport,
                   text,
+                  button: data.button,
                 },
               ];
         }),

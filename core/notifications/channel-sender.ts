@@ -4,6 +4,8 @@ import type { Channel, Transport } from "../users/user-model.ts";
 export interface OutboundMessage {
   text: string;
   imageUrl?: string | undefined;
+  /** One button that does what the message is about (a job alert's "Open the job"), as a chat button's data. */
+  button?: { label: string; data: string } | undefined;
 }
 
 export type SendResult =

@@ -14,6 +14,8 @@ export interface NotificationDoc {
   transport: Transport;
   text: Record<Language, string>;
   imageUrl: string | null;
+  /** A button under the message: its label per language and the chat button data it sends. */
+  button?: { label: Record<Language, string>; data: string } | null;
   urgent: boolean;
   status: NotificationStatus;
   createdAt: Date;
@@ -28,6 +30,7 @@ const notificationSchema = new Schema<NotificationDoc>(
     transport: { type: String, required: true },
     text: { en: { type: String, required: true }, my: { type: String, required: true } },
     imageUrl: { type: String, default: null },
+    button: { type: { label: { en: String, my: String }, data: String }, default: null, _id: false },
     urgent: { type: Boolean, required: true },
     status: { type: String, required: true },
     createdAt: { type: Date, required: true },
@@ -135,6 +138,7 @@ export class NotificationService {
       identityKey: string;
       transport: Transport;
       text: Record<Language, string>;
+      button?: NotificationDoc["button"];
       urgent?: boolean;
     }>,
   ): Promise<number> {
@@ -147,6 +151,7 @@ export class NotificationService {
       transport: entry.transport,
       text: entry.text,
       imageUrl: null,
+      button: entry.button ?? null,
       urgent: entry.urgent ?? false,
       status: "queued" as const,
       createdAt: now,

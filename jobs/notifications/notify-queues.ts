@@ -54,7 +54,14 @@ export async function deliverNotification(job: Job<{ key: string }>, ctx: JobCon
   try {
     result = await sender.send(
       { channel: identity.channel, externalId: identity.externalId },
-      { text: doc.text[user.language], imageUrl: doc.imageUrl ?? undefined },
+      {
+        text: doc.text[user.language],
+        imageUrl: doc.imageUrl ?? undefined,
+        button:
+          doc.button === null || doc.button === undefined
+            ? undefined
+            : { label: doc.button.label[user.language], data: doc.button.data },
+      },
     );
   } catch (error) {
     await notifications.markQueued(key);

@@ -9,6 +9,7 @@ import { buttonsOf } from "../fakes/fake-telegram-api.ts";
 import { keyboardOf } from "../fakes/fake-viber-api.ts";
 import { tgButton, tgText, type TgUser } from "../fakes/telegram-updates.ts";
 import { vbConversationStarted, vbText, type VbUser } from "../fakes/viber-events.ts";
+import { telegramScreen, viberScreen } from "../helpers/screens.ts";
 import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { yangonDay } from "../../core/values/yangon-time.ts";
@@ -121,11 +122,20 @@ describe("job alerts", () => {
       "alerts",
     );
     expect(alertsTo(h.telegram.textsTo(ANN.id))[0]).toBe(
-      `🔔 New job for you: ${job.title.en}, Golden Lotus Hotel\n📍 Hlaing, Yangon ` +
-        `Region · MMK 400,000 – 600,000\nOpen it: https://t.me/TRMJobsBot?start=${job._id}`,
+      `🔔 New job for you: ${job.title.en}, Golden Lotus Hotel\n📍 Hlaing, Yangon ` + `Region · MMK 400,000 – 600,000`,
     );
-    expect(alertsTo(h.viber.textsTo(HLA.id))[0]).toContain(`viber://pa?chatURI=trmjobs&context=${job._id}`);
     expect(alertsTo(h.viber.textsTo(HLA.id))[0]).toContain("လစာ ၄ – ၆ သိန်း");
+    // One tap opens the job, on either app (the alert is the newest message, with its own button).
+    const ann = telegramScreen(h, ANN);
+    expect(ann.newestButtons()).toEqual(["👀 Open the job"]);
+    await ann.press("👀 Open the job");
+    expect(ann.lastText()).toContain(job.title.en);
+    expect(ann.buttons()).toContain("⭐ Save");
+    const hla = viberScreen(h, HLA);
+    expect(hla.buttons()).toEqual(["👀 အလုပ်ကို ဖွင့်ကြည့်ရန်"]);
+    await hla.press("👀 အလုပ်ကို ဖွင့်ကြည့်ရန်");
+    expect(hla.lastText()).toContain(job.title.my);
+    expect(hla.buttons()).toContain("⭐ သိမ်းရန်");
     expect(alertsTo(h.telegram.textsTo(KO.id))).toEqual([]);
 
     // The fan-out running again (a retry) tells nobody twice.
@@ -142,7 +152,7 @@ describe("job alerts", () => {
     expect(h.telegram.textsTo(ANN.id).filter((value) => value === "again")).toEqual([]);
     expect(alertsTo(h.telegram.textsTo(ANN.id))).toHaveLength(1);
 
-    // The link opens the job.
+    // A link to the job opens it too.
     await h.postTelegram(tgText(ANN, `/start ${job._id}`));
     expect(h.telegram.textsTo(ANN.id).at(-1)).toContain(job.title.en);
   });
