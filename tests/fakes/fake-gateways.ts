@@ -12,6 +12,8 @@ export class FakeGateways {
   readonly queries: Array<{ gateway: string; orderId: string }> = [];
   /** Create-payment requests received, as sent (KBZ `Request` objects; Wave form fields). */
   readonly created: Array<Record<string, unknown>> = [];
+  /** AYA checkout form posts that reached the "gateway" (from a browser), by field. */
+  readonly checkouts: Array<Record<string, string>> = [];
   private server: Server | undefined;
   private readonly kbzKey: string;
 
@@ -37,6 +39,15 @@ export class FakeGateways {
           response.end(
             JSON.stringify({ message: "success", transaction_id: `WAVETX-${fields.merchant_reference_id ?? ""}` }),
           );
+          return;
+        }
+        // AYA's hosted checkout, as a browser reaches it: our page's form post (multipart fields).
+        if (request.url === "/aya/v1/payment/request" && request.method === "POST") {
+          const fields = Object.fromEntries(
+            [...text.matchAll(/name="(\w+)"\r\n\r\n([^\r]*)/g)].map((match) => [match[1] ?? "", match[2] ?? ""]),
+          );
+          this.checkouts.push(fields);
+          response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<p>AYA Pay checkout</p>");
           return;
         }
         const body = JSON.parse(text || "{}") as {

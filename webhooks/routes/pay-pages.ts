@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import QRCode from "qrcode";
 import { z } from "zod";
@@ -78,6 +79,15 @@ export function payPageRoutes(
         ["method", "WEB"],
         ["overrideFrontendRedirectUrl", `${(publicUrl ?? "").replace(/\/+$/, "")}/pay/ayapay/${invoice._id}`],
       ];
+      // Our strict default CSP (`form-action 'self'`, `script-src 'self'`) would stop this page's own post: this
+      // page may post to AYA's host only, and run only its one inline script, by nonce.
+      const nonce = randomBytes(16).toString("base64");
+      const ayaOrigin = new URL(apiRoot).origin;
+      void reply.header(
+        "content-security-policy",
+        `default-src 'none'; script-src 'nonce-${nonce}'; form-action ${ayaOrigin}; base-uri 'none'; ` +
+          `frame-ancestors 'none'`,
+      );
       const checkSum = ayaChecksum(
         fields.map(([, value]) => value),
         appSecret,
@@ -95,7 +105,7 @@ export function payPageRoutes(
           `<!doctype html><meta charset=utf-8><title>AYA Pay</title><form ` +
             `id="pay" method="post" enctype="multipart/form-data" ` +
             `action="${escapeHtml(`${apiRoot}/v1/payment/request`)}">${inputs}<button>${say("pay_aya")}` +
-            `</button></form><script>document.getElementById("pay").submit()</script>`,
+            `</button></form><script nonce="${nonce}">document.getElementById("pay").submit()</script>`,
         );
     });
   };
