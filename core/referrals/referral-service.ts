@@ -156,6 +156,18 @@ export class ReferralService {
   }
 
   /**
+   * Whether this candidate is already held for this job by a live referral (asked right after the phone, so nobody
+   * types a CV, relationship and consent for a referral that will be refused). Submitting still decides, by the claim.
+   */
+  async candidateTaken(jobId: string, phone: string): Promise<boolean> {
+    const existing = await this.Claim.findById(claimKey(jobId, phone)).lean<CandidateClaimDoc>().exec();
+    if (existing === null) return false;
+    const holder = await this.Referral.findById(existing.referralId).lean<ReferralDoc>().exec();
+    if (holder !== null) return holdsCandidate(holder.status);
+    return this.now().getTime() - new Date(existing.at).getTime() < CLAIM_GRACE_MS;
+  }
+
+  /**
    * Takes the candidate for this job, or says who has them. A claim left by a rejected, withdrawn or abandoned referral
    * is taken over.
    */

@@ -85,7 +85,7 @@ describe("referring on Telegram, in English, with a CV", () => {
       await h.postTelegram(
         tgDocument(ANN, { fileId: "CVFILE1", name: "zaw-cv.pdf", mime: "application/pdf", size: PDF.length }),
       );
-      expect(tgTexts(ANN).at(-2)).toBe("CV received. We will check it and keep it encrypted.");
+      expect(tgTexts(ANN).at(-2)).toBe("CV received. We are checking the file and will keep it encrypted.");
       expect(d.tgText(ANN)).toBe("How do you know Ko Zaw Min?");
       await d.tgPress(ANN, "Colleague");
       expect(d.tgText(ANN)).toContain("Did Ko Zaw Min agree");
@@ -120,23 +120,29 @@ describe("referring on Telegram, in English, with a CV", () => {
   );
 
   it(
-    "refuses a second referral of the same candidate to the " +
-      "same job, politely, and a file whose bytes are not a CV",
+    "refuses a second referral of the same candidate right after the phone, keeps the form through a consent " +
+      "No, and says in the summary that a file whose bytes are not a CV was not taken",
     async () => {
       await tgStart(OTHER, "en");
       await h.postTelegram(tgButton(OTHER, `m:refer:${jobId}`));
       await h.postTelegram(tgText(OTHER, "Ko Zaw Min"));
       await h.postTelegram(tgText(OTHER, "09420123456"));
+      // Told at once, before a CV, a relationship and consent are asked for; another number can be typed.
+      expect(d.tgText(OTHER)).toBe(
+        "This person has already been referred to this job, so we can't take them again. Type another " +
+          "candidate's phone number, or tap Cancel.",
+      );
+      await h.postTelegram(tgText(OTHER, "09420123999"));
       h.telegram.addFile("NOTACV", Buffer.from("MZ\x90\x00 this is an executable, not a CV"));
       await h.postTelegram(tgDocument(OTHER, { fileId: "NOTACV", name: "cv.pdf", mime: "application/pdf", size: 40 }));
+      await waitFor(() => tgTexts(OTHER).some((value) => value.startsWith("The file you sent as a CV could not be")));
       await d.tgPress(OTHER, "Friend");
+      await d.tgPress(OTHER, "❌ No");
+      expect(d.tgText(OTHER)).toContain("Nothing you typed is lost");
       await d.tgPress(OTHER, "✅ Yes");
-      await d.tgPress(OTHER, "✅ Confirm");
-      expect(d.tgText(OTHER)).toContain(
-        "This candidate has already been referred to this job, so " +
-          "we cannot take it again. Thank you for thinking of them!",
-      );
-      await waitFor(() => tgTexts(OTHER).some((value) => value.startsWith("The CV file you sent could not be used")));
+      expect(d.tgText(OTHER)).toContain("no CV (the file sent could not be used)");
+      expect(d.tgText(OTHER)).toContain("+959420123999");
+      await d.tgPress(OTHER, "✖️ Cancel");
       expect(await referralModels(h.t.runtime.mongo).Referral.countDocuments({ jobId })).toBe(1);
     },
   );

@@ -56,6 +56,8 @@ export function phoneStep(who: Who, next: string): Step<ReferralsServices> {
       const phone = parseMyanmarPhone(raw);
       if (phone === null) return { stay: [text(ctx.t("referrals:bad_phone"))] };
       if (who === "candidate" && ctx.user.phone === phone) return { stay: [text(ctx.t("referrals:self_phone"))] };
+      if (await ctx.services.referrals.candidateTaken(stringField(ctx.data, "jobId"), phone))
+        return { stay: [text(ctx.t(key(who, "taken")))] };
       ctx.data.phone = phone;
       if (who === "self" && ctx.user.phone === null) {
         await ctx.services.users.setPhone(ctx.user._id, phone);
@@ -130,7 +132,11 @@ export function consentStep(who: Who, next: string): Step<ReferralsServices> {
     ],
     handle: (ctx, input) => {
       if (input.kind !== "value") return { stay: [] };
-      if (input.value === "no") return { done: [text(ctx.t(key(who, "no_consent")))] };
+      // A referrer's "No" keeps what they typed: they can ask the candidate and answer again, or cancel.
+      if (input.value === "no")
+        return who === "self"
+          ? { done: [text(ctx.t(key(who, "no_consent")))] }
+          : { retry: [text(ctx.t(key(who, "no_consent"), { name: stringField(ctx.data, "name") }))] };
       ctx.data.consent = true;
       return { to: next };
     },
@@ -205,7 +211,16 @@ export async function summaryReply(
 ): Promise<Reply[]> {
   const job = await jobTitle(ctx, stringField(ctx.data, "jobId"));
   if (job === undefined) return [text(ctx.t("jobs:not_found"))];
-  const cv = stringField(ctx.data, "cvMediaId") === "" ? ctx.t("referrals:cv_none") : ctx.t("referrals:cv_attached");
+  // The file's check runs in the background: a CV found unusable meanwhile is shown as such (and not submitted).
+  const mediaId = stringField(ctx.data, "cvMediaId");
+  const media = mediaId === "" ? null : await ctx.services.media.vault.find(mediaId);
+  if (media?.status === "rejected") ctx.data.cvMediaId = "";
+  const cv =
+    media?.status === "rejected"
+      ? ctx.t("referrals:cv_unusable")
+      : mediaId === ""
+        ? ctx.t("referrals:cv_none")
+        : ctx.t("referrals:cv_attached");
   return [
     {
       kind: "text",
