@@ -72,9 +72,16 @@ describe("KYC on Telegram, in English", () => {
       expect(d.tgText(TUN)).toBe("The last part must be exactly 6 digits. Example: 12/OUKAMA(N)123456.");
       await h.postTelegram(tgText(TUN, "12 / OuKaMa (N) 123456"));
       expect(h.telegram.textsTo(TUN.id).at(-2)).toBe("NRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆ (12/OUKAMA(N)123456)");
+      // The NRC typed again at the name step is pointed out, not taken as a name.
+      await h.postTelegram(tgText(TUN, "12/OUKAMA(N)123456"));
+      expect(d.tgText(TUN)).toBe(
+        "That looks like a number, not a name. Please type your name as it is written on your NRC card.",
+      );
       await h.postTelegram(tgText(TUN, "Tun Tun"));
       await h.postTelegram(tgText(TUN, "31-02-1990"));
       expect(d.tgText(TUN)).toBe("Please type a real date, day-month-year, for example 31-12-1990.");
+      await h.postTelegram(tgText(TUN, "01-01-2020"));
+      expect(d.tgText(TUN)).toMatch(/^By that date you would be younger than 10/);
       await h.postTelegram(tgText(TUN, "၁၅-၀၆-၁၉၉၂"));
       expect(d.tgText(TUN)).toContain("FRONT of your NRC card");
       await h.postTelegram(
@@ -87,7 +94,7 @@ describe("KYC on Telegram, in English", () => {
       );
       expect(d.tgText(TUN)).toBe("Please send a JPEG or PNG photo, or a PDF scan.");
       await tgSendPhoto(TUN);
-      expect(h.telegram.textsTo(TUN.id).at(-2)).toBe("Front of the card: received ✅");
+      expect(h.telegram.textsTo(TUN.id).at(-2)).toBe("Front of the card: received ✅ We are checking it.");
       await tgSendPhoto(TUN);
       await tgSendPhoto(TUN);
       const review = d.tgText(TUN);

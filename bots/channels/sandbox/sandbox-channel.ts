@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import { commandFromText } from "../../engine/command-text.ts";
 import type { Button, Envelope, Incoming, Outcome } from "../../engine/contract.ts";
+import { oneKeyboardTurn } from "../../engine/one-keyboard.ts";
 import type { Bot } from "../../create-bot.ts";
 
 /** Files a persona sends are kept this long, like a platform's temporary media link. */
@@ -137,7 +138,8 @@ export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): Sa
       redis,
       prefix,
       chatKey,
-      outcome.replies.map((reply, index) => {
+      // A Viber persona sees what Viber shows: one keyboard, the turn's buttons on its last message.
+      (persona.channel === "vb" ? oneKeyboardTurn(outcome.replies) : outcome.replies).map((reply, index) => {
         const item: Omit<OutboxItem, "id" | "at"> =
           reply.kind === "photo"
             ? { text: reply.caption ?? "", photo: reply.url, buttons: toButtons(reply.buttons) }

@@ -37,15 +37,20 @@ const nrcOf = (ctx: FlowContext<KycServices>): Nrc | undefined => {
 const docsOf = (ctx: FlowContext<KycServices>): Partial<Record<KycDocument, string>> =>
   (ctx.data.docs as Partial<Record<KycDocument, string>> | undefined) ?? {};
 
-/** `31-12-1990`, `31/12/1990`, `31.12.1990` (any digits, already ASCII): a real date, age 10 to 100. */
-function parseBirthDate(raw: string, now: Date): string | undefined {
+/**
+ * `31-12-1990`, `31/12/1990`, `31.12.1990` (any digits, already ASCII): a real date, age 10 (an NRC is issued from
+ * 10) to 100; otherwise what is wrong with it.
+ */
+function parseBirthDate(raw: string, now: Date): string | "bad_dob" | "dob_too_young" | "dob_too_old" {
   const match = /^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})$/.exec(raw.trim());
-  if (match === null) return undefined;
+  if (match === null) return "bad_dob";
   const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return "bad_dob";
   const age = (now.getTime() - date.getTime()) / (365.25 * 86_400_000);
-  return age >= 10 && age <= 100 ? date.toISOString().slice(0, 10) : undefined;
+  if (age < 10) return "dob_too_young";
+  if (age > 100) return "dob_too_old";
+  return date.toISOString().slice(0, 10);
 }
 
 function documentStep(kind: KycDocument, next: string): Step<KycServices> {
@@ -188,6 +193,8 @@ export const kycFlow: Flow<KycServices> = {
         const value = input.kind === "text" ? input.text.replace(/\s+/g, " ").trim() : "";
         if (value.length < 2 || value.length > 80 || !/\p{L}/u.test(value))
           return { stay: [text(ctx.t("kyc:bad_name"))] };
+        // Names have no digits; an NRC typed here (the step before asked for one) is pointed out, not stored.
+        if (/[\d/]/.test(value)) return { stay: [text(ctx.t("kyc:name_looks_like_nrc"))] };
         ctx.data.fullName = value;
         return onward(ctx, "dob");
       },
@@ -195,8 +202,9 @@ export const kycFlow: Flow<KycServices> = {
     dob: {
       render: (ctx) => [text(ctx.t("kyc:ask_dob"))],
       handle: (ctx, input) => {
-        const date = input.kind === "text" ? parseBirthDate(input.text, ctx.now) : undefined;
-        if (date === undefined) return { stay: [text(ctx.t("kyc:bad_dob"))] };
+        const date = input.kind === "text" ? parseBirthDate(input.text, ctx.now) : "bad_dob";
+        if (date === "bad_dob" || date === "dob_too_young" || date === "dob_too_old")
+          return { stay: [text(ctx.t(`kyc:${date}`))] };
         ctx.data.dob = date;
         return onward(ctx, "front");
       },
