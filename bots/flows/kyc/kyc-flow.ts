@@ -41,16 +41,20 @@ const docsOf = (ctx: FlowContext<KycServices>): Partial<Record<KycDocument, stri
  * `31-12-1990`, `31/12/1990`, `31.12.1990` (any digits, already ASCII): a real date, age 10 (an NRC is issued from
  * 10) to 100; otherwise what is wrong with it.
  */
-function parseBirthDate(raw: string, now: Date): string | "bad_dob" | "dob_too_young" | "dob_too_old" {
+function parseBirthDate(
+  raw: string,
+  now: Date,
+): { date: string } | { problem: "bad_dob" | "dob_too_young" | "dob_too_old" } {
   const match = /^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})$/.exec(raw.trim());
-  if (match === null) return "bad_dob";
+  if (match === null) return { problem: "bad_dob" };
   const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return "bad_dob";
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return { problem: "bad_dob" };
   const age = (now.getTime() - date.getTime()) / (365.25 * 86_400_000);
-  if (age < 10) return "dob_too_young";
-  if (age > 100) return "dob_too_old";
-  return date.toISOString().slice(0, 10);
+  if (age < 10) return { problem: "dob_too_young" };
+  if (age > 100) return { problem: "dob_too_old" };
+  return { date: date.toISOString().slice(0, 10) };
 }
 
 function documentStep(kind: KycDocument, next: string): Step<KycServices> {
@@ -202,10 +206,9 @@ export const kycFlow: Flow<KycServices> = {
     dob: {
       render: (ctx) => [text(ctx.t("kyc:ask_dob"))],
       handle: (ctx, input) => {
-        const date = input.kind === "text" ? parseBirthDate(input.text, ctx.now) : "bad_dob";
-        if (date === "bad_dob" || date === "dob_too_young" || date === "dob_too_old")
-          return { stay: [text(ctx.t(`kyc:${date}`))] };
-        ctx.data.dob = date;
+        const parsed = input.kind === "text" ? parseBirthDate(input.text, ctx.now) : { problem: "bad_dob" as const };
+        if ("problem" in parsed) return { stay: [text(ctx.t(`kyc:${parsed.problem}`))] };
+        ctx.data.dob = parsed.date;
         return onward(ctx, "front");
       },
     },
