@@ -22,8 +22,8 @@ export default tseslint.config(
     },
   },
   {
-    // Benchmarks are scripts whose output is their result.
-    files: ["tests/bench/**"],
+    // Benchmarks and the UI crawl are scripts whose output is their result.
+    files: ["tests/bench/**", "tests/crawl/**"],
     rules: { "no-console": "off" },
   },
   {

@@ -239,9 +239,10 @@ export class NotificationService {
   }
 
   /** The person blocked the bot: this notification ends, and the chat is marked unreachable. */
+  /** The person first, then the record: whoever sees the record unreachable also sees the person unreachable. */
   async markBlocked(key: string, identityKey: string): Promise<void> {
-    await this.setStatus(key, "unreachable");
     await this.users.markUnreachable(identityKey);
+    await this.setStatus(key, "unreachable");
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Connection, Model } from "mongoose";
 import type { CatalogService } from "../catalog/catalog-service.ts";
+import { orderedKeys } from "../db/ordered-keys.ts";
 import { decideOnce, decisionModel, isDuplicateKey } from "../decisions/decision-store.ts";
 import { AppError } from "../errors/app-error.ts";
 import { randomId } from "../users/public-id.ts";
@@ -331,13 +332,7 @@ export class ReferralService {
       { $group: { _id: "$jobId", count: { $sum: 1 } } },
     ]).exec();
     const countOf = new Map(counts.map((row) => [row._id, row.count]));
-    const order: string[] = [];
-    const recent = this.Referral.find(active, { jobId: 1 }).sort({ updatedAt: -1 }).lean().cursor();
-    for await (const referral of recent) {
-      if (!order.includes(referral.jobId)) order.push(referral.jobId);
-      if (order.length >= limit || order.length === countOf.size) break;
-    }
-    await recent.close();
+    const order = await orderedKeys(this.Referral, active, { updatedAt: -1 }, "jobId", limit, countOf.size);
     return order.map((jobId) => ({ jobId, count: countOf.get(jobId) ?? 0 }));
   }
 }

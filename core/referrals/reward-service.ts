@@ -1,3 +1,4 @@
+import { orderedKeys } from "../db/ordered-keys.ts";
 import { Schema, type Connection, type Model } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
 import { AppError } from "../errors/app-error.ts";
@@ -172,24 +173,22 @@ export class RewardService {
     return released;
   }
 
-  /** Hires whose rewards still wait for release, oldest first. */
+  /** Hires whose rewards still wait for release, oldest first (no `$min` in `$group`: FerretDB lacks it). */
   async pendingReferrals(limit: number): Promise<Array<{ referralId: string; amount: number; people: number }>> {
+    const pending = { status: "pending" };
     const rows = await this.model
-      .aggregate<{ _id: string; amount: number; people: number; since: Date }>([
-        { $match: { status: "pending" } },
-        {
-          $group: {
-            _id: "$referralId",
-            amount: { $sum: "$amount" },
-            people: { $sum: 1 },
-            since: { $min: "$createdAt" },
-          },
-        },
-        { $sort: { since: 1 } },
-        { $limit: limit },
+      .aggregate<{ _id: string; amount: number; people: number }>([
+        { $match: pending },
+        { $group: { _id: "$referralId", amount: { $sum: "$amount" }, people: { $sum: 1 } } },
       ])
       .exec();
-    return rows.map((row) => ({ referralId: row._id, amount: row.amount, people: row.people }));
+    const byId = new Map(rows.map((row) => [row._id, row]));
+    const order = await orderedKeys(this.model, pending, { createdAt: 1 }, "referralId", limit, byId.size);
+    return order.map((referralId) => ({
+      referralId,
+      amount: byId.get(referralId)?.amount ?? 0,
+      people: byId.get(referralId)?.people ?? 0,
+    }));
   }
 
   /** What a person's network earned them (commissions, levels 1-3). */

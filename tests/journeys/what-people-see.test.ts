@@ -163,6 +163,24 @@ describe("Telegram: a stale tap changes nothing on screen", () => {
   });
 });
 
+describe("Telegram: a press on an older message is answered at the bottom", () => {
+  it("the older message stays as it was; the answer is the newest message; pressing the newest edits it", async () => {
+    const { user, screen } = tgPerson("en");
+    await onboard(screen, "en");
+    const menu = h.telegram.chat(user.id).at(-1);
+    await screen.type("/wallet");
+    const count = screen.texts().length;
+    await h.postTelegram(tgButton(user, "m:network", menu?.id));
+    expect(h.telegram.chat(user.id).find((message) => message.id === menu?.id)).toEqual(menu);
+    expect(screen.texts()).toHaveLength(count + 1);
+    expect(screen.lastText()).toBe(screen.texts().at(-1));
+    // Now the network screen is the newest: a press on it edits it in place (no new message).
+    await screen.press(label("en", "common:menu.help"));
+    expect(screen.texts()).toHaveLength(count + 1);
+    expect(screen.lastText()).toBe(label("en", "help:text"));
+  });
+});
+
 describe("owner /referrals lists jobs with referrals (works on FerretDB)", () => {
   it("lists the job a candidate was referred for", async () => {
     const owner = tgPerson("en");
@@ -185,5 +203,36 @@ describe("owner /referrals lists jobs with referrals (works on FerretDB)", () =>
     await owner.screen.type("/referrals");
     expect(owner.screen.lastText()).not.toBe(label("en", "common:error"));
     expect(owner.screen.buttons().some((text) => text.startsWith(jobId))).toBe(true);
+  });
+});
+
+describe("screens the crawl broke", () => {
+  it("Back to the township step after the region filter was removed asks for the region again", async () => {
+    const { screen } = tgPerson("en");
+    await onboard(screen, "en");
+    await screen.press(label("en", "jobs:menu_find"));
+    await screen.press(label("en", "jobs:f_location"));
+    await screen.press("Yangon Region");
+    expect(screen.lastText()).toBe(label("en", "jobs:ask_township", { region: "Yangon Region" }));
+    await screen.type("driver");
+    await screen.press(label("en", "jobs:change"));
+    await screen.press(label("en", "jobs:clear"));
+    await screen.press(label("en", "common:nav.back"));
+    await screen.press(label("en", "common:nav.back"));
+    expect(screen.lastText()).toBe(label("en", "jobs:ask_region"));
+    await screen.press("Mandalay Region");
+    expect(screen.lastText()).toBe(label("en", "jobs:ask_township", { region: "Mandalay Region" }));
+  });
+
+  it("an owner's Finance screen opens (no $min in $group on FerretDB)", async () => {
+    const owner = tgPerson("en");
+    await onboard(owner.screen, "en");
+    const { User, Identity } = userModels(h.t.runtime.mongo);
+    const ownerId = (await Identity.findById(`tg:${owner.user.id}`).lean())?.userId ?? "";
+    await User.updateOne({ _id: ownerId }, { $set: { roles: ["owner"] } });
+    await owner.screen.type("/admin");
+    await owner.screen.press(label("en", "admin:section.finance"));
+    expect(owner.screen.texts().join("\n")).not.toContain(label("en", "common:error"));
+    expect(owner.screen.buttons()).toContain(label("en", "payouts:finance.open_queue"));
   });
 });

@@ -180,7 +180,11 @@ export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): Sa
       };
       let items: OutboxItem[] = [];
       const outcome = await bot.engine.handle(envelope, async (result, ctx) => {
-        items = await record(ctx.chatKey, result, persona, incoming.kind === "button" ? incoming.messageId : undefined);
+        // Like Telegram: only a press on the newest message edits it; an older one is answered at the bottom.
+        const newest = await redis.lindex(keys.outbox(ctx.chatKey), -1);
+        const newestId = newest === null ? undefined : String((JSON.parse(newest) as OutboxItem).id);
+        const pressed = incoming.kind === "button" && incoming.messageId === newestId ? newestId : undefined;
+        items = await record(ctx.chatKey, result, persona, pressed);
       });
       return { items, duplicate: outcome.duplicate };
     },

@@ -5,8 +5,11 @@ import type { Logger } from "../../../core/logging/create-logger.ts";
 import type { Bot } from "../../create-bot.ts";
 import type { Redis } from "ioredis";
 import { syncAdminCommands } from "./admin-commands.ts";
-import { createTelegramApi, deliverToTelegram } from "./telegram-sender.ts";
+import { createTelegramApi, deliverToTelegram, type NewestMessage } from "./telegram-sender.ts";
 import { telegramUpdateSchema, toTelegramEvent } from "./telegram-update.ts";
+
+/** How long the newest message id of a chat is remembered (older presses then answer with a new message). */
+const NEWEST_TTL_SECONDS = 7 * 24 * 3600;
 
 /** The update types we ask Telegram for; everything else is never sent to us. */
 export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
@@ -30,6 +33,16 @@ export function createTelegramChannel(
 ): TelegramChannel {
   const api = createTelegramApi(config.token, config.apiRoot);
   const log = logger.child({ channel: "telegram" });
+  const newestKey = (chatId: string) => `${state.prefix}:tg:newest:${chatId}`;
+  const newest: NewestMessage = {
+    read: async (chatId) => {
+      const value = await state.redis.get(newestKey(chatId));
+      return value === null ? undefined : Number(value);
+    },
+    write: async (chatId, messageId) => {
+      await state.redis.set(newestKey(chatId), String(messageId), "EX", NEWEST_TTL_SECONDS);
+    },
+  };
 
   const handleUpdate = async (body: unknown): Promise<void> => {
     const parsed = telegramUpdateSchema.safeParse(body);
@@ -56,6 +69,7 @@ export function createTelegramChannel(
           },
           outcome,
           log,
+          newest,
         );
         await syncAdminCommands({
           api,

@@ -82,12 +82,28 @@ export interface TelegramTurn {
 }
 
 /**
+ * Where the id of the newest message the bot sent to a chat is kept. A press on the newest message edits it in place;
+ * a press on an older one (a menu further up) answers with a new message at the bottom, so the screen the person
+ * looks at is never an old message changed out of sight while the bottom one keeps buttons that no longer apply.
+ */
+export interface NewestMessage {
+  read(chatId: string): Promise<number | undefined>;
+  write(chatId: string, messageId: number): Promise<void>;
+}
+
+/**
  * Renders an outcome on Telegram: answers the callback query (always, so the
  * client's spinner stops), edits the pressed message where the reply asks for
  * it and falls back to a new message when it cannot be edited. A person who
  * blocked the bot surfaces as `platform_refused` with code `recipient_blocked`.
  */
-export async function deliverToTelegram(api: Api, turn: TelegramTurn, outcome: Outcome, logger: Logger): Promise<void> {
+export async function deliverToTelegram(
+  api: Api,
+  turn: TelegramTurn,
+  outcome: Outcome,
+  logger: Logger,
+  newest?: NewestMessage,
+): Promise<void> {
   if (turn.callbackQueryId !== undefined) {
     await api
       .answerCallbackQuery(
@@ -98,21 +114,35 @@ export async function deliverToTelegram(api: Api, turn: TelegramTurn, outcome: O
         logger.debug({ err: error }, "answerCallbackQuery failed");
       });
   }
+  const pressed = turn.messageId === undefined ? undefined : Number(turn.messageId);
+  const editable = pressed !== undefined && newest !== undefined && (await newest.read(turn.chatId)) === pressed;
+  let last: number | undefined;
   try {
-    for (const reply of outcome.replies) await sendOne(api, turn, reply);
+    for (const reply of outcome.replies) {
+      const sent = await sendOne(
+        api,
+        editable || newest === undefined ? turn : { ...turn, messageId: undefined },
+        reply,
+      );
+      if (sent !== undefined) last = sent;
+    }
   } catch (error) {
     throw toAppError(error);
+  } finally {
+    if (last !== undefined && newest !== undefined)
+      await newest.write(turn.chatId, last).catch((error: unknown) => logger.debug({ err: error }, "newest id"));
   }
 }
 
-async function sendOne(api: Api, turn: TelegramTurn, reply: Reply): Promise<void> {
+/** Sends (or edits) one reply; answers the id of the message now at the bottom of the chat, if it is ours. */
+async function sendOne(api: Api, turn: TelegramTurn, reply: Reply): Promise<number | undefined> {
   const markup = markupOf(reply);
   if (reply.kind === "photo") {
-    await api.sendPhoto(turn.chatId, reply.url, {
+    const sent = await api.sendPhoto(turn.chatId, reply.url, {
       ...(reply.caption === undefined ? {} : { caption: reply.caption.slice(0, CAPTION_LIMIT) }),
       ...(markup === undefined ? {} : { reply_markup: markup }),
     });
-    return;
+    return sent.message_id;
   }
   if (reply.kind === "file") {
     const options = {
@@ -120,9 +150,10 @@ async function sendOne(api: Api, turn: TelegramTurn, reply: Reply): Promise<void
       ...(markup === undefined ? {} : { reply_markup: markup }),
     };
     const upload = new InputFile(reply.bytes, reply.name);
-    if (/^image\/(jpeg|png|webp)$/.test(reply.mime)) await api.sendPhoto(turn.chatId, upload, options);
-    else await api.sendDocument(turn.chatId, upload, options);
-    return;
+    const sent = /^image\/(jpeg|png|webp)$/.test(reply.mime)
+      ? await api.sendPhoto(turn.chatId, upload, options)
+      : await api.sendDocument(turn.chatId, upload, options);
+    return sent.message_id;
   }
   const text = reply.text.slice(0, TEXT_LIMIT);
   if (reply.edit === true && turn.messageId !== undefined && (markup === undefined || "inline_keyboard" in markup)) {
@@ -133,14 +164,14 @@ async function sendOne(api: Api, turn: TelegramTurn, reply: Reply): Promise<void
         text,
         markup === undefined ? {} : { reply_markup: markup },
       );
-      return;
+      return Number(turn.messageId);
     } catch (error) {
-      if (error instanceof GrammyError && /message is not modified/i.test(error.description)) return;
       if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
-      // Too old or not editable: send it as a new message instead.
+      // Unchanged (the same screen pressed again), too old or not editable: a new message, so the press is answered.
     }
   }
-  await api.sendMessage(turn.chatId, text, markup === undefined ? {} : { reply_markup: markup });
+  const sent = await api.sendMessage(turn.chatId, text, markup === undefined ? {} : { reply_markup: markup });
+  return sent.message_id;
 }
 
 export function toAppError(error: unknown): AppError {

@@ -175,6 +175,35 @@ function typedKeyword(ctx: FlowContext<JobsServices>, input: StepInput): Transit
   return { to: "results" };
 }
 
+/** The region filter (a township follows for a region that has them). */
+const regionStep: Step<JobsServices> = {
+  render: (ctx) => [
+    {
+      kind: "text",
+      text: ctx.t("jobs:ask_region"),
+      buttons: [
+        ...twoPerRow(REGION_IDS.map((id) => ctx.stepButton(REGIONS[id].name[ctx.user.language], id))),
+        [ctx.stepButton(ctx.t("jobs:any"), "any")],
+      ],
+    },
+  ],
+  handle: (ctx, input) => {
+    if (input.kind !== "value") return typedKeyword(ctx, input) ?? { stay: [] };
+    delete ctx.data.township;
+    if (input.value === "any" || !(REGION_IDS as string[]).includes(input.value)) {
+      delete ctx.data.region;
+      return { to: "results" };
+    }
+    ctx.data.region = input.value;
+    return { to: "township" };
+  },
+};
+
+const regionOf = (ctx: FlowContext<JobsServices>): RegionId | undefined => {
+  const region = stringField(ctx.data, "region");
+  return (REGION_IDS as string[]).includes(region) ? (region as RegionId) : undefined;
+};
+
 const jobCardStep: Step<JobsServices> = {
   render: renderCard,
   handle: async (ctx, input) => {
@@ -245,31 +274,12 @@ export const jobSearchFlow: Flow<JobsServices> = {
         return { to: "results" };
       },
     },
-    region: {
-      render: (ctx) => [
-        {
-          kind: "text",
-          text: ctx.t("jobs:ask_region"),
-          buttons: [
-            ...twoPerRow(REGION_IDS.map((id) => ctx.stepButton(REGIONS[id].name[ctx.user.language], id))),
-            [ctx.stepButton(ctx.t("jobs:any"), "any")],
-          ],
-        },
-      ],
-      handle: (ctx, input) => {
-        if (input.kind !== "value") return typedKeyword(ctx, input) ?? { stay: [] };
-        delete ctx.data.township;
-        if (input.value === "any" || !(REGION_IDS as string[]).includes(input.value)) {
-          delete ctx.data.region;
-          return { to: "results" };
-        }
-        ctx.data.region = input.value;
-        return { to: "township" };
-      },
-    },
+    region: regionStep,
+    // Reached by Back after the region filter was removed: without a region it asks for the region again.
     township: {
       render: (ctx) => {
-        const region = stringField(ctx.data, "region") as RegionId;
+        const region = regionOf(ctx);
+        if (region === undefined) return regionStep.render(ctx);
         const name = REGIONS[region].name[ctx.user.language];
         const buttons = townshipsOf(region).map((id) =>
           ctx.stepButton(townshipLabel(region, id)?.[ctx.user.language] ?? id, id),
@@ -283,8 +293,9 @@ export const jobSearchFlow: Flow<JobsServices> = {
         ];
       },
       handle: (ctx, input) => {
+        const region = regionOf(ctx);
+        if (region === undefined) return regionStep.handle(ctx, input);
         if (input.kind !== "value") return typedKeyword(ctx, input) ?? { stay: [] };
-        const region = stringField(ctx.data, "region") as RegionId;
         if (townshipsOf(region).includes(input.value)) ctx.data.township = input.value;
         return { to: "results" };
       },
