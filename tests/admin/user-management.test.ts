@@ -70,7 +70,7 @@ describe("/user", () => {
 
     await press(OWNER, "✅ Unban");
     await h.post(tgText(ANN, "/help"));
-    expect(lastTo(ANN)).toContain("TRM Jobs works the same on Telegram and Viber");
+    expect(h.fake.textsTo(ANN.id).at(-2)).toContain("TRM Jobs works the same on Telegram and Viber");
     const entries = await auditModel(h.t.runtime.mongo)
       .find({ target: annId, action: { $in: ["user.ban", "user.unban"] } })
       .sort({ at: 1 })
