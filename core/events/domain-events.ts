@@ -12,6 +12,8 @@ import type { RewardDoc } from "../referrals/reward-service.ts";
 export interface DomainEvents {
   /** A job was published (new, or reopened); alerts fan out. */
   "job.published": { job: JobDoc };
+  /** A referral or an application through a shared link was recorded. */
+  "referral.submitted": { referral: ReferralDoc };
   /** A referral changed status (any move, hired included). */
   "referral.moved": { referral: ReferralDoc; move: ReferralMove };
   /** A referral reached "hired"; emitted before `referral.moved` for the same move. */

@@ -10,8 +10,11 @@ export const REFERRAL_STATUSES = [
 ] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
-/** Who may make a move: recruiters run the pipeline; the referrer may only withdraw, before screening. */
-export type MoveActor = "recruiter" | "referrer";
+/**
+ * Who may make a move: recruiters run the pipeline; the one who submitted it may only withdraw, before screening (the
+ * referrer for a referral, the applicant for an application made through a shared link).
+ */
+export type MoveActor = "recruiter" | "referrer" | "candidate";
 
 const RECRUITER_MOVES: Record<ReferralStatus, readonly ReferralStatus[]> = {
   submitted: ["screening", "rejected"],

@@ -22,9 +22,26 @@ interface Deps {
  * its own key, so a repeat (a retried move) sends nothing twice.
  */
 export function subscribeReferralNotices(events: EventHub, deps: Deps): void {
+  events.on("referral.submitted", ({ referral }) => applied(deps, referral));
   events.on("referral.moved", ({ referral, move }) => moved(deps, referral, move));
   events.on("reward.credited", ({ reward }) => credited(deps, reward));
   events.on("reward.released", ({ reward }) => released(deps, reward));
+}
+
+/** Someone applied through a person's shared link: the sharer hears of it (they will be the referrer). */
+async function applied({ translator, notifier, catalog }: Deps, referral: ReferralDoc) {
+  if (referral.source !== "link") return;
+  const job = await catalog.findJob(referral.jobId);
+  await notifier.notify({
+    userId: referral.referrerId,
+    key: `referral:${referral._id}:applied:referrer`,
+    text: inAllLanguages(translator, "referrals:notice.applied_via_link", (language) => ({
+      ref: referral._id,
+      name: referral.candidate.name,
+      job: job?.title[language] ?? referral.jobId,
+      bonus: formatKyat(referral.bonus, language),
+    })),
+  });
 }
 
 async function moved({ translator, notifier, catalog }: Deps, referral: ReferralDoc, move: ReferralMove) {

@@ -149,6 +149,7 @@ export class ReferralService {
         await this.Claim.deleteOne({ _id: claimKey(input.jobId, input.candidate.phone), referralId: id }).exec();
         throw error;
       }
+      await this.events.emit("referral.submitted", { referral });
       return referral;
     } catch (error) {
       await this.redis.decr(dayKey);
@@ -208,8 +209,11 @@ export class ReferralService {
     let referral = await this.find(referralId);
     if (referral === null) throw new AppError("referral_not_found", `no referral ${referralId}`);
     referral = await this.finishDecided(referral);
-    if (actor.as === "referrer" && referral.referrerId !== actor.userId)
+    // A referral is withdrawn by its referrer; an application through a shared link by the applicant, not the sharer.
+    if (actor.as === "referrer" && (referral.referrerId !== actor.userId || referral.source === "link"))
       throw new AppError("not_your_referral", "only the referrer may withdraw it");
+    if (actor.as === "candidate" && referral.candidateUserId !== actor.userId)
+      throw new AppError("not_your_referral", "only the applicant may withdraw it");
     if (referral.status === to) {
       await this.effects(referral);
       return { referral, already: true };
@@ -295,6 +299,15 @@ export class ReferralService {
       if (meta === null || meta === undefined) return current;
       current = await this.record(current, { ...meta, at: new Date(meta.at) });
     }
+  }
+
+  /** A person's own applications (made through a shared link), newest first. */
+  async byCandidate(userId: string, limit = 10): Promise<ReferralDoc[]> {
+    return this.Referral.find({ candidateUserId: userId })
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .lean<ReferralDoc[]>()
+      .exec();
   }
 
   /** A person's referrals, newest first. */

@@ -283,6 +283,22 @@ describe("a candidate applies through a shared link on Viber", () => {
         candidateUserId: await idOf(`vb:${CAND.id}`),
         candidate: { phone: "+959777888999" },
       });
+      // Ann, who shared the link, is told; the application is the applicant's: they see it and may withdraw it,
+      // Ann may not.
+      await waitFor(() =>
+        tgTexts(ANN).some((value) => value.startsWith(`🎉 Ma Hnin Wai applied for`) && value.includes(ref)),
+      );
+      await h.post(vbText(CAND, "/myreferrals"));
+      expect(d.vbText(CAND)).toContain(`✍️ Your applications:\n\n${ref} · `);
+      expect(d.vbButtons(CAND)).toContain(`↩️ Withdraw my application ${ref}`);
+      await h.postTelegram(tgText(ANN, "/myreferrals"));
+      expect(h.telegram.textsTo(ANN.id).join("\n")).toContain(`${ref} · Ma Hnin Wai (applied via your link)`);
+      expect(d.tgButtons(ANN)).not.toContain(`↩️ Withdraw ${ref}`);
+      await h.postTelegram(tgButton(ANN, `m:withdraw:${ref}`));
+      expect(d.tgText(ANN)).toContain(ref);
+      expect(await referralModels(h.t.runtime.mongo).Referral.findById(ref).lean()).toMatchObject({
+        status: "submitted",
+      });
 
       await h.postTelegram(tgText(OWNER, `/referrals ${ref}`));
       expect(d.tgText(OWNER)).toContain("Relationship: applied through a shared link");

@@ -21,37 +21,73 @@ async function rewardPhrase(ctx: FlowContext<ReferralsServices>, referral: Refer
   return ctx.t("referrals:mine.reward_if_hired", { amount });
 }
 
-/** "My referrals": each with its job, status and reward; a submitted one may be withdrawn. */
+/**
+ * "My referrals": each with its job, status and reward (a referral the person submitted may be withdrawn; one made
+ * through their shared link belongs to the applicant), then the person's own applications, which they may withdraw.
+ */
 export const myReferralsAction: Action<ReferralsServices> = {
   id: "myreferrals",
   run: async (ctx) => {
     const referrals = await ctx.services.referrals.byReferrer(ctx.user._id, 10);
-    if (referrals.length === 0) return { replies: [text(ctx.t("referrals:mine.empty"))] };
-    const lines = [ctx.t("referrals:mine.title")];
+    const applications = await ctx.services.referrals.byCandidate(ctx.user._id, 5);
+    if (referrals.length === 0 && applications.length === 0) return { replies: [text(ctx.t("referrals:mine.empty"))] };
+    const sections: string[] = [];
     const buttons: Button[][] = [];
-    for (const referral of referrals) {
-      const job = await ctx.services.catalog.findJob(referral.jobId);
-      lines.push(
-        ctx.t("referrals:mine.line", {
-          ref: referral._id,
-          name: referral.candidate.name,
-          job: job?.title[ctx.user.language] ?? referral.jobId,
-          status: ctx.t(`referrals:status.${referral.status}`),
-          reward: await rewardPhrase(ctx, referral),
-          via: referral.source === "link" ? ctx.t("referrals:mine.via_link") : "",
-        }),
-      );
-      if (referral.status === "submitted")
-        buttons.push([
-          {
-            label: ctx.t("referrals:mine.withdraw", { ref: referral._id }),
-            data: actionData("withdraw", referral._id),
-          },
-        ]);
+    const jobTitle = async (referral: ReferralDoc) =>
+      (await ctx.services.catalog.findJob(referral.jobId))?.title[ctx.user.language] ?? referral.jobId;
+    if (referrals.length > 0) {
+      const lines = [ctx.t("referrals:mine.title")];
+      for (const referral of referrals) {
+        lines.push(
+          ctx.t("referrals:mine.line", {
+            ref: referral._id,
+            name: referral.candidate.name,
+            job: await jobTitle(referral),
+            status: ctx.t(`referrals:status.${referral.status}`),
+            reward: await rewardPhrase(ctx, referral),
+            via: referral.source === "link" ? ctx.t("referrals:mine.via_link") : "",
+          }),
+        );
+        if (referral.status === "submitted" && referral.source !== "link")
+          buttons.push([
+            {
+              label: ctx.t("referrals:mine.withdraw", { ref: referral._id }),
+              data: actionData("withdraw", referral._id),
+            },
+          ]);
+      }
+      sections.push(lines.join("\n\n"));
     }
-    return { replies: [{ kind: "text", text: lines.join("\n\n"), buttons }] };
+    if (applications.length > 0) {
+      const lines = [ctx.t("referrals:mine.applications_title")];
+      for (const application of applications) {
+        lines.push(
+          ctx.t("referrals:mine.application_line", {
+            ref: application._id,
+            job: await jobTitle(application),
+            status: ctx.t(`referrals:status.${application.status}`),
+          }),
+        );
+        if (application.status === "submitted")
+          buttons.push([
+            {
+              label: ctx.t("referrals:mine.withdraw_application", { ref: application._id }),
+              data: actionData("withdraw", application._id),
+            },
+          ]);
+      }
+      sections.push(lines.join("\n\n"));
+    }
+    return { replies: [{ kind: "text", text: sections.join("\n\n———\n\n"), buttons }] };
   },
 };
+
+/** Who may withdraw this: the referrer of a referral they submitted, or the applicant of an application. */
+function withdrawer(referral: ReferralDoc, userId: string): "referrer" | "candidate" | undefined {
+  if (referral.candidateUserId === userId) return "candidate";
+  if (referral.referrerId === userId && referral.source !== "link") return "referrer";
+  return undefined;
+}
 
 /** Withdraw, after a yes: only the referrer, only before screening. */
 export const withdrawFlow: Flow<ReferralsServices> = {
@@ -70,7 +106,8 @@ export const withdrawFlow: Flow<ReferralsServices> = {
         if (input.kind !== "value" || input.value !== "yes") return { stay: [] };
         const ref = stringField(ctx.data, "ref");
         try {
-          await ctx.services.referrals.move(ref, "withdrawn", { userId: ctx.user._id, as: "referrer" });
+          const as = stringField(ctx.data, "as") === "candidate" ? "candidate" : "referrer";
+          await ctx.services.referrals.move(ref, "withdrawn", { userId: ctx.user._id, as });
           return { done: [text(ctx.t("referrals:withdraw.done", { ref }))] };
         } catch (error) {
           if (
@@ -91,9 +128,9 @@ export const withdrawAction: Action<ReferralsServices> = {
   run: async (ctx, args) => {
     const ref = args.trim().toUpperCase();
     const referral = REFERRAL_ID_PATTERN.test(ref) ? await ctx.services.referrals.find(ref) : null;
-    if (referral === null || referral.referrerId !== ctx.user._id)
-      return { replies: [text(ctx.t("referrals:not_found", { ref }))] };
+    const as = referral === null ? undefined : withdrawer(referral, ctx.user._id);
+    if (referral === null || as === undefined) return { replies: [text(ctx.t("referrals:not_found", { ref }))] };
     if (referral.status !== "submitted") return { replies: [text(ctx.t("referrals:withdraw.too_late", { ref }))] };
-    return { startFlow: "withdraw", data: { ref } };
+    return { startFlow: "withdraw", data: { ref, as } };
   },
 };
