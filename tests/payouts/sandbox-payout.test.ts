@@ -83,6 +83,10 @@ describe("withdrawals in the sandbox", () => {
       // The same confirm again (a double tap on a stale message) does not make a second request.
       await say(ANN, { kind: "button", data: confirm.at(-1)?.buttons[0]?.[0]?.data ?? "" });
       expect(await t.bot.services.wallet.balances(annId)).toMatchObject({ available: 150_000, held: 300_000 });
+      // The wallet tells what happened in words, once per movement (not its two bookkeeping legs).
+      const latest = (await say(ANN, { kind: "text", text: "/wallet" }))[0]?.text ?? "";
+      expect(latest).toMatch(/· MMK 300,000 set aside for your withdrawal P\w+\n?/);
+      expect(latest).not.toMatch(/· held|· available ·/);
 
       await verifiedWithBalance(kyawId, 80_000);
       await say(KYAW, { kind: "text", text: "/withdraw" });

@@ -230,7 +230,7 @@ describe("a recruiter moves the referral to hired", () => {
         new RegExp(
           String.raw`^💰 Your wallet\n\nAvailable: MMK 0\nPending: MMK [1-9][\d,]*\nHeld for payout: MMK 0\n` +
             String.raw`Earned in total: MMK [1-9][\d,]*\n\nLatest:\n` +
-            String.raw`.* · \+MMK [\d,]+ · pending · bonus for referral R\w{7}`,
+            String.raw`.* · \+MMK [\d,]+ bonus for referral R\w{7}, pending until the employer pays`,
         ),
       );
       await h.post(vbText(INV, "/wallet"));

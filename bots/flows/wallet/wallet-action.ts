@@ -6,19 +6,38 @@ import { formatDate } from "../../../core/values/yangon-time.ts";
 import type { WalletServices } from "./services.ts";
 
 const ENTRIES = 5;
+const EVENT_CODES = new Set([
+  "referral_bonus",
+  "network_commission",
+  "reward_released",
+  "payout_hold",
+  "payout_paid",
+  "payout_released",
+]);
 
-function entryLine(ctx: FlowContext<WalletServices>, entry: WalletEntry): string {
+/**
+ * What happened, in words: the ledger's legs of one movement (−10,000 available and +10,000 held when a withdrawal
+ * sets money aside) are one event, told once with its amount.
+ */
+function eventLines(ctx: FlowContext<WalletServices>, entries: WalletEntry[]): string[] {
+  const events = new Map<string, { entry: WalletEntry; amount: number }>();
+  for (const entry of entries) {
+    const key = `${entry.at.getTime()}:${entry.memo.code}:${JSON.stringify(entry.memo.params ?? {})}`;
+    const known = events.get(key);
+    const amount = Math.abs(entry.amount);
+    if (known === undefined) events.set(key, { entry, amount });
+    else known.amount = Math.max(known.amount, amount);
+  }
   const language = ctx.user.language;
-  const sign = entry.amount > 0 ? "+" : "−";
-  return ctx.t("wallet:entry", {
-    date: formatDate(entry.at, language),
-    amount: `${sign}${formatKyat(Math.abs(entry.amount), language)}`,
-    bucket: ctx.t(`wallet:bucket.${entry.bucket}`),
-    reason: ctx.t(`wallet:reason.${entry.memo.code}`, {
-      ...entry.memo.params,
-      defaultValue: ctx.t("wallet:reason.adjustment"),
+  return [...events.values()].slice(0, ENTRIES).map(({ entry, amount }) =>
+    ctx.t("wallet:entry", {
+      date: formatDate(entry.at, language),
+      what: ctx.t(`wallet:event.${EVENT_CODES.has(entry.memo.code) ? entry.memo.code : "adjustment"}`, {
+        ...entry.memo.params,
+        amount: formatKyat(amount, language),
+      }),
     }),
-  });
+  );
 }
 
 /** The wallet: available, pending, held and lifetime earnings, then the latest movements with their reasons. */
@@ -27,7 +46,7 @@ export const walletAction: Action<WalletServices> = {
   run: async (ctx) => {
     const language = ctx.user.language;
     const balances = await ctx.services.wallet.balances(ctx.user._id);
-    const entries = await ctx.services.wallet.recent(ctx.user._id, ENTRIES);
+    const entries = await ctx.services.wallet.recent(ctx.user._id, ENTRIES * 3);
     const lines = [
       ctx.t("wallet:title"),
       ctx.t("wallet:balances", {
@@ -38,7 +57,7 @@ export const walletAction: Action<WalletServices> = {
       }),
       entries.length === 0
         ? ctx.t("wallet:no_entries")
-        : [ctx.t("wallet:latest"), ...entries.map((entry) => entryLine(ctx, entry))].join("\n"),
+        : [ctx.t("wallet:latest"), ...eventLines(ctx, entries)].join("\n"),
     ];
     if (balances.pending > 0)
       lines.push(
