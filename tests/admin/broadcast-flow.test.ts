@@ -68,7 +68,8 @@ describe("broadcast flow", () => {
     await waitFor(async () => (await broadcastModel(h.t.runtime.mongo).findById(id).lean())?.status === "done");
     await waitFor(() => h.telegram.textsTo(OWNER.id).some((value) => value.startsWith(`✅ Broadcast ${id} finished`)));
     expect(h.telegram.textsTo(OWNER.id).find((value) => value.startsWith(`✅ Broadcast ${id}`))).toBe(
-      `✅ Broadcast ${id} finished: sent 37, failed 0, uncertain 0, skipped (unreachable) 4, of 37.`,
+      `✅ Broadcast ${id} finished: 37 of the 37 people it could reach got it (failed 0, uncertain 0). ` +
+        "4 more could not be reached and were skipped.",
     );
 
     for (const identity of seeded.identities) {

@@ -76,7 +76,7 @@ describe("an owner persona in the sandbox", () => {
       }
       expect(texts.some((text) => text.startsWith("📣 Broadcast") && text.includes("remaining"))).toBe(true);
       expect(texts.find((text) => text.startsWith("✅ Broadcast"))).toMatch(
-        /finished: sent 285, failed 0, uncertain 0, skipped \(unreachable\) 15, of 285\.$/,
+        /finished: 285 of the 285 people it could reach got it \(failed 0, uncertain 0\)\. 15 more could not be reached and were skipped\.$/,
       );
       const demo = (
         await t.app.inject({ method: "GET", url: "/sandbox/api/messages?chat=vb:demoViber1==&after=0" })

@@ -120,7 +120,7 @@ describe("from a hire to money in the wallet, in the sandbox", () => {
 
       // Finance sees unpaid invoices and can run the reconciliation at once (a worker job).
       const unpaid = await say(OWNER, { kind: "text", text: "/invoices" });
-      expect(unpaid[0]?.text).toBe("Unpaid invoices, oldest first (0):");
+      expect(unpaid[0]?.text).toBe("No unpaid invoices: every employer invoice is paid.");
       const check = await press(OWNER, unpaid, "🔄 Check with the gateways now");
       expect(check[0]?.text).toMatch(/^Checking with the gateways now\./);
       await waitFor(async () => (await t.runtime.queues.get(RECONCILE_QUEUE).getCompletedCount()) > 0);

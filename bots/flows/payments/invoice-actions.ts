@@ -84,7 +84,9 @@ export const invoiceActions: Action<PaymentsServices>[] = [
         return { replies: [{ kind: "text", text: ctx.t("invoices:checking") }] };
       }
       const unpaid = await ctx.services.invoices.unpaid(20);
-      const lines = [ctx.t("invoices:unpaid_title", { count: unpaid.length })];
+      const lines = [
+        ctx.t(unpaid.length === 0 ? "invoices:unpaid_none" : "invoices:unpaid_title", { count: unpaid.length }),
+      ];
       for (const invoice of unpaid) {
         lines.push(
           ctx.t("invoices:unpaid_line", {
