@@ -230,17 +230,16 @@ describe("review", () => {
         back.rawPayload.equals((await h.t.bot.services.media.vault.read(second?.documents.back ?? "")).bytes),
       ).toBe(true);
       await d.vbPress(VB_REVIEWER, "✖️ ပယ်ရန်");
-      await d.vbPress(VB_REVIEWER, "ဓာတ်ပုံများ မကြည်လင်");
+      // Another reason, typed by the reviewer: the person reads that note, in the notice and in /verify later.
+      await d.vbPress(VB_REVIEWER, "အခြားအကြောင်းရင်း");
+      await h.post(vbText(VB_REVIEWER, "ကတ်ပေါ်က အမည်နဲ့ မတူပါ"));
       expect(h.viber.textsTo(VB_REVIEWER.id).some((value) => value.startsWith(`${second?._id ?? "-"} ပယ်ပြီး။`))).toBe(
         true,
       );
       await waitFor(() =>
         h.viber
           .textsTo(MYA.id)
-          .some((value) => value.startsWith("သင့်ကိုယ်ရေး အတည်ပြုချက်ကို " + "လက်မခံပါ: " + "ဓာတ်ပုံများ မကြည်လင်။")),
-      );
-      expect(h.viber.textsTo(MYA.id).find((value) => value.startsWith("သင့်ကိုယ်ရေး အတည်ပြုချက်ကို"))).toContain(
-        "ပြင်ရန်: အလင်းကောင်းသောနေရာတွင်",
+          .some((value) => value.startsWith("သင့်ကိုယ်ရေး အတည်ပြုချက်ကို " + "လက်မခံပါ: " + "ကတ်ပေါ်က အမည်နဲ့ မတူပါ။")),
       );
 
       const actions = (
@@ -255,7 +254,7 @@ describe("review", () => {
       await h.postTelegram(tgText(TUN, "/verify"));
       expect(h.telegram.textsTo(TUN.id).at(-2)).toBe("Your identity is verified ✅\nNRC: ၁၂/ဥကမ(နိုင်)၁၂၃၄၅၆");
       await h.post(vbText(MYA, "/verify"));
-      expect(h.viber.textsTo(MYA.id).at(-2)).toContain("နောက်ဆုံး အတည်ပြုချက်ကို လက်မခံပါ: ဓာတ်ပုံများ မကြည်လင်။");
+      expect(h.viber.textsTo(MYA.id).join("\n")).toContain("နောက်ဆုံး အတည်ပြုချက်ကို လက်မခံပါ: ကတ်ပေါ်က အမည်နဲ့ မတူပါ။");
     },
   );
 

@@ -287,14 +287,12 @@ export const kycAction: Action<KycServices> = {
           ],
         };
       case "rejected": {
+        // The reviewer's own words when they typed them (as in the notice), otherwise the reason's text.
         const reason = submission?.reason ?? "other";
+        const said = submission?.reasonText ?? ctx.t(`kyc:reason.${reason}`);
         return {
           startFlow: "kyc",
-          replies: [
-            text(
-              ctx.t("kyc:status_rejected", { reason: ctx.t(`kyc:reason.${reason}`), fix: ctx.t(`kyc:fix.${reason}`) }),
-            ),
-          ],
+          replies: [text(ctx.t("kyc:status_rejected", { reason: said, fix: ctx.t(`kyc:fix.${reason}`) }))],
         };
       }
       default:
