@@ -177,7 +177,13 @@ export class ConversationEngine {
   private async banned(ctx: FlowContext): Promise<Outcome> {
     if (ctx.user.bannedNoticeSent) return { replies: [], duplicate: false };
     await ctx.services.users.markBannedNoticeSent(ctx.user._id);
-    return { replies: [{ kind: "text", text: ctx.t("common:banned") }], duplicate: false };
+    const reason = ctx.user.banReason ?? null;
+    const why =
+      reason === null ? "" : reason.startsWith("other:") ? reason.slice(6) : ctx.t(`common:ban_reason.${reason}`);
+    return {
+      replies: [{ kind: "text", text: ctx.t(why === "" ? "common:banned" : "common:banned_for", { reason: why }) }],
+      duplicate: false,
+    };
   }
 
   private context(

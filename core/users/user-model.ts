@@ -30,6 +30,8 @@ export interface UserDoc {
   roles: Role[];
   /** A banned user is told once; this records that they were. */
   bannedNoticeSent: boolean;
+  /** Why an admin banned them (a reason code from BAN_REASONS, or their own words); told to the person. */
+  banReason?: string | null;
   createdAt: Date;
   lastSeenAt: Date;
 }
@@ -81,6 +83,7 @@ const userSchema = new Schema<UserDoc>(
     identityKeys: { type: [String], default: [] },
     roles: { type: [String], enum: ROLES, default: [] },
     bannedNoticeSent: { type: Boolean, default: false },
+    banReason: { type: String, default: null },
     createdAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
   },

@@ -276,11 +276,18 @@ export class UserService {
     return this.models.User.countDocuments({ invitedBy: userId }).exec();
   }
 
-  /** Ban or unban; a newly banned user will be told once. Returns the status before. */
-  async setStatus(userId: string, status: "active" | "banned"): Promise<UserDoc["status"] | null> {
+  /** Ban (with the reason the person is told) or unban; a newly banned user is told once. Answers the status before. */
+  async setStatus(
+    userId: string,
+    status: "active" | "banned",
+    reason: string | null = null,
+  ): Promise<UserDoc["status"] | null> {
     const user = await this.findUser(userId);
     if (user === null || user.status === "merged") return null;
-    await this.models.User.updateOne({ _id: userId }, { $set: { status, bannedNoticeSent: false } }).exec();
+    await this.models.User.updateOne(
+      { _id: userId },
+      { $set: { status, bannedNoticeSent: false, banReason: status === "banned" ? reason : null } },
+    ).exec();
     return user.status;
   }
 

@@ -54,7 +54,12 @@ describe("an owner persona in the sandbox", () => {
       await say({ kind: "button", data: button(admin, "👤 Users") });
       const card = await say({ kind: "text", text: demoId(4) });
       expect(card[0]?.text).toContain(`${demoId(4)} · Demo 5`);
-      const banned = await say({ kind: "button", data: button(card, "🚫 Ban") });
+      const reason = await say({ kind: "button", data: button(card, "🚫 Ban") });
+      // A typed reason of the owner's own, then the confirmation.
+      const confirm = await say({ kind: "text", text: "asked to leave" });
+      expect(confirm[0]?.text).toContain("for: asked to leave?");
+      expect(reason[0]?.text).toContain("Choose a reason or type one.");
+      const banned = await say({ kind: "button", data: button(confirm, "🚫 Yes, ban") });
       expect(banned[0]?.text).toContain(`${demoId(4)} is banned.`);
 
       await say({ kind: "text", text: "/broadcast" });

@@ -58,6 +58,11 @@ describe("/user", () => {
   it("bans: the user is told once and gets no service; unban restores it; both audited", async () => {
     await h.post(tgText(OWNER, `/user ${annId}`));
     await press(OWNER, "🚫 Ban");
+    // A reason, then a second tap: nobody is banned by one stray tap, and the person is told why.
+    expect(lastTo(OWNER)).toBe(`Why ban ${annId}? Choose a reason or type one. They will be told it.`);
+    await press(OWNER, "sending spam");
+    expect(lastTo(OWNER)).toBe(`Ban ${annId} for: sending spam? They will get no service until unbanned.`);
+    await press(OWNER, "🚫 Yes, ban");
     expect(h.fake.textsTo(OWNER.id).slice(-2)[0]).toContain(`${annId} is banned.`);
     expect(lastTo(OWNER)).toContain("Status: banned");
 
@@ -66,7 +71,9 @@ describe("/user", () => {
     await h.post(tgText(ANN, "hello?"));
     await h.post(tgText(ANN, "/help"));
     const told = h.fake.textsTo(ANN.id).slice(before);
-    expect(told).toEqual(["Your account is suspended. If you think this is a mistake, contact TRM support."]);
+    expect(told).toEqual([
+      "Your account is suspended: sending spam. If you think this is a mistake, contact TRM support.",
+    ]);
 
     await press(OWNER, "✅ Unban");
     await h.post(tgText(ANN, "/help"));
@@ -76,7 +83,7 @@ describe("/user", () => {
       .sort({ at: 1 })
       .lean();
     expect(entries.map((entry) => [entry.action, entry.before, entry.after])).toEqual([
-      ["user.ban", { status: "active" }, { status: "banned" }],
+      ["user.ban", { status: "active" }, { status: "banned", reason: "spam" }],
       ["user.unban", { status: "banned" }, { status: "active" }],
     ]);
   });

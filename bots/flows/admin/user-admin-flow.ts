@@ -8,6 +8,14 @@ import type { AdminServices } from "./services.ts";
 
 const targetOf = (ctx: FlowContext<AdminServices>) => stringField(ctx.data, "target");
 
+/** Why someone is banned; the person is told it in their language. "Other" is typed by the admin. */
+const BAN_REASONS = ["spam", "fraud", "fake_referrals", "abuse"] as const;
+
+const banReasonText = (ctx: FlowContext<AdminServices>): string => {
+  const reason = stringField(ctx.data, "banReason");
+  return reason.startsWith("other:") ? reason.slice(6) : ctx.t(`common:ban_reason.${reason}`);
+};
+
 async function audit(
   ctx: FlowContext<AdminServices>,
   action: string,
@@ -81,17 +89,12 @@ async function onCard(ctx: FlowContext<AdminServices>, input: StepInput): Promis
   const { users, conversations } = ctx.services;
   switch (input.value) {
     case "ban":
+      return { to: "ban_reason" };
     case "unban": {
-      const status = input.value === "ban" ? "banned" : "active";
-      const before = await users.setStatus(id, status);
+      const before = await users.setStatus(id, "active");
       if (before === null) return { done: [text(ctx.t("useradmin:not_found", { query: id }))] };
-      await audit(ctx, `user.${input.value}`, { status: before }, { status });
-      return {
-        stay: [
-          text(ctx.t(status === "banned" ? "useradmin:banned_done" : "useradmin:unbanned_done", { id })),
-          ...(await card(ctx)),
-        ],
-      };
+      await audit(ctx, "user.unban", { status: before }, { status: "active" });
+      return { stay: [text(ctx.t("useradmin:unbanned_done", { id })), ...(await card(ctx))] };
     }
     case "reset": {
       for (const identity of await users.identitiesOf(id)) await conversations.reset(identity._id);
@@ -122,6 +125,42 @@ export const userAdminFlow: Flow<AdminServices> = {
       },
     },
     card: { render: card, handle: onCard },
+    // A ban needs a reason (the person is told it) and a second tap; typing gives a reason of one's own.
+    ban_reason: {
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("useradmin:ban_ask_reason", { id: targetOf(ctx) }),
+          buttons: BAN_REASONS.map((reason) => [ctx.stepButton(ctx.t(`common:ban_reason.${reason}`), reason)]),
+        },
+      ],
+      handle: (ctx, input) => {
+        if (input.kind === "value" && (BAN_REASONS as readonly string[]).includes(input.value))
+          ctx.data.banReason = input.value;
+        else if (input.kind === "text" && input.text.trim().length >= 3)
+          ctx.data.banReason = `other:${input.text.trim().slice(0, 200)}`;
+        else return { stay: [] };
+        return { to: "ban_confirm" };
+      },
+    },
+    ban_confirm: {
+      render: (ctx) => [
+        {
+          kind: "text",
+          text: ctx.t("useradmin:ban_confirm", { id: targetOf(ctx), reason: banReasonText(ctx) }),
+          buttons: [[ctx.stepButton(ctx.t("useradmin:ban_yes"), "yes")]],
+        },
+      ],
+      handle: async (ctx, input) => {
+        if (input.kind !== "value" || input.value !== "yes") return { stay: [] };
+        const id = targetOf(ctx);
+        const reason = stringField(ctx.data, "banReason");
+        const before = await ctx.services.users.setStatus(id, "banned", reason);
+        if (before === null) return { done: [text(ctx.t("useradmin:not_found", { query: id }))] };
+        await audit(ctx, "user.ban", { status: before }, { status: "banned", reason });
+        return { to: "card", replies: [text(ctx.t("useradmin:banned_done", { id }))] };
+      },
+    },
     compose: {
       render: (ctx) => [text(ctx.t("useradmin:compose", { id: targetOf(ctx) }))],
       handle: (ctx, input) => {
