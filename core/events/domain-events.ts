@@ -26,6 +26,8 @@ export interface DomainEvents {
   "invoice.created": { invoice: InvoiceDoc };
   /** A KBZPay QR (MMQR) was issued for an invoice. */
   "invoice.qr_issued": { invoiceId: string; qr: string };
+  /** A gateway reported a failed payment attempt for an unpaid invoice (it stays open). */
+  "invoice.payment_failed": { invoice: InvoiceDoc; gatewayStatus: string };
   /** An invoice was settled (once, whatever the number of callbacks). */
   "invoice.paid": { invoice: InvoiceDoc };
   /** A person asked for a payout; its money is held. */

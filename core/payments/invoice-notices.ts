@@ -27,7 +27,7 @@ export function subscribeInvoiceNotices(
     if (company?.billing?.contactUserId != null) return [company.billing.contactUserId];
     return options.users.holdersOf(["finance", "owner"], 20);
   };
-  const texts = async (invoice: InvoiceDoc, key: string, link: string | null) => {
+  const texts = async (invoice: InvoiceDoc, key: string, link: string | null, extra: Record<string, string> = {}) => {
     const company = await catalog.findCompany(invoice.companyId);
     return inAllLanguages(translator, key, (language) => ({
       id: invoice._id,
@@ -38,6 +38,7 @@ export function subscribeInvoiceNotices(
       gateway: translator.t(language)(`payouts:provider.${invoice.gateway}`),
       link: link ?? translator.t(language)("invoices:no_link"),
       ref: invoice.gatewayRef ?? "",
+      ...extra,
     }));
   };
   events.on("invoice.created", async ({ invoice }) => {
@@ -53,6 +54,13 @@ export function subscribeInvoiceNotices(
         urgent: true,
         ...image,
       });
+  });
+  events.on("invoice.payment_failed", async ({ invoice, gatewayStatus }) => {
+    const link = await options.paymentUrl(invoice);
+    const text = await texts(invoice, "invoices:payment_failed", link, { status: gatewayStatus });
+    // One notice per reported status: a gateway repeating its callback tells nobody twice.
+    for (const userId of await recipients(invoice))
+      await notifier.notify({ userId, key: `invoice:${invoice._id}:failed:${gatewayStatus}:${userId}`, text });
   });
   events.on("invoice.paid", async ({ invoice }) => {
     const text = await texts(invoice, "invoices:receipt", null);

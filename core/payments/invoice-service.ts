@@ -222,6 +222,9 @@ export class InvoiceService {
             { $set: { lastGatewayStatus: evidence.gatewayStatus } },
           )
           .exec();
+      // A failed attempt on an open invoice is told to whoever pays or chases it (not a late failure after payment).
+      if (evidence.outcome === "failed" && invoice.status !== "paid")
+        await this.events.emit("invoice.payment_failed", { invoice, gatewayStatus: evidence.gatewayStatus });
       return { kind: invoice.status === "paid" ? "already_paid" : "recorded", invoice };
     }
     if (

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { notificationModel } from "../../core/notifications/notification-service.ts";
+import { userModels } from "../../core/users/user-model.ts";
 import type { BotServices } from "../../bots/engine/services.ts";
 import { decisionModel } from "../../core/decisions/decision-store.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
@@ -160,6 +162,25 @@ describe("gateway callbacks", () => {
       });
     },
   );
+
+  it("a failed payment attempt on an open invoice is told to finance once, with the working link", async () => {
+    const finance = await t.core.users.resolve({
+      channel: "tg",
+      externalId: "7799001",
+      transport: "telegram",
+      profile: { name: "Finance" },
+    });
+    await userModels(t.runtime.mongo).User.updateOne({ _id: finance.user._id }, { $set: { roles: ["finance"] } });
+    const invoice = await hire("wavepay");
+    for (let i = 0; i < 2; i++) expect((await post("wavepay", callback(invoice, "failed"))).statusCode).toBe(200);
+    const notices = await notificationModel(t.runtime.mongo)
+      .find({ _id: { $regex: `^invoice:${invoice._id}:failed:` }, userId: finance.user._id })
+      .lean();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.text.en).toContain(`A payment attempt for invoice ${invoice._id}`);
+    expect(notices[0]?.text.en).toContain("(status TRANSACTION_TIMED_OUT). The invoice is still open");
+    expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "pending" });
+  });
 
   it(
     "reconciliation settles an invoice whose callback never came, " +
