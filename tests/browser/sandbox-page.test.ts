@@ -63,6 +63,19 @@ describe("sandbox page in headless Chromium", () => {
     expect(await page.locator('[data-testid="bot-message"]').count()).toBe(1);
     await page.locator(".inline button", { hasText: "👥 Invite friends" }).click();
     await page.getByText("Your invite code:", { exact: false }).waitFor();
+    // Links in messages are links, as in the apps.
+    const links = await page.locator('[data-testid="bot-message"] a[href^="https://t.me/"]').count();
+    expect(links).toBeGreaterThan(0);
+    // A message the API refuses (over 4,096 characters) is said to be refused, not "could not reach the server".
+    expect(await page.locator("#text").getAttribute("maxlength")).toBe("4096");
+    // Past the page's own limit (as an old page or a paste through devtools would be): the API refuses it.
+    await page.evaluate('document.querySelector("#text").removeAttribute("maxlength")');
+    await page.fill("#text", "x".repeat(5000));
+    await page.press("#text", "Enter");
+    await page.getByText("The bot did not take that message", { exact: false }).waitFor();
+    expect(await page.locator("#status").textContent()).toBe(
+      "The bot did not take that message (at most 4,096 characters, and only what the apps can send).",
+    );
     await page.screenshot({ path: `${process.env.TRM_SCREENSHOT_DIR ?? "/tmp"}/sandbox-telegram-en.png` });
     await page.close();
   });

@@ -17,11 +17,25 @@ async function loadStrings(lang) {
 const chatKey = () => `${state.persona.channel}:${state.persona.id}`;
 const storageKey = () => `trm-sandbox:${chatKey()}`;
 
+/** Links in a message (web addresses, and this server's /media/ and /sandbox/pay/ pages) are links, as in the apps. */
+const LINK = /(https?:\/\/[^\s]+|\/(?:media|sandbox\/pay|pay)\/[^\s]+)/g;
+
 function bubble(text, who, id) {
   const item = document.createElement("li");
   item.className = `msg ${who}`;
   if (id !== undefined) item.dataset.id = String(id);
-  item.textContent = text;
+  for (const [index, part] of text.split(LINK).entries()) {
+    if (index % 2 === 0) {
+      item.append(document.createTextNode(part));
+      continue;
+    }
+    const link = document.createElement("a");
+    link.href = part;
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = part;
+    item.append(link);
+  }
   return item;
 }
 
@@ -109,6 +123,11 @@ async function send(event, echo) {
         body: JSON.stringify({ persona: state.persona, eventId, event }),
       });
       const body = await response.json();
+      // Refused (too long, not allowed): say so, do not retry; only an unreachable or failing server is retried.
+      if (response.status >= 400 && response.status < 500) {
+        $("#status").textContent = state.strings.refused ?? "";
+        return;
+      }
       if (!response.ok) throw new Error(body.error?.message ?? String(response.status));
       $("#status").textContent = "";
       show(body.items);
