@@ -258,3 +258,44 @@ describe("Help covers every feature, from any screen", () => {
         expect(screen.texts().join("\n")).not.toContain(label(language, "common:error"));
       });
 });
+
+describe("journey: find a job, save it, share it; a new person opens the link and applies", () => {
+  for (const channel of ["tg", "vb"] as const)
+    for (const [language, word, phone] of [
+      ["en", "driver", channel === "tg" ? "09420555001" : "09420555003"],
+      ["my", "ယာဉ်မောင်း", channel === "tg" ? "၀၉၄၂၀၅၅၅၀၀၂" : "၀၉၄၂၀၅၅၅၀၀၄"],
+    ] as const)
+      it(`${channel} ${language}: only what is on screen is pressed`, async () => {
+        const sharer = person(channel, language);
+        await onboard(sharer.screen, language);
+        await sharer.screen.type(word);
+        await sharer.screen.press(/^1\. /);
+        const card = sharer.screen.lastText();
+        await sharer.screen.press(label(language, "jobs:save"));
+        expect(sharer.screen.texts()).toContain(label(language, "jobs:saved"));
+        expect(sharer.screen.buttons()).toContain(label(language, "jobs:unsave"));
+        await sharer.screen.press(label(language, "jobs:share"));
+        const shareLink = decodeURIComponent(
+          sharer.screen.linkOf(label(language, channel === "tg" ? "jobs:share_telegram" : "jobs:share_viber")),
+        );
+        const payload = /(?:start|context)=([A-Za-z0-9_-]+)/.exec(shareLink)?.[1] ?? "";
+        expect(payload).toMatch(/^J\w{6}_U\w{7}$/);
+
+        const friend = person(channel, language);
+        await friend.screen.open(payload);
+        // The card the sharer saw is what the friend sees first (same job, same language).
+        expect(friend.screen.texts().join("\n")).toContain(card.split("\n")[0] ?? "");
+        await friend.screen.press(label(language, "referrals:apply_button"));
+        await friend.screen.type(language === "en" ? "Ma Hnin Wai" : "မနှင်းဝေ");
+        await friend.screen.type(phone);
+        await friend.screen.press(label(language, "referrals:skip_cv"));
+        await friend.screen.press(label(language, "referrals:consent_yes"));
+        await friend.screen.press(label(language, "referrals:apply.send"));
+        const done = friend.screen.texts().find((text) => /R[2-9A-HJKMNP-Z]{7}/.test(text)) ?? "";
+        const ref = /R[2-9A-HJKMNP-Z]{7}/.exec(done)?.[0] ?? "";
+        const referral = await h.t.core.referrals.find(ref);
+        const sharerId = payload.split("_")[1];
+        expect(referral).toMatchObject({ source: "link", referrerId: sharerId, status: "submitted" });
+        expect(viberRefusals()).toEqual([]);
+      });
+});
