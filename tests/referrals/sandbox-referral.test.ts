@@ -81,7 +81,7 @@ describe("the referral story in the sandbox", () => {
       expect(annWallet[0]?.text).toMatch(/Pending: MMK [1-9][\d,]*\n/);
       const invWallet = await say(INV, { kind: "text", text: "/wallet" });
       expect(invWallet[0]?.text).toMatch(/စောင့်ဆိုင်းဆဲ: [၁-၉][၀-၉,]* ကျပ်\n/);
-      expect(invWallet[0]?.text).toContain("ကွန်ရက် ကော်မရှင်၊ အဆင့် ၁");
+      expect(invWallet[0]?.text).toMatch(/ကွန်ရက် ကော်မရှင် \+[၀-၉,]+ ကျပ်၊ အဆင့် ၁ \(R\w{7}\)၊ စောင့်ဆိုင်းဆဲ/);
       const grandWallet = await say(GRAND, { kind: "text", text: "/wallet" });
       expect(grandWallet[0]?.text).toMatch(/စောင့်ဆိုင်းဆဲ: [၁-၉][၀-၉,]* ကျပ်\n/);
       expect(grandWallet[0]?.text).toContain("အဆင့် ၂");
