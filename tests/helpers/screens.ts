@@ -1,10 +1,11 @@
 import type { ChatMessage } from "../fakes/fake-telegram-api.ts";
 import { keyboardOf } from "../fakes/fake-viber-api.ts";
-import { tgButton, tgContact, tgText, type TgUser } from "../fakes/telegram-updates.ts";
-import { vbConversationStarted, vbText, type VbUser } from "../fakes/viber-events.ts";
+import { tgButton, tgContact, tgDocument, tgText, type TgUser } from "../fakes/telegram-updates.ts";
+import { vbConversationStarted, vbPicture, vbText, type VbUser } from "../fakes/viber-events.ts";
 import type { ViberHarness } from "./viber-harness.ts";
 
 export type Label = string | RegExp;
+let uploads = 0;
 const matches = (text: string, label: Label) => (typeof label === "string" ? text === label : label.test(text));
 
 /**
@@ -27,6 +28,8 @@ export interface Screen {
   /** The link behind a visible link button (share, pay, open). */
   linkOf(label: Label): string;
   type(text: string): Promise<void>;
+  /** Sends a picture file, as the app uploads it (Telegram: a document with its file id; Viber: a picture URL). */
+  sendPhoto(bytes: Buffer): Promise<void>;
   /** Shares the phone number (Telegram's contact button, Viber's share-phone). */
   sharePhone(phone: string): Promise<void>;
   /** Opens the bot from a deep link (`/start <payload>`, Viber's `context`). */
@@ -93,6 +96,11 @@ export function telegramScreen(h: ViberHarness, user: TgUser): Screen {
     async sharePhone(phone) {
       await h.postTelegram(tgContact(user, phone));
     },
+    async sendPhoto(bytes) {
+      const fileId = `PHOTO${++uploads}`;
+      h.telegram.addFile(fileId, bytes);
+      await h.postTelegram(tgDocument(user, { fileId, name: "photo.png", mime: "image/png", size: bytes.length }));
+    },
     async open(payload) {
       await h.postTelegram(tgText(user, payload === undefined ? "/start" : `/start ${payload}`));
     },
@@ -147,6 +155,9 @@ export function viberScreen(h: ViberHarness, user: VbUser): Screen {
     },
     async open(payload) {
       await h.post(vbConversationStarted(user, payload));
+    },
+    async sendPhoto(bytes) {
+      await h.post(vbPicture(user, undefined, h.viber.mediaUrl(`photo-${++uploads}`, bytes), bytes.length));
     },
     toast: () => undefined,
   };
