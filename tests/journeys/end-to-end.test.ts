@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
 import { mediaModel } from "../../core/files/media-vault.ts";
+import type { JobDoc } from "../../core/catalog/catalog-models.ts";
+import { CATEGORIES, REGIONS } from "../../core/catalog/taxonomy.ts";
 import { kycModels } from "../../core/kyc/kyc-models.ts";
 import { invoiceModel } from "../../core/payments/invoice-service.ts";
 import { userModels } from "../../core/users/user-model.ts";
@@ -13,7 +15,7 @@ import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 /**
- * The money journey as people see it, pressing only what is on screen: a person refers a candidate; the owner moves
+ * Journeys that cross people and background work (notifications, file checks), as people see them. The money journey: pressing only what is on screen: a person refers a candidate; the owner moves
  * it to hired; the invoice is paid on the sandbox gateway page; the wallet shows the bonus available; the person
  * verifies their identity (NRC and photos); the owner approves it; the person withdraws; finance pays. On Telegram and
  * Viber, in English and Burmese; the owner works in English on Telegram.
@@ -151,4 +153,46 @@ describe("journey: refer → hired → invoice paid → wallet → KYC → appro
       // Viber never refused a send (nobody was messaged before they subscribed or wrote).
       expect(h.viber.calls.filter((call) => call.method === "send_message" && call.status !== 200)).toEqual([]);
     }, 120_000);
+});
+
+describe("journey: subscribe to alerts → a job is published → the alert opens the job with one tap", () => {
+  for (const { channel, language, n } of CASES)
+    it(`${channel} ${language}`, async () => {
+      const screen =
+        channel === "tg"
+          ? telegramScreen(h, { id: 9_700_200 + n, first_name: `Seeker${n}`, language_code: language })
+          : viberScreen(h, { id: `alertVb${n}==`, name: `Seeker${n}`, language });
+      await screen.open();
+      await screen.press(language === "en" ? /^(✓ )?English/ : /^(✓ )?မြန်မာ/);
+      await screen.press(label(language, "alerts:menu"));
+      await screen.press(label(language, "alerts:add"));
+      await screen.press(CATEGORIES.security[language]);
+      await screen.press(REGIONS.mandalay.name[language]);
+      expect(screen.texts().join("\n")).toContain(label(language, "alerts:added", { label: "" }).slice(0, 8));
+
+      const now = new Date();
+      const job: JobDoc = {
+        _id: `JSEC${"2345"[n - 1]}AB`,
+        companyId: "C001",
+        title: { en: `Night Guard ${n}`, my: `ညစောင့် ${n}` },
+        description: { en: "Guard the site at night", my: "ညဘက် စောင့်ရန်" },
+        category: "security",
+        region: "mandalay",
+        township: "chanayethazan",
+        salaryMin: 300_000,
+        salaryMax: 400_000,
+        employment: "full_time",
+        bonus: 30_000,
+        status: "open",
+        postedAt: now,
+        expiresAt: new Date(now.getTime() + 30 * 86_400_000),
+        createdBy: "test",
+      };
+      await h.t.bot.services.catalog.publish(job);
+      const alert = label(language, "alerts:open");
+      await waitFor(() => screen.newestButtons().includes(alert), 15_000, "the alert with its button");
+      await screen.press(alert);
+      expect(screen.lastText()).toContain(job.title[language]);
+      expect(screen.buttons()).toContain(label(language, "jobs:save"));
+    });
 });
