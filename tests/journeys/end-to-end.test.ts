@@ -15,10 +15,11 @@ import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 /**
- * Journeys that cross people and background work (notifications, file checks), as people see them. The money journey: pressing only what is on screen: a person refers a candidate; the owner moves
- * it to hired; the invoice is paid on the sandbox gateway page; the wallet shows the bonus available; the person
- * verifies their identity (NRC and photos); the owner approves it; the person withdraws; finance pays. On Telegram and
- * Viber, in English and Burmese; the owner works in English on Telegram.
+ * Journeys that cross people and background work (notifications, file checks), pressing only what is on screen, on
+ * Telegram and Viber, in English and Burmese; the owner works in English on Telegram. Money: a person refers a
+ * candidate; the owner moves it to hired; the invoice is paid on the sandbox gateway page; the wallet shows the bonus
+ * available; the person verifies their identity (NRC and photos); the owner approves it; the person withdraws;
+ * finance pays. Alerts: subscribe, a job is published, the alert opens it with one tap.
  */
 let h: ViberHarness;
 const OWNER: TgUser = { id: 9_700_001, first_name: "Owner", language_code: "en" };
