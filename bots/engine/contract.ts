@@ -48,6 +48,11 @@ export type Reply =
       edit?: boolean;
       /** Hide a reply keyboard left from an earlier question. */
       removeKeyboard?: boolean;
+      /**
+       * The same list as cards, for apps that show a carousel (Viber's rich media): `header` replaces the text there,
+       * each card has a title, a detail line and the data of the button that opens it. The text stays the fallback.
+       */
+      cards?: { header: string; items: Array<{ title: string; detail: string; open: string; data: string }> };
     }
   | { kind: "photo"; url: string; caption?: string; buttons?: Button[][] }
   /**

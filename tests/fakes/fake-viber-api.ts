@@ -116,7 +116,7 @@ export class FakeViberApi {
   textsTo(receiver: string): string[] {
     return this.calls
       .filter((call) => call.status === 200 && call.method === "send_message" && call.payload.receiver === receiver)
-      .map((call) => String(call.payload.text));
+      .map((call) => String(call.payload.text ?? call.payload.alt_text));
   }
 
   lastTo(receiver: string): RecordedCall | undefined {

@@ -125,13 +125,23 @@ export function viberScreen(h: ViberHarness, user: VbUser): Screen {
     channel: "vb",
     texts: () =>
       bodies().map(({ body }) =>
-        typeof body.text === "string" ? body.text : typeof body.media === "string" ? body.media : "",
+        typeof body.text === "string"
+          ? body.text
+          : typeof body.alt_text === "string"
+            ? body.alt_text
+            : typeof body.media === "string"
+              ? body.media
+              : "",
       ),
     lastText: () => screen.texts().at(-1) ?? "",
     buttons: () => keyboard().map((button) => button.text),
     newestButtons: () => keyboard().map((button) => button.text),
     async press(label) {
-      const found = keyboard().find((button) => matches(button.text, label));
+      // The keyboard first; then the cards of carousels in the chat (they stay tappable), newest first.
+      const cards = bodies()
+        .reverse()
+        .flatMap(({ body }) => cardButtons(body));
+      const found = [...keyboard(), ...cards].find((button) => matches(button.text, label));
       if (found === undefined)
         throw new Error(`no button ${String(label)} on the keyboard; visible: ${screen.buttons().join(" | ")}`);
       if (found.type !== "reply") throw new Error(`${found.text} is a ${found.type} button, not a reply`);
@@ -162,4 +172,20 @@ export function viberScreen(h: ViberHarness, user: VbUser): Screen {
     toast: () => undefined,
   };
   return screen;
+}
+
+/** The buttons of a Viber rich media (carousel) message, with their text stripped of its markup. */
+export function cardButtons(body: Record<string, unknown>): Array<{ text: string; body: string; type: string }> {
+  const rich = body.rich_media as
+    { Buttons?: Array<{ Text?: string; ActionBody: string; ActionType: string }> } | undefined;
+  return (rich?.Buttons ?? []).map((button) => ({
+    text: (button.Text ?? "")
+      .replace(/<br>/g, "\n")
+      .replace(/<[^>]+>/g, "")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&"),
+    body: button.ActionBody,
+    type: button.ActionType,
+  }));
 }

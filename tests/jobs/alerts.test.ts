@@ -108,9 +108,7 @@ describe("job alerts", () => {
     await vbPress(HLA, "📂 အမျိုးအစား");
     await vbPress(HLA, "ယာဉ်မောင်းနှင့် ပို့ဆောင်ရေး");
     await vbPress(HLA, "🔔 ဒီလို အလုပ်သစ်များ သတိပေးပါ");
-    expect(h.viber.textsTo(HLA.id).at(-2)).toBe(
-      "ပြီးပါပြီ။ " + "ဒီအလုပ်သစ်များအတွက် " + "သတိပေးပါမယ်: " + "ယာဉ်မောင်းနှင့် ပို့ဆောင်ရေး။",
-    );
+    expect(h.viber.textsTo(HLA.id)).toContain("ပြီးပါပြီ။ " + "ဒီအလုပ်သစ်များအတွက် " + "သတိပေးပါမယ်: " + "ယာဉ်မောင်းနှင့် ပို့ဆောင်ရေး။");
   });
 
   it("a published job reaches each matching subscriber once, on their channel, in their language", async () => {

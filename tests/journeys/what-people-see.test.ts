@@ -4,7 +4,7 @@ import { userModels } from "../../core/users/user-model.ts";
 import { jobPayload } from "../../bots/flows/jobs/job-links.ts";
 import { tgButton, type TgUser } from "../fakes/telegram-updates.ts";
 import type { VbUser } from "../fakes/viber-events.ts";
-import { telegramScreen, viberScreen, type Screen } from "../helpers/screens.ts";
+import { cardButtons, telegramScreen, viberScreen, type Screen } from "../helpers/screens.ts";
 import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
 
 /**
@@ -298,4 +298,26 @@ describe("journey: find a job, save it, share it; a new person opens the link an
         expect(referral).toMatchObject({ source: "link", referrerId: sharerId, status: "submitted" });
         expect(viberRefusals()).toEqual([]);
       });
+});
+
+describe("Viber shows lists as a carousel", () => {
+  for (const language of ["en", "my"] as const)
+    it(`${language}: search results are cards with an Open button each, the text is their fallback`, async () => {
+      const { user, screen } = vbPerson(language);
+      await onboard(screen, language);
+      await screen.type(language === "en" ? "driver" : "ယာဉ်မောင်း");
+      const sent = h.viber.calls.filter((call) => call.method === "send_message" && call.payload.receiver === user.id);
+      const carousel = sent.at(-2)?.payload;
+      expect(carousel?.type).toBe("rich_media");
+      expect(carousel?.min_api_version).toBe(7);
+      expect(String(carousel?.alt_text)).toMatch(language === "en" ? /^\d+ jobs found/ : /^အလုပ် /);
+      const cards = cardButtons(carousel ?? {});
+      expect(cards.length).toBeGreaterThanOrEqual(2);
+      expect(cards.length).toBeLessThanOrEqual(12);
+      expect(cards.filter((card) => card.text === label(language, "jobs:open_card")).length).toBe(cards.length / 2);
+      // The header comes last, with the keyboard.
+      expect(screen.lastText()).toMatch(language === "en" ? /^\d+ jobs found \(page 1 of \d+\):$/ : /^အလုပ် /);
+      await screen.press(label(language, "jobs:open_card"));
+      expect(screen.buttons()).toContain(label(language, "jobs:save"));
+    });
 });

@@ -39,6 +39,13 @@ export type ViberMessage =
   | { type: "text"; text: string; keyboard?: ViberKeyboard; tracking_data?: string; min_api_version?: number }
   | { type: "picture"; text: string; media: string; keyboard?: ViberKeyboard; min_api_version?: number }
   | {
+      type: "rich_media";
+      rich_media: { Type: "rich_media"; ButtonsGroupColumns: number; ButtonsGroupRows: number; Buttons: unknown[] };
+      alt_text: string;
+      keyboard?: ViberKeyboard;
+      min_api_version?: number;
+    }
+  | {
       type: "file";
       media: string;
       size: number;

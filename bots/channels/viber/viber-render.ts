@@ -56,17 +56,74 @@ export function viberWelcome(replies: Reply[]): ViberMessage | undefined {
  * previous" degrades to a new message.
  */
 export function viberMessages(replies: Reply[]): ViberMessage[] {
-  return oneKeyboardTurn(replies).map((reply) => {
+  return oneKeyboardTurn(replies).flatMap((reply): ViberMessage[] => {
+    if (reply.kind === "text" && reply.cards !== undefined && reply.cards.items.length > 0) {
+      // A list: the cards as a carousel (the full text as its fallback), then the header with the keyboard.
+      const keyboard = keyboardOf(reply.buttons ?? []);
+      return [
+        carousel(reply.cards.items, reply.text),
+        {
+          type: "text",
+          text: reply.cards.header.slice(0, TEXT_LIMIT),
+          ...(keyboard === undefined ? {} : { keyboard }),
+        },
+      ];
+    }
     const keyboard = keyboardOf(reply.buttons ?? []);
     const extra = keyboard === undefined ? {} : { keyboard };
     if (reply.kind === "photo")
-      return { type: "picture", text: (reply.caption ?? "").slice(0, PICTURE_TEXT_LIMIT), media: reply.url, ...extra };
+      return [
+        { type: "picture", text: (reply.caption ?? "").slice(0, PICTURE_TEXT_LIMIT), media: reply.url, ...extra },
+      ];
     // Viber fetches media by URL: a private file goes as its short-lived link.
     if (reply.kind === "file") {
-      return /^image\/(jpeg|png)$/.test(reply.mime)
-        ? { type: "picture", text: (reply.caption ?? "").slice(0, PICTURE_TEXT_LIMIT), media: reply.link, ...extra }
-        : { type: "file", media: reply.link, size: reply.bytes.length, file_name: reply.name.slice(0, 200), ...extra };
+      return [
+        /^image\/(jpeg|png)$/.test(reply.mime)
+          ? { type: "picture", text: (reply.caption ?? "").slice(0, PICTURE_TEXT_LIMIT), media: reply.link, ...extra }
+          : {
+              type: "file",
+              media: reply.link,
+              size: reply.bytes.length,
+              file_name: reply.name.slice(0, 200),
+              ...extra,
+            },
+      ];
     }
-    return { type: "text", text: reply.text.slice(0, TEXT_LIMIT), ...extra };
+    return [{ type: "text", text: reply.text.slice(0, TEXT_LIMIT), ...extra }];
   });
 }
+
+/** Rich media: at most 6 cards of 3 rows (title and detail, then the Open button), needing Viber API level 7. */
+const CARDS_MAX = 6;
+
+function carousel(items: Array<{ title: string; detail: string; open: string; data: string }>, fallback: string) {
+  const buttons = items.slice(0, CARDS_MAX).flatMap((item) => [
+    {
+      Columns: 6,
+      Rows: 2,
+      ActionType: "reply",
+      ActionBody: item.data,
+      Silent: true,
+      Text: `<b>${escapeViber(item.title)}</b><br>${escapeViber(item.detail)}`.slice(0, BUTTON_TEXT_LIMIT),
+      TextVAlign: "top",
+      TextHAlign: "left",
+    },
+    {
+      Columns: 6,
+      Rows: 1,
+      ActionType: "reply",
+      ActionBody: item.data,
+      Silent: true,
+      Text: escapeViber(item.open).slice(0, BUTTON_TEXT_LIMIT),
+    },
+  ]);
+  return {
+    type: "rich_media" as const,
+    min_api_version: 7,
+    rich_media: { Type: "rich_media" as const, ButtonsGroupColumns: 6, ButtonsGroupRows: 3, Buttons: buttons },
+    alt_text: fallback.slice(0, TEXT_LIMIT),
+  };
+}
+
+/** Viber's rich media text takes a few HTML-like tags; a title's own `<` and `&` are escaped. */
+const escapeViber = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

@@ -80,21 +80,31 @@ async function renderResults(ctx: FlowContext<JobsServices>): Promise<Reply[]> {
       },
     ];
   }
-  const lines: string[] = [ctx.t("jobs:results", { total: result.total, page: result.page, pages: result.pages })];
+  const header = ctx.t("jobs:results", { total: result.total, page: result.page, pages: result.pages });
+  const lines: string[] = [header];
   const buttons: Button[] = [];
+  const items: Array<{ title: string; detail: string; open: string; data: string }> = [];
   for (const [i, job] of result.jobs.entries()) {
     const n = (result.page - 1) * PAGE_SIZE + i + 1;
     const { name } = await companyName(ctx, job);
+    const salary = formatSalary(job.salaryMin, job.salaryMax, ctx.user.language);
     lines.push(
       ctx.t("jobs:result_line", {
         n,
         title: job.title[ctx.user.language],
         company: name,
         place: placeOf(job, ctx),
-        salary: formatSalary(job.salaryMin, job.salaryMax, ctx.user.language),
+        salary,
       }),
     );
-    buttons.push(ctx.stepButton(`${n}. ${job.title[ctx.user.language]}`.slice(0, 60), `job:${job._id}`));
+    const button = ctx.stepButton(`${n}. ${job.title[ctx.user.language]}`.slice(0, 60), `job:${job._id}`);
+    buttons.push(button);
+    items.push({
+      title: button.label,
+      detail: `${name} · ${placeOf(job, ctx)} · ${salary}`,
+      open: ctx.t("jobs:open_card"),
+      data: "data" in button ? button.data : "",
+    });
   }
   const paging: Button[] = [];
   if (result.page > 1) paging.push(ctx.stepButton(ctx.t("jobs:prev"), "prev"));
@@ -103,6 +113,7 @@ async function renderResults(ctx: FlowContext<JobsServices>): Promise<Reply[]> {
     {
       kind: "text",
       text: lines.join("\n\n"),
+      cards: { header, items },
       buttons: [
         ...buttons.map((button) => [button]),
         ...(paging.length > 0 ? [paging] : []),
@@ -356,6 +367,7 @@ async function savedList(ctx: FlowContext<JobsServices>): Promise<Reply[]> {
   if (ids.length === 0) return [text(ctx.t("jobs:saved_none"))];
   const lines = [ctx.t("jobs:saved_title")];
   const buttons: Button[][] = [];
+  const items: Array<{ title: string; detail: string; open: string; data: string }> = [];
   for (const [i, id] of ids.slice(0, 10).entries()) {
     const job = await ctx.services.catalog.findJob(id);
     if (job === null) continue;
@@ -368,9 +380,16 @@ async function savedList(ctx: FlowContext<JobsServices>): Promise<Reply[]> {
         closed: job.status === "open" ? "" : ctx.t("jobs:closed_mark"),
       }),
     );
-    buttons.push([ctx.stepButton(`${i + 1}. ${job.title[ctx.user.language]}`.slice(0, 60), `job:${job._id}`)]);
+    const button = ctx.stepButton(`${i + 1}. ${job.title[ctx.user.language]}`.slice(0, 60), `job:${job._id}`);
+    buttons.push([button]);
+    items.push({
+      title: button.label,
+      detail: `${name} · ${placeOf(job, ctx)}${job.status === "open" ? "" : ` · ${ctx.t("jobs:closed_mark").trim()}`}`,
+      open: ctx.t("jobs:open_card"),
+      data: "data" in button ? button.data : "",
+    });
   }
-  return [{ kind: "text", text: lines.join("\n"), buttons }];
+  return [{ kind: "text", text: lines.join("\n"), cards: { header: ctx.t("jobs:saved_title"), items }, buttons }];
 }
 
 export const savedJobsFlow: Flow<JobsServices> = {
