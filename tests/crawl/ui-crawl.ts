@@ -21,6 +21,17 @@ export interface CrawlCounts {
   serverErrors: number;
 }
 
+/** What a crawl must end with: none of the things a person must never see. */
+export const NOTHING_SEEN: Readonly<Omit<CrawlCounts, "turns">> = Object.freeze({
+  apologies: 0,
+  hiddenButtons: 0,
+  staleOnNewest: 0,
+  rawKeys: 0,
+  silent: 0,
+  invalidViberKeyboards: 0,
+  serverErrors: 0,
+});
+
 export interface CrawlReport {
   persona: string;
   counts: CrawlCounts;
@@ -87,16 +98,7 @@ export async function crawl(
 ): Promise<CrawlReport> {
   const random = seededRandom(seed);
   const corpus = textPairs();
-  const counts: CrawlCounts = {
-    turns: 0,
-    apologies: 0,
-    hiddenButtons: 0,
-    staleOnNewest: 0,
-    rawKeys: 0,
-    silent: 0,
-    invalidViberKeyboards: 0,
-    serverErrors: 0,
-  };
+  const counts: CrawlCounts = { turns: 0, ...NOTHING_SEEN };
   const latenciesMs: number[] = [];
   const examples: string[] = [];
   const note = (what: string, did: string, seen: string) => {
@@ -318,8 +320,7 @@ export function printReports(reports: CrawlReport[], steps: number, seed: number
   console.log(`crawl seed ${seed}, ${steps} steps per persona\n${lines.join("\n")}`);
   const examples = reports.flatMap((report) => report.examples);
   if (examples.length > 0) console.log(examples.join("\n"));
-  const totals = { apologies: 0, hiddenButtons: 0, staleOnNewest: 0, rawKeys: 0, silent: 0 };
-  const all = { ...totals, invalidViberKeyboards: 0, serverErrors: 0 };
+  const all = { ...NOTHING_SEEN };
   for (const { counts } of reports)
     for (const key of Object.keys(all) as Array<keyof typeof all>) all[key] += counts[key];
   return all;

@@ -182,28 +182,41 @@ describe("Telegram: a press on an older message is answered at the bottom", () =
 });
 
 describe("owner /referrals lists jobs with referrals (works on FerretDB)", () => {
-  it("lists the job a candidate was referred for", async () => {
-    const owner = tgPerson("en");
-    await onboard(owner.screen, "en");
-    const { User, Identity } = userModels(h.t.runtime.mongo);
-    const ownerId = (await Identity.findById(`tg:${owner.user.id}`).lean())?.userId ?? "";
-    await User.updateOne({ _id: ownerId }, { $set: { roles: ["owner"] } });
-    const referrer = tgPerson("en");
-    await onboard(referrer.screen, "en");
-    await referrer.screen.type("driver");
-    await referrer.screen.press(/^1\. /);
-    await referrer.screen.press(/^🤝 Refer a candidate/);
-    await referrer.screen.type("Daw Khin Khin");
-    await referrer.screen.type("09420111222");
-    await referrer.screen.press(label("en", "referrals:skip_cv"));
-    await referrer.screen.press(referrer.screen.newestButtons()[0] ?? "");
-    await referrer.screen.press(label("en", "referrals:consent_yes"));
-    await referrer.screen.press(label("en", "referrals:confirm"));
-    expect(referrer.screen.lastText()).toMatch(/R[2-9A-HJKMNP-Z]{7}/);
-    await owner.screen.type("/referrals");
-    expect(owner.screen.lastText()).not.toBe(label("en", "common:error"));
-    expect(owner.screen.buttons().some((text) => text.startsWith(jobId))).toBe(true);
-  });
+  let referred: Promise<string> | undefined;
+  /** One referral to the first driver job, made through the screens once. */
+  const referOnce = () =>
+    (referred ??= (async () => {
+      const referrer = tgPerson("en");
+      await onboard(referrer.screen, "en");
+      await referrer.screen.type("driver");
+      await referrer.screen.press(/^1\. /);
+      await referrer.screen.press(/^🤝 Refer a candidate/);
+      await referrer.screen.type("Daw Khin Khin");
+      await referrer.screen.type("09420111222");
+      await referrer.screen.press(label("en", "referrals:skip_cv"));
+      await referrer.screen.press(referrer.screen.newestButtons()[0] ?? "");
+      await referrer.screen.press(label("en", "referrals:consent_yes"));
+      await referrer.screen.press(label("en", "referrals:confirm"));
+      return /R[2-9A-HJKMNP-Z]{7}/.exec(referrer.screen.lastText())?.[0] ?? "";
+    })());
+  for (const channel of ["tg", "vb"] as const)
+    for (const language of ["en", "my"] as const)
+      it(`${channel} ${language}: lists the job a candidate was referred for, and opens its referrals`, async () => {
+        const ref = await referOnce();
+        expect(ref).not.toBe("");
+        const owner = person(channel, language);
+        await onboard(owner.screen, language);
+        const { User, Identity } = userModels(h.t.runtime.mongo);
+        const key = channel === "tg" ? `tg:${(owner.user as TgUser).id}` : `vb:${(owner.user as VbUser).id}`;
+        const ownerId = (await Identity.findById(key).lean())?.userId ?? "";
+        await User.updateOne({ _id: ownerId }, { $set: { roles: ["owner"] } });
+        await owner.screen.type("/referrals");
+        expect(owner.screen.texts().join("\n")).not.toContain(label(language, "common:error"));
+        const jobButton = owner.screen.buttons().find((text) => text.startsWith(jobId)) ?? "";
+        expect(jobButton).not.toBe("");
+        await owner.screen.press(jobButton);
+        expect(owner.screen.texts().join("\n")).toContain(ref);
+      });
 });
 
 describe("screens the crawl broke", () => {
