@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { Connection, Model } from "mongoose";
 import type { AuditLog } from "../admin/audit-log.ts";
 import type { Config } from "../config/load-config.ts";
-import { decideOnce, isDuplicateKey } from "../decisions/decision-store.ts";
+import { decideOnce, decisionModel, isDuplicateKey } from "../decisions/decision-store.ts";
 import { AppError } from "../errors/app-error.ts";
 import type { Channel, Role } from "../users/user-model.ts";
 import { InsufficientFunds } from "../wallet/ledger.ts";
@@ -25,6 +25,20 @@ export interface FinanceActor {
 }
 
 export type PayoutLimits = Config["payouts"];
+
+/** Who took a payout decision, as recorded with it. */
+interface DecisionActor {
+  by: string;
+  role: FinanceActor["role"];
+  channel: FinanceActor["channel"];
+}
+
+/** The effect a payout decision records, so whoever finds it undone can finish it. */
+type PayoutIntent =
+  | { effect: "approved" }
+  | { effect: "rejected"; reason: string }
+  | { effect: "paid"; providerTxnId: string }
+  | { effect: "failed"; reason: string };
 
 const BREAKER_ID = "payouts";
 
@@ -240,13 +254,92 @@ export class PayoutService {
     });
   }
 
-  /** Claims one step of a payout (`payout:<id>:<step>`); a second claim is refused. */
-  private async claimStep(id: string, step: "decided" | "settled", actor: FinanceActor): Promise<PayoutDoc> {
+  /**
+   * Claims one step of a payout (`payout:<id>:<step>`), recording the effect it decides. A second claim is refused,
+   * but only after the first one's effect is made sure of: a decision whose effect a crash cut off finishes here (and
+   * in the sweeper), so nothing decided stays undone.
+   */
+  private async claimStep(
+    id: string,
+    step: "decided" | "settled",
+    actor: FinanceActor,
+    intent: PayoutIntent,
+  ): Promise<PayoutDoc> {
     const payout = await this.find(id);
     if (payout === null) throw new AppError("payout_not_found", `no payout ${id}`);
-    if (!(await decideOnce(this.connection, `payout:${id}:${step}`, { by: actor.userId }, this.now())))
+    const meta = { by: actor.userId, role: actor.role, channel: actor.channel, ...intent };
+    if (!(await decideOnce(this.connection, `payout:${id}:${step}`, meta, this.now()))) {
+      await this.finish(id);
       throw new AppError("payout_already_decided", `payout ${id} was already handled`);
+    }
     return payout;
+  }
+
+  /**
+   * Makes a payout's recorded decisions true: the ledger moves (each once, by its transaction key), the status, the
+   * audit entry and the event (its notices are keyed, so nobody hears twice). Safe to run any number of times.
+   */
+  async finish(id: string): Promise<PayoutDoc | null> {
+    const payout = await this.find(id);
+    if (payout === null) return null;
+    const decisions = decisionModel(this.connection);
+    const [decided, settled] = await Promise.all([
+      decisions.findById(`payout:${id}:decided`).lean().exec(),
+      decisions.findById(`payout:${id}:settled`).lean().exec(),
+    ]);
+    const step = (settled ?? decided)?.meta as (PayoutIntent & Partial<DecisionActor>) | null | undefined;
+    // A decision recorded before intents were (no effect) is left as it was.
+    if (step === undefined || step === null || step.effect === undefined) return payout;
+    const actor: FinanceActor = {
+      userId: step.by ?? "system",
+      role: step.role ?? "finance",
+      channel: step.channel ?? "tg",
+    };
+    switch (step.effect) {
+      case "approved":
+        if (payout.status !== "requested") return payout;
+        return this.applyApproved(payout, actor);
+      case "paid":
+        return payout.status === "paid" ? payout : this.applyPaid(payout, actor, step.providerTxnId);
+      case "rejected":
+      case "failed":
+        return payout.status === step.effect
+          ? payout
+          : this.release(
+              payout,
+              actor,
+              step.effect,
+              step.reason,
+              `payout.${step.effect === "rejected" ? "reject" : "failed"}`,
+            );
+    }
+  }
+
+  /** Payouts whose decision was recorded but whose effect was not (a crash between the two): finished now. */
+  async finishStuck(limit = 200): Promise<string[]> {
+    const open = await this.Payout.find({ status: { $in: ["requested", "approved"] } }, { _id: 1, status: 1 })
+      .limit(limit)
+      .lean<Array<Pick<PayoutDoc, "_id" | "status">>>()
+      .exec();
+    if (open.length === 0) return [];
+    const keys = open.flatMap((payout) => [`payout:${payout._id}:decided`, `payout:${payout._id}:settled`]);
+    const decided = await decisionModel(this.connection)
+      .find({ _id: { $in: keys } }, { _id: 1, meta: 1 })
+      .lean()
+      .exec();
+    const finished: string[] = [];
+    for (const payout of open) {
+      const settled = decided.some((doc) => doc._id === `payout:${payout._id}:settled`);
+      const first = decided.find((doc) => doc._id === `payout:${payout._id}:decided`);
+      const behind =
+        settled ||
+        (first !== undefined &&
+          (payout.status === "requested" || (first.meta as PayoutIntent | null)?.effect !== "approved"));
+      if (!behind) continue;
+      await this.finish(payout._id);
+      finished.push(payout._id);
+    }
+    return finished;
   }
 
   /**
@@ -274,14 +367,20 @@ export class PayoutService {
     }
     let payout: PayoutDoc;
     try {
-      payout = await this.claimStep(id, "decided", actor);
+      payout = await this.claimStep(id, "decided", actor, { effect: "approved" });
     } catch (error) {
       await this.redis.decrby(hourKey, current.amount);
       throw error;
     }
+    const approved = await this.applyApproved(payout, actor);
+    const result = await provider.disburse(approved);
+    return result.kind === "paid" ? this.markPaid(id, actor, result.providerTxnId) : approved;
+  }
+
+  private async applyApproved(payout: PayoutDoc, actor: FinanceActor): Promise<PayoutDoc> {
     const approved = { ...payout, status: "approved" as const, decidedAt: this.now(), decidedBy: actor.userId };
     await this.Payout.updateOne(
-      { _id: id },
+      { _id: payout._id, status: "requested" },
       { $set: { status: approved.status, decidedAt: approved.decidedAt, decidedBy: approved.decidedBy } },
     ).exec();
     await this.audit.record({
@@ -289,17 +388,16 @@ export class PayoutService {
       actorRole: actor.role,
       channel: actor.channel,
       action: "payout.approve",
-      target: id,
+      target: payout._id,
       before: { status: "requested" },
       after: { status: "approved", amount: payout.amount },
     });
-    const result = await provider.disburse(approved);
-    return result.kind === "paid" ? this.markPaid(id, actor, result.providerTxnId) : approved;
+    return approved;
   }
 
   /** Rejects a request with a reason; the hold goes back to available. */
   async reject(id: string, actor: FinanceActor, reason: string): Promise<PayoutDoc> {
-    const payout = await this.claimStep(id, "decided", actor);
+    const payout = await this.claimStep(id, "decided", actor, { effect: "rejected", reason });
     return this.release(payout, actor, "rejected", reason, "payout.reject");
   }
 
@@ -309,7 +407,12 @@ export class PayoutService {
       throw new AppError("bad_transaction_id", "a provider transaction id is 4-64 letters, digits, - or _");
     const current = await this.find(id);
     if (current?.status !== "approved") throw new AppError("payout_not_approved", `payout ${id} is not approved`);
-    const payout = await this.claimStep(id, "settled", actor);
+    const payout = await this.claimStep(id, "settled", actor, { effect: "paid", providerTxnId });
+    return this.applyPaid(payout, actor, providerTxnId);
+  }
+
+  private async applyPaid(payout: PayoutDoc, actor: FinanceActor, providerTxnId: string): Promise<PayoutDoc> {
+    const id = payout._id;
     await this.wallet.move(payout.userId, "held", "paidout", payout.amount, `payout:${id}:paid`, {
       code: "payout_paid",
       params: { payout: id },
@@ -333,7 +436,7 @@ export class PayoutService {
   async markFailed(id: string, actor: FinanceActor, reason: string): Promise<PayoutDoc> {
     const current = await this.find(id);
     if (current?.status !== "approved") throw new AppError("payout_not_approved", `payout ${id} is not approved`);
-    const payout = await this.claimStep(id, "settled", actor);
+    const payout = await this.claimStep(id, "settled", actor, { effect: "failed", reason });
     return this.release(payout, actor, "failed", reason, "payout.failed");
   }
 
@@ -366,9 +469,21 @@ export class PayoutService {
     return released;
   }
 
-  /** Approved but unpaid payouts as CSV, for bulk-transfer portals. */
+  /**
+   * Approved but unpaid payouts as CSV, for bulk-transfer portals. Only those whose ledger and status agree: a payout
+   * already settled (paid or failed, even if a crash left its status behind) is never listed, so never paid twice.
+   */
   async approvedCsv(): Promise<string> {
-    const rows = await this.Payout.find({ status: "approved" }).sort({ decidedAt: 1 }).lean<PayoutDoc[]>().exec();
+    const approved = await this.Payout.find({ status: "approved" }).sort({ decidedAt: 1 }).lean<PayoutDoc[]>().exec();
+    const settled = new Set(
+      (
+        await decisionModel(this.connection)
+          .find({ _id: { $in: approved.map((row) => `payout:${row._id}:settled`) } }, { _id: 1 })
+          .lean()
+          .exec()
+      ).map((doc) => doc._id),
+    );
+    const rows = approved.filter((row) => !settled.has(`payout:${row._id}:settled`));
     const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
     return (
       [

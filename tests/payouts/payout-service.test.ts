@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditLog } from "../../core/admin/audit-log.ts";
+import { decideOnce } from "../../core/decisions/decision-store.ts";
 import { kycModels } from "../../core/kyc/kyc-models.ts";
 import { EventHub } from "../../core/events/event-hub.ts";
 import { PayoutService, type PayoutLimits } from "../../core/payouts/payout-service.ts";
@@ -178,6 +179,38 @@ describe("finance", () => {
           `,kbzpay,\\+959420000001,20000,UPCSV222,\\d{4}-`,
       ),
     );
+  });
+
+  it("a decision whose effect a crash cut off is finished, never repeated, never exported for payment", async () => {
+    const payouts = service();
+    await person("UPCRASH2", 100_000);
+    const crash = (id: string, step: "decided" | "settled", intent: Record<string, unknown>) =>
+      decideOnce(t.runtime.mongo, `payout:${id}:${step}`, {
+        by: FINANCE.userId,
+        role: "finance",
+        channel: "tg",
+        ...intent,
+      });
+    // Paid: the decision is recorded, then the process dies before the ledger and the status move.
+    const paid = await ask(payouts, "UPCRASH2", 20_000);
+    await payouts.approve(paid._id, FINANCE, manualDisbursement);
+    await crash(paid._id, "settled", { effect: "paid", providerTxnId: "KBZ-CRASH-1" });
+    expect(await payouts.approvedCsv()).not.toContain(paid._id);
+    // Finance tries again: told it was handled, and the first decision's effect is now true, once.
+    await expect(payouts.markPaid(paid._id, FINANCE, "KBZ-CRASH-2")).rejects.toMatchObject({
+      code: "payout_already_decided",
+    });
+    expect(await payouts.find(paid._id)).toMatchObject({ status: "paid", providerTxnId: "KBZ-CRASH-1" });
+    // Approved and rejected decisions cut off the same way are finished by the sweeper, without anyone retrying.
+    const approved = await ask(payouts, "UPCRASH2", 10_000);
+    await crash(approved._id, "decided", { effect: "approved" });
+    const rejected = await ask(payouts, "UPCRASH2", 15_000);
+    await crash(rejected._id, "decided", { effect: "rejected", reason: "wrong wallet" });
+    expect((await payouts.finishStuck()).sort()).toEqual([approved._id, rejected._id].sort());
+    expect(await payouts.find(approved._id)).toMatchObject({ status: "approved" });
+    expect(await payouts.find(rejected._id)).toMatchObject({ status: "rejected", reason: "wrong wallet" });
+    expect(await payouts.finishStuck()).toEqual([]);
+    expect(await wallet.balances("UPCRASH2")).toMatchObject({ available: 70_000, held: 10_000, paidout: 20_000 });
   });
 
   it(
