@@ -1,11 +1,10 @@
 import type { Redis } from "ioredis";
 
 /**
- * Reserves the next send slot: slots are one interval apart across every
- * worker (Redis' clock, one key per transport), so any one-second window holds
- * at most the configured number of sends. Returns how long to wait first.
+ * Reserves the next paced slot: slots are one interval apart across every worker (Redis' clock, one key per
+ * transport), so sends spread evenly. Returns how long to wait first.
  */
-const RESERVE = `
+const PACE = `
 local now = redis.call('TIME')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -14,8 +13,28 @@ redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1])), 'PX', 600000)
 return slot - nowMs`;
 
 /**
- * Pushes every future slot to at least `now + ms` and marks the pause, so sends already waiting for a slot hold too.
+ * At the moment of leaving: records the send if the last second (every worker's sends, Redis' clock) holds fewer
+ * than the limit, otherwise answers how long until the oldest leaves the window; a pause (429) answers its remaining
+ * time. Pacing alone lets a process that stalled past its slots release them in one burst on waking; this log of
+ * sends that actually left caps any one-second window whatever happened before.
  */
+const DEPART = `
+local paused = redis.call('PTTL', KEYS[3])
+if paused > 0 then return paused end
+local now = redis.call('TIME')
+local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', nowMs - 1000)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  local seq = redis.call('INCR', KEYS[2])
+  redis.call('ZADD', KEYS[1], nowMs, tostring(seq))
+  redis.call('PEXPIRE', KEYS[1], 2000)
+  redis.call('PEXPIRE', KEYS[2], 600000)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + 1000 - nowMs)`;
+
+/** Marks a pause (a 429's retry_after) and pushes every future paced slot past it: every send waits it out. */
 const PAUSE = `
 local now = redis.call('TIME')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
@@ -25,42 +44,46 @@ redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
 return 1`;
 
 /**
- * Slots are spaced for 90% of the limit: between taking a slot and the request
- * reaching the platform there are a database write and the network, whose
- * jitter (tens of ms on a loaded machine) must not squeeze one more send into
- * any one-second window.
+ * 90% of the limit per second: between taking a slot and the request reaching the platform there are a database
+ * write and the network, whose jitter (tens of ms on a loaded machine) must not squeeze one more send into any
+ * one-second window.
  */
 const MARGIN = 0.9;
 
 export class SendRate {
   private readonly redis: Redis;
   private readonly key: string;
+  private readonly perWindow: number;
   private readonly intervalMs: number;
 
   constructor(options: { redis: Redis; key: string; perSecond: number }) {
     this.redis = options.redis;
-    this.key = options.key;
+    // One hash tag for the log, its counter and the pause, so the script's keys share a slot on a Redis Cluster.
+    this.key = `{${options.key}}`;
+    this.perWindow = Math.max(1, Math.floor(options.perSecond * MARGIN));
     this.intervalMs = 1000 / (options.perSecond * MARGIN);
   }
 
-  /** Milliseconds to wait before this send may leave. */
+  /** Milliseconds until this send's paced slot. */
   async reserve(): Promise<number> {
-    return Number(await this.redis.eval(RESERVE, 1, this.key, String(this.intervalMs)));
+    return Number(await this.redis.eval(PACE, 1, `${this.key}:pace`, String(this.intervalMs)));
   }
 
-  /** Waits for a slot, and again for any pause (429) that began while waiting; resolves when the send may leave. */
+  /** 0 when the send may leave now (and it is recorded as left), otherwise milliseconds to wait before asking again. */
+  private async depart(): Promise<number> {
+    const keys = [`${this.key}:log`, `${this.key}:seq`, `${this.key}:paused`];
+    return Number(await this.redis.eval(DEPART, 3, ...keys, String(this.perWindow)));
+  }
+
+  /** Waits for the paced slot, then until the last second has room and no pause holds; resolves when it may leave. */
   async acquire(): Promise<void> {
-    for (;;) {
-      const wait = await this.reserve();
-      if (wait > 0) await sleep(wait);
-      const paused = await this.redis.pttl(`${this.key}:paused`);
-      if (paused <= 0) return;
-      await sleep(paused);
-    }
+    const wait = await this.reserve();
+    if (wait > 0) await sleep(wait);
+    for (let more = await this.depart(); more > 0; more = await this.depart()) await sleep(more);
   }
 
   async pause(ms: number): Promise<void> {
-    await this.redis.eval(PAUSE, 2, this.key, `${this.key}:paused`, String(Math.max(1, Math.round(ms))));
+    await this.redis.eval(PAUSE, 2, `${this.key}:pace`, `${this.key}:paused`, String(Math.max(1, Math.round(ms))));
   }
 }
 
