@@ -36,6 +36,8 @@ describe("the shared send rate", () => {
     }
     await Promise.all(sends);
     expect(left).toHaveLength(40);
-    expect(worstWindow(left)).toBeLessThanOrEqual(18);
+    // At most 18 leave in any second by Redis' clock (90% of 20); measured here, where each send sees its turn, a
+    // loaded machine adds jitter, which the 10% margin is for: never above the limit of 20 (39 before the cap).
+    expect(worstWindow(left)).toBeLessThanOrEqual(20);
   });
 });
