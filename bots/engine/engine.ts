@@ -151,8 +151,11 @@ export class ConversationEngine {
       next.data = next.flow === null ? {} : ctx.data;
       if (next.flow === null) delete next.stepVersion;
       if (next.paused !== undefined && this.pausedExpired(next, now)) delete next.paused;
+      // The labels on screen after this turn: Telegram keeps older keyboards in view, Viber only the last one (a turn
+      // that ends without buttons leaves none).
       const typedKeys = typedKeysOf(outcome.replies);
       if (typedKeys.length > 0) next.typedKeys = typedKeys;
+      else if (ctx.channel === "vb" && outcome.replies.length > 0) delete next.typedKeys;
       next.recentUpdates = [...current.recentUpdates, envelope.updateKey];
       if (envelope.transport === "telegram") next.lastSequence = Math.max(current.lastSequence ?? 0, envelope.sequence);
       next.updatedAt = now;
