@@ -23,6 +23,14 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("sandbox channel", () => {
+  it("a Telegram persona's stale tap gets Telegram's toast (the page shows it), and no message", async () => {
+    const tg = { channel: "tg", id: "900007001", name: "Toast", language: "en" } as const;
+    await post({ persona: tg, eventId: eventId(), event: { kind: "start" } });
+    await post({ persona: tg, eventId: eventId(), event: { kind: "button", data: "m:lang.en" } });
+    const stale = await post({ persona: tg, eventId: eventId(), event: { kind: "button", data: "s1:show" } });
+    expect(stale.json).toEqual({ items: [], duplicate: false, notice: "That button is from an earlier screen." });
+  });
+
   it("runs a persona through the real engine, with the same dedupe", async () => {
     const start = { persona, eventId: eventId(), event: { kind: "start" } };
     const first = await post(start);

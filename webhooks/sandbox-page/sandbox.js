@@ -129,7 +129,9 @@ async function send(event, echo) {
         return;
       }
       if (!response.ok) throw new Error(body.error?.message ?? String(response.status));
-      $("#status").textContent = "";
+      // Telegram's toast for a pressed button (a stale one gets only this): shown in the status line for a moment.
+      $("#status").textContent = body.notice ?? "";
+      if (body.notice) setTimeout(() => ($("#status").textContent = ""), 3000);
       show(body.items);
       return;
     } catch {

@@ -74,7 +74,8 @@ export async function pushToOutbox(
 }
 
 export interface SandboxChannel {
-  handle(request: SandboxRequest): Promise<{ items: OutboxItem[]; duplicate: boolean }>;
+  /** `notice` is the toast a Telegram persona sees for the pressed button (a stale tap gets only that). */
+  handle(request: SandboxRequest): Promise<{ items: OutboxItem[]; duplicate: boolean; notice?: string }>;
   messages(chatKey: string, after: number): Promise<OutboxItem[]>;
   file(id: string): Promise<Buffer | null>;
 }
@@ -186,7 +187,11 @@ export function createSandboxChannel(bot: Bot, redis: Redis, prefix: string): Sa
         const pressed = incoming.kind === "button" && incoming.messageId === newestId ? newestId : undefined;
         items = await record(ctx.chatKey, result, persona, pressed);
       });
-      return { items, duplicate: outcome.duplicate };
+      return {
+        items,
+        duplicate: outcome.duplicate,
+        ...(persona.channel === "tg" && outcome.notice !== undefined ? { notice: outcome.notice } : {}),
+      };
     },
     async messages(chatKey, after) {
       const raw = await redis.lrange(keys.outbox(chatKey), 0, -1);
