@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { broadcastModel } from "../../core/broadcasts/broadcast-service.ts";
 import { startRedis, type RunningRedis } from "../../infra/local/redis-service.ts";
 import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
+import { worstWindow } from "../helpers/rate-windows.ts";
 import { FakeViberApi } from "../fakes/fake-viber-api.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import { seedUsers } from "../helpers/seed-users.ts";
@@ -170,15 +171,6 @@ describe("broadcast to 5,000 people across both channels", () => {
       expect(doc?.skipped).toBe(USERS / 25);
 
       // No one-second window above the configured rates (Telegram messages; Viber calls).
-      const worstWindow = (times: number[]) => {
-        const sorted = [...times].sort((a, b) => a - b);
-        let worst = 0;
-        for (let i = 0, j = 0; i < sorted.length; i++) {
-          while ((sorted[i] ?? 0) - (sorted[j] ?? 0) >= 1000) j++;
-          worst = Math.max(worst, i - j + 1);
-        }
-        return worst;
-      };
       expect(
         worstWindow(
           telegram.calls

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SendRate } from "../../jobs/notifications/send-rate.ts";
+import { worstWindow } from "../helpers/rate-windows.ts";
 import { buildTestApp, type TestApp } from "../helpers/test-runtime.ts";
 
 let t: TestApp;
@@ -7,17 +8,6 @@ beforeAll(async () => {
   t = await buildTestApp();
 });
 afterAll(() => t.close());
-
-/** The most sends in any one-second window. */
-const worstWindow = (times: number[]) => {
-  const sorted = [...times].sort((a, b) => a - b);
-  let worst = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while ((sorted[i] ?? 0) - (sorted[j] ?? 0) >= 1000) j++;
-    worst = Math.max(worst, i - j + 1);
-  }
-  return worst;
-};
 
 describe("the shared send rate", () => {
   it("a process that stalls past its slots does not release them in one burst on waking", async () => {

@@ -34,7 +34,7 @@ export interface Screen {
   sharePhone(phone: string): Promise<void>;
   /** Opens the bot from a deep link (`/start <payload>`, Viber's `context`). */
   open(payload?: string): Promise<void>;
-  /** The last toast (Telegram's callback answer text), if any. */
+  /** The last toast this person got (Telegram's answer to one of their presses), if any. */
   toast(): string | undefined;
 }
 
@@ -47,8 +47,20 @@ interface TgButton {
 const inlineRows = (message: ChatMessage): TgButton[] =>
   ((message.markup?.inline_keyboard as TgButton[][] | undefined) ?? []).flat();
 
-export function telegramScreen(h: ViberHarness, user: TgUser): Screen {
+/** Telegram's screen, plus a press on a chosen message (an older one still on screen: a stale tap). */
+export interface TelegramScreen extends Screen {
+  pressOn(messageId: number, label: Label): Promise<void>;
+}
+
+export function telegramScreen(h: ViberHarness, user: TgUser): TelegramScreen {
   const messages = () => h.telegram.chat(user.id);
+  /** The ids of this person's presses, to tell their toasts from other people's. */
+  const pressed = new Set<string>();
+  const tap = async (data: string, messageId: number) => {
+    const update = tgButton(user, data, messageId);
+    pressed.add((update.callback_query as { id: string }).id);
+    await h.postTelegram(update);
+  };
   const newestWith = (label: Label) =>
     messages()
       .reverse()
@@ -61,7 +73,7 @@ export function telegramScreen(h: ViberHarness, user: TgUser): Screen {
     const rows = (last?.markup?.keyboard as Array<Array<{ text: string }>> | undefined) ?? [];
     return rows.flat().map((button) => button.text);
   };
-  const screen: Screen = {
+  const screen: TelegramScreen = {
     channel: "tg",
     texts: () => messages().map((message) => message.text),
     lastText: () => messages().at(-1)?.text ?? "",
@@ -77,10 +89,7 @@ export function telegramScreen(h: ViberHarness, user: TgUser): Screen {
     },
     async press(label) {
       const found = newestWith(label);
-      if (found?.button?.callback_data !== undefined) {
-        await h.postTelegram(tgButton(user, found.button.callback_data, found.message.id));
-        return;
-      }
+      if (found?.button?.callback_data !== undefined) return tap(found.button.callback_data, found.message.id);
       const typed = replyKeyboard().find((text) => matches(text, label));
       if (typed !== undefined) return screen.type(typed);
       throw new Error(`no button ${String(label)} on screen; visible: ${screen.buttons().join(" | ")}`);
@@ -104,9 +113,17 @@ export function telegramScreen(h: ViberHarness, user: TgUser): Screen {
     async open(payload) {
       await h.postTelegram(tgText(user, payload === undefined ? "/start" : `/start ${payload}`));
     },
+    async pressOn(messageId, label) {
+      const message = messages().find((candidate) => candidate.id === messageId);
+      const button = message === undefined ? undefined : inlineRows(message).find((b) => matches(b.text, label));
+      if (button?.callback_data === undefined) throw new Error(`no button ${String(label)} on message ${messageId}`);
+      await tap(button.callback_data, messageId);
+    },
     toast: () =>
-      h.telegram.sent("answerCallbackQuery").findLast((call) => call.payload.text !== undefined)?.payload.text as
-        string | undefined,
+      h.telegram
+        .sent("answerCallbackQuery")
+        .findLast((call) => pressed.has(String(call.payload.callback_query_id)) && call.payload.text !== undefined)
+        ?.payload.text as string | undefined,
   };
   return screen;
 }

@@ -4,7 +4,7 @@ import { userModels } from "../../core/users/user-model.ts";
 import { jobPayload } from "../../bots/flows/jobs/job-links.ts";
 import { tgButton, type TgUser } from "../fakes/telegram-updates.ts";
 import type { VbUser } from "../fakes/viber-events.ts";
-import { cardButtons, telegramScreen, viberScreen, type Screen } from "../helpers/screens.ts";
+import { cardButtons, telegramScreen, viberScreen, type Screen, type TelegramScreen } from "../helpers/screens.ts";
 import { viberHarness, type ViberHarness } from "../helpers/viber-harness.ts";
 
 /**
@@ -17,7 +17,7 @@ let nextId = 9_800_000;
 const tr = (language: "en" | "my") => h.t.bot.services.translator.t(language);
 const label = (language: "en" | "my", key: string, vars: Record<string, unknown> = {}) => tr(language)(key, vars);
 
-function tgPerson(language: "en" | "my"): { user: TgUser; screen: Screen } {
+function tgPerson(language: "en" | "my"): { user: TgUser; screen: TelegramScreen } {
   const user: TgUser = { id: nextId++, first_name: `P${nextId}`, language_code: language };
   return { user, screen: telegramScreen(h, user) };
 }
@@ -154,8 +154,8 @@ describe("Telegram: a stale tap changes nothing on screen", () => {
     await screen.type("driver");
     const before = screen.texts();
     // The filters message (older) still shows its buttons; they belong to a step the person has left.
-    const stale = (filters?.markup?.inline_keyboard as Array<Array<{ callback_data: string }>>)[0]?.[0];
-    await h.postTelegram(tgButton(user, stale?.callback_data ?? "", filters?.id));
+    const stale = (filters?.markup?.inline_keyboard as Array<Array<{ text: string }>>)[0]?.[0];
+    await screen.pressOn(filters?.id ?? 0, stale?.text ?? "");
     expect(screen.toast()).toBe(label("en", "common:stale_toast"));
     expect(screen.texts()).toEqual(before);
     await screen.press(/^1\. /);

@@ -1,5 +1,6 @@
 import { actionData } from "../../engine/button-data.ts";
 import { twoPerRow } from "../../engine/button-layout.ts";
+import { JOB_ID_PATTERN } from "../../../core/catalog/catalog-service.ts";
 import type { JobFilters } from "../../../core/catalog/job-index.ts";
 import {
   CATEGORY_IDS,
@@ -20,7 +21,6 @@ import { formatKyat, formatSalary, parseSalaryInput } from "../../../core/values
 import type { JobsServices } from "./services.ts";
 
 export const PAGE_SIZE = 5;
-const JOB_ID = /^J[2-9A-HJKMNP-Z]{6}$/i;
 
 /** The filters kept in the flow's data between steps. */
 function filtersOf(ctx: FlowContext<JobsServices>): JobFilters {
@@ -427,9 +427,11 @@ export const jobActions: Action<JobsServices>[] = [
   // A job alert's "Open the job": the card, with its actions.
   {
     id: "openjob",
-    run: (ctx, args) =>
-      JOB_ID.test(args)
-        ? { startFlow: "jobs", step: "job", data: { jobId: args.toUpperCase(), page: 1 } }
-        : { replies: [text(ctx.t("jobs:not_found"))] },
+    run: (ctx, args) => {
+      const jobId = args.trim().toUpperCase();
+      return JOB_ID_PATTERN.test(jobId)
+        ? { startFlow: "jobs", step: "job", data: { jobId, page: 1 } }
+        : { replies: [text(ctx.t("jobs:not_found"))] };
+    },
   },
 ];

@@ -48,13 +48,8 @@ export const myReferralsAction: Action<ReferralsServices> = {
             via: referral.source === "link" ? ctx.t("referrals:mine.via_link") : "",
           }),
         );
-        if (referral.status === "submitted" && referral.source !== "link")
-          buttons.push([
-            {
-              label: ctx.t("referrals:mine.withdraw", { ref: referral._id }),
-              data: actionData("withdraw", referral._id),
-            },
-          ]);
+        const withdraw = withdrawButton(ctx, referral);
+        if (withdraw !== undefined) buttons.push([withdraw]);
       }
       sections.push(lines.join("\n\n"));
     }
@@ -68,13 +63,8 @@ export const myReferralsAction: Action<ReferralsServices> = {
             status: ctx.t(`referrals:status.${application.status}`),
           }),
         );
-        if (application.status === "submitted")
-          buttons.push([
-            {
-              label: ctx.t("referrals:mine.withdraw_application", { ref: application._id }),
-              data: actionData("withdraw", application._id),
-            },
-          ]);
+        const withdraw = withdrawButton(ctx, application);
+        if (withdraw !== undefined) buttons.push([withdraw]);
       }
       sections.push(lines.join("\n\n"));
     }
@@ -87,6 +77,14 @@ function withdrawer(referral: ReferralDoc, userId: string): "referrer" | "candid
   if (referral.candidateUserId === userId) return "candidate";
   if (referral.referrerId === userId && referral.source !== "link") return "referrer";
   return undefined;
+}
+
+/** The withdraw button, for whoever may withdraw it and only before screening. */
+function withdrawButton(ctx: FlowContext<ReferralsServices>, referral: ReferralDoc): Button | undefined {
+  const as = withdrawer(referral, ctx.user._id);
+  if (referral.status !== "submitted" || as === undefined) return undefined;
+  const key = as === "candidate" ? "referrals:mine.withdraw_application" : "referrals:mine.withdraw";
+  return { label: ctx.t(key, { ref: referral._id }), data: actionData("withdraw", referral._id) };
 }
 
 /** Withdraw, after a yes: only the referrer, only before screening. */

@@ -6,14 +6,6 @@ import { formatDate } from "../../../core/values/yangon-time.ts";
 import type { WalletServices } from "./services.ts";
 
 const ENTRIES = 5;
-const EVENT_CODES = new Set([
-  "referral_bonus",
-  "network_commission",
-  "reward_released",
-  "payout_hold",
-  "payout_paid",
-  "payout_released",
-]);
 
 /**
  * What happened, in words: the ledger's legs of one movement (−10,000 available and +10,000 held when a withdrawal
@@ -32,9 +24,11 @@ function eventLines(ctx: FlowContext<WalletServices>, entries: WalletEntry[]): s
   return [...events.values()].slice(0, ENTRIES).map(({ entry, amount }) =>
     ctx.t("wallet:entry", {
       date: formatDate(entry.at, language),
-      what: ctx.t(`wallet:event.${EVENT_CODES.has(entry.memo.code) ? entry.memo.code : "adjustment"}`, {
+      // A movement with no words of its own (an adjustment, a code added later) reads as an adjustment.
+      what: ctx.t(`wallet:event.${entry.memo.code}`, {
         ...entry.memo.params,
         amount: formatKyat(amount, language),
+        defaultValue: ctx.t("wallet:event.adjustment", { amount: formatKyat(amount, language) }),
       }),
     }),
   );
