@@ -14,13 +14,13 @@ return slot - nowMs`;
 
 /**
  * At the moment of leaving: records the send if the last second (every worker's sends, Redis' clock) holds fewer
- * than the limit, otherwise answers how long until the oldest leaves the window; a pause (429) answers its remaining
- * time. Pacing alone lets a process that stalled past its slots release them in one burst on waking; this log of
- * sends that actually left caps any one-second window whatever happened before.
+ * than the limit and answers {0, when (Redis ms)}, otherwise {how long until the oldest leaves the window, 0}; a pause
+ * (429) answers its remaining time. Pacing alone lets a process that stalled past its slots release them in one
+ * burst on waking; this log of sends that actually left caps any one-second window whatever happened before.
  */
 const DEPART = `
 local paused = redis.call('PTTL', KEYS[3])
-if paused > 0 then return paused end
+if paused > 0 then return {paused, 0} end
 local now = redis.call('TIME')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', nowMs - 1000)
@@ -29,10 +29,10 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('ZADD', KEYS[1], nowMs, tostring(seq))
   redis.call('PEXPIRE', KEYS[1], 2000)
   redis.call('PEXPIRE', KEYS[2], 600000)
-  return 0
+  return {0, nowMs}
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + 1000 - nowMs)`;
+return {math.max(1, tonumber(oldest[2]) + 1000 - nowMs), 0}`;
 
 /** Marks a pause (a 429's retry_after) and pushes every future paced slot past it: every send waits it out. */
 const PAUSE = `
@@ -69,17 +69,28 @@ export class SendRate {
     return Number(await this.redis.eval(PACE, 1, `${this.key}:pace`, String(this.intervalMs)));
   }
 
-  /** 0 when the send may leave now (and it is recorded as left), otherwise milliseconds to wait before asking again. */
-  private async depart(): Promise<number> {
+  /**
+   * {0, when it left (Redis' clock, ms)} when the send may leave now (and it is recorded as left), otherwise
+   * {milliseconds to wait before asking again, 0}.
+   */
+  private async depart(): Promise<[number, number]> {
     const keys = [`${this.key}:log`, `${this.key}:seq`, `${this.key}:paused`];
-    return Number(await this.redis.eval(DEPART, 3, ...keys, String(this.perWindow)));
+    const [wait, at] = (await this.redis.eval(DEPART, 3, ...keys, String(this.perWindow))) as [number, number];
+    return [Number(wait), Number(at)];
   }
 
-  /** Waits for the paced slot, then until the last second has room and no pause holds; resolves when it may leave. */
-  async acquire(): Promise<void> {
+  /**
+   * Waits for the paced slot, then until the last second has room and no pause holds; resolves when it may leave,
+   * with the moment it was recorded as leaving (Redis' clock, ms).
+   */
+  async acquire(): Promise<number> {
     const wait = await this.reserve();
     if (wait > 0) await sleep(wait);
-    for (let more = await this.depart(); more > 0; more = await this.depart()) await sleep(more);
+    for (;;) {
+      const [more, at] = await this.depart();
+      if (more === 0) return at;
+      await sleep(more);
+    }
   }
 
   async pause(ms: number): Promise<void> {

@@ -17,7 +17,7 @@ describe("the shared send rate", () => {
       perSecond: 20,
     });
     const left: number[] = [];
-    const sends = Array.from({ length: 40 }, () => rate.acquire().then(() => left.push(Date.now())));
+    const sends = Array.from({ length: 40 }, () => rate.acquire().then((at) => left.push(at)));
     // The event loop is blocked for 1.5 s (a long GC, a CPU-bound request): every paced slot in that time is overdue.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const until = Date.now() + 1500;
@@ -26,8 +26,9 @@ describe("the shared send rate", () => {
     }
     await Promise.all(sends);
     expect(left).toHaveLength(40);
-    // At most 18 leave in any second by Redis' clock (90% of 20); measured here, where each send sees its turn, a
-    // loaded machine adds jitter, which the 10% margin is for: never above the limit of 20 (39 before the cap).
-    expect(worstWindow(left)).toBeLessThanOrEqual(20);
+    // At most 18 leave in any second (90% of 20) by the one clock every worker shares, Redis' (39 before the cap).
+    // Measured by the local clock when each promise resolves instead, the window also held the loaded machine's
+    // scheduling jitter (21 and 27 in runs beside other test files): the 10% margin is there for that in production.
+    expect(worstWindow(left)).toBeLessThanOrEqual(18);
   });
 });
