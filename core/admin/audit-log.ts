@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Schema, type Connection, type Model } from "mongoose";
+import { isDuplicateKey } from "../decisions/decision-store.ts";
 import type { Channel, Role } from "../users/user-model.ts";
 
 export interface AuditEntry {
@@ -57,19 +58,29 @@ export class AuditLog {
     this.now = now;
   }
 
+  /**
+   * Adds an entry. With `once` (a decision's key), the entry is written once however often the decision's effect is
+   * finished again.
+   */
   async record(
     entry: Omit<AuditEntry, "_id" | "at" | "before" | "after"> & {
       before?: Record<string, unknown> | null;
       after?: Record<string, unknown> | null;
+      once?: string;
     },
   ): Promise<void> {
-    await this.model.create({
-      _id: randomUUID(),
-      at: this.now(),
-      ...entry,
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-    });
+    const { once, ...fields } = entry;
+    try {
+      await this.model.create({
+        _id: once === undefined ? randomUUID() : `once:${once}`,
+        at: this.now(),
+        ...fields,
+        before: fields.before ?? null,
+        after: fields.after ?? null,
+      });
+    } catch (error) {
+      if (once === undefined || !isDuplicateKey(error)) throw error;
+    }
   }
 
   /** Newest first, optionally by actor and/or target. */

@@ -1,6 +1,6 @@
 import type { Connection, Model } from "mongoose";
 import type { AuditLog } from "../admin/audit-log.ts";
-import { decideOnce } from "../decisions/decision-store.ts";
+import { decideOnce, decisionModel, isDuplicateKey } from "../decisions/decision-store.ts";
 import { AppError } from "../errors/app-error.ts";
 import type { MediaVault } from "../files/media-vault.ts";
 import { randomId } from "../users/public-id.ts";
@@ -16,6 +16,19 @@ import {
 } from "./kyc-models.ts";
 import { nrcBurmese, nrcKey, type Nrc } from "../myanmar/nrc.ts";
 import type { EventHub } from "../events/event-hub.ts";
+
+const submissionKey = (userId: string, attempt: number): string => `kyc:${userId}:submission:${attempt}`;
+const decidedKey = (submissionId: string): string => `kyc:${submissionId}:decided`;
+
+/** What a review decision records: enough to make it true again after a crash. */
+type DecisionIntent = {
+  by: string;
+  role?: Role;
+  channel?: "tg" | "vb";
+  outcome: "approved" | "rejected";
+  reason?: KycRejectReason | null;
+  reasonText?: string | null;
+};
 
 export interface KycDraft {
   nrc: Nrc;
@@ -118,11 +131,21 @@ export class KycService {
         });
     }
     const attempt = state.attempts + 1;
-    const id = `K${randomId(9)}`;
-    if (!(await decideOnce(this.connection, `kyc:${userId}:submission:${attempt}`, { id }, this.now()))) {
-      throw new AppError("kyc_already_submitted", "a submission is already waiting for review");
+    const key = submissionKey(userId, attempt);
+    let id = `K${randomId(9)}`;
+    if (!(await decideOnce(this.connection, key, { id }, this.now()))) {
+      // This attempt was decided before: by a concurrent tap (its submission is being written), or by a process that
+      // stopped before writing it. Either way the submission decided is written now, from this draft if it is missing.
+      const decided = await decisionModel(this.connection).findById(key).lean().exec();
+      const decidedId = (decided?.meta as { id?: unknown } | null | undefined)?.id;
+      if (typeof decidedId !== "string") throw new AppError("kyc_already_submitted", "this attempt was already made");
+      id = decidedId;
     }
-    const submission: KycSubmissionDoc = {
+    return this.record(this.draftSubmission(id, userId, draft), attempt);
+  }
+
+  private draftSubmission(id: string, userId: string, draft: KycDraft): KycSubmissionDoc {
+    return {
       _id: id,
       userId,
       status: "submitted",
@@ -138,17 +161,31 @@ export class KycService {
       reasonText: null,
       documentsDeletedAt: null,
     };
-    await this.Submission.create(submission);
+  }
+
+  /**
+   * The effect of a submission decided: the submission (once, by its id; one already written wins), the NRC's holders
+   * and the person's state. Safe to repeat.
+   */
+  private async record(draft: KycSubmissionDoc, attempt: number): Promise<KycSubmissionDoc> {
+    let submission = draft;
+    try {
+      await this.Submission.create(draft);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      submission = (await this.find(draft._id)) ?? draft;
+    }
     await this.Holder.updateOne(
       { _id: submission.nrcKey },
-      { $addToSet: { userIds: userId } },
+      { $addToSet: { userIds: submission.userId } },
       { upsert: true },
     ).exec();
-    await this.State.updateOne(
-      { _id: userId },
-      { $set: { status: "submitted", submissionId: id, attempts: attempt, updatedAt: this.now() } },
-      { upsert: true },
-    ).exec();
+    if (submission.status === "submitted")
+      await this.State.updateOne(
+        { _id: submission.userId },
+        { $set: { status: "submitted", submissionId: submission._id, attempts: attempt, updatedAt: this.now() } },
+        { upsert: true },
+      ).exec();
     return submission;
   }
 
@@ -203,22 +240,56 @@ export class KycService {
     const submission = await this.find(submissionId);
     if (submission === null) throw new AppError("kyc_not_found", `no submission ${submissionId}`);
     if (outcome === "rejected" && reason === null) throw new AppError("reason_required", "a rejection needs a reason");
-    if (
-      submission.status !== "submitted" ||
-      !(await decideOnce(this.connection, `kyc:${submissionId}:decided`, { by: reviewer.userId, outcome }, this.now()))
-    ) {
+    if (submission.status !== "submitted")
       throw new AppError("kyc_already_decided", `submission ${submissionId} was already decided`);
-    }
-    const decided: KycSubmissionDoc = {
-      ...submission,
-      status: outcome,
-      decidedAt: this.now(),
-      decidedBy: reviewer.userId,
+    const intent: DecisionIntent = {
+      by: reviewer.userId,
+      role: reviewer.role,
+      channel: reviewer.channel,
+      outcome,
       reason: outcome === "rejected" ? reason : null,
       reasonText: outcome === "rejected" ? reasonText : null,
     };
+    if (!(await decideOnce(this.connection, decidedKey(submissionId), intent, this.now()))) {
+      await this.finish(submissionId);
+      throw new AppError("kyc_already_decided", `submission ${submissionId} was already decided`);
+    }
+    return this.applyDecision(submission, intent, this.now());
+  }
+
+  /** The effect of a review decision: the submission, the person's state, the audit entry, the notice. */
+  private async applyDecision(
+    submission: KycSubmissionDoc,
+    intent: DecisionIntent,
+    at: Date,
+  ): Promise<KycSubmissionDoc> {
+    const { outcome } = intent;
+    const decided: KycSubmissionDoc = {
+      ...submission,
+      status: outcome,
+      decidedAt: at,
+      decidedBy: intent.by,
+      reason: outcome === "rejected" ? (intent.reason ?? "other") : null,
+      reasonText: outcome === "rejected" ? (intent.reasonText ?? null) : null,
+    };
+    await this.State.updateOne(
+      { _id: submission.userId },
+      { $set: { status: outcome, submissionId: submission._id, updatedAt: this.now() } },
+    ).exec();
+    await this.audit.record({
+      actorId: intent.by,
+      actorRole: intent.role ?? "admin",
+      channel: intent.channel ?? "system",
+      action: `kyc.${outcome === "approved" ? "approve" : "reject"}`,
+      target: submission._id,
+      before: { status: "submitted" },
+      after: { status: outcome, reason: decided.reason },
+      once: decidedKey(submission._id),
+    });
+    await this.events.emit("kyc.decided", { submission: decided });
+    // The submission is written last: one shown decided has had every effect, and a crash before it is finished again.
     await this.Submission.updateOne(
-      { _id: submissionId },
+      { _id: submission._id, status: "submitted" },
       {
         $set: {
           status: decided.status,
@@ -229,21 +300,55 @@ export class KycService {
         },
       },
     ).exec();
-    await this.State.updateOne(
-      { _id: submission.userId },
-      { $set: { status: outcome, submissionId, updatedAt: this.now() } },
-    ).exec();
-    await this.audit.record({
-      actorId: reviewer.userId,
-      actorRole: reviewer.role,
-      channel: reviewer.channel,
-      action: `kyc.${outcome === "approved" ? "approve" : "reject"}`,
-      target: submissionId,
-      before: { status: "submitted" },
-      after: { status: outcome, reason: decided.reason },
-    });
-    await this.events.emit("kyc.decided", { submission: decided });
     return decided;
+  }
+
+  /**
+   * Makes a submission's recorded outcome true if a crash cut it off: a submission decided but still waiting, or
+   * written but not yet the person's current one. Returns the submission as it now is.
+   */
+  async finish(submissionId: string): Promise<KycSubmissionDoc | null> {
+    const submission = await this.find(submissionId);
+    if (submission?.status !== "submitted") return submission;
+    const decided = await decisionModel(this.connection).findById(decidedKey(submissionId)).lean().exec();
+    const intent = decided?.meta as DecisionIntent | null | undefined;
+    if (decided !== null && intent !== null && intent !== undefined && intent.outcome !== undefined)
+      return this.applyDecision(submission, intent, decided.at);
+    const state = await this.state(submission.userId);
+    if (state.submissionId !== submission._id && state.status !== "submitted" && state.status !== "approved")
+      return this.record(submission, state.attempts + 1);
+    return submission;
+  }
+
+  /** Submissions waiting whose decision or whose place in the person's state a crash cut off: finished now. */
+  async finishStuck(page = 200): Promise<string[]> {
+    const finished: string[] = [];
+    for (let after = ""; ;) {
+      const waiting = await this.Submission.find({ status: "submitted", _id: { $gt: after } }, { _id: 1, userId: 1 })
+        .sort({ _id: 1 })
+        .limit(page)
+        .lean<Array<Pick<KycSubmissionDoc, "_id" | "userId">>>()
+        .exec();
+      if (waiting.length === 0) return finished;
+      after = waiting.at(-1)?._id ?? after;
+      const [decided, states] = await Promise.all([
+        decisionModel(this.connection)
+          .find({ _id: { $in: waiting.map((submission) => decidedKey(submission._id)) } }, { _id: 1 })
+          .lean()
+          .exec(),
+        this.State.find({ _id: { $in: waiting.map((submission) => submission.userId) } })
+          .lean<KycStateDoc[]>()
+          .exec(),
+      ]);
+      for (const submission of waiting) {
+        const state = states.find((doc) => doc._id === submission.userId);
+        const behind =
+          decided.some((doc) => doc._id === decidedKey(submission._id)) || state?.submissionId !== submission._id;
+        if (!behind) continue;
+        await this.finish(submission._id);
+        finished.push(submission._id);
+      }
+    }
   }
 
   private async eraseDocuments(submission: KycSubmissionDoc): Promise<void> {

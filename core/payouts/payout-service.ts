@@ -391,6 +391,7 @@ export class PayoutService {
       target: payout._id,
       before: { status: "requested" },
       after: { status: "approved", amount: payout.amount },
+      once: `payout:${payout._id}:decided`,
     });
     return approved;
   }
@@ -427,6 +428,7 @@ export class PayoutService {
       target: id,
       before: { status: "approved" },
       after: { status: "paid", providerTxnId },
+      once: `payout:${id}:settled`,
     });
     await this.events.emit("payout.paid", { payout: paid });
     return paid;
@@ -464,6 +466,7 @@ export class PayoutService {
       target: payout._id,
       before: { status: payout.status },
       after: { status, reason },
+      once: `payout:${payout._id}:${status === "rejected" ? "decided" : "settled"}`,
     });
     await this.events.emit("payout.returned", { payout: released });
     return released;

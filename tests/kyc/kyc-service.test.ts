@@ -3,6 +3,8 @@ import { createFileFetcher } from "../../bots/channels/file-fetchers.ts";
 import type { BotServices } from "../../bots/engine/services.ts";
 import { auditModel } from "../../core/admin/audit-log.ts";
 import { KycService } from "../../core/kyc/kyc-service.ts";
+import { kycModels } from "../../core/kyc/kyc-models.ts";
+import { decisionModel } from "../../core/decisions/decision-store.ts";
 import { parseNrc } from "../../core/myanmar/index.ts";
 import type { Nrc } from "../../core/myanmar/nrc.ts";
 import { MediaVault } from "../../core/files/media-vault.ts";
@@ -88,6 +90,65 @@ describe("KYC submissions and review", () => {
     );
     expect(actions.filter((action) => action === "kyc.view")).toHaveLength(1);
     expect(actions.filter((action) => action === "kyc.approve" || action === "kyc.reject")).toHaveLength(1);
+  });
+
+  it("a submission or decision cut off by a crash is finished by the retry or the sweeper, once", async () => {
+    const decisions = decisionModel(t.runtime.mongo);
+    // Submit: the attempt is decided, then the process dies before the submission is written. Before, every retry
+    // answered "already submitted" with nothing to review, so the person could never withdraw.
+    await decisions.create({ _id: "kyc:UKYCCUT1:submission:1", at: new Date(), meta: { id: "KCUTAAAA1" } });
+    const retried = await submit("UKYCCUT1", "8/MAKANA(N)444444");
+    expect(retried).toMatchObject({ _id: "KCUTAAAA1", status: "submitted" });
+    expect(await s.kyc.state("UKYCCUT1")).toMatchObject({ status: "submitted", submissionId: "KCUTAAAA1" });
+    expect((await s.kyc.queue(100)).map((submission) => submission._id)).toContain("KCUTAAAA1");
+    // Submit: the submission is written, the person's state is not; the sweeper puts it in place.
+    const written = await submit("UKYCCUT2", "8/MAKANA(N)555555");
+    await kycModels(t.runtime.mongo).State.updateOne(
+      { _id: "UKYCCUT2" },
+      { $set: { status: "none", submissionId: null, attempts: 0 } },
+    );
+    // Decide: the approval is recorded, the submission is not; the next reviewer is told it was decided and it is.
+    await decisions.create({
+      _id: `kyc:${retried._id}:decided`,
+      at: new Date(),
+      meta: { by: "UREVIEW1", role: "reviewer", channel: "tg", outcome: "approved", reason: null, reasonText: null },
+    });
+    await expect(s.kyc.decide(retried._id, reviewer("UREVIEW2"), "rejected", "blurry")).rejects.toMatchObject({
+      code: "kyc_already_decided",
+    });
+    expect(await s.kyc.find(retried._id)).toMatchObject({ status: "approved", decidedBy: "UREVIEW1" });
+    expect(await s.kyc.state("UKYCCUT1")).toMatchObject({ status: "approved" });
+    // Decide: a rejection recorded and cut off, finished by the sweeper with nobody retrying.
+    const rejected = await submit("UKYCCUT3", "8/MAKANA(N)666666");
+    await decisions.create({
+      _id: `kyc:${rejected._id}:decided`,
+      at: new Date(),
+      meta: {
+        by: "UREVIEW1",
+        role: "reviewer",
+        channel: "tg",
+        outcome: "rejected",
+        reason: "blurry",
+        reasonText: null,
+      },
+    });
+    const swept = await s.kyc.finishStuck(1);
+    expect(swept.sort()).toEqual([written._id, rejected._id].sort());
+    expect(await s.kyc.state("UKYCCUT2")).toMatchObject({
+      status: "submitted",
+      submissionId: written._id,
+      attempts: 1,
+    });
+    expect(await s.kyc.find(rejected._id)).toMatchObject({ status: "rejected", reason: "blurry" });
+    expect(await s.kyc.state("UKYCCUT3")).toMatchObject({ status: "rejected" });
+    expect(await s.kyc.finishStuck()).toEqual([]);
+    // Once: finishing again writes no second audit entry (notices are keyed by decision already).
+    await s.kyc.finish(retried._id);
+    const decisionsAudited = await auditModel(t.runtime.mongo).countDocuments({
+      target: { $in: [retried._id, rejected._id] },
+      action: { $in: ["kyc.approve", "kyc.reject"] },
+    });
+    expect(decisionsAudited).toBe(2);
   });
 
   it("flags the same NRC on another account; a rejected person may submit again", async () => {
