@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from "mongoose";
 import type { CatalogService } from "../catalog/catalog-service.ts";
-import { decideOnce, isDuplicateKey } from "../decisions/decision-store.ts";
+import { decideOnce, decisionModel, isDuplicateKey } from "../decisions/decision-store.ts";
 import { AppError } from "../errors/app-error.ts";
 import type { ReferralDoc } from "../referrals/referral-model.ts";
 import type { EventHub } from "../events/event-hub.ts";
@@ -83,6 +83,16 @@ export type SettleResult =
   | { kind: "already_paid"; invoice: InvoiceDoc }
   | { kind: "recorded"; invoice: InvoiceDoc };
 
+/** What a paid decision records: enough to make it true again after a crash. */
+type PaidIntent = {
+  gateway: Gateway;
+  ref: string | null;
+  /** The gateway's status word (absent in decisions recorded before intents were). */
+  status?: string;
+};
+
+const paidKey = (invoiceId: string): string => `invoice:${invoiceId}:paid`;
+
 /** `150000`, `150000.0`, `150000.00` equal 150,000 kyat; anything with a fraction of a kyat does not. */
 export function amountEquals(text: string, kyat: number): boolean {
   if (!/^\d{1,12}(\.\d{1,2})?$/.test(text)) return false;
@@ -160,6 +170,11 @@ export class InvoiceService {
 
   /** An unpaid invoice past its due date with no payment found is expired (a payment that still arrives settles it). */
   async expire(id: string): Promise<void> {
+    // A payment decided but cut off by a crash is finished, never expired.
+    if ((await decisionModel(this.connection).findById(paidKey(id)).lean().exec()) !== null) {
+      await this.finish(id);
+      return;
+    }
     await this.model.updateOne({ _id: id, status: "pending" }, { $set: { status: "expired" } }).exec();
   }
 
@@ -227,28 +242,32 @@ export class InvoiceService {
         await this.events.emit("invoice.payment_failed", { invoice, gatewayStatus: evidence.gatewayStatus });
       return { kind: invoice.status === "paid" ? "already_paid" : "recorded", invoice };
     }
-    if (
-      !(await decideOnce(
-        this.connection,
-        `invoice:${invoice._id}:paid`,
-        { gateway: evidence.gateway, ref: evidence.ref },
-        this.now(),
-      ))
-    ) {
-      // Already decided: make sure its effects happened (they are idempotent), then answer as done.
-      await this.release(invoice.referralId);
-      return { kind: "already_paid", invoice: (await this.find(invoice._id)) ?? invoice };
+    const intent: PaidIntent = { gateway: evidence.gateway, ref: evidence.ref, status: evidence.gatewayStatus };
+    if (!(await decideOnce(this.connection, paidKey(invoice._id), intent, this.now()))) {
+      // Already decided: make sure its effect happened (it is idempotent), then answer as done.
+      return { kind: "already_paid", invoice: (await this.finish(invoice._id)) ?? invoice };
     }
+    return { kind: "settled", invoice: await this.applyPaid(invoice, intent, this.now()) };
+  }
+
+  /**
+   * The effect of a paid decision: the hire's rewards released, the receipt announced (its notices are keyed, so nobody
+   * hears twice), the invoice paid (from pending or expired). Safe to repeat.
+   */
+  private async applyPaid(invoice: InvoiceDoc, intent: PaidIntent, at: Date): Promise<InvoiceDoc> {
     const paid: InvoiceDoc = {
       ...invoice,
       status: "paid",
-      paidAt: this.now(),
-      gatewayRef: evidence.ref,
-      lastGatewayStatus: evidence.gatewayStatus,
+      paidAt: invoice.paidAt ?? at,
+      gatewayRef: intent.ref,
+      lastGatewayStatus: intent.status ?? invoice.lastGatewayStatus,
     };
+    // The status is written last: an invoice shown paid has had every effect, and a crash before it is finished again.
+    await this.release(invoice.referralId);
+    await this.events.emit("invoice.paid", { invoice: paid });
     await this.model
       .updateOne(
-        { _id: invoice._id },
+        { _id: invoice._id, status: { $ne: "paid" } },
         {
           $set: {
             status: "paid",
@@ -259,8 +278,51 @@ export class InvoiceService {
         },
       )
       .exec();
-    await this.release(invoice.referralId);
-    await this.events.emit("invoice.paid", { invoice: paid });
-    return { kind: "settled", invoice: paid };
+    return paid;
+  }
+
+  /**
+   * Makes an invoice's recorded paid decision true if a crash cut its effect off (the invoice left pending or
+   * expired, the rewards not released). Returns the invoice as it now is.
+   */
+  async finish(id: string): Promise<InvoiceDoc | null> {
+    const invoice = await this.find(id);
+    if (invoice === null) return null;
+    const decided = await decisionModel(this.connection).findById(paidKey(id)).lean().exec();
+    if (decided === null) return invoice;
+    if (invoice.status === "paid") {
+      await this.release(invoice.referralId);
+      return invoice;
+    }
+    const meta = (decided.meta ?? {}) as Partial<PaidIntent>;
+    const intent: PaidIntent = { gateway: meta.gateway ?? invoice.gateway, ref: meta.ref ?? null, status: meta.status };
+    return this.applyPaid(invoice, intent, decided.at);
+  }
+
+  /**
+   * Unpaid invoices whose payment was decided but whose effect was not (a crash between the two): finished now. Reads
+   * the unpaid invoices a page at a time, so none is out of reach however many there are.
+   */
+  async finishStuck(page = 200): Promise<string[]> {
+    const stuck: string[] = [];
+    for (let after = ""; ;) {
+      const open = await this.model
+        .find({ status: { $in: ["pending", "expired"] }, _id: { $gt: after } }, { _id: 1 })
+        .sort({ _id: 1 })
+        .limit(page)
+        .lean<Array<Pick<InvoiceDoc, "_id">>>()
+        .exec();
+      if (open.length === 0) return stuck;
+      after = open.at(-1)?._id ?? after;
+      const decided = await decisionModel(this.connection)
+        .find({ _id: { $in: open.map((invoice) => paidKey(invoice._id)) } }, { _id: 1 })
+        .lean()
+        .exec();
+      for (const { _id } of decided) {
+        const id = _id.slice("invoice:".length, -":paid".length);
+        await this.finish(id);
+        stuck.push(id);
+      }
+    }
   }
 }

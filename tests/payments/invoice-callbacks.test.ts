@@ -182,6 +182,51 @@ describe("gateway callbacks", () => {
     expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({ status: "pending" });
   });
 
+  it("a payment cut off by a crash is finished: by the repeat callback, the sweeper or the expiry", async () => {
+    // The paid decision is recorded, then the process dies before the invoice, the rewards and the receipt follow.
+    const crash = (invoice: InvoiceDoc) =>
+      decisionModel(t.runtime.mongo).create({
+        _id: `invoice:${invoice._id}:paid`,
+        at: new Date(),
+        meta: { gateway: invoice.gateway, ref: `REF${invoice._id}`, status: "PAYMENT_CONFIRMED" },
+      });
+    const receipts = (invoice: InvoiceDoc) =>
+      notificationModel(t.runtime.mongo).countDocuments({ _id: { $regex: `^invoice:${invoice._id}:receipt:` } });
+    const settled = async (invoice: InvoiceDoc) => {
+      expect(await invoiceModel(t.runtime.mongo).findById(invoice._id).lean()).toMatchObject({
+        status: "paid",
+        gatewayRef: `REF${invoice._id}`,
+      });
+      expect(await s.wallet.balances(await referrerOf(invoice))).toMatchObject({
+        pending: 0,
+        available: invoice.bonus,
+      });
+      expect(await receipts(invoice)).toBeGreaterThan(0);
+    };
+    // 1. The gateway repeats its callback: answered as paid, and the invoice really is paid now.
+    const repeated = await hire("wavepay");
+    await crash(repeated);
+    expect(await s.invoices.unpaid(100)).toContainEqual(expect.objectContaining({ _id: repeated._id }));
+    expect((await post("wavepay", callback(repeated, "paid"))).statusCode).toBe(200);
+    await settled(repeated);
+    const sent = await receipts(repeated);
+    // 2. Nobody repeats anything: the sweeper finds it among the unpaid invoices, a page at a time.
+    const swept = await hire("kbzpay");
+    await crash(swept);
+    expect(await s.invoices.finishStuck(1)).toEqual([swept._id]);
+    await settled(swept);
+    expect(await s.invoices.finishStuck()).toEqual([]);
+    // 3. Reconciliation finds it overdue: it is finished, never expired.
+    const overdue = await hire("ayapay");
+    await crash(overdue);
+    await s.invoices.expire(overdue._id);
+    await settled(overdue);
+    // Finishing again changes nothing and tells nobody twice.
+    await s.invoices.finish(repeated._id);
+    expect(await receipts(repeated)).toBe(sent);
+    expect(await s.wallet.balances(await referrerOf(repeated))).toMatchObject({ available: repeated.bonus });
+  });
+
   it(
     "reconciliation settles an invoice whose callback never came, " +
       "expires an overdue unpaid one, and lists WavePay ones for a manual check",
