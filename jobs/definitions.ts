@@ -2,7 +2,7 @@ import { alertQueueDefinitions } from "./alerts/job-alerts.ts";
 import { broadcastQueueDefinition } from "./broadcasts/broadcast-runner.ts";
 import { notifyQueues } from "./notifications/notify-queues.ts";
 import { reconcileQueueDefinition } from "./payments/reconcile-job.ts";
-import { payoutSweeperQueueDefinition } from "./payouts/payout-sweeper.ts";
+import { decisionSweeperQueueDefinition } from "./decisions/decision-sweeper.ts";
 import { kycRetentionQueueDefinition } from "./kyc/kyc-retention.ts";
 import { leaderboardQueueDefinition } from "./leaderboard/leaderboard-job.ts";
 import { mediaIngestQueueDefinition } from "./media/media-ingest.ts";
@@ -23,6 +23,6 @@ export function platformQueues(): QueueDefinition<any>[] {
     leaderboardQueueDefinition(),
     kycRetentionQueueDefinition(),
     reconcileQueueDefinition(),
-    payoutSweeperQueueDefinition(),
+    decisionSweeperQueueDefinition(),
   ];
 }

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { Schema, type Connection, type Model } from "mongoose";
-import { decideOnce, isDuplicateKey } from "../decisions/decision-store.ts";
+import { decideOnce, decisionModel, isDuplicateKey } from "../decisions/decision-store.ts";
 import type { AttemptCounter } from "../limits/attempt-counter.ts";
 import type { UserService } from "../users/user-service.ts";
 import { AppError } from "../errors/app-error.ts";
@@ -86,13 +86,42 @@ export class LinkService {
     }
     const identity = await this.users.findIdentity(identityKey);
     if (identity?.userId === found.userId) return { kind: "same_account" };
-    if (!(await decideOnce(this.connection, `link-code:${code}:${found.createdAt.getTime()}:used`, { identityKey }))) {
-      const attemptsLeft = await this.attempts.fail(identityKey);
-      return attemptsLeft === 0 ? { kind: "locked" } : { kind: "invalid", attemptsLeft };
+    const key = `link-code:${code}:${found.createdAt.getTime()}:used`;
+    if (!(await decideOnce(this.connection, key, { identityKey }))) {
+      // Used by this identity before, and a crash cut the move off: the retry finishes it. Used by another: refused.
+      const decided = await decisionModel(this.connection).findById(key).lean().exec();
+      if ((decided?.meta as { identityKey?: unknown } | null | undefined)?.identityKey !== identityKey) {
+        const attemptsLeft = await this.attempts.fail(identityKey);
+        return attemptsLeft === 0 ? { kind: "locked" } : { kind: "invalid", attemptsLeft };
+      }
     }
     await this.model.deleteOne({ _id: code }).exec();
     await this.users.moveIdentity(identityKey, found.userId);
     await this.attempts.clear(identityKey);
     return { kind: "linked", userId: found.userId };
+  }
+
+  /**
+   * Codes used but left behind by a crash before the identity moved: the move is finished now (the person need not
+   * type the code again). Codes live ten minutes, so there are few to read.
+   */
+  async finishStuck(): Promise<string[]> {
+    const codes = await this.model.find({}).lean<LinkCodeDoc[]>().exec();
+    if (codes.length === 0) return [];
+    const keyOf = (code: LinkCodeDoc) => `link-code:${code._id}:${code.createdAt.getTime()}:used`;
+    const used = await decisionModel(this.connection)
+      .find({ _id: { $in: codes.map(keyOf) } })
+      .lean()
+      .exec();
+    const finished: string[] = [];
+    for (const code of codes) {
+      const identityKey = (used.find((doc) => doc._id === keyOf(code))?.meta as { identityKey?: unknown } | undefined)
+        ?.identityKey;
+      if (typeof identityKey !== "string") continue;
+      await this.users.moveIdentity(identityKey, code.userId);
+      await this.model.deleteOne({ _id: code._id }).exec();
+      finished.push(code._id);
+    }
+    return finished;
   }
 }

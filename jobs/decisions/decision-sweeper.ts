@@ -1,21 +1,29 @@
 import { DEFAULT_JOB_OPTIONS, type QueueDefinition } from "../queue-registry.ts";
 
-export const PAYOUT_SWEEP_QUEUE = "payout-sweeper";
+export const DECISION_SWEEP_QUEUE = "decision-sweeper";
 
 /**
- * Every 5 minutes, finishes payout decisions whose effect a crash cut off (the decision is recorded, the ledger or
- * the status is not): the money moves once, the status follows, the person is told once.
+ * Every minute, finishes decisions whose effect a crash cut off (the decision is recorded, its effect is not):
+ * payouts (approve, reject, paid, failed), invoices paid, KYC submissions and reviews, account links. Each effect is
+ * idempotent (money moves once by its transaction key, audit entries and notices once by the decision's key).
  */
-export function payoutSweeperQueueDefinition(): QueueDefinition<Record<string, never>> {
+export function decisionSweeperQueueDefinition(): QueueDefinition<Record<string, never>> {
   return {
-    name: PAYOUT_SWEEP_QUEUE,
+    name: DECISION_SWEEP_QUEUE,
     concurrency: 1,
     defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, removeOnComplete: { count: 20 } },
-    schedule: { id: "payout-sweeper", everyMs: 5 * 60_000 },
+    schedule: { id: "decision-sweeper", everyMs: 60_000 },
     async process(_job, ctx) {
-      const finished = await ctx.deps.core.payouts.finishStuck();
-      if (finished.length > 0) ctx.logger.warn({ finished }, "finished payout decisions a crash had left undone");
-      return { finished: finished.length };
+      const { payouts, invoices, kyc, links } = ctx.deps.core;
+      const finished = {
+        payouts: await payouts.finishStuck(),
+        invoices: await invoices.finishStuck(),
+        kyc: await kyc.finishStuck(),
+        links: await links.finishStuck(),
+      };
+      const count = Object.values(finished).reduce((sum, ids) => sum + ids.length, 0);
+      if (count > 0) ctx.logger.warn({ finished }, "finished decisions a crash had left undone");
+      return { finished: count };
     },
   };
 }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userModels } from "../../core/users/user-model.ts";
+import { decisionModel } from "../../core/decisions/decision-store.ts";
+import { LinkService } from "../../core/linking/link-service.ts";
 import { keyboardOf } from "../fakes/fake-viber-api.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import {
@@ -197,6 +199,37 @@ describe("Account linking across Telegram and Viber", () => {
     await h.post(vbText(other, "m:link"));
     await h.post(vbText(other, shown.code));
     expect(lastText(other)).toBe("That code is wrong or has expired. 4 tries left.");
+  });
+
+  it("a code used but cut off by a crash is finished: by typing it again, or by the sweeper", async () => {
+    const links = h.t.bot.services.links;
+    const usedBy = async (identityKey: string, code: string) => {
+      const doc = await LinkService.registerModel(h.t.runtime.mongo).findById(code).lean();
+      await decisionModel(h.t.runtime.mongo).create({
+        _id: `link-code:${code}:${doc?.createdAt.getTime() ?? 0}:used`,
+        at: new Date(),
+        meta: { identityKey },
+      });
+    };
+    const tg = { id: 9_300_002, first_name: "Hla", language_code: "en" };
+    await h.postTelegram(tgText(tg, "/start"));
+    const owner = (await models().Identity.findById(`tg:${tg.id}`).lean())?.userId ?? "";
+    const [first, second] = [person("Hla on Viber"), person("Hla's second phone")];
+    for (const vb of [first, second]) await h.post(vbConversationStarted(vb));
+    // The decision is recorded, then the process dies before the identity moves. Before, typing the code again was
+    // "wrong or expired" forever.
+    const typedAgain = await links.issue(owner);
+    await usedBy(`vb:${first.id}`, typedAgain.code);
+    expect(await links.redeem(typedAgain.code, `vb:${first.id}`)).toEqual({ kind: "linked", userId: owner });
+    expect((await models().Identity.findById(`vb:${first.id}`).lean())?.userId).toBe(owner);
+    // Nobody types it again: the sweeper finishes the move.
+    const swept = await links.issue(owner);
+    await usedBy(`vb:${second.id}`, swept.code);
+    expect(await links.finishStuck()).toEqual([swept.code]);
+    expect((await models().Identity.findById(`vb:${second.id}`).lean())?.userId).toBe(owner);
+    expect(await links.finishStuck()).toEqual([]);
+    // Someone else typing a used code is still refused.
+    expect(await links.redeem(swept.code, `vb:${first.id}`)).toMatchObject({ kind: "invalid" });
   });
 
   it("limits wrong codes", async () => {
