@@ -162,7 +162,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     perDay: config.alerts.perDay,
     now: clock,
   });
-  const wallet = new WalletService(new Ledger(mongo, clock));
+  const wallet = new WalletService(new Ledger(mongo, { now: clock, redis, prefix }));
   const vault = new MediaVault({
     connection: mongo,
     keys: config.encryptionKeys,

@@ -96,6 +96,7 @@ export const ERROR_CATALOGUE = {
   // Wallet and payouts
   insufficient_funds: { kind: "conflict" },
   ledger_contended: { kind: "retry_later" },
+  ledger_unbalanced: { kind: "internal" },
   bad_amount: { kind: "invalid_input" },
   below_minimum: { kind: "invalid_input" },
   above_request_cap: { kind: "invalid_input" },

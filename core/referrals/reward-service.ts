@@ -119,7 +119,6 @@ export class RewardService {
         params: { referral: referral._id, job: referral.jobId, level: reward.level },
       };
       await this.wallet.credit(reward.beneficiaryId, "pending", reward.amount, `reward:${reward._id}`, memo);
-      await this.wallet.credit(reward.beneficiaryId, "earned", reward.amount, `reward:${reward._id}`, memo);
       rewards.push(reward);
       await this.events.emit("reward.credited", { reward });
     }

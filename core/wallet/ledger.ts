@@ -1,77 +1,85 @@
+import type { Redis } from "ioredis";
 import { Schema, type Connection, type Model } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
 import { AppError } from "../errors/app-error.ts";
+import { OwnerLock, type ChainEnd } from "./owner-lock.ts";
 
-/**
- * A posting: one line of one account's append-only history. `_id` is
- * `<account>:<seq>`, so two writers can never both append seq n (unique _id
- * is real on FerretDB too). It carries the balance after it, and the key of
- * the transaction that made it.
- */
-export interface PostingDoc {
-  _id: string;
+/** One leg of a transaction: an amount on one account (`user:<id>:<bucket>` or `system:<name>`). */
+export interface Posting {
   account: string;
-  seq: number;
   amount: number;
-  balanceAfter: number;
-  txKey: string;
-  /** Why, for statements: a machine code and its parameters, rendered in the reader's language. */
-  memo: PostingMemo;
-  at: Date;
 }
 
+/** Why, for statements: a machine code and its parameters, rendered in the reader's language. */
 export interface PostingMemo {
   code: string;
   params: Record<string, string | number>;
 }
 
-/** The chain's last known position (a hint: the chain itself is the truth). */
-interface HeadDoc {
-  _id: string;
-  seq: number;
+/** A transaction to write: legs that sum to zero, applied once under its key. */
+export interface LedgerTransaction {
+  txKey: string;
+  /** Whose accounts it moves (`user:<id>`): that owner's chain orders its transactions and holds its balances. */
+  owner: string;
+  postings: Posting[];
+  /** Running totals of the owner that are not money (lifetime earnings, paid out): added, never checked. */
+  counters?: Record<string, number>;
+  memo: PostingMemo;
 }
 
-const postingSchema = new Schema<PostingDoc>(
+/**
+ * A transaction as written: one document, its legs inside, so it exists whole or not at all (no transactions needed,
+ * on MongoDB or FerretDB). `_id` is `<owner>:<seq>`, so two writers can never both take position seq of one owner;
+ * `txKey` is unique, so no transaction is written twice. It carries the owner's balances after it.
+ */
+export interface EntryDoc {
+  _id: string;
+  owner: string;
+  seq: number;
+  txKey: string;
+  postings: Posting[];
+  /** The owner's accounts (by bucket name) and counters after this transaction. */
+  balances: Record<string, number>;
+  memo: PostingMemo;
+  at: Date;
+}
+
+const entrySchema = new Schema<EntryDoc>(
   {
     _id: String,
-    account: { type: String, required: true },
+    owner: { type: String, required: true },
     seq: { type: Number, required: true },
-    amount: { type: Number, required: true },
-    balanceAfter: { type: Number, required: true },
     txKey: { type: String, required: true },
+    postings: { type: Schema.Types.Mixed, required: true },
+    balances: { type: Schema.Types.Mixed, required: true },
     memo: { type: Schema.Types.Mixed, required: true },
     at: { type: Date, required: true },
   },
-  { versionKey: false, collection: "ledger_postings", minimize: false },
+  { versionKey: false, collection: "ledger_entries", minimize: false },
 );
-postingSchema.index({ account: 1, seq: -1 });
-/** A transaction touches an account once: enforced by the database, on MongoDB and on FerretDB alike. */
-postingSchema.index({ txKey: 1, account: 1 }, { unique: true });
-const headSchema = new Schema<HeadDoc>(
-  { _id: String, seq: { type: Number, required: true } },
-  { versionKey: false, collection: "ledger_heads" },
-);
+entrySchema.index({ owner: 1, seq: -1 });
+/** Once per transaction: enforced by the database, on MongoDB and on FerretDB alike. */
+entrySchema.index({ txKey: 1 }, { unique: true });
 
 export function ledgerModels(connection: Connection) {
   return {
-    Posting:
-      (connection.models.LedgerPosting as Model<PostingDoc> | undefined) ??
-      connection.model<PostingDoc>("LedgerPosting", postingSchema),
-    Head:
-      (connection.models.LedgerHead as Model<HeadDoc> | undefined) ??
-      connection.model<HeadDoc>("LedgerHead", headSchema),
+    Entry:
+      (connection.models.LedgerEntry as Model<EntryDoc> | undefined) ??
+      connection.model<EntryDoc>("LedgerEntry", entrySchema),
   };
 }
 
-/** Accounts of people never go below zero; system accounts (`system:…`) may. */
-export const mayGoNegative = (account: string): boolean => account.startsWith("system:");
+/** Platform accounts (`system:…`) may go negative (what the platform owes or is owed); a person's never. */
+export const isSystemAccount = (account: string): boolean => account.startsWith("system:");
 
-/** Accounts whose chain end is remembered in-process (cleared when full). */
+/** The owner's bucket a leg moves (`user:U1:available` of `user:U1` → `available`), or null for another account. */
+const bucketOf = (owner: string, account: string): string | null =>
+  account.startsWith(`${owner}:`) ? account.slice(owner.length + 1) : null;
+
+/** Owners whose chain end is remembered in-process (cleared when full). */
 const KNOWN_MAX = 50_000;
-/**
- * The head document is written at seq 1, 9, 17, …: a reader without a memory walks at most this many postings forward.
- */
-const HEAD_EVERY = 8;
+/** Transactions one lock holder writes before letting other processes have a turn. */
+const BATCH = 64;
 
 export class InsufficientFunds extends AppError {
   constructor(account: string, balance: number, amount: number) {
@@ -81,175 +89,224 @@ export class InsufficientFunds extends AppError {
   }
 }
 
+interface Waiting {
+  tx: LedgerTransaction;
+  resolve: (entry: EntryDoc) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
- * The ledger (ARCHITECTURE rule 2): balances move only by appending postings;
- * a balance is the last posting's `balanceAfter`. Correct on MongoDB and on
- * FerretDB (no transactions, non-atomic conditional updates) because the
- * only guards are inserts under unique `_id`s.
+ * The double-entry ledger (ARCHITECTURE rule 2): money moves only by transactions whose legs sum to zero across
+ * accounts, platform accounts included, each written as one document under its key. Correct on MongoDB and on FerretDB
+ * (no transactions, non-atomic conditional updates) because the only guards are inserts under unique keys.
+ *
+ * Fast under contention: transactions of one owner queue in-process, and with Redis one process at a time writes an
+ * owner's chain (a short lease that carries the chain's end), so writers neither race for the same position nor read
+ * the chain before each insert. The lease is only for speed: if it lapses, the unique keys still decide.
  */
 export class Ledger {
-  private readonly models: ReturnType<typeof ledgerModels>;
+  private readonly model: Model<EntryDoc>;
   private readonly now: () => Date;
-  /** Once-per-transaction rests on the unique (txKey, account) index: make sure it exists before the first posting. */
+  private readonly lock: OwnerLock | null;
+  /** Once-per-transaction rests on the unique txKey index: make sure it exists before the first write. */
   private indexesReady: Promise<unknown> | undefined;
-  /** The chain end this process last saw, per account (a hint, like the head document). */
-  private readonly known = new Map<string, number>();
-  /**
-   * Writers of one account in this process wait their turn (fewer lost races); across processes the unique `_id`
-   * decides.
-   */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** The chain end this process last wrote or read, per owner (a hint: the unique `_id` checks it). */
+  private readonly known = new Map<string, ChainEnd>();
+  private readonly lanes = new Map<string, Waiting[]>();
 
-  constructor(connection: Connection, now: () => Date = () => new Date()) {
-    this.models = ledgerModels(connection);
-    this.now = now;
+  constructor(
+    connection: Connection,
+    options: { now?: () => Date; redis?: Redis; prefix?: string } | (() => Date) = {},
+  ) {
+    const settings = typeof options === "function" ? { now: options } : options;
+    this.model = ledgerModels(connection).Entry;
+    this.now = settings.now ?? (() => new Date());
+    this.lock =
+      settings.redis === undefined ? null : new OwnerLock(settings.redis, `${settings.prefix ?? "trm"}:ledger`);
   }
 
-  /** The last posting of an account (null when it has none): the head hint, then forward by `_id` to the real end. */
-  async last(account: string, from?: PostingDoc): Promise<PostingDoc | null> {
-    // Where this process last saw the chain end saves the head read; the walk forward makes any hint safe.
-    let seq =
-      from?.seq ??
-      this.known.get(account) ??
-      (await this.models.Head.findById(account).lean<HeadDoc>().exec())?.seq ??
-      0;
-    let found: PostingDoc | null =
-      from ?? (seq === 0 ? null : await this.models.Posting.findById(`${account}:${seq}`).lean<PostingDoc>().exec());
-    for (;;) {
-      const next = await this.models.Posting.findById(`${account}:${seq + 1}`)
-        .lean<PostingDoc>()
-        .exec();
-      if (next === null) {
-        this.remember(account, seq);
-        return found;
-      }
-      found = next;
-      seq++;
-    }
+  /** The owner's latest transaction (null when it has none): one query. */
+  async last(owner: string): Promise<EntryDoc | null> {
+    return this.model.findOne({ owner }).sort({ seq: -1 }).lean<EntryDoc>().exec();
   }
 
-  private remember(account: string, seq: number): void {
-    if (this.known.size >= KNOWN_MAX && !this.known.has(account)) this.known.clear();
-    this.known.set(account, seq);
+  /** The owner's accounts and counters after its latest transaction (empty when it has none). */
+  async balances(owner: string): Promise<Record<string, number>> {
+    return (await this.last(owner))?.balances ?? {};
   }
 
-  async balance(account: string): Promise<number> {
-    return (await this.last(account))?.balanceAfter ?? 0;
+  /** A platform account's balance: the sum of its legs over every transaction (for reports and checks). */
+  async systemBalance(account: string): Promise<number> {
+    const [row] = await this.model
+      .aggregate<{ total: number }>([
+        { $match: { "postings.account": account } },
+        { $unwind: "$postings" },
+        { $match: { "postings.account": account } },
+        { $group: { _id: null, total: { $sum: "$postings.amount" } } },
+      ])
+      .exec();
+    return row?.total ?? 0;
   }
 
-  /**
-   * A transaction's posting on an account, found through the unique (txKey, account) index (a collection scan on
-   * FerretDB: only replays and refusals come here).
-   */
-  private async findOwn(account: string, txKey: string): Promise<PostingDoc | null> {
-    return this.models.Posting.findOne({ txKey, account }).lean<PostingDoc>().exec();
+  /** A transaction by its key, or null. */
+  async find(txKey: string): Promise<EntryDoc | null> {
+    return this.model.findOne({ txKey }).lean<EntryDoc>().exec();
   }
 
   /**
-   * Applies `amount` to `account` for transaction `txKey`, once: a retried or
-   * concurrent repeat of the same transaction finds the first posting and
-   * returns it. Refuses (InsufficientFunds) to take a person's balance below zero.
+   * Writes a transaction once: a retried or concurrent repeat finds the first and returns it. Refuses unbalanced legs
+   * (`ledger_unbalanced`), amounts that are not whole kyat (`bad_amount`), and a person's account going below zero
+   * (InsufficientFunds).
    */
-  async post(
-    account: string,
-    amount: number,
-    txKey: string,
-    memo: PostingMemo = { code: "adjustment", params: {} },
-  ): Promise<PostingDoc> {
-    if (!Number.isSafeInteger(amount) || amount === 0)
-      throw new AppError("bad_amount", "amounts are whole kyat, not zero");
-    this.indexesReady ??= this.models.Posting.createIndexes();
+  async post(tx: LedgerTransaction): Promise<EntryDoc> {
+    validate(tx);
+    this.indexesReady ??= this.model.createIndexes();
     await this.indexesReady;
-    const previous = this.queues.get(account) ?? Promise.resolve();
-    const turn = previous.catch(() => undefined).then(() => this.append(account, amount, txKey, memo));
-    this.queues.set(account, turn);
-    try {
-      return await turn;
-    } finally {
-      if (this.queues.get(account) === turn) this.queues.delete(account);
+    return new Promise<EntryDoc>((resolve, reject) => {
+      const lane = this.lanes.get(tx.owner);
+      if (lane !== undefined) {
+        lane.push({ tx, resolve, reject });
+        return;
+      }
+      this.lanes.set(tx.owner, [{ tx, resolve, reject }]);
+      void this.drain(tx.owner);
+    });
+  }
+
+  /** Writes an owner's waiting transactions, a batch per turn of the owner's lease, until none waits. */
+  private async drain(owner: string): Promise<void> {
+    const lane = this.lanes.get(owner) ?? [];
+    while (lane.length > 0) {
+      const lease = await this.lock?.acquire(owner).catch(() => null);
+      let end = newer(lease?.end ?? null, this.known.get(owner) ?? null);
+      try {
+        end ??= toEnd(await this.last(owner));
+        for (let written = 0; written < BATCH && lane.length > 0; written++) {
+          const waiting = lane.shift() as Waiting;
+          try {
+            const entry = await this.append(owner, end, waiting.tx);
+            if (entry.seq > end.seq) end = toEnd(entry);
+            waiting.resolve(entry);
+          } catch (error) {
+            if (error instanceof StaleEnd) end = error.end;
+            waiting.reject(error instanceof StaleEnd ? error.cause : error);
+          }
+        }
+      } catch (error) {
+        for (const waiting of lane.splice(0)) waiting.reject(error);
+      } finally {
+        this.remember(owner, end);
+        if (lease) await this.lock?.release(owner, lease.token, end).catch(() => undefined);
+      }
     }
+    this.lanes.delete(owner);
   }
 
   /**
-   * Reads the chain's end, checks the rule, inserts seq+1. Two unique indexes
-   * decide every race: `_id` (`<account>:<seq>`: one posting per position) and
-   * (txKey, account) (one posting per transaction). FerretDB's duplicate-key
-   * error does not say which index refused, so the position is read back: taken
-   * means "someone else appended first, look again"; free means "this
-   * transaction is already on the chain".
+   * Inserts the transaction after `end`. A taken position means another process wrote first: the real end is read
+   * and the insert tried again. FerretDB's duplicate-key error does not say which index refused, so the position is
+   * read back: taken means "look again"; free means "this transaction is already written".
    */
-  private async append(account: string, amount: number, txKey: string, memo: PostingMemo): Promise<PostingDoc> {
-    let seen: PostingDoc | undefined;
+  private async append(owner: string, start: ChainEnd, tx: LedgerTransaction): Promise<EntryDoc> {
+    let end = start;
     for (let attempt = 0; attempt < 1000; attempt++) {
-      const last = await this.last(account, seen);
-      const balance = last?.balanceAfter ?? 0;
-      if (balance + amount < 0 && !mayGoNegative(account)) {
-        // A replay of a debit that was applied must not be refused for the balance it left.
-        const own = await this.findOwn(account, txKey);
-        if (own !== null) return own;
-        throw new InsufficientFunds(account, balance, amount);
+      const balances = { ...end.balances };
+      for (const posting of tx.postings) {
+        const bucket = bucketOf(owner, posting.account);
+        if (bucket !== null) balances[bucket] = (balances[bucket] ?? 0) + posting.amount;
       }
-      const seq = (last?.seq ?? 0) + 1;
-      const posting: PostingDoc = {
-        _id: `${account}:${seq}`,
-        account,
-        seq,
-        amount,
-        balanceAfter: balance + amount,
-        txKey,
-        memo,
+      const short = tx.postings.find((posting) => (balances[bucketOf(owner, posting.account) ?? ""] ?? 0) < 0);
+      if (short !== undefined) {
+        // Refused only against the chain's real end (a hint may be behind), and never a replay of a debit written.
+        const own = await this.find(tx.txKey);
+        if (own !== null) return own;
+        const real = toEnd(await this.last(owner));
+        if (real.seq !== end.seq) {
+          end = real;
+          continue;
+        }
+        const bucket = bucketOf(owner, short.account) ?? "";
+        throw new StaleEnd(end, new InsufficientFunds(short.account, end.balances[bucket] ?? 0, short.amount));
+      }
+      for (const [name, amount] of Object.entries(tx.counters ?? {})) balances[name] = (balances[name] ?? 0) + amount;
+      const entry: EntryDoc = {
+        _id: `${owner}:${end.seq + 1}`,
+        owner,
+        seq: end.seq + 1,
+        txKey: tx.txKey,
+        postings: tx.postings,
+        balances,
+        memo: tx.memo,
         at: this.now(),
       };
       try {
-        await this.models.Posting.create(posting);
+        await this.model.create(entry);
+        return entry;
       } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        const taken = await this.models.Posting.findById(posting._id).lean<PostingDoc>().exec();
-        if (taken?.txKey === txKey) return taken; // a concurrent repeat of this transaction got there first
-        if (taken !== null) {
-          // Another writer (another process: this one queues per account) appended first. Go on from its posting,
-          // after a short random pause so racing writers spread out instead of colliding again.
-          seen = taken;
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+        if (!isDuplicateKey(error)) throw new StaleEnd(end, error);
+        const taken = await this.model.findById(entry._id).lean<EntryDoc>().exec();
+        if (taken?.txKey === tx.txKey) return taken; // a concurrent repeat of this transaction got there first
+        if (taken === null) {
+          const own = await this.find(tx.txKey);
+          if (own !== null) return own;
           continue;
         }
-        const own = await this.findOwn(account, txKey);
-        if (own !== null) return own;
-        continue;
+        // Another writer (another process whose lease lapsed, or no Redis) appended first: go on from the real end,
+        // after a short random pause so racing writers spread out instead of colliding again.
+        end = toEnd(await this.last(owner));
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
       }
-      this.remember(account, seq);
-      // The shared hint for other processes is refreshed every few postings: fewer writes, and at most that many extra
-      // reads.
-      if (seq % HEAD_EVERY === 1)
-        await this.models.Head.updateOne({ _id: account }, { $max: { seq } }, { upsert: true }).exec();
-      return posting;
     }
-    throw new AppError("ledger_contended", `account ${account} is too busy`);
+    throw new AppError("ledger_contended", `the ledger of ${owner} is too busy`);
   }
 
-  /** The last `limit` postings of an account, newest first. */
-  async recent(account: string, limit: number): Promise<PostingDoc[]> {
-    const postings: PostingDoc[] = [];
-    let current = await this.last(account);
-    while (current !== null && postings.length < limit) {
-      postings.push(current);
-      current =
-        current.seq <= 1
-          ? null
-          : await this.models.Posting.findById(`${account}:${current.seq - 1}`)
-              .lean<PostingDoc>()
-              .exec();
-    }
-    return postings;
+  private remember(owner: string, end: ChainEnd | null): void {
+    if (end === null) return;
+    if (this.known.size >= KNOWN_MAX && !this.known.has(owner)) this.known.clear();
+    this.known.set(owner, end);
   }
 
-  /** Every posting of an account, oldest first (for statements and checks). */
-  async history(account: string): Promise<PostingDoc[]> {
-    const postings: PostingDoc[] = [];
-    for (let seq = 1; ; seq++) {
-      const posting = await this.models.Posting.findById(`${account}:${seq}`).lean<PostingDoc>().exec();
-      if (posting === null) return postings;
-      postings.push(posting);
-    }
+  /** The owner's latest `limit` transactions, newest first. */
+  async recent(owner: string, limit: number): Promise<EntryDoc[]> {
+    return this.model.find({ owner }).sort({ seq: -1 }).limit(limit).lean<EntryDoc[]>().exec();
   }
+
+  /** Every transaction of an owner, oldest first (for statements and checks). */
+  async history(owner: string): Promise<EntryDoc[]> {
+    return this.model.find({ owner }).sort({ seq: 1 }).lean<EntryDoc[]>().exec();
+  }
+}
+
+/** A failed write, with the chain end the writer learned meanwhile (so the next transaction starts from it). */
+class StaleEnd extends Error {
+  readonly end: ChainEnd;
+  constructor(end: ChainEnd, cause: unknown) {
+    super("ledger write failed", { cause });
+    this.end = end;
+  }
+}
+
+function toEnd(entry: EntryDoc | null): ChainEnd {
+  return entry === null ? { seq: 0, balances: {} } : { seq: entry.seq, balances: entry.balances };
+}
+
+/** The later of two hints (either may be missing). */
+function newer(a: ChainEnd | null, b: ChainEnd | null): ChainEnd | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a.seq >= b.seq ? a : b;
+}
+
+function validate(tx: LedgerTransaction): void {
+  if (tx.postings.length === 0) throw new AppError("ledger_unbalanced", `transaction ${tx.txKey} has no legs`);
+  for (const posting of tx.postings) {
+    if (!Number.isSafeInteger(posting.amount) || posting.amount === 0)
+      throw new AppError("bad_amount", "amounts are whole kyat, not zero");
+    if (bucketOf(tx.owner, posting.account) === null && !isSystemAccount(posting.account))
+      throw new AppError("ledger_unbalanced", `transaction ${tx.txKey} moves ${posting.account}, not of ${tx.owner}`);
+  }
+  for (const amount of Object.values(tx.counters ?? {}))
+    if (!Number.isSafeInteger(amount)) throw new AppError("bad_amount", "amounts are whole kyat");
+  if (tx.postings.reduce((sum, posting) => sum + posting.amount, 0) !== 0)
+    throw new AppError("ledger_unbalanced", `the legs of transaction ${tx.txKey} do not sum to zero`);
 }

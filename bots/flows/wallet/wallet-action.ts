@@ -7,28 +7,17 @@ import type { WalletServices } from "./services.ts";
 
 const ENTRIES = 5;
 
-/**
- * What happened, in words: the ledger's legs of one movement (−10,000 available and +10,000 held when a withdrawal
- * sets money aside) are one event, told once with its amount.
- */
+/** What happened, in words: one line per transaction (a withdrawal setting money aside is one event, not two legs). */
 function eventLines(ctx: FlowContext<WalletServices>, entries: WalletEntry[]): string[] {
-  const events = new Map<string, { entry: WalletEntry; amount: number }>();
-  for (const entry of entries) {
-    const key = `${entry.at.getTime()}:${entry.memo.code}:${JSON.stringify(entry.memo.params ?? {})}`;
-    const known = events.get(key);
-    const amount = Math.abs(entry.amount);
-    if (known === undefined) events.set(key, { entry, amount });
-    else known.amount = Math.max(known.amount, amount);
-  }
   const language = ctx.user.language;
-  return [...events.values()].slice(0, ENTRIES).map(({ entry, amount }) =>
+  return entries.slice(0, ENTRIES).map((entry) =>
     ctx.t("wallet:entry", {
       date: formatDate(entry.at, language),
       // A movement with no words of its own (an adjustment, a code added later) reads as an adjustment.
       what: ctx.t(`wallet:event.${entry.memo.code}`, {
         ...entry.memo.params,
-        amount: formatKyat(amount, language),
-        defaultValue: ctx.t("wallet:event.adjustment", { amount: formatKyat(amount, language) }),
+        amount: formatKyat(entry.amount, language),
+        defaultValue: ctx.t("wallet:event.adjustment", { amount: formatKyat(entry.amount, language) }),
       }),
     }),
   );
@@ -40,7 +29,7 @@ export const walletAction: Action<WalletServices> = {
   run: async (ctx) => {
     const language = ctx.user.language;
     const balances = await ctx.services.wallet.balances(ctx.user._id);
-    const entries = await ctx.services.wallet.recent(ctx.user._id, ENTRIES * 3);
+    const entries = await ctx.services.wallet.recent(ctx.user._id, ENTRIES);
     const lines = [
       ctx.t("wallet:title"),
       ctx.t("wallet:balances", {
