@@ -6,6 +6,7 @@ import { decisionSweeperQueueDefinition } from "./decisions/decision-sweeper.ts"
 import { kycRetentionQueueDefinition } from "./kyc/kyc-retention.ts";
 import { leaderboardQueueDefinition } from "./leaderboard/leaderboard-job.ts";
 import { mediaIngestQueueDefinition } from "./media/media-ingest.ts";
+import { replyDrainQueueDefinition } from "./replies/reply-drain.ts";
 import type { QueueDefinition } from "./queue-registry.ts";
 
 /**
@@ -24,5 +25,6 @@ export function platformQueues(): QueueDefinition<any>[] {
     kycRetentionQueueDefinition(),
     reconcileQueueDefinition(),
     decisionSweeperQueueDefinition(),
+    replyDrainQueueDefinition(),
   ];
 }

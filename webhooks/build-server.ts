@@ -113,6 +113,7 @@ export async function buildServer(runtime: Runtime, core: Core, plugins?: BotDep
     channels.telegram = createTelegramChannel(config.telegram, bot, logger, {
       redis: runtime.redis,
       prefix: config.redis.prefix,
+      keys: config.encryptionKeys,
     });
     if (config.telegram.mode === "webhook")
       await app.register(telegramWebhookRoute(channels.telegram, config.telegram.secret));

@@ -23,5 +23,5 @@ export function composeCore(runtime: Runtime, clock?: () => Date): Promise<Core>
 
 /** The channels' outbound clients, for the workers that deliver notifications and broadcasts. */
 export function composeSenders(runtime: Runtime): ChannelSenders {
-  return createChannelSenders(runtime.config, runtime.redis);
+  return createChannelSenders(runtime.config, runtime.redis, runtime.logger);
 }

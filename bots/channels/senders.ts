@@ -10,17 +10,27 @@ import type {
 } from "../../core/notifications/channel-sender.ts";
 import { pushToOutbox } from "./sandbox/sandbox-channel.ts";
 import { mayHaveReachedPlatform } from "./send-outcome.ts";
+import { telegramReplyOutbox } from "./telegram/telegram-outbox.ts";
 import { createTelegramApi } from "./telegram/telegram-sender.ts";
+import type { Logger } from "../../core/logging/create-logger.ts";
 import { ViberClient } from "./viber/viber-client.ts";
 import { keyboardOf } from "./viber/viber-render.ts";
 
 /** Viber takes at most 300 receivers per broadcast_message call. */
 export const VIBER_BROADCAST_MAX = 300;
 
-function telegramSender(config: Exclude<Config["telegram"], { mode: "off" }>, timeoutSeconds: number): ChannelSender {
-  const api = createTelegramApi(config.token, config.apiRoot, { autoRetry: false, timeoutSeconds });
+function telegramSender(
+  config: Config,
+  telegram: Exclude<Config["telegram"], { mode: "off" }>,
+  redis: Redis,
+  logger: Logger | undefined,
+): ChannelSender {
+  const timeoutSeconds = config.notifications.sendTimeoutSeconds;
+  const api = createTelegramApi(telegram.token, telegram.apiRoot, { autoRetry: false, timeoutSeconds });
+  const waiting = telegramReplyOutbox({ api, redis, prefix: config.redis.prefix, keys: config.encryptionKeys, logger });
   return {
     transport: "telegram",
+    drainReplies: (blocked) => waiting.drainAll(blocked),
     async send({ externalId }, message): Promise<SendResult> {
       try {
         const markup =
@@ -106,10 +116,9 @@ function sandboxSender(redis: Redis, prefix: string): ChannelSender {
 }
 
 /** Every sender the configuration turns on; the worker process hands them to the notification queues. */
-export function createChannelSenders(config: Config, redis: Redis): ChannelSenders {
+export function createChannelSenders(config: Config, redis: Redis, logger?: Logger): ChannelSenders {
   const senders: ChannelSenders = {};
-  if (config.telegram.mode !== "off")
-    senders.telegram = telegramSender(config.telegram, config.notifications.sendTimeoutSeconds);
+  if (config.telegram.mode !== "off") senders.telegram = telegramSender(config, config.telegram, redis, logger);
   if (config.viber.enabled) senders.viber = viberSender(config.viber, config.notifications.sendTimeoutSeconds);
   if (config.sandbox) senders.sandbox = sandboxSender(redis, config.redis.prefix);
   return senders;

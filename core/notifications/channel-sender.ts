@@ -33,6 +33,19 @@ export interface ChannelSender {
    * Many recipients in one call where the platform allows it (Viber: 300 per call). Returns who could not be reached.
    */
   sendMany?(externalIds: string[], message: OutboundMessage): Promise<{ unreachable: string[] }>;
+  /**
+   * Sends the chat replies that wait since the platform could not take them (an outage), in order per chat; `blocked`
+   * hears of each person found to have blocked the bot. Returns what happened per chat.
+   */
+  drainReplies?(blocked: (chatKey: string) => Promise<unknown>): Promise<ReplyDrainReport[]>;
+}
+
+/** One chat's waiting replies after a drain: sent, maybe delivered (never again), dropped, still waiting. */
+export interface ReplyDrainReport {
+  sent: number;
+  uncertain: number;
+  dropped: number;
+  left: number;
 }
 
 export type ChannelSenders = Partial<Record<Transport, ChannelSender>>;

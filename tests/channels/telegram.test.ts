@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { buttonsOf } from "../fakes/fake-telegram-api.ts";
 import { tgBlocked, tgButton, tgPhoto, tgText, type TgUser } from "../fakes/telegram-updates.ts";
@@ -308,6 +309,34 @@ describe("Telegram: engine behaviour", () => {
     await h.post(tgText(left, "/start"));
     await h.post(tgBlocked(left));
     expect((await models().Identity.findById(`tg:${left.id}`).lean())?.reachable).toBe(false);
+  });
+
+  it("an outage delays replies, loses none: they wait sealed, then arrive in order (next turn or drain)", async () => {
+    const [ann, ben] = [person("Outage Ann"), person("Outage Ben")];
+    for (const someone of [ann, ben]) await h.post(tgText(someone, "/start"));
+    const before = { ann: h.fake.textsTo(ann.id).length, ben: h.fake.textsTo(ben.id).length };
+    await h.fake.goDown();
+    // Both people keep writing: every update is taken (200), nothing reaches the chat.
+    for (const text of ["cook", "driver"]) expect(await h.post(tgText(ann, text))).toBe(200);
+    expect(await h.post(tgText(ben, "nurse"))).toBe(200);
+    // What waits in Redis is sealed: no reply text in clear.
+    const prefix = h.t.runtime.config.redis.prefix;
+    const waiting = await h.t.runtime.redis.lrange(`${prefix}:tg:outbox:{${ann.id}}:replies`, 0, -1);
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.join("")).not.toContain("cook");
+    await h.fake.comeBack();
+    // Ann writes again: what waited goes first, in order, then this turn's answer.
+    await h.post(tgText(ann, "welder"));
+    const annTexts = h.fake.textsTo(ann.id).slice(before.ann);
+    expect(annTexts.map((text) => /“(\w+)”/.exec(text)?.[1])).toEqual(["cook", "driver", "welder"]);
+    // Ben says nothing more: the worker's drain job sends his.
+    const senders = createChannelSenders(h.t.runtime.config, h.t.runtime.redis);
+    const reports = (await senders.telegram?.drainReplies?.(async () => undefined)) ?? [];
+    expect(reports.reduce((sum, report) => sum + report.sent, 0)).toBeGreaterThan(0);
+    expect(h.fake.textsTo(ben.id).slice(before.ben).join("\n")).toContain("“nurse”");
+    // Nothing twice: a second drain has nothing left.
+    expect((await senders.telegram?.drainReplies?.(async () => undefined)) ?? []).toEqual([]);
+    expect(h.fake.textsTo(ann.id).slice(before.ann)).toHaveLength(3);
   });
 
   it("honours retry_after on 429 and still delivers", async () => {

@@ -57,6 +57,8 @@ export class FakeTelegramApi {
   private readonly cuts = new Map<string, number>();
   private readonly token: string;
   private readonly answers = new HeldAnswers();
+  /** The port it listened on before `goDown`, to come back on. */
+  private downPort: number | undefined;
   /** Files people "sent", by file id, served like Telegram's file downloads. */
   private readonly files = new Map<string, Buffer>();
   /** Every chat's messages as they stand (sent, then edited in place), like the app keeps them. */
@@ -251,6 +253,20 @@ export class FakeTelegramApi {
   /** Answers every held request and stops holding. */
   release(): void {
     this.answers.release();
+  }
+
+  /** Telegram unreachable: connections are refused (the request never leaves), until `comeBack`. */
+  async goDown(): Promise<void> {
+    const address = this.server?.address() as AddressInfo | undefined;
+    this.downPort = address?.port;
+    const closed = new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    this.server?.closeAllConnections();
+    await closed;
+  }
+
+  /** Listens again on the same port. */
+  async comeBack(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.listen(this.downPort, "127.0.0.1", resolve));
   }
 
   async stop(): Promise<void> {

@@ -1,15 +1,14 @@
 import { Bot as GrammyBot, type Api } from "grammy";
-import type { TelegramConfig } from "../../../core/config/load-config.ts";
+import type { EncryptionKey, TelegramConfig } from "../../../core/config/load-config.ts";
 import { AppError } from "../../../core/errors/app-error.ts";
 import type { Logger } from "../../../core/logging/create-logger.ts";
 import type { Bot } from "../../create-bot.ts";
 import type { Redis } from "ioredis";
 import { syncAdminCommands } from "./admin-commands.ts";
-import { createTelegramApi, deliverToTelegram, type NewestMessage } from "./telegram-sender.ts";
+import type { DrainReport } from "../reply-outbox.ts";
+import { telegramReplyOutbox } from "./telegram-outbox.ts";
+import { createTelegramApi, deliverToTelegram, UndeliveredReplies } from "./telegram-sender.ts";
 import { telegramUpdateSchema, toTelegramEvent } from "./telegram-update.ts";
-
-/** How long the newest message id of a chat is remembered (older presses then answer with a new message). */
-const NEWEST_TTL_SECONDS = 7 * 24 * 3600;
 
 /** The update types we ask Telegram for; everything else is never sent to us. */
 export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
@@ -22,6 +21,8 @@ export interface TelegramChannel {
   setup(): Promise<void>;
   /** Long polling for local development with a real token; returns a stop function. */
   startPolling(): () => Promise<void>;
+  /** Sends the replies waiting since Telegram was unreachable, for every chat (the worker's drain job calls this). */
+  drainWaiting(): Promise<DrainReport[]>;
 }
 
 /** Telegram as a transport for the engine: flows never see grammY types. */
@@ -29,21 +30,13 @@ export function createTelegramChannel(
   config: Exclude<TelegramConfig, { mode: "off" }>,
   bot: Bot,
   logger: Logger,
-  state: { redis: Redis; prefix: string },
+  state: { redis: Redis; prefix: string; keys: EncryptionKey[] },
 ): TelegramChannel {
   const api = createTelegramApi(config.token, config.apiRoot);
   const log = logger.child({ channel: "telegram" });
-  const newestKey = (chatId: string) => `${state.prefix}:tg:newest:${chatId}`;
-  const newest: NewestMessage = {
-    read: async (chatId) => {
-      const value = await state.redis.get(newestKey(chatId));
-      return value === null ? undefined : Number(value);
-    },
-    write: async (chatId, messageId) => {
-      await state.redis.set(newestKey(chatId), String(messageId), "EX", NEWEST_TTL_SECONDS);
-    },
-  };
-
+  const waiting = telegramReplyOutbox({ api, ...state, logger: log });
+  const { outbox, newest } = waiting;
+  const markUnreachable = (chatKey: string) => bot.services.users.markUnreachable(chatKey);
   const handleUpdate = async (body: unknown): Promise<void> => {
     const parsed = telegramUpdateSchema.safeParse(body);
     if (!parsed.success)
@@ -59,28 +52,40 @@ export function createTelegramChannel(
     }
     const { envelope, callbackQueryId } = event;
     await bot.engine.handle(envelope, async (outcome, ctx) => {
+      const chatId = envelope.externalId;
       try {
+        // Replies still waiting from an outage go first: this turn's queue behind them.
+        const behind = await outbox.waiting(chatId);
         await deliverToTelegram(
           api,
           {
-            chatId: envelope.externalId,
+            chatId,
             callbackQueryId,
             messageId: envelope.incoming.kind === "button" ? envelope.incoming.messageId : undefined,
           },
-          outcome,
+          behind ? { ...outcome, replies: [] } : outcome,
           log,
           newest,
         );
+        if (behind) {
+          await outbox.append(chatId, outcome.replies);
+          await waiting.drain(chatId, markUnreachable);
+        }
         await syncAdminCommands({
           api,
           redis: state.redis,
           prefix: state.prefix,
           translator: bot.services.translator,
           features: bot.features,
-          chatId: envelope.externalId,
+          chatId,
           user: ctx.user,
         }).catch((error: unknown) => log.warn({ err: error }, "could not update the admin command menu"));
       } catch (error) {
+        if (error instanceof UndeliveredReplies) {
+          log.warn({ err: error.cause, waiting: error.replies.length }, "Telegram did not take the replies; they wait");
+          await outbox.append(chatId, error.replies);
+          return;
+        }
         if (error instanceof AppError && error.code === "recipient_blocked") {
           await bot.services.users.markUnreachable(ctx.chatKey);
           return;
@@ -93,6 +98,7 @@ export function createTelegramChannel(
   return {
     api,
     handleUpdate,
+    drainWaiting: () => waiting.drainAll(markUnreachable),
     async setup() {
       for (const language of ["en", "my"] as const) {
         const t = bot.services.translator.t(language);

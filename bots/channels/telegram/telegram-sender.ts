@@ -4,6 +4,8 @@ import type { InlineKeyboardButton } from "grammy/types";
 import { AppError } from "../../../core/errors/app-error.ts";
 import type { Logger } from "../../../core/logging/create-logger.ts";
 import type { Button, Outcome, Reply } from "../../engine/contract.ts";
+import type { SendFailure } from "../reply-outbox.ts";
+import { mayHaveReachedPlatform } from "../send-outcome.ts";
 
 /** Telegram's limits: message text 4096 characters, photo captions 1024. */
 const TEXT_LIMIT = 4096;
@@ -118,24 +120,60 @@ export async function deliverToTelegram(
   const editable = pressed !== undefined && newest !== undefined && (await newest.read(turn.chatId)) === pressed;
   let last: number | undefined;
   try {
-    for (const reply of outcome.replies) {
-      const sent = await sendOne(
-        api,
-        editable || newest === undefined ? turn : { ...turn, messageId: undefined },
-        reply,
-      );
-      if (sent !== undefined) last = sent;
+    for (const [index, reply] of outcome.replies.entries()) {
+      try {
+        const sent = await sendReply(
+          api,
+          editable || newest === undefined ? turn : { ...turn, messageId: undefined },
+          reply,
+        );
+        if (sent !== undefined) last = sent;
+      } catch (error) {
+        const failure = sendFailure(error);
+        // What Telegram never took waits in the chat's outbox, in order; a send that may have arrived is not repeated.
+        if (failure === "retry") throw new UndeliveredReplies(outcome.replies.slice(index), toAppError(error));
+        if (failure === "uncertain") throw new UndeliveredReplies(outcome.replies.slice(index + 1), toAppError(error));
+        throw toAppError(error);
+      }
     }
-  } catch (error) {
-    throw toAppError(error);
   } finally {
     if (last !== undefined && newest !== undefined)
       await newest.write(turn.chatId, last).catch((error: unknown) => logger.debug({ err: error }, "newest id"));
   }
 }
 
+/** Replies Telegram did not take in a turn (it was down or refused the connection), to wait in the chat's outbox. */
+export class UndeliveredReplies extends Error {
+  readonly replies: Reply[];
+  constructor(replies: Reply[], cause: AppError) {
+    super(`${replies.length} replies not delivered: ${cause.code}`, { cause });
+    this.replies = replies;
+  }
+}
+
+/**
+ * What a failed send means: Telegram said no for now (5xx, 429) or the request never left (connection refused):
+ * send it again later; no answer after the request left: maybe delivered, never again; the person blocked the bot;
+ * Telegram refused this message (400): it never will be delivered.
+ */
+export function sendFailure(error: unknown): SendFailure {
+  const appError = toAppError(error);
+  switch (appError.code) {
+    case "telegram_unavailable":
+    case "rate_limited":
+    case "telegram_unreachable":
+      return "retry";
+    case "send_uncertain":
+      return "uncertain";
+    case "recipient_blocked":
+      return "blocked";
+    default:
+      return "refused";
+  }
+}
+
 /** Sends (or edits) one reply; answers the id of the message now at the bottom of the chat, if it is ours. */
-async function sendOne(api: Api, turn: TelegramTurn, reply: Reply): Promise<number | undefined> {
+export async function sendReply(api: Api, turn: TelegramTurn, reply: Reply): Promise<number | undefined> {
   const markup = markupOf(reply);
   if (reply.kind === "photo") {
     const sent = await api.sendPhoto(turn.chatId, reply.url, {
@@ -188,9 +226,11 @@ export function toAppError(error: unknown): AppError {
     return new AppError("telegram_refused", error.description, { cause: error });
   }
   if (error instanceof HttpError)
-    return new AppError("telegram_unreachable", "could not reach the Telegram Bot API", {
-      cause: error,
-    });
+    return mayHaveReachedPlatform(error)
+      ? new AppError("send_uncertain", "no answer from the Telegram Bot API; the message may have arrived", {
+          cause: error,
+        })
+      : new AppError("telegram_unreachable", "could not reach the Telegram Bot API", { cause: error });
   return new AppError("telegram_send_failed", error instanceof Error ? error.message : String(error), {
     cause: error,
   });
