@@ -119,11 +119,33 @@ export class NotificationService {
         sentAt: null,
       });
     } catch (error) {
-      if (isDuplicateKey(error)) return "duplicate";
-      throw error;
+      if (!isDuplicateKey(error)) throw error;
+      // Recorded before, but its queueing may have failed (Redis down between the two): queued again under the
+      // same job id, which the queue keeps once, so a retry finishes it and never sends it twice.
+      const existing = await this.find(input.key);
+      if (existing?.status !== "queued") return "duplicate";
+      await this.queue.enqueue(existing.transport, input.key, existing.urgent ? 0 : quietDelayMs(this.quiet, now));
+      return "duplicate";
     }
     await this.queue.enqueue(identity.transport, input.key, urgent ? 0 : quietDelayMs(this.quiet, now));
     return "queued";
+  }
+
+  /**
+   * Notifications recorded but still queued a while after (their queueing failed: Redis was down between the record
+   * and the job, for one or for a bulk of them): queued again under their job ids, which the queue keeps once, so
+   * none is lost and none is sent twice. Returns how many were queued again.
+   */
+  async requeueStuck(olderThanMs = 2 * 60_000, limit = 500): Promise<number> {
+    const now = this.now();
+    const stuck = await this.model
+      .find({ status: "queued", createdAt: { $lte: new Date(now.getTime() - olderThanMs) } })
+      .limit(limit)
+      .lean<NotificationDoc[]>()
+      .exec();
+    for (const doc of stuck)
+      await this.queue.enqueue(doc.transport, doc._id, doc.urgent ? 0 : quietDelayMs(this.quiet, now));
+    return stuck.length;
   }
 
   /**

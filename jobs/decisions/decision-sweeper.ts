@@ -4,8 +4,9 @@ export const DECISION_SWEEP_QUEUE = "decision-sweeper";
 
 /**
  * Every minute, finishes decisions whose effect a crash cut off (the decision is recorded, its effect is not):
- * payouts (approve, reject, paid, failed), invoices paid, KYC submissions and reviews, account links. Each effect is
- * idempotent (money moves once by its transaction key, audit entries and notices once by the decision's key).
+ * payouts (approve, reject, paid, failed), invoices paid, KYC submissions and reviews, account links, and
+ * notifications recorded whose queueing failed. Each effect is idempotent (money moves once by its transaction key,
+ * audit entries and notices once by the decision's key, a notification's job once by its id).
  */
 export function decisionSweeperQueueDefinition(): QueueDefinition<Record<string, never>> {
   return {
@@ -14,13 +15,16 @@ export function decisionSweeperQueueDefinition(): QueueDefinition<Record<string,
     defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, removeOnComplete: { count: 20 } },
     schedule: { id: "decision-sweeper", everyMs: 60_000 },
     async process(_job, ctx) {
-      const { payouts, invoices, kyc, links } = ctx.deps.core;
+      const { payouts, invoices, kyc, links, notifier } = ctx.deps.core;
       const finished = {
         payouts: await payouts.finishStuck(),
         invoices: await invoices.finishStuck(),
         kyc: await kyc.finishStuck(),
         links: await links.finishStuck(),
       };
+      // Notifications recorded whose queueing a Redis outage cut off (queued again; their job ids keep them once).
+      const requeued = await notifier.requeueStuck();
+      if (requeued > 0) ctx.logger.warn({ requeued }, "queued notifications again after a failed queueing");
       const count = Object.values(finished).reduce((sum, ids) => sum + ids.length, 0);
       if (count > 0) ctx.logger.warn({ finished }, "finished decisions a crash had left undone");
       return { finished: count };

@@ -37,6 +37,38 @@ describe("notification pipeline", () => {
     expect(h.fake.textsTo(user.id).filter((value) => value === "MY t1:a")).toHaveLength(1);
   });
 
+  it("a notification recorded whose queueing failed (Redis down) is queued again, sent once", async () => {
+    const { user, id } = await person();
+    // The record is written, then the queueing fails: no job. Before, a retry answered "duplicate", it stayed queued.
+    const identity = await userModels(h.t.runtime.mongo).Identity.findById(`tg:${user.id}`).lean();
+    const recordOnly = (key: string) =>
+      notificationModel(h.t.runtime.mongo).create({
+        _id: key,
+        userId: id,
+        identityKey: identity?._id,
+        transport: "telegram",
+        text: text(key),
+        imageUrl: null,
+        urgent: true,
+        status: "queued",
+        createdAt: new Date(Date.now() - 5 * 60_000),
+        sentAt: null,
+      });
+    await recordOnly("t9:retried");
+    expect(await notify(id, "t9:retried")).toBe("duplicate");
+    await waitFor(async () => (await status("t9:retried")) === "sent");
+    // Nobody retries: the sweeper queues it again.
+    await recordOnly("t9:swept");
+    expect(await h.t.core.notifier.requeueStuck()).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => (await status("t9:swept")) === "sent");
+    // Queued again any number of times, sent once (the queue keeps one job per key).
+    await notify(id, "t9:retried");
+    await h.t.core.notifier.requeueStuck(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const key of ["t9:retried", "t9:swept"])
+      expect(h.fake.textsTo(user.id).filter((value) => value === `EN ${key}`)).toHaveLength(1);
+  });
+
   it("keeps one chat to about one message per second", async () => {
     const { user, id } = await person();
     for (const key of ["t2:a", "t2:b", "t2:c"]) await notify(id, key);
