@@ -76,14 +76,15 @@ export function createQueueRegistry(options: {
   const queues = new Map<string, Queue>();
   for (const definition of options.definitions) {
     if (queues.has(definition.name)) throw new AppError("unknown_queue", `queue "${definition.name}" is defined twice`);
-    queues.set(
-      definition.name,
-      new Queue(definition.name, {
-        connection: options.connection,
-        prefix: options.prefix,
-        defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...definition.defaultJobOptions },
-      }),
-    );
+    const queue = new Queue(definition.name, {
+      connection: options.connection,
+      prefix: options.prefix,
+      defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...definition.defaultJobOptions },
+    });
+    // The shared connection's errors are logged once, rate-limited, where it is created; without a listener here
+    // BullMQ would print every one of them again per queue (hundreds a second while Redis is down).
+    queue.on("error", () => undefined);
+    queues.set(definition.name, queue);
   }
   return {
     get(name) {
