@@ -152,17 +152,13 @@ describe("wallet on the double-entry ledger", () => {
                 },
               );
             await verify(user, written);
+            // Each run's books go once checked, so the collection (scanned by FerretDB) stays small.
+            await ledgerModels(t.runtime.mongo).Entry.deleteMany({ owner: ownerOf(user) });
           },
         ),
         // No shrinking: a failing run is reported as found (shrinking replays against a growing database for minutes).
         { numRuns: RUNS, seed: 20261201, endOnFailure: true },
       );
-      // Across every run: the platform's accounts and the people's money sum to zero (nothing created or lost).
-      const all = await ledgerModels(t.runtime.mongo)
-        .Entry.find({ owner: { $regex: "^user:UWP" } })
-        .lean<EntryDoc[]>();
-      const total = all.flatMap((entry) => entry.postings).reduce((sum, posting) => sum + posting.amount, 0);
-      expect(total).toBe(0);
     },
     1_800_000,
   );
