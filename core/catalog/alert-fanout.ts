@@ -24,8 +24,9 @@ export interface AlertQueue {
 }
 
 /**
- * Job alerts, from a published job to each subscriber: once per person and job (SADD per job is the dedupe), at most
- * `perDay` alerts per person per Yangon day; the rest wait in a per-person list for the next morning's digest.
+ * Job alerts, from a published job to each subscriber: once per person and job (a decision per person in a hash per
+ * job, then an insert-once notification), at most `perDay` alerts per person per Yangon day; the rest wait in a
+ * per-person list for the next morning's digest.
  */
 export class AlertFanOut {
   private readonly options: {
@@ -51,21 +52,29 @@ export class AlertFanOut {
     const recipients = await alerts.recipients(job);
     let alerted = 0;
     let folded = 0;
+    const decisions = `${prefix}:alert-decided:${job._id}`;
     for (let i = 0; i < recipients.length; i += 1000) {
       const chunk = recipients.slice(i, i + 1000);
-      const claim = redis.pipeline();
-      for (const recipient of chunk) claim.sadd(`${prefix}:alert-sent:${job._id}`, recipient.userId);
-      claim.expire(`${prefix}:alert-sent:${job._id}`, 30 * 24 * 3600);
-      const claimed = (await claim.exec()) ?? [];
-      const fresh = chunk.filter((_, index) => claimed[index]?.[1] === 1);
+      // Each recipient is decided once per job: alerted now ("u", under the day's cap) or folded into tomorrow's digest
+      // ("o"). A run that stops after deciding (a killed worker) leaves the decision; the next run carries it out
+      // again, which changes nothing where it was already done (notifications are insert-once by key).
+      const known = await redis.hmget(decisions, ...chunk.map((recipient) => recipient.userId));
+      const fresh = chunk.filter((_, index) => known[index] === null);
       const count = redis.pipeline();
       for (const recipient of fresh)
         count
           .incr(`${prefix}:alert-day:${day}:${recipient.userId}`)
           .expire(`${prefix}:alert-day:${day}:${recipient.userId}`, TTL_SECONDS);
       const counts = (await count.exec()) ?? [];
-      const under = fresh.filter((_, index) => Number(counts[index * 2]?.[1] ?? 0) <= perDay);
-      const over = fresh.filter((_, index) => Number(counts[index * 2]?.[1] ?? 0) > perDay);
+      const decide = redis.pipeline();
+      fresh.forEach((recipient, index) =>
+        decide.hsetnx(decisions, recipient.userId, Number(counts[index * 2]?.[1] ?? 0) <= perDay ? "u" : "o"),
+      );
+      decide.expire(decisions, 30 * 24 * 3600);
+      await decide.exec();
+      const decided = await redis.hmget(decisions, ...chunk.map((recipient) => recipient.userId));
+      const under = chunk.filter((_, index) => decided[index] === "u");
+      const over = chunk.filter((_, index) => decided[index] === "o");
       alerted += await notifier.notifyMany(
         under.flatMap((recipient) => {
           const text = data.texts[recipient.transport];
@@ -84,6 +93,7 @@ export class AlertFanOut {
         }),
       );
       if (over.length > 0) {
+        // Folded again on a repeated run: the digest lists each job once.
         const fold = redis.pipeline();
         for (const recipient of over) {
           fold
@@ -109,7 +119,7 @@ export class AlertFanOut {
     const jobs = new Map<string, JobDoc | null>();
     let sent = 0;
     for (const userId of await redis.smembers(`${prefix}:digest-users:${day}`)) {
-      const ids = await redis.lrange(`${prefix}:digest:${day}:${userId}`, 0, 19);
+      const ids = [...new Set(await redis.lrange(`${prefix}:digest:${day}:${userId}`, 0, 39))].slice(0, 20);
       const docs: JobDoc[] = [];
       for (const id of ids) {
         if (!jobs.has(id)) jobs.set(id, await catalog.findJob(id));

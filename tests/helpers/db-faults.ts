@@ -3,8 +3,8 @@ import { Collection } from "mongodb";
 /** Where a write fails: before it reaches the database, or after it was applied with its answer lost. */
 export type FaultPoint = "before" | "after";
 
-type Method = "insertOne" | "updateOne" | "updateMany" | "findOne" | "find";
-const WRITES: Method[] = ["insertOne", "updateOne", "updateMany"];
+type Method = "insertOne" | "insertMany" | "updateOne" | "updateMany" | "findOne" | "find";
+const WRITES: Method[] = ["insertOne", "insertMany", "updateOne", "updateMany"];
 
 export class InjectedFault extends Error {
   readonly point: FaultPoint;
