@@ -131,11 +131,11 @@ export async function deliverUntilTaken(
 }
 
 /** Waits until `check` holds or the time is up; answers whether it held. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<boolean> {
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 60_000, everyMs = 250): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check().catch(() => false)) return true;
-    await sleep(250);
+    await sleep(everyMs);
   }
   return false;
 }
