@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -15,9 +14,9 @@ import { seedUsers } from "../helpers/seed-users.ts";
 import { channelEnv, VB_TOKEN } from "../helpers/channel-env.ts";
 import { TG_SECRET, TG_TOKEN } from "../helpers/telegram-harness.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
+import { WorkerProcesses, workerEnv } from "../helpers/worker-process.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const USERS = 5_000;
 const TG_RATE = 150;
 const VB_RATE = 5;
@@ -30,17 +29,7 @@ let telegram: FakeTelegramApi;
 let viber: FakeViberApi;
 let t: TestApp;
 let env: Record<string, string>;
-const workers: ChildProcess[] = [];
-
-function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, [path.join(ROOT, "webhooks/main-worker.ts")], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[worker] ${chunk.toString()}`));
-  workers.push(child);
-  return child;
-}
+const workers = new WorkerProcesses(() => env);
 
 beforeAll(async () => {
   redis = await startRedis({ dataDir, port: await getPort({ host: "127.0.0.1" }), durable: true });
@@ -55,15 +44,7 @@ beforeAll(async () => {
     NOTIFY_VIBER_PER_SECOND: String(VB_RATE),
   };
   t = await buildTestApp({ config: testConfig(vars) });
-  const mongoUri = new URL(t.runtime.config.mongo.uri ?? "");
-  mongoUri.pathname = `/${t.runtime.mongo.name}`;
-  env = {
-    ...vars,
-    NODE_ENV: "test",
-    LOG_LEVEL: "warn",
-    MONGODB_URI: mongoUri.toString(),
-    REDIS_PREFIX: t.runtime.config.redis.prefix,
-  };
+  env = workerEnv(t, vars);
   await t.app.inject({
     method: "POST",
     url: "/webhooks/telegram",
@@ -74,7 +55,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of workers) if (child.exitCode === null) child.kill("SIGKILL");
+  workers.killAll();
   await t?.close();
   await telegram?.stop();
   await viber?.stop();
@@ -111,7 +92,7 @@ describe("broadcast to 5,000 people across both channels", () => {
       });
 
       // Run a worker process until about half the Telegram messages are out, then go quiet and kill it mid-send.
-      const first = startWorker();
+      const first = workers.start();
       const isBroadcast = (text: unknown) => text === TEXT.en || text === TEXT.my;
       await waitFor(
         () =>
@@ -131,7 +112,7 @@ describe("broadcast to 5,000 people across both channels", () => {
       await redis.service.stop();
       redis = await startRedis({ dataDir, port: redis.port, durable: true });
 
-      const second = startWorker();
+      const second = workers.start();
       await waitFor(
         async () => (await broadcastModel(t.runtime.mongo).findById(broadcast._id).lean())?.status === "done",
         90_000,

@@ -5,8 +5,6 @@
  * failed, and the decision sweeper runs once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
-import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
 import { kycModels } from "../../core/kyc/kyc-models.ts";
 import { manualDisbursement } from "../../core/payouts/disbursement.ts";
@@ -14,14 +12,14 @@ import type { InvoiceDoc } from "../../core/payments/invoice-service.ts";
 import { signedCallback } from "../../webhooks/sandbox-gateway/signed-callbacks.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import { hireAt } from "../helpers/billing.ts";
-import { telegramHarness, type TelegramHarness } from "../helpers/telegram-harness.ts";
+import type { TelegramHarness } from "../helpers/telegram-harness.ts";
 import {
   answeredWords,
   chatStream,
   counts,
   deliverUntilTaken,
   FaultClock,
-  faultServices,
+  faultApp,
   report,
   sleep,
 } from "./fault-kit.ts";
@@ -31,24 +29,17 @@ const PAYOUTS = 40;
 const INVOICES = 16;
 const FINANCE = { userId: "UFAULTFIN", role: "finance" as const, channel: "tg" as const };
 
-let fault: Awaited<ReturnType<typeof faultServices>>;
+let app: Awaited<ReturnType<typeof faultApp>>;
+let fault: typeof app.fault;
 let h: TelegramHarness;
 
 beforeAll(async () => {
-  fault = await faultServices();
-  h = await telegramHarness({
-    MONGODB_URI: fault.services.mongoUri,
-    REDIS_URL: fault.services.redisUrl,
-    REWARDS_RELEASE: "invoice",
-  });
-  attachWorkers(h.t.runtime, h.t.core, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
+  app = await faultApp({ REWARDS_RELEASE: "invoice" });
+  ({ fault, h } = app);
   await seedDemoCatalog(h.t.runtime.mongo, new Date());
   await h.t.core.catalog.refresh();
 });
-afterAll(async () => {
-  await h.close();
-  await fault.close();
-});
+afterAll(() => app.close());
 
 describe("FerretDB killed during a stream of updates, payouts and callbacks", () => {
   it("loses nothing, does nothing twice, leaves nothing stuck", async () => {

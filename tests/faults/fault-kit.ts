@@ -2,7 +2,10 @@ import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { startLocalServices, type LocalServices } from "../../infra/local/local-services.ts";
+import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
+import { telegramHarness, type TelegramHarness } from "../helpers/telegram-harness.ts";
 
 /** One scenario's outcome, as `npm run faults` prints it. */
 export interface FaultRow {
@@ -179,4 +182,23 @@ export function chatStream(
 /** The words the bot quoted back to each person (one per answered update), as the fake Bot API holds them. */
 export function answeredWords(texts: string[]): string[] {
   return texts.flatMap((text) => [...text.matchAll(/“(zq\d+x\d+)”/g)].map((match) => match[1] ?? ""));
+}
+
+/** The whole platform (web app in Telegram webhook mode, and its workers) on this scenario's own killable services. */
+export async function faultApp(env: Record<string, string> = {}): Promise<{
+  fault: Awaited<ReturnType<typeof faultServices>>;
+  h: TelegramHarness;
+  close(): Promise<void>;
+}> {
+  const fault = await faultServices();
+  const h = await telegramHarness({ MONGODB_URI: fault.services.mongoUri, REDIS_URL: fault.services.redisUrl, ...env });
+  attachWorkers(h.t.runtime, h.t.core, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
+  return {
+    fault,
+    h,
+    async close() {
+      await h.close();
+      await fault.close();
+    },
+  };
 }

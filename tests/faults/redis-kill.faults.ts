@@ -4,38 +4,24 @@
  * again what was not taken (the webhook answers 503 with Retry-After meanwhile).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { notificationModel } from "../../core/notifications/notification-service.ts";
 import { userModels } from "../../core/users/user-model.ts";
-import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
-import { telegramHarness, type TelegramHarness } from "../helpers/telegram-harness.ts";
-import {
-  answeredWords,
-  chatStream,
-  counts,
-  eventually,
-  FaultClock,
-  faultServices,
-  report,
-  sleep,
-} from "./fault-kit.ts";
+import type { TelegramHarness } from "../helpers/telegram-harness.ts";
+import { answeredWords, chatStream, counts, eventually, FaultClock, faultApp, report, sleep } from "./fault-kit.ts";
 
 const CHATS = 20;
 const NOTICES = 60;
 
-let fault: Awaited<ReturnType<typeof faultServices>>;
+let app: Awaited<ReturnType<typeof faultApp>>;
+let fault: typeof app.fault;
 let h: TelegramHarness;
 
 beforeAll(async () => {
-  fault = await faultServices();
-  h = await telegramHarness({ MONGODB_URI: fault.services.mongoUri, REDIS_URL: fault.services.redisUrl });
-  attachWorkers(h.t.runtime, h.t.core, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
+  app = await faultApp({});
+  ({ fault, h } = app);
 });
-afterAll(async () => {
-  await h.close();
-  await fault.close();
-});
+afterAll(() => app.close());
 
 describe("Redis killed during a stream of updates and notifications", () => {
   it("loses nothing, sends nothing twice, leaves nothing stuck", async () => {

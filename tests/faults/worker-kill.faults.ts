@@ -3,12 +3,9 @@
  * middle of a job alert's fan-out to 1,500 subscribers, then a new one started: the work resumes where it stopped;
  * nobody is skipped, nobody hears it twice (a send in flight at the kill is recorded uncertain, never repeated).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { broadcastModel } from "../../core/broadcasts/broadcast-service.ts";
-import { alertModel } from "../../core/catalog/alert-service.ts";
 import type { JobDoc } from "../../core/catalog/catalog-models.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
 import { notificationModel } from "../../core/notifications/notification-service.ts";
@@ -18,11 +15,12 @@ import { FakeViberApi } from "../fakes/fake-viber-api.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import { channelEnv, VB_TOKEN } from "../helpers/channel-env.ts";
 import { seedUsers } from "../helpers/seed-users.ts";
+import { subscribeToAlerts } from "../helpers/alert-subscribers.ts";
 import { TG_SECRET, TG_TOKEN } from "../helpers/telegram-harness.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
+import { WorkerProcesses, workerEnv } from "../helpers/worker-process.ts";
 import { eventually, report, sleep } from "./fault-kit.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const USERS = 3_000;
 const OWNER = { id: 8_700_001, first_name: "Owner", language_code: "en" };
 const TEXT = { en: "Fault broadcast for everyone", my: "အားလုံးအတွက် စမ်းသပ်သတင်း" };
@@ -31,16 +29,7 @@ let telegram: FakeTelegramApi;
 let viber: FakeViberApi;
 let t: TestApp;
 let env: Record<string, string>;
-const workers: ChildProcess[] = [];
-
-function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, [path.join(ROOT, "webhooks/main-worker.ts")], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  workers.push(child);
-  return child;
-}
+const workers = new WorkerProcesses(() => env);
 
 beforeAll(async () => {
   telegram = await new FakeTelegramApi(TG_TOKEN).start();
@@ -54,16 +43,7 @@ beforeAll(async () => {
     NOTIFY_TELEGRAM_CHAT_INTERVAL_MS: "0",
   };
   t = await buildTestApp({ config: testConfig(vars) });
-  const mongoUri = new URL(t.runtime.config.mongo.uri ?? "");
-  mongoUri.pathname = `/${t.runtime.mongo.name}`;
-  env = {
-    ...vars,
-    NODE_ENV: "test",
-    LOG_LEVEL: "warn",
-    MONGODB_URI: mongoUri.toString(),
-    REDIS_URL: t.runtime.config.redis.url ?? "",
-    REDIS_PREFIX: t.runtime.config.redis.prefix,
-  };
+  env = workerEnv(t, vars);
   await t.app.inject({
     method: "POST",
     url: "/webhooks/telegram",
@@ -76,7 +56,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of workers) if (child.exitCode === null) child.kill("SIGKILL");
+  workers.killAll();
   await t?.close();
   await telegram?.stop();
   await viber?.stop();
@@ -103,14 +83,14 @@ describe("a worker killed mid-broadcast", () => {
     const isBroadcast = (text: unknown) => text === TEXT.en || text === TEXT.my;
     const telegramSends = () =>
       telegram.calls.filter((call) => call.method === "sendMessage" && isBroadcast(call.payload.text)).length;
-    const first = startWorker();
+    const first = workers.start();
     await eventually(async () => telegramSends() >= 450, 60_000);
     const killedAt = Date.now();
     first.kill("SIGKILL");
     await once(first, "exit");
     const atKill = telegramSends();
     await sleep(1_000);
-    const second = startWorker();
+    const second = workers.start();
     const done = await eventually(
       async () => (await broadcastModel(t.runtime.mongo).findById(broadcast._id).lean())?.status === "done",
       120_000,
@@ -157,19 +137,7 @@ describe("a worker killed mid-broadcast", () => {
     const { User, Identity } = userModels(t.runtime.mongo);
     await seedUsers(t.runtime.mongo, { count: SUBSCRIBERS * 2, idPrefix: "A", tgBase: 8_720_000 });
     const subscribers = (await Identity.find({ _id: { $regex: "^tg:872" } }).lean()).slice(0, SUBSCRIBERS);
-    const prefix = t.runtime.config.redis.prefix;
-    await alertModel(t.runtime.mongo).insertMany(
-      subscribers.map((identity) => ({
-        _id: identity.userId,
-        identityKey: identity._id,
-        transport: "telegram",
-        subs: [{ id: "driving.yangon", category: "driving", region: "yangon" }],
-      })),
-    );
-    await t.runtime.redis.sadd(
-      `${prefix}:alerts:driving:yangon`,
-      ...subscribers.map((identity) => `${identity.userId}|telegram|${identity._id}`),
-    );
+    await subscribeToAlerts(t, subscribers, { category: "driving", region: "yangon" });
     expect(await User.countDocuments({ _id: { $in: subscribers.map((identity) => identity.userId) } })).toBe(
       SUBSCRIBERS,
     );
@@ -195,14 +163,14 @@ describe("a worker killed mid-broadcast", () => {
       typeof text === "string" && (text.includes(job.title.en) || text.includes(job.title.my));
     const alertSends = () =>
       telegram.calls.filter((call) => call.method === "sendMessage" && isAlert(call.payload.text)).length;
-    const first = startWorker();
+    const first = workers.start();
     await t.bot.services.catalog.publish(job);
     await eventually(async () => alertSends() >= 300, 60_000);
     const killedAt = Date.now();
     first.kill("SIGKILL");
     await once(first, "exit");
     const atKill = alertSends();
-    const second = startWorker();
+    const second = workers.start();
     const records = () =>
       notificationModel(t.runtime.mongo)
         .find({ _id: { $regex: "^alert:JFAVKT2:" } })

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alertModel } from "../../core/catalog/alert-service.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
 import { catalogModels } from "../../core/catalog/catalog-models.ts";
 import { notificationModel } from "../../core/notifications/notification-service.ts";
 import { injectDatabaseFaults } from "../helpers/db-faults.ts";
 import { seedUsers } from "../helpers/seed-users.ts";
+import { subscribeToAlerts } from "../helpers/alert-subscribers.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
 
 let t: TestApp;
@@ -23,18 +23,7 @@ describe("job alert fan-out after a crash", () => {
     const job = await catalogModels(t.runtime.mongo).Job.findOne({ status: "open" }).lean();
     if (job === null) throw new Error("no open job");
     const prefix = t.runtime.config.redis.prefix;
-    await alertModel(t.runtime.mongo).insertMany(
-      subscribers.map((identity) => ({
-        _id: identity.userId,
-        identityKey: identity._id,
-        transport: "telegram",
-        subs: [{ id: `${job.category}.${job.region}`, category: job.category, region: job.region }],
-      })),
-    );
-    await t.runtime.redis.sadd(
-      `${prefix}:alerts:${job.category}:${job.region}`,
-      ...subscribers.map((identity) => `${identity.userId}|telegram|${identity._id}`),
-    );
+    await subscribeToAlerts(t, subscribers, job);
     const data = {
       jobId: job._id,
       texts: { telegram: { en: "New job", my: "အလုပ်သစ်" } },
