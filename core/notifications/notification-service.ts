@@ -19,6 +19,8 @@ export interface NotificationDoc {
   urgent: boolean;
   status: NotificationStatus;
   createdAt: Date;
+  /** When its delivery is due (after quiet hours for a non-urgent one): the sweeper looks only at overdue ones. */
+  dueAt?: Date;
   sentAt: Date | null;
 }
 
@@ -34,6 +36,7 @@ const notificationSchema = new Schema<NotificationDoc>(
     urgent: { type: Boolean, required: true },
     status: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    dueAt: { type: Date },
     sentAt: { type: Date, default: null },
   },
   { versionKey: false, collection: "notifications" },
@@ -105,6 +108,7 @@ export class NotificationService {
     if (identity === undefined) return "unreachable";
     const now = this.now();
     const urgent = input.urgent ?? false;
+    const delay = urgent ? 0 : quietDelayMs(this.quiet, now);
     try {
       await this.model.create({
         _id: input.key,
@@ -116,6 +120,7 @@ export class NotificationService {
         urgent,
         status: "queued",
         createdAt: now,
+        dueAt: new Date(now.getTime() + delay),
         sentAt: null,
       });
     } catch (error) {
@@ -127,7 +132,7 @@ export class NotificationService {
       await this.queue.enqueue(existing.transport, input.key, existing.urgent ? 0 : quietDelayMs(this.quiet, now));
       return "duplicate";
     }
-    await this.queue.enqueue(identity.transport, input.key, urgent ? 0 : quietDelayMs(this.quiet, now));
+    await this.queue.enqueue(identity.transport, input.key, delay);
     return "queued";
   }
 
@@ -136,16 +141,28 @@ export class NotificationService {
    * and the job, for one or for a bulk of them): queued again under their job ids, which the queue keeps once, so
    * none is lost and none is sent twice. Returns how many were queued again.
    */
-  async requeueStuck(olderThanMs = 2 * 60_000, limit = 500): Promise<number> {
+  async requeueStuck(olderThanMs = 2 * 60_000, page = 500): Promise<number> {
     const now = this.now();
-    const stuck = await this.model
-      .find({ status: "queued", createdAt: { $lte: new Date(now.getTime() - olderThanMs) } })
-      .limit(limit)
-      .lean<NotificationDoc[]>()
-      .exec();
-    for (const doc of stuck)
-      await this.queue.enqueue(doc.transport, doc._id, doc.urgent ? 0 : quietDelayMs(this.quiet, now));
-    return stuck.length;
+    const cutoff = new Date(now.getTime() - olderThanMs);
+    let requeued = 0;
+    // Only overdue ones: a notification waiting out quiet hours is not stuck. Read a page at a time, so none is out of
+    // reach however many there are.
+    for (let after = ""; ;) {
+      const stuck = await this.model
+        .find({
+          status: "queued",
+          _id: { $gt: after },
+          $or: [{ dueAt: { $lte: cutoff } }, { dueAt: { $exists: false }, createdAt: { $lte: cutoff } }],
+        })
+        .sort({ _id: 1 })
+        .limit(page)
+        .lean<NotificationDoc[]>()
+        .exec();
+      if (stuck.length === 0) return requeued;
+      after = stuck.at(-1)?._id ?? after;
+      for (const doc of stuck) await this.queue.enqueue(doc.transport, doc._id, 0);
+      requeued += stuck.length;
+    }
   }
 
   /**
@@ -166,6 +183,7 @@ export class NotificationService {
   ): Promise<number> {
     if (entries.length === 0) return 0;
     const now = this.now();
+    const delay = quietDelayMs(this.quiet, now);
     const docs = entries.map((entry) => ({
       _id: entry.key,
       userId: entry.userId,
@@ -177,6 +195,7 @@ export class NotificationService {
       urgent: entry.urgent ?? false,
       status: "queued" as const,
       createdAt: now,
+      dueAt: new Date(now.getTime() + delay),
       sentAt: null,
     }));
     let inserted: string[] = docs.map((doc) => doc._id);
@@ -197,7 +216,6 @@ export class NotificationService {
       if (!fresh.has(entry.key)) continue;
       byTransport.set(entry.transport, [...(byTransport.get(entry.transport) ?? []), entry.key]);
     }
-    const delay = quietDelayMs(this.quiet, now);
     for (const [transport, keys] of byTransport) await this.queue.enqueueMany(transport, keys, delay);
     return fresh.size;
   }
