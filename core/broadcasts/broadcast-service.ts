@@ -179,7 +179,9 @@ export class BroadcastService {
   }
 
   async markDone(id: string): Promise<void> {
-    await this.model.updateOne({ _id: id }, { $set: { status: "done", finishedAt: this.now() } }).exec();
+    await this.model
+      .updateOne({ _id: id, status: "running" }, { $set: { status: "done", finishedAt: this.now() } })
+      .exec();
   }
 
   async cancel(id: string, admin: UserDoc, channel: Channel): Promise<"cancelled" | "not_running"> {

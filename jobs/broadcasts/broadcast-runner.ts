@@ -197,7 +197,9 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
   let lastProgress = Date.now();
   for (;;) {
     if (await broadcasts.isCancelled(id)) {
-      if (await broadcasts.decideEnd(id, "cancelled")) await tell("cancelled", "end");
+      // Decided once; its notice is keyed, so a run repeated after a crash tells it (once) instead of skipping it.
+      await broadcasts.decideEnd(id, "cancelled");
+      await tell("cancelled", "end");
       await redis.del(keys.todo);
       return "cancelled";
     }
@@ -222,10 +224,11 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
     }
   }
 
-  if (await broadcasts.decideEnd(id, "done")) {
-    await broadcasts.markDone(id);
-    await tell("summary", "end");
-  }
+  // The end is decided once; its effects (the status, the summary, whose notice is keyed) are made true by every run
+  // that gets here, so a runner killed between the decision and them leaves nothing undone.
+  await broadcasts.decideEnd(id, "done");
+  await broadcasts.markDone(id);
+  await tell("summary", "end");
   return "done";
 }
 
