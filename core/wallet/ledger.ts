@@ -78,6 +78,8 @@ const bucketOf = (owner: string, account: string): string | null =>
 
 /** Owners whose chain end is remembered in-process (cleared when full). */
 const KNOWN_MAX = 50_000;
+/** A write that fails for another reason than a taken key is tried this many more times (after 40, 160, 640 ms). */
+const WRITE_RETRIES = 3;
 /** Transactions one lock holder writes before letting other processes have a turn. */
 const BATCH = 64;
 
@@ -209,6 +211,7 @@ export class Ledger {
    */
   private async append(owner: string, start: ChainEnd, tx: LedgerTransaction): Promise<EntryDoc> {
     let end = start;
+    let failures = 0;
     for (let attempt = 0; attempt < 1000; attempt++) {
       const balances = { ...end.balances };
       for (const posting of tx.postings) {
@@ -243,7 +246,13 @@ export class Ledger {
         await this.model.create(entry);
         return entry;
       } catch (error) {
-        if (!isDuplicateKey(error)) throw new StaleEnd(end, error);
+        if (!isDuplicateKey(error)) {
+          // A failed write (FerretDB's SQLITE_BUSY under load, a dropped connection) is tried again a few times: safe,
+          // since a write that did land is found by its keys on the next attempt.
+          if (++failures > WRITE_RETRIES) throw new StaleEnd(end, error);
+          await new Promise((resolve) => setTimeout(resolve, 10 * 4 ** failures));
+          continue;
+        }
         const taken = await this.model.findById(entry._id).lean<EntryDoc>().exec();
         if (taken?.txKey === tx.txKey) return taken; // a concurrent repeat of this transaction got there first
         if (taken === null) {
