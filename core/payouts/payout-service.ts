@@ -196,11 +196,14 @@ export class PayoutService {
       throw error;
     }
     await this.Payout.updateOne({ _id: id, status: "holding" }, { $set: { status: "requested" } }).exec();
-    await this.Prefs.updateOne(
-      { _id: input.userId },
-      { $set: { provider: input.provider, walletPhone: input.walletPhone } },
-      { upsert: true },
-    ).exec();
+    // The wallet last used; two requests upserting it at once race on its _id: the loser's write goes in as an update.
+    const remember = { $set: { provider: input.provider, walletPhone: input.walletPhone } };
+    await this.Prefs.updateOne({ _id: input.userId }, remember, { upsert: true })
+      .exec()
+      .catch(async (error: unknown) => {
+        if (!isDuplicateKey(error)) throw error;
+        await this.Prefs.updateOne({ _id: input.userId }, remember).exec();
+      });
     const payout = (await this.find(id)) as PayoutDoc;
     await this.events.emit("payout.requested", { payout });
     return payout;
