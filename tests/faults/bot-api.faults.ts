@@ -29,13 +29,7 @@ describe("a failing and a slow Bot API", () => {
     for (const person of chatters) await h.post(tgText(person, "/start"));
     const clock = new FaultClock();
     let over = false;
-    const chats = chatStream(
-      (update) => h.post(update),
-      tgText,
-      chatters,
-      clock,
-      () => over,
-    );
+    const chats = chatStream(h, chatters, clock, () => over);
     await sleep(1_500);
     await h.fake.goDown();
     clock.fault();

@@ -6,6 +6,7 @@ import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { startLocalServices, type LocalServices } from "../../infra/local/local-services.ts";
 import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
 import { telegramHarness, type TelegramHarness } from "../helpers/telegram-harness.ts";
+import { tgText, type TgUser } from "../fakes/telegram-updates.ts";
 
 /** One scenario's outcome, as `npm run faults` prints it. */
 export interface FaultRow {
@@ -156,9 +157,8 @@ export function counts(items: string[]): Map<string, number> {
  * back, so what was answered, and how often, can be counted in the fake Bot API afterwards.
  */
 export function chatStream(
-  post: (update: Record<string, unknown>) => Promise<number>,
-  update: (person: { id: number; first_name: string; language_code: string }, text: string) => Record<string, unknown>,
-  people: Array<{ id: number; first_name: string; language_code: string }>,
+  h: TelegramHarness,
+  people: TgUser[],
   clock: FaultClock,
   over: () => boolean,
 ): { done: Promise<void>; accepted: Set<string>; sent: () => number } {
@@ -170,7 +170,7 @@ export function chatStream(
         if (over()) after++;
         sent++;
         const word = `zq${chat}x${turn}`;
-        const result = await deliverUntilTaken(() => post(update(person, word)), clock);
+        const result = await deliverUntilTaken(() => h.post(tgText(person, word)), clock);
         if (result.status === 200) accepted.add(word);
         await sleep(400);
       }

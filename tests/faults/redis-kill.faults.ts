@@ -39,13 +39,7 @@ describe("Redis killed during a stream of updates and notifications", () => {
     );
     const clocks = { updates: new FaultClock(), notices: new FaultClock() };
     let faultsOver = false;
-    const chats = chatStream(
-      (update) => h.post(update),
-      tgText,
-      people,
-      clocks.updates,
-      () => faultsOver,
-    );
+    const chats = chatStream(h, people, clocks.updates, () => faultsOver);
     // Notices queued one every 250 ms through the fault; a failed queueing is tried again, as its caller would.
     const queued = new Set<string>();
     const notices = (async () => {

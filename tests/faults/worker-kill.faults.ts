@@ -6,7 +6,6 @@
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { broadcastModel } from "../../core/broadcasts/broadcast-service.ts";
-import type { JobDoc } from "../../core/catalog/catalog-models.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
 import { notificationModel } from "../../core/notifications/notification-service.ts";
 import { userModels } from "../../core/users/user-model.ts";
@@ -15,6 +14,7 @@ import { FakeViberApi } from "../fakes/fake-viber-api.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import { channelEnv, VB_TOKEN } from "../helpers/channel-env.ts";
 import { seedUsers } from "../helpers/seed-users.ts";
+import { truckDriverJob } from "../helpers/job-fixture.ts";
 import { subscribeToAlerts } from "../helpers/alert-subscribers.ts";
 import { TG_SECRET, TG_TOKEN } from "../helpers/telegram-harness.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
@@ -142,23 +142,12 @@ describe("a worker killed mid-broadcast", () => {
       SUBSCRIBERS,
     );
     const now = new Date();
-    const job: JobDoc = {
+    const job = truckDriverJob({
       _id: "JFAVKT2",
-      companyId: "C001",
       title: { en: "Fault Truck Driver", my: "ကုန်ကားမောင်းသူ" },
-      description: { en: "Drive a truck", my: "ကုန်ကား မောင်းရန်" },
-      category: "driving",
-      region: "yangon",
-      township: "hlaing",
-      salaryMin: 400_000,
-      salaryMax: 600_000,
-      employment: "full_time",
-      bonus: 50_000,
-      status: "open",
-      postedAt: now,
       expiresAt: new Date(now.getTime() + 30 * 86_400_000),
       createdBy: "faults",
-    };
+    });
     const isAlert = (text: unknown) =>
       typeof text === "string" && (text.includes(job.title.en) || text.includes(job.title.my));
     const alertSends = () =>

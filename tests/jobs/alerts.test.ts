@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChannelSenders } from "../../bots/channels/senders.ts";
 import type { JobDoc } from "../../core/catalog/catalog-models.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
+import { truckDriverJob } from "../helpers/job-fixture.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { ALERT_DIGEST_QUEUE, JOB_ALERTS_QUEUE } from "../../jobs/alerts/job-alerts.ts";
 import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
@@ -35,27 +36,12 @@ const vbPress = async (user: VbUser, label: string) => {
   await h.post(vbText(user, body));
 };
 let n = 0;
-function newJob(fields: Partial<JobDoc> = {}): JobDoc {
+function newJob(): JobDoc {
   n++;
-  const now = new Date();
-  return {
+  return truckDriverJob({
     _id: `JAQRT${"23456789"[n % 8]}${"ABCDEFGH"[Math.floor(n / 8) % 8]}`.slice(0, 7),
-    companyId: "C001",
     title: { en: `Truck Driver ${n}`, my: `ကုန်ကားမောင်းသူ ${n}` },
-    description: { en: "Drive a truck", my: "ကုန်ကား မောင်းရန်" },
-    category: "driving",
-    region: "yangon",
-    township: "hlaing",
-    salaryMin: 400_000,
-    salaryMax: 600_000,
-    employment: "full_time",
-    bonus: 50_000,
-    status: "open",
-    postedAt: now,
-    expiresAt: now,
-    createdBy: "test",
-    ...fields,
-  };
+  });
 }
 const alertsTo = (texts: string[]) =>
   texts.filter((value) => value.startsWith("🔔 New job for you") || value.startsWith("🔔 သင့်အတွက် အလုပ်သစ်"));
