@@ -37,6 +37,8 @@ import { networkSizes } from "../referrals/network.ts";
 import { subscribeReferralNotices } from "../referrals/referral-notices.ts";
 import { ReferralService } from "../referrals/referral-service.ts";
 import { RewardService } from "../referrals/reward-service.ts";
+import { StatsCharts } from "../reports/stats-charts.ts";
+import { StatsFigures } from "../reports/stats-figures.ts";
 import { userFigures, type UserFigures } from "../users/user-figures.ts";
 import { UserService } from "../users/user-service.ts";
 import { Ledger } from "../wallet/ledger.ts";
@@ -118,6 +120,8 @@ export interface Core {
   rewardRelease: "finance" | "invoice";
   /** Network commission per level, in basis points of the bonus. */
   commissionBasisPoints: number[];
+  /** `/stats` charts (PNG) with their captions. */
+  reports: StatsCharts;
   /** User figures for /stats. */
   userFigures(now: Date): Promise<UserFigures>;
   queueDepths: CorePorts["queueDepths"];
@@ -312,6 +316,11 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     kycRetentionDays: config.kyc.retentionDays,
     rewardRelease: config.referrals.release,
     commissionBasisPoints: config.referrals.commissionBasisPoints,
+    reports: new StatsCharts({
+      figures: new StatsFigures(mongo),
+      translator,
+      fontDir: config.chartFontDir,
+    }),
     userFigures: (at) => userFigures(mongo, at),
     queueDepths: () => ports.queueDepths(),
   };

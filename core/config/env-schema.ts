@@ -154,6 +154,8 @@ export const envSchema = z.object({
       .pipe(z.array(z.string().regex(ENCRYPTION_KEY_PATTERN, "each key must be <keyId>:<base64 of 32 bytes>"))),
   ),
   STORAGE_DIR: optionalString,
+  /** Folder with the Padauk font files for /stats charts (Debian fonts-sil-padauk). */
+  CHART_FONT_DIR: optionalString,
   INBOUND_BURST: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ message: "must be a whole number" }).int().min(1).max(10_000).default(10),

@@ -47,6 +47,8 @@ export interface Config {
   /** Oldest first; the last one encrypts new files. Empty only outside production. */
   encryptionKeys: EncryptionKey[];
   storageDir: string;
+  /** Where the Burmese-capable chart font (Padauk) is. */
+  chartFontDir: string;
   sandbox: boolean;
   /** Gateway API roots and credentials (unset credentials: that gateway's callbacks are refused). */
   gateways: {
@@ -267,6 +269,7 @@ export function loadConfig(env: Env = process.env): Config {
     admins: { telegramIds: raw.ADMIN_TELEGRAM_IDS, viberIds: raw.ADMIN_VIBER_IDS },
     encryptionKeys,
     storageDir: path.resolve(raw.STORAGE_DIR ?? ".data/storage"),
+    chartFontDir: raw.CHART_FONT_DIR ?? "/usr/share/fonts/truetype/padauk",
     sandbox: raw.SANDBOX ?? raw.NODE_ENV !== "production",
     gateways: gatewaysOf(raw, raw.SANDBOX ?? raw.NODE_ENV !== "production"),
     invoices: { feePercent: raw.INVOICE_FEE_PERCENT, dueDays: raw.INVOICE_DUE_DAYS },

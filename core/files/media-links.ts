@@ -50,7 +50,9 @@ export class MediaLinks {
       "EX",
       MEDIA_LINK_MINUTES * 60,
     );
-    return `${this.baseUrl}/media/${token}`;
+    // The file's extension ends the link: Viber takes a picture only from a URL ending in .png or .jpeg.
+    const ext = /\.[a-z0-9]{1,5}$/i.exec(fileName)?.[0]?.toLowerCase() ?? "";
+    return `${this.baseUrl}/media/${token}${ext}`;
   }
 
   async resolve(

@@ -15,6 +15,8 @@ import {
   newUserFields,
 } from "./user-model.ts";
 import { AppError } from "../errors/app-error.ts";
+import { yangonDay } from "../values/yangon-time.ts";
+import { recordActivity } from "./activity-days.ts";
 
 export interface ChannelProfile {
   name: string;
@@ -166,8 +168,12 @@ export class UserService {
             : "existing_user";
       // Activity counts by day; one write per 10 minutes keeps the hot path to a single write (the conversation).
       const now = this.now();
-      if (now.getTime() - new Date(user.lastSeenAt).getTime() > LAST_SEEN_RESOLUTION_MS) {
+      // The day's first turn also records the day (one more write a day per person) for the daily-active chart.
+      const newDay = yangonDay(new Date(user.lastSeenAt)) !== yangonDay(now);
+      if (newDay || now.getTime() - new Date(user.lastSeenAt).getTime() > LAST_SEEN_RESOLUTION_MS) {
         await this.models.User.updateOne({ _id: user._id }, { $set: { lastSeenAt: now } }).exec();
+        if (newDay)
+          await recordActivity(this.connection, { userId: user._id, channel: input.channel, now, joined: false });
       }
       // Someone who writes to us can be reached again (they unblocked, or resubscribed on Viber).
       if (!existing.reachable && canMessage) {
@@ -209,6 +215,7 @@ export class UserService {
       await this.models.User.deleteOne({ _id: user._id }).exec();
       return this.resolve({ ...input, inviteCode: undefined });
     }
+    await recordActivity(this.connection, { userId: user._id, channel: input.channel, now, joined: true });
     const invite: InviteOutcome = input.inviteCode === undefined ? "none" : inviter === null ? "unknown" : "recorded";
     return { user, identity, created: true, invite };
   }

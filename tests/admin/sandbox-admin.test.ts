@@ -8,7 +8,7 @@ import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.
 let t: TestApp;
 const owner = { channel: "tg", id: "900000001", name: "Owner", language: "en" } as const;
 let n = 0;
-type Item = { id: number; text: string; buttons: Array<Array<{ label: string; data?: string }>> };
+type Item = { id: number; text: string; photo?: string; buttons: Array<Array<{ label: string; data?: string }>> };
 
 async function say(event: Record<string, unknown>): Promise<Item[]> {
   const response = await t.app.inject({
@@ -49,7 +49,11 @@ describe("an owner persona in the sandbox", () => {
       expect(admin[0]?.text).toBe("Admin. Choose a section:");
 
       const stats = await say({ kind: "button", data: button(admin, "📊 Stats") });
-      expect(stats[0]?.text).toContain("Users: 301");
+      // The chart, shown as a picture in the sandbox page, with its figures as the caption; the text list on ask.
+      expect(stats[0]?.photo).toMatch(/\/media\/[\w-]{22}\.png$/);
+      expect(stats[0]?.text).toContain("Active today: ");
+      const figures = await say({ kind: "text", text: "/stats text" });
+      expect(figures[0]?.text).toContain("Users: 301");
 
       await say({ kind: "button", data: button(admin, "👤 Users") });
       const card = await say({ kind: "text", text: demoId(4) });

@@ -115,7 +115,7 @@ describe("/user", () => {
 
 describe("/stats", () => {
   it("shows user figures and queue depths in Yangon time", async () => {
-    await h.post(tgText(OWNER, "/stats"));
+    await h.post(tgText(OWNER, "/stats text"));
     const stats = lastTo(OWNER);
     expect(stats).toMatch(/^📊 Stats · \d{4}-\d\d-\d\d \d\d:\d\d \(Yangon\)/);
     expect(stats).toContain("Users: 2 · Telegram chats 2 · Viber chats 0");
