@@ -64,7 +64,7 @@ export async function buildServer(runtime: Runtime, core: Core, plugins?: BotDep
     return503OnClosing: true,
     forceCloseConnections: "idle",
   });
-  const metrics = createMetrics(runtime.queues);
+  const metrics = createMetrics(runtime.queues, core);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -100,7 +100,7 @@ export async function buildServer(runtime: Runtime, core: Core, plugins?: BotDep
     onDenied: (action) => metrics.adminDenied.inc({ action }),
   });
   await app.register(mediaRoutes(core.media.links, core.media.vault));
-  await app.register(paymentWebhookRoutes(core.callbacks));
+  await app.register(paymentWebhookRoutes(core.callbacks, metrics.callbackDuration));
   await app.register(payPageRoutes(core.invoices, config.gateways, config.http.publicUrl, core.translator));
   if (config.sandbox)
     await app.register(

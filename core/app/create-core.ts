@@ -37,6 +37,8 @@ import { networkSizes } from "../referrals/network.ts";
 import { subscribeReferralNotices } from "../referrals/referral-notices.ts";
 import { ReferralService } from "../referrals/referral-service.ts";
 import { RewardService } from "../referrals/reward-service.ts";
+import { BusinessCounters } from "../metrics/business-counters.ts";
+import { moneyHeld, type MoneyHeld } from "../metrics/money-held.ts";
 import { StatsCharts } from "../reports/stats-charts.ts";
 import { StatsFigures } from "../reports/stats-figures.ts";
 import { userFigures, type UserFigures } from "../users/user-figures.ts";
@@ -120,6 +122,10 @@ export interface Core {
   rewardRelease: "finance" | "invoice";
   /** Network commission per level, in basis points of the bonus. */
   commissionBasisPoints: number[];
+  /** Business counters for /metrics (shared by every process through Redis). */
+  counters: BusinessCounters;
+  /** The money gauges for /metrics. */
+  moneyHeld(): Promise<MoneyHeld>;
   /** `/stats` charts (PNG) with their captions. */
   reports: StatsCharts;
   /** User figures for /stats. */
@@ -140,7 +146,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const translator = await createTranslator();
   const botLinks: BotLinks = { telegramUsername: config.bot.telegramUsername, viberChatUri: config.bot.viberChatUri };
 
-  const users = new UserService(mongo, clock);
+  const users = new UserService(mongo, clock, events);
   const audit = new AuditLog(mongo, clock);
   const ownerIdentities = [
     ...config.admins.telegramIds.map((id) => `tg:${id}`),
@@ -166,7 +172,8 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     perDay: config.alerts.perDay,
     now: clock,
   });
-  const wallet = new WalletService(new Ledger(mongo, { now: clock, redis, prefix }));
+  const ledger = new Ledger(mongo, { now: clock, redis, prefix });
+  const wallet = new WalletService(ledger);
   const vault = new MediaVault({
     connection: mongo,
     keys: config.encryptionKeys,
@@ -244,6 +251,8 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   });
   subscribeReferralNotices(events, { translator, notifier, catalog });
   subscribeKycNotices(events, { translator, notifier });
+  const counters = new BusinessCounters(redis, prefix);
+  counters.subscribe(events);
   subscribePayoutNotices(events, { translator, notifier, roles });
   subscribeInvoiceNotices(events, {
     translator,
@@ -316,6 +325,8 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     kycRetentionDays: config.kyc.retentionDays,
     rewardRelease: config.referrals.release,
     commissionBasisPoints: config.referrals.commissionBasisPoints,
+    counters,
+    moneyHeld: () => moneyHeld(mongo, ledger),
     reports: new StatsCharts({
       figures: new StatsFigures(mongo),
       translator,

@@ -10,6 +10,8 @@ import type { RewardDoc } from "../referrals/reward-service.ts";
  * done (the move recorded, the invoice marked paid), so a subscriber reads a state that holds.
  */
 export interface DomainEvents {
+  /** Someone's first contact created their account. */
+  "user.registered": { userId: string; channel: "tg" | "vb" };
   /** A job was published (new, or reopened); alerts fan out. */
   "job.published": { job: JobDoc };
   /** A referral or an application through a shared link was recorded. */
@@ -32,12 +34,16 @@ export interface DomainEvents {
   "invoice.paid": { invoice: InvoiceDoc };
   /** A person asked for a payout; its money is held. */
   "payout.requested": { payout: PayoutDoc };
+  /** Finance approved a payout (it goes to the provider next). */
+  "payout.approved": { payout: PayoutDoc };
   /** A payout was paid out. */
   "payout.paid": { payout: PayoutDoc };
   /** A payout was rejected or failed; its money went back to the person. */
   "payout.returned": { payout: PayoutDoc };
   /** A circuit breaker paused all payouts. */
   "payouts.paused": { reason: string };
+  /** A person submitted their identity documents for review. */
+  "kyc.submitted": { submission: KycSubmissionDoc };
   /** A KYC submission was approved or rejected. */
   "kyc.decided": { submission: KycSubmissionDoc };
 }

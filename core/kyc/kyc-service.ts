@@ -141,7 +141,9 @@ export class KycService {
       if (typeof decidedId !== "string") throw new AppError("kyc_already_submitted", "this attempt was already made");
       id = decidedId;
     }
-    return this.record(this.draftSubmission(id, userId, draft), attempt);
+    const submission = await this.record(this.draftSubmission(id, userId, draft), attempt);
+    await this.events.emit("kyc.submitted", { submission });
+    return submission;
   }
 
   private draftSubmission(id: string, userId: string, draft: KycDraft): KycSubmissionDoc {

@@ -396,6 +396,7 @@ export class PayoutService {
       after: { status: "approved", amount: payout.amount },
       once: `payout:${payout._id}:decided`,
     });
+    await this.events.emit("payout.approved", { payout: approved });
     return approved;
   }
 

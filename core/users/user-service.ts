@@ -15,6 +15,7 @@ import {
   newUserFields,
 } from "./user-model.ts";
 import { AppError } from "../errors/app-error.ts";
+import type { EventHub } from "../events/event-hub.ts";
 import { yangonDay } from "../values/yangon-time.ts";
 import { recordActivity } from "./activity-days.ts";
 
@@ -48,11 +49,13 @@ export class UserService {
   private readonly models: UserModels;
   private readonly connection: Connection;
   private readonly now: () => Date;
+  private readonly events: EventHub | undefined;
 
-  constructor(connection: Connection, now: () => Date = () => new Date()) {
+  constructor(connection: Connection, now: () => Date = () => new Date(), events?: EventHub) {
     this.connection = connection;
     this.models = userModels(connection);
     this.now = now;
+    this.events = events;
   }
 
   async findUser(userId: string): Promise<UserDoc | null> {
@@ -216,6 +219,7 @@ export class UserService {
       return this.resolve({ ...input, inviteCode: undefined });
     }
     await recordActivity(this.connection, { userId: user._id, channel: input.channel, now, joined: true });
+    await this.events?.emit("user.registered", { userId: user._id, channel: input.channel });
     const invite: InviteOutcome = input.inviteCode === undefined ? "none" : inviter === null ? "unknown" : "recorded";
     return { user, identity, created: true, invite };
   }

@@ -1,6 +1,23 @@
 import type { FastifyInstance } from "fastify";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { QueueRegistry } from "../../jobs/queue-registry.ts";
+import { BUSINESS_COUNTERS, type CounterValue } from "../../core/metrics/business-counters.ts";
+import type { MoneyHeld } from "../../core/metrics/money-held.ts";
+
+/** Where the business series come from: counters every process adds to, and the money gauges. */
+export interface BusinessSource {
+  counters: { values(): Promise<CounterValue[]> };
+  moneyHeld(): Promise<MoneyHeld>;
+}
+
+/** One read shared by the metrics of one scrape (they collect at once); the next scrape reads again. */
+function shared<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= read().finally(() => (pending = undefined));
+    return pending;
+  };
+}
 
 export interface Metrics {
   registry: Registry;
@@ -10,6 +27,8 @@ export interface Metrics {
   channelReceipts: Counter<"channel" | "event">;
   /** Admin commands tried by people without the role. */
   adminDenied: Counter<"action">;
+  /** How long a gateway callback took to verify, store and settle, by gateway and result. */
+  callbackDuration: Histogram<"gateway" | "result">;
 }
 
 /**
@@ -18,7 +37,7 @@ export interface Metrics {
  * HTTP counts and latency by route pattern and status, and queue depths read
  * at scrape time.
  */
-export function createMetrics(queues: QueueRegistry): Metrics {
+export function createMetrics(queues: QueueRegistry, business?: BusinessSource): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
   const httpRequests = new Counter({
@@ -60,7 +79,60 @@ export function createMetrics(queues: QueueRegistry): Metrics {
     labelNames: ["action"] as const,
     registers: [registry],
   });
-  return { registry, httpRequests, httpDuration, channelReceipts, adminDenied };
+  const callbackDuration = new Histogram({
+    name: "payment_callback_duration_seconds",
+    help: "Gateway callback processing time (verify, store, settle), by gateway and result",
+    labelNames: ["gateway", "result"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  if (business !== undefined) registerBusiness(registry, business);
+  return { registry, httpRequests, httpDuration, channelReceipts, adminDenied, callbackDuration };
+}
+
+/**
+ * Business counters (`<name>_total`, read from the Redis hash all processes count into, so any web process shows the
+ * whole platform) and the money gauges (a sum over open payouts and one over the platform accounts, per scrape).
+ */
+function registerBusiness(registry: Registry, business: BusinessSource): void {
+  const values = shared(() => business.counters.values());
+  for (const [name, spec] of Object.entries(BUSINESS_COUNTERS)) {
+    const labelNames = spec.label === null ? [] : [spec.label];
+    new Counter({
+      name: `${name}_total`,
+      help: spec.help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        try {
+          const rows = (await values()).filter((row) => row.name === name);
+          this.reset();
+          for (const row of rows) {
+            if (spec.label === null) this.inc(row.value);
+            else if (row.label !== null) this.inc({ [spec.label]: row.label }, row.value);
+          }
+        } catch {
+          // Redis down: the scrape still answers; /ready reports the outage.
+        }
+      },
+    });
+  }
+  const held = shared(() => business.moneyHeld());
+  new Gauge({
+    name: "money_held_kyat",
+    help: "Kyat held: set aside for payouts in flight, and owed to people in all",
+    labelNames: ["kind"] as const,
+    registers: [registry],
+    async collect() {
+      try {
+        const money = await held();
+        this.set({ kind: "payouts_in_flight" }, money.payoutsInFlight);
+        this.set({ kind: "owed_to_people" }, money.owedToPeople);
+      } catch {
+        // The database down: the last values stay; /ready reports the outage.
+      }
+    },
+  });
 }
 
 /** Times every request; unmatched routes share one label so scanners cannot blow up cardinality. */
