@@ -1,3 +1,4 @@
+import mongoose from "mongoose";
 import { randomUUID } from "node:crypto";
 import helmet from "@fastify/helmet";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -64,7 +65,10 @@ export async function buildServer(runtime: Runtime, core: Core, plugins?: BotDep
     return503OnClosing: true,
     forceCloseConnections: "idle",
   });
-  const metrics = createMetrics(runtime.queues, core);
+  const metrics = createMetrics(runtime.queues, core, () => ({
+    mongodb: runtime.mongo.readyState === mongoose.ConnectionStates.connected,
+    redis: runtime.redis.status === "ready",
+  }));
 
   await app.register(helmet, {
     contentSecurityPolicy: {

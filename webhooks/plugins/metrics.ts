@@ -8,7 +8,11 @@ import type { MoneyHeld } from "../../core/metrics/money-held.ts";
 export interface BusinessSource {
   counters: { values(): Promise<CounterValue[]> };
   moneyHeld(): Promise<MoneyHeld>;
+  payouts: { breaker(): Promise<{ paused: boolean }> };
 }
+
+/** Whether each dependency answers, from the connections' own state (no round trip at scrape). */
+export type DependencyStates = () => Record<string, boolean>;
 
 /** One read shared by the metrics of one scrape (they collect at once); the next scrape reads again. */
 function shared<T>(read: () => Promise<T>): () => Promise<T> {
@@ -37,7 +41,11 @@ export interface Metrics {
  * HTTP counts and latency by route pattern and status, and queue depths read
  * at scrape time.
  */
-export function createMetrics(queues: QueueRegistry, business?: BusinessSource): Metrics {
+export function createMetrics(
+  queues: QueueRegistry,
+  business?: BusinessSource,
+  dependencies?: DependencyStates,
+): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
   const httpRequests = new Counter({
@@ -87,6 +95,16 @@ export function createMetrics(queues: QueueRegistry, business?: BusinessSource):
     registers: [registry],
   });
   if (business !== undefined) registerBusiness(registry, business);
+  if (dependencies !== undefined)
+    new Gauge({
+      name: "dependency_up",
+      help: "1 while the dependency's connection is up, 0 while it is away",
+      labelNames: ["dependency"] as const,
+      registers: [registry],
+      collect() {
+        for (const [dependency, up] of Object.entries(dependencies())) this.set({ dependency }, up ? 1 : 0);
+      },
+    });
   return { registry, httpRequests, httpDuration, channelReceipts, adminDenied, callbackDuration };
 }
 
@@ -117,6 +135,18 @@ function registerBusiness(registry: Registry, business: BusinessSource): void {
       },
     });
   }
+  new Gauge({
+    name: "payouts_paused",
+    help: "1 while the payout circuit breaker has paused all payouts",
+    registers: [registry],
+    async collect() {
+      try {
+        this.set((await business.payouts.breaker()).paused ? 1 : 0);
+      } catch {
+        // The database down: the last value stays.
+      }
+    },
+  });
   const held = shared(() => business.moneyHeld());
   new Gauge({
     name: "money_held_kyat",
