@@ -84,13 +84,16 @@ export class AuditLog {
   }
 
   /** Newest first, optionally by actor and/or target. */
-  async recent(filter: { actorId?: string; target?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+  async recent(
+    filter: { actorId?: string; target?: string; limit?: number; skip?: number } = {},
+  ): Promise<AuditEntry[]> {
     const query: Record<string, string> = {};
     if (filter.actorId !== undefined) query.actorId = filter.actorId;
     if (filter.target !== undefined) query.target = filter.target;
     return this.model
       .find(query)
       .sort({ at: -1 })
+      .skip(filter.skip ?? 0)
       .limit(filter.limit ?? 10)
       .lean<AuditEntry[]>()
       .exec();

@@ -39,6 +39,7 @@ import { ReferralService } from "../referrals/referral-service.ts";
 import { RewardService } from "../referrals/reward-service.ts";
 import { BusinessCounters } from "../metrics/business-counters.ts";
 import { moneyHeld, type MoneyHeld } from "../metrics/money-held.ts";
+import { FinanceExports } from "../reports/finance-exports.ts";
 import { StatsCharts } from "../reports/stats-charts.ts";
 import { StatsFigures } from "../reports/stats-figures.ts";
 import { userFigures, type UserFigures } from "../users/user-figures.ts";
@@ -126,6 +127,8 @@ export interface Core {
   counters: BusinessCounters;
   /** The money gauges for /metrics. */
   moneyHeld(): Promise<MoneyHeld>;
+  /** Finance and audit exports (tables for CSV or XLSX). */
+  exports: FinanceExports;
   /** `/stats` charts (PNG) with their captions. */
   reports: StatsCharts;
   /** User figures for /stats. */
@@ -326,6 +329,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     rewardRelease: config.referrals.release,
     commissionBasisPoints: config.referrals.commissionBasisPoints,
     counters,
+    exports: new FinanceExports({ connection: mongo, payouts }),
     moneyHeld: () => moneyHeld(mongo, ledger),
     reports: new StatsCharts({
       figures: new StatsFigures(mongo),

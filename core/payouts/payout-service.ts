@@ -477,10 +477,11 @@ export class PayoutService {
   }
 
   /**
-   * Approved but unpaid payouts as CSV, for bulk-transfer portals. Only those whose ledger and status agree: a payout
-   * already settled (paid or failed, even if a crash left its status behind) is never listed, so never paid twice.
+   * Approved but unpaid payouts, oldest decision first, for bulk-transfer portals. Only those whose ledger and status
+   * agree: a payout already settled (paid or failed, even if a crash left its status behind) is never listed, so never
+   * paid twice.
    */
-  async approvedCsv(): Promise<string> {
+  async approvedForTransfer(): Promise<PayoutDoc[]> {
     const approved = await this.Payout.find({ status: "approved" }).sort({ decidedAt: 1 }).lean<PayoutDoc[]>().exec();
     const settled = new Set(
       (
@@ -490,17 +491,6 @@ export class PayoutService {
           .exec()
       ).map((doc) => doc._id),
     );
-    const rows = approved.filter((row) => !settled.has(`payout:${row._id}:settled`));
-    const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-    return (
-      [
-        "payout_id,provider,wallet_phone,amount_mmk,user_id,approved_at",
-        ...rows.map((row) =>
-          [row._id, row.provider, row.walletPhone, String(row.amount), row.userId, row.decidedAt?.toISOString() ?? ""]
-            .map(quote)
-            .join(","),
-        ),
-      ].join("\n") + "\n"
-    );
+    return approved.filter((row) => !settled.has(`payout:${row._id}:settled`));
   }
 }

@@ -58,6 +58,7 @@ const entrySchema = new Schema<EntryDoc>(
   { versionKey: false, collection: "ledger_entries", minimize: false },
 );
 entrySchema.index({ owner: 1, seq: -1 });
+entrySchema.index({ at: 1 });
 /** Once per transaction: enforced by the database, on MongoDB and on FerretDB alike. */
 entrySchema.index({ txKey: 1 }, { unique: true });
 

@@ -153,7 +153,7 @@ describe("finance", () => {
       const balances = await wallet.balances("UPFIN222");
       expect(balances.held).toBe(0);
       expect(balances.available + balances.paidout).toBe(100_000);
-      expect(await payouts.approvedCsv()).toBe("payout_id,provider,wallet_phone,amount_mmk,user_id,approved_at\n");
+      expect(await payouts.approvedForTransfer()).toEqual([]);
     },
   );
 
@@ -168,18 +168,14 @@ describe("finance", () => {
     expect(await wallet.balances("UPSBX222")).toMatchObject({ available: 10_000, held: 0, paidout: 20_000 });
   });
 
-  it("approved but unpaid payouts export as CSV", async () => {
+  it("approved but unpaid payouts are listed for bulk transfer", async () => {
     const payouts = service();
     await person("UPCSV222", 50_000);
     const payout = await ask(payouts, "UPCSV222", 20_000);
     await payouts.approve(payout._id, FINANCE, manualDisbursement);
-    const csv = await payouts.approvedCsv();
-    expect(csv).toMatch(
-      new RegExp(
-        `^payout_id,provider,wallet_phone,amount_mmk,user_id,approved_at\\n${payout._id}` +
-          `,kbzpay,\\+959420000001,20000,UPCSV222,\\d{4}-`,
-      ),
-    );
+    expect(await payouts.approvedForTransfer()).toMatchObject([
+      { _id: payout._id, provider: "kbzpay", walletPhone: "+959420000001", amount: 20_000, userId: "UPCSV222" },
+    ]);
   });
 
   it("a decision whose effect a crash cut off is finished, never repeated, never exported for payment", async () => {
@@ -196,7 +192,7 @@ describe("finance", () => {
     const paid = await ask(payouts, "UPCRASH2", 20_000);
     await payouts.approve(paid._id, FINANCE, manualDisbursement);
     await crash(paid._id, "settled", { effect: "paid", providerTxnId: "KBZ-CRASH-1" });
-    expect(await payouts.approvedCsv()).not.toContain(paid._id);
+    expect((await payouts.approvedForTransfer()).map((row) => row._id)).not.toContain(paid._id);
     // Finance tries again: told it was handled, and the first decision's effect is now true, once.
     await expect(payouts.markPaid(paid._id, FINANCE, "KBZ-CRASH-2")).rejects.toMatchObject({
       code: "payout_already_decided",

@@ -108,7 +108,7 @@ describe("withdrawals in the sandbox", () => {
       const approved = await press(FINANCE, first, "✅ အတည်ပြုရန်");
       expect(approved[0]?.text).toMatch(/^P\w+ အတည်ပြုပြီး။/);
       const csv = await say(FINANCE, { kind: "text", text: "/payouts csv" });
-      expect(csv[0]?.text).toContain("အစုလိုက်လွှဲရန် CSV");
+      expect(csv[0]?.text).toContain("အတည်ပြုပြီး ငွေထုတ်မှုများ: အတန်း ၁ (CSV)");
       // The export waits in Redis for its link's life, sealed: no wallet phone rests there in clear.
       const links = await t.runtime.redis.keys(`${t.runtime.config.redis.prefix}:media-link:*`);
       const values = await Promise.all(links.map((key) => t.runtime.redis.get(key)));

@@ -1,10 +1,10 @@
-import { roleFor, sectionsFor } from "../../../core/admin/roles.ts";
+import { sectionsFor } from "../../../core/admin/roles.ts";
 import { PUBLIC_ID_PATTERN } from "../../../core/users/public-id.ts";
 import { ROLES, type Role } from "../../../core/users/user-model.ts";
 import { actionData } from "../../engine/button-data.ts";
 import type { Action, FlowContext } from "../../engine/contract.ts";
 import { text } from "../../engine/replies.ts";
-import { yangonTime } from "../../../core/values/yangon-time.ts";
+import { auditAction } from "./audit-action.ts";
 import type { AdminServices } from "./services.ts";
 
 /** `/admin`: the sections this person's roles allow. */
@@ -79,47 +79,6 @@ function roleChange(id: "grant" | "revoke"): Action<AdminServices> {
     },
   };
 }
-
-/** `/audit`, `/audit by <id>`, `/audit target <id>`: the last ten entries. Reading the log is itself audited. */
-export const auditAction: Action<AdminServices> = {
-  id: "audit",
-  gate: "audit",
-  run: async (ctx, args) => {
-    const [kind = "", value = ""] = args.split(/\s+/);
-    const filter =
-      kind === "by" ? { actorId: value.toUpperCase() } : kind === "target" ? { target: value.toUpperCase() } : {};
-    const entries = await ctx.services.audit.recent({ ...filter, limit: 10 });
-    await ctx.services.audit.record({
-      actorId: ctx.user._id,
-      actorRole: roleFor(ctx.user, "audit"),
-      channel: ctx.channel,
-      action: "audit.view",
-      target: null,
-      after: filter,
-    });
-    const lines = entries.map((entry) =>
-      ctx.t("admin:audit_line", {
-        time: yangonTime(entry.at),
-        actor: entry.actorId,
-        role: entry.actorRole,
-        action: entry.action,
-        target: entry.target ?? "—",
-      }),
-    );
-    return {
-      replies: [
-        text(
-          [
-            ctx.t("admin:audit_title"),
-            ...(lines.length === 0 ? [ctx.t("admin:audit_empty")] : lines),
-            "",
-            ctx.t("admin:audit_usage"),
-          ].join("\n"),
-        ),
-      ],
-    };
-  },
-};
 
 export const adminAuditButton: Action<AdminServices> = {
   id: "admin.audit",

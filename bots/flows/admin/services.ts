@@ -6,6 +6,7 @@ export type AdminServices = Pick<
   | "audit"
   | "broadcasts"
   | "conversations"
+  | "exports"
   | "notifier"
   | "media"
   | "queueDepths"

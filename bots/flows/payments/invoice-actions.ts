@@ -1,3 +1,4 @@
+import { exportFormat, exportReply } from "../exports/export-reply.ts";
 import { roleFor } from "../../../core/admin/roles.ts";
 import { GATEWAYS, type Gateway } from "../../../core/payments/invoice-service.ts";
 import { PUBLIC_ID_PATTERN } from "../../../core/users/public-id.ts";
@@ -79,6 +80,13 @@ export const invoiceActions: Action<PaymentsServices>[] = [
     id: "invoices",
     gate: "finance",
     run: async (ctx, args) => {
+      const format = exportFormat(args.trim());
+      if (format !== null) {
+        const table = await ctx.services.exports.invoices(ctx.t);
+        return {
+          replies: [await exportReply(ctx, { table, format, section: "finance", action: "invoices.export" })],
+        };
+      }
       if (args.trim().toLowerCase() === "check") {
         await ctx.services.reconcileNow();
         return { replies: [{ kind: "text", text: ctx.t("invoices:checking") }] };

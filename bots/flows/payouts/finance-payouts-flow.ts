@@ -1,4 +1,5 @@
 import { roleFor } from "../../../core/admin/roles.ts";
+import { exportFormat, exportReply } from "../exports/export-reply.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import { PAYOUT_REJECT_REASONS } from "../../../core/payouts/payout-models.ts";
 import type { Action, Flow, FlowContext, Reply, Transition } from "../../engine/contract.ts";
@@ -195,27 +196,11 @@ export const financePayoutActions: Action<PayoutsServices>[] = [
     gate: "finance",
     run: async (ctx, args) => {
       const command = args.trim().toLowerCase();
-      if (command === "csv") {
-        const csv = await ctx.services.payouts.approvedCsv();
-        await ctx.services.audit.record({
-          actorId: ctx.user._id,
-          actorRole: roleFor(ctx.user, "finance"),
-          channel: ctx.channel,
-          action: "payouts.export",
-          target: null,
-        });
-        const link = await ctx.services.media.links.issueBytes(Buffer.from(csv), "text/csv", "payouts-approved.csv");
+      const format = exportFormat(command);
+      if (format !== null) {
+        const table = await ctx.services.exports.payoutsApproved(ctx.t);
         return {
-          replies: [
-            {
-              kind: "file",
-              name: "payouts-approved.csv",
-              mime: "text/csv",
-              bytes: Buffer.from(csv),
-              link,
-              caption: ctx.t("payouts:finance.csv", { rows: csv.trim().split("\n").length - 1 }),
-            },
-          ],
+          replies: [await exportReply(ctx, { table, format, section: "finance", action: "payouts.export" })],
         };
       }
       if (command === "resume") {
