@@ -1,3 +1,4 @@
+import { backupQueueDefinition } from "./backups/backup-job.ts";
 import { alertQueueDefinitions } from "./alerts/job-alerts.ts";
 import { broadcastQueueDefinition } from "./broadcasts/broadcast-runner.ts";
 import { notifyQueues } from "./notifications/notify-queues.ts";
@@ -26,5 +27,6 @@ export function platformQueues(): QueueDefinition<any>[] {
     reconcileQueueDefinition(),
     decisionSweeperQueueDefinition(),
     replyDrainQueueDefinition(),
+    backupQueueDefinition(),
   ];
 }

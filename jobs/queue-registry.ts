@@ -35,8 +35,11 @@ export interface QueueDefinition<Data = unknown> {
   /** How long a job's lock lasts without renewal: a killed worker's job is taken over after about this long. */
   lockDuration?: number;
   defaultJobOptions?: JobsOptions;
-  /** A recurring job, run every `everyMs` (one BullMQ job scheduler, however many workers start). */
-  schedule?: { id: string; everyMs: number };
+  /**
+   * A recurring job, run every `everyMs` or on a cron `pattern` in a time zone (one BullMQ job scheduler, however many
+   * workers start).
+   */
+  schedule?: { id: string; everyMs: number } | { id: string; pattern: string; tz: string };
   /**
    * Must be idempotent: BullMQ delivers at least once. Data holds ids only,
    * never secrets or personal data (Redis stores payloads in clear text).

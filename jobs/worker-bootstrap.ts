@@ -48,7 +48,9 @@ export function startWorkers(options: {
         .get(definition.name)
         .upsertJobScheduler(
           definition.schedule.id,
-          { every: definition.schedule.everyMs },
+          "everyMs" in definition.schedule
+            ? { every: definition.schedule.everyMs }
+            : { pattern: definition.schedule.pattern, tz: definition.schedule.tz },
           { name: definition.schedule.id },
         )
         .catch((error: unknown) => options.logger.warn({ err: error, queue: definition.name }, "could not schedule"));

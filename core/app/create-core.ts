@@ -37,6 +37,7 @@ import { networkSizes } from "../referrals/network.ts";
 import { subscribeReferralNotices } from "../referrals/referral-notices.ts";
 import { ReferralService } from "../referrals/referral-service.ts";
 import { RewardService } from "../referrals/reward-service.ts";
+import { BackupService } from "../backup/backup-service.ts";
 import { BusinessCounters } from "../metrics/business-counters.ts";
 import { moneyHeld, type MoneyHeld } from "../metrics/money-held.ts";
 import { FinanceExports } from "../reports/finance-exports.ts";
@@ -127,6 +128,8 @@ export interface Core {
   counters: BusinessCounters;
   /** The money gauges for /metrics. */
   moneyHeld(): Promise<MoneyHeld>;
+  /** Backups of the database and the file store, and their restore. */
+  backups: BackupService;
   /** Finance and audit exports (tables for CSV or XLSX). */
   exports: FinanceExports;
   /** `/stats` charts (PNG) with their captions. */
@@ -329,6 +332,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     rewardRelease: config.referrals.release,
     commissionBasisPoints: config.referrals.commissionBasisPoints,
     counters,
+    backups: new BackupService({ connection: mongo, config, now: clock, logger }),
     exports: new FinanceExports({ connection: mongo, payouts }),
     moneyHeld: () => moneyHeld(mongo, ledger),
     reports: new StatsCharts({

@@ -256,6 +256,17 @@ export const envSchema = z.object({
     emptyToUndefined,
     z.enum(["manual", "sandbox"], { message: "must be manual or sandbox" }).default("manual"),
   ),
+  BACKUP_DIR: optionalString,
+  BACKUP_RETENTION: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number of backups" }).int().min(1).max(3650).default(30),
+  ),
+  BACKUP_S3_ENDPOINT: optionalUrl(["http:", "https:"], "http:// or https://"),
+  BACKUP_S3_BUCKET: optionalString,
+  BACKUP_S3_REGION: z.preprocess(emptyToUndefined, z.string().trim().default("us-east-1")),
+  BACKUP_S3_PREFIX: z.preprocess(emptyToUndefined, z.string().trim().default("trm/")),
+  BACKUP_S3_ACCESS_KEY_ID: optionalString,
+  BACKUP_S3_SECRET_ACCESS_KEY: optionalString,
   KYC_RETENTION_DAYS: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ message: "must be a number of days" }).int().min(1).max(3650).default(90),

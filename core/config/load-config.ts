@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { S3Settings } from "../backup/backup-store.ts";
 import { AppError } from "../errors/app-error.ts";
 import { parseQuietHours, type QuietHours } from "../notifications/quiet-hours.ts";
 import { envSchema, type RawEnv } from "./env-schema.ts";
@@ -97,6 +98,8 @@ export interface Config {
      */
     release: "finance" | "invoice";
   };
+  /** Daily backups: to a folder, or to an S3-compatible bucket when `s3` is set; the newest `retention` are kept. */
+  backup: { dir: string; retention: number; s3: S3Settings | undefined };
   notifications: {
     telegramPerSecond: number;
     telegramChatIntervalMs: number;
@@ -153,6 +156,10 @@ function crossFieldProblems(env: Env): string[] {
       `PUBLIC_URL: an https:// URL is required when ${gatewayKeys.join(", ")} ` +
         `${gatewayKeys.length === 1 ? "is" : "are"} set (gateways call back over https)`,
     );
+  }
+  if (present(env, "BACKUP_S3_ENDPOINT")) {
+    for (const name of ["BACKUP_S3_BUCKET", "BACKUP_S3_ACCESS_KEY_ID", "BACKUP_S3_SECRET_ACCESS_KEY"])
+      if (!present(env, name)) problems.push(`${name}: required when BACKUP_S3_ENDPOINT is set`);
   }
   if ((env.NODE_ENV ?? "").trim() === "production") {
     for (const name of ["MONGODB_URI", "REDIS_URL", "ENCRYPTION_KEY", "STORAGE_DIR", "METRICS_TOKEN"]) {
@@ -270,6 +277,21 @@ export function loadConfig(env: Env = process.env): Config {
     encryptionKeys,
     storageDir: path.resolve(raw.STORAGE_DIR ?? ".data/storage"),
     chartFontDir: raw.CHART_FONT_DIR ?? "/usr/share/fonts/truetype/padauk",
+    backup: {
+      dir: path.resolve(raw.BACKUP_DIR ?? ".data/backups"),
+      retention: raw.BACKUP_RETENTION,
+      s3:
+        raw.BACKUP_S3_ENDPOINT === undefined
+          ? undefined
+          : {
+              endpoint: raw.BACKUP_S3_ENDPOINT,
+              bucket: raw.BACKUP_S3_BUCKET ?? "",
+              region: raw.BACKUP_S3_REGION,
+              prefix: raw.BACKUP_S3_PREFIX,
+              accessKeyId: raw.BACKUP_S3_ACCESS_KEY_ID ?? "",
+              secretAccessKey: raw.BACKUP_S3_SECRET_ACCESS_KEY ?? "",
+            },
+    },
     sandbox: raw.SANDBOX ?? raw.NODE_ENV !== "production",
     gateways: gatewaysOf(raw, raw.SANDBOX ?? raw.NODE_ENV !== "production"),
     invoices: { feePercent: raw.INVOICE_FEE_PERCENT, dueDays: raw.INVOICE_DUE_DAYS },

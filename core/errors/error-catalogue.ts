@@ -147,6 +147,15 @@ export const ERROR_CATALOGUE = {
   no_sender: { kind: "unavailable" },
   send_uncertain: { kind: "transport_failed" },
 
+  // Backups
+  backup_failed: { kind: "unavailable" },
+  backup_unreadable: { kind: "invalid_input" },
+  backup_key_missing: { kind: "invalid_input" },
+  backup_not_found: { kind: "not_found" },
+  backup_store_failed: { kind: "transport_failed" },
+  restore_not_empty: { kind: "conflict" },
+  restore_mismatch: { kind: "internal" },
+
   // The platform itself
   dependency_unavailable: { kind: "unavailable" },
   mongo_not_connected: { kind: "unavailable" },
