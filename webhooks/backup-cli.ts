@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import { BackupService } from "../core/backup/backup-service.ts";
+import { fileStore } from "../core/files/blob-store.ts";
 import { isAppError } from "../core/errors/app-error.ts";
 import { loadConfig } from "../core/config/load-config.ts";
 import { connectMongo } from "../core/db/mongo-connection.ts";
@@ -42,7 +43,7 @@ const services = await startLocalServices({
 let status = 0;
 try {
   const mongo = registerModels(await connectMongo({ uri: services.mongoUri, autoIndex: false, logger }));
-  const backups = new BackupService({ connection: mongo, config, logger });
+  const backups = new BackupService({ connection: mongo, blobs: fileStore(config), config, logger });
   if (command === "list") {
     const names = await backups.list();
     say(names.length === 0 ? "No backups yet." : names.join("\n"));

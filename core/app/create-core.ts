@@ -12,6 +12,7 @@ import { ConversationStore } from "../conversations/conversation-store.ts";
 import { EventHub } from "../events/event-hub.ts";
 import type { FileFetcher } from "../files/file-fetcher.ts";
 import { MediaLinks } from "../files/media-links.ts";
+import { fileStore } from "../files/blob-store.ts";
 import { MediaVault, type MediaQueue } from "../files/media-vault.ts";
 import { createTranslator, type Translator } from "../i18n/translator.ts";
 import { KycService } from "../kyc/kyc-service.ts";
@@ -184,6 +185,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     connection: mongo,
     keys: config.encryptionKeys,
     storageDir: config.storageDir,
+    store: fileStore(config),
     now: clock,
   });
   const kyc = new KycService({
@@ -332,7 +334,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     rewardRelease: config.referrals.release,
     commissionBasisPoints: config.referrals.commissionBasisPoints,
     counters,
-    backups: new BackupService({ connection: mongo, config, now: clock, logger }),
+    backups: new BackupService({ connection: mongo, blobs: vault.store, config, now: clock, logger }),
     exports: new FinanceExports({ connection: mongo, payouts }),
     moneyHeld: () => moneyHeld(mongo, ledger),
     reports: new StatsCharts({

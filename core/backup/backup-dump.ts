@@ -1,6 +1,4 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { createInterface } from "node:readline";
 import { PassThrough, Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -8,6 +6,7 @@ import { createGunzip, createGzip } from "node:zlib";
 import mongoose, { type Connection } from "mongoose";
 import type { EncryptionKey } from "../config/load-config.ts";
 import { AppError } from "../errors/app-error.ts";
+import type { BlobStore } from "../files/blob-store.ts";
 import { backupCipher, backupDecipher } from "./backup-crypto.ts";
 
 const { EJSON } = mongoose.mongo.BSON;
@@ -32,27 +31,13 @@ export interface DumpHeader {
 type Line =
   | ({ kind: "header" } & DumpHeader)
   | { kind: "doc"; c: string; d: string }
-  | { kind: "file"; path: string; b: string }
+  | { kind: "file"; key: string; b: string }
   | ({ kind: "summary" } & DumpSummary);
 
 /** Legs of a ledger transaction: every transaction must sum to zero. */
 function unbalanced(doc: Record<string, unknown>): boolean {
   const postings = Array.isArray(doc.postings) ? (doc.postings as Array<{ amount?: unknown }>) : [];
   return postings.reduce((sum, posting) => sum + Number(posting.amount ?? 0), 0) !== 0;
-}
-
-async function* filesUnder(root: string, dir = ""): AsyncGenerator<string> {
-  let names: string[];
-  try {
-    names = await readdir(path.join(root, dir));
-  } catch {
-    return;
-  }
-  for (const name of names.sort()) {
-    const relative = path.join(dir, name);
-    if ((await stat(path.join(root, relative))).isDirectory()) yield* filesUnder(root, relative);
-    else yield relative;
-  }
 }
 
 /**
@@ -81,7 +66,7 @@ async function snapshotSession(connection: Connection) {
  */
 export async function writeDump(input: {
   connection: Connection;
-  storageDir: string;
+  blobs: BlobStore;
   key: EncryptionKey;
   target: string;
   now: Date;
@@ -119,10 +104,9 @@ export async function writeDump(input: {
         yield `${JSON.stringify(line)}\n`;
       }
     }
-    for await (const file of filesUnder(input.storageDir)) {
+    for await (const key of input.blobs.keys()) {
       summary.files += 1;
-      const bytes = await readFile(path.join(input.storageDir, file));
-      const line: Line = { kind: "file", path: file.split(path.sep).join("/"), b: bytes.toString("base64") };
+      const line: Line = { kind: "file", key, b: (await input.blobs.get(key)).toString("base64") };
       yield `${JSON.stringify(line)}\n`;
     }
     yield `${JSON.stringify({ kind: "summary", ...summary } satisfies Line)}\n`;
@@ -171,7 +155,7 @@ async function* readLines(file: string, keys: EncryptionKey[]): AsyncGenerator<L
  */
 export async function restoreDump(input: {
   connection: Connection;
-  storageDir: string;
+  blobs: BlobStore;
   keys: EncryptionKey[];
   file: string;
 }): Promise<{ header: DumpHeader; summary: DumpSummary }> {
@@ -181,6 +165,8 @@ export async function restoreDump(input: {
     if (!name.startsWith("system.") && (await db.collection(name).estimatedDocumentCount()) > 0)
       throw new AppError("restore_not_empty", `the database is not empty (${name} has documents)`);
   }
+  for await (const key of input.blobs.keys())
+    throw new AppError("restore_not_empty", `the file store is not empty (it holds ${key})`);
   await verifyDump(input.file, input.keys);
   let header: DumpHeader | undefined;
   let summary: DumpSummary | undefined;
@@ -199,11 +185,7 @@ export async function restoreDump(input: {
       batches.set(line.c, batch);
       if (batch.length >= BATCH) await flush(line.c);
     } else {
-      const target = path.join(input.storageDir, ...line.path.split("/"));
-      if (!target.startsWith(path.resolve(input.storageDir) + path.sep))
-        throw new AppError("backup_unreadable", `a file path leaves the store: ${line.path}`);
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, Buffer.from(line.b, "base64"), { flag: "wx", mode: 0o600 });
+      await input.blobs.put(line.key, Buffer.from(line.b, "base64"));
     }
   }
   for (const name of batches.keys()) await flush(name);
@@ -213,10 +195,7 @@ export async function restoreDump(input: {
   return { header, summary };
 }
 
-async function checkRestored(
-  input: { connection: Connection; storageDir: string },
-  summary: DumpSummary,
-): Promise<void> {
+async function checkRestored(input: { connection: Connection; blobs: BlobStore }, summary: DumpSummary): Promise<void> {
   const db = input.connection.db!;
   const problems: string[] = [];
   for (const [name, count] of Object.entries(summary.counts)) {
@@ -224,7 +203,7 @@ async function checkRestored(
     if (restored !== count) problems.push(`${name}: ${restored} of ${count}`);
   }
   let files = 0;
-  for await (const file of filesUnder(input.storageDir)) if (file !== "") files += 1;
+  for await (const key of input.blobs.keys()) if (key !== "") files += 1;
   if (files !== summary.files) problems.push(`files: ${files} of ${summary.files}`);
   let unbalancedNow = 0;
   for await (const doc of db.collection("ledger_entries").find({}, { projection: { postings: 1 } }))

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Connection } from "mongoose";
 import type { Config } from "../config/load-config.ts";
 import { AppError } from "../errors/app-error.ts";
+import type { BlobStore } from "../files/blob-store.ts";
 import type { Logger } from "../logging/create-logger.ts";
 import { restoreDump, writeDump, type DumpHeader, type DumpSummary } from "./backup-dump.ts";
 import { backupName, FolderStore, S3Store, type BackupStore } from "./backup-store.ts";
@@ -28,19 +29,23 @@ export function backupStore(config: Config["backup"]): BackupStore {
  */
 export class BackupService {
   private readonly connection: Connection;
-  private readonly config: Pick<Config, "backup" | "storageDir" | "encryptionKeys">;
+  private readonly config: Pick<Config, "backup" | "encryptionKeys">;
+  private readonly blobs: BlobStore;
   private readonly store: BackupStore;
   private readonly now: () => Date;
   private readonly logger: Logger | undefined;
 
   constructor(deps: {
     connection: Connection;
-    config: Pick<Config, "backup" | "storageDir" | "encryptionKeys">;
+    /** The encrypted file store (a folder or a bucket), backed up with the database. */
+    blobs: BlobStore;
+    config: Pick<Config, "backup" | "encryptionKeys">;
     now?: () => Date;
     logger?: Logger;
   }) {
     this.connection = deps.connection;
     this.config = deps.config;
+    this.blobs = deps.blobs;
     this.store = backupStore(deps.config.backup);
     this.now = deps.now ?? (() => new Date());
     this.logger = deps.logger;
@@ -58,7 +63,7 @@ export class BackupService {
       const file = path.join(work, name);
       const dump = await writeDump({
         connection: this.connection,
-        storageDir: this.config.storageDir,
+        blobs: this.blobs,
         key,
         target: file,
         now,
@@ -102,7 +107,7 @@ export class BackupService {
     if (local?.isFile() === true)
       return restoreDump({
         connection: this.connection,
-        storageDir: this.config.storageDir,
+        blobs: this.blobs,
         keys: this.config.encryptionKeys,
         file: nameOrFile,
       });
@@ -112,7 +117,7 @@ export class BackupService {
       await this.store.get(path.basename(nameOrFile), file);
       return await restoreDump({
         connection: this.connection,
-        storageDir: this.config.storageDir,
+        blobs: this.blobs,
         keys: this.config.encryptionKeys,
         file,
       });

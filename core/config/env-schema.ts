@@ -256,6 +256,12 @@ export const envSchema = z.object({
     emptyToUndefined,
     z.enum(["manual", "sandbox"], { message: "must be manual or sandbox" }).default("manual"),
   ),
+  FILES_S3_ENDPOINT: optionalUrl(["http:", "https:"], "http:// or https://"),
+  FILES_S3_BUCKET: optionalString,
+  FILES_S3_REGION: z.preprocess(emptyToUndefined, z.string().trim().default("us-east-1")),
+  FILES_S3_PREFIX: z.preprocess(emptyToUndefined, z.string().trim().default("files/")),
+  FILES_S3_ACCESS_KEY_ID: optionalString,
+  FILES_S3_SECRET_ACCESS_KEY: optionalString,
   BACKUP_DIR: optionalString,
   BACKUP_RETENTION: z.preprocess(
     emptyToUndefined,

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { S3Settings } from "../backup/backup-store.ts";
+import type { S3Settings } from "../files/s3-bucket.ts";
 import { AppError } from "../errors/app-error.ts";
 import { parseQuietHours, type QuietHours } from "../notifications/quiet-hours.ts";
 import { envSchema, type RawEnv } from "./env-schema.ts";
@@ -98,6 +98,8 @@ export interface Config {
      */
     release: "finance" | "invoice";
   };
+  /** Where encrypted files live: a bucket when `s3` is set, else a folder under `storageDir`. */
+  files: { s3: S3Settings | undefined };
   /** Daily backups: to a folder, or to an S3-compatible bucket when `s3` is set; the newest `retention` are kept. */
   backup: { dir: string; retention: number; s3: S3Settings | undefined };
   notifications: {
@@ -157,14 +159,17 @@ function crossFieldProblems(env: Env): string[] {
         `${gatewayKeys.length === 1 ? "is" : "are"} set (gateways call back over https)`,
     );
   }
-  if (present(env, "BACKUP_S3_ENDPOINT")) {
-    for (const name of ["BACKUP_S3_BUCKET", "BACKUP_S3_ACCESS_KEY_ID", "BACKUP_S3_SECRET_ACCESS_KEY"])
-      if (!present(env, name)) problems.push(`${name}: required when BACKUP_S3_ENDPOINT is set`);
+  for (const area of ["BACKUP", "FILES"]) {
+    if (!present(env, `${area}_S3_ENDPOINT`)) continue;
+    for (const name of [`${area}_S3_BUCKET`, `${area}_S3_ACCESS_KEY_ID`, `${area}_S3_SECRET_ACCESS_KEY`])
+      if (!present(env, name)) problems.push(`${name}: required when ${area}_S3_ENDPOINT is set`);
   }
   if ((env.NODE_ENV ?? "").trim() === "production") {
-    for (const name of ["MONGODB_URI", "REDIS_URL", "ENCRYPTION_KEY", "STORAGE_DIR", "METRICS_TOKEN"]) {
+    for (const name of ["MONGODB_URI", "REDIS_URL", "ENCRYPTION_KEY", "METRICS_TOKEN"]) {
       if (!present(env, name)) problems.push(`${name}: required when NODE_ENV=production`);
     }
+    if (!present(env, "STORAGE_DIR") && !present(env, "FILES_S3_ENDPOINT"))
+      problems.push("STORAGE_DIR: required when NODE_ENV=production (or FILES_S3_ENDPOINT for a bucket)");
     // The sandbox's gateway keys are in the code: a callback signed with them would settle a real invoice.
     if (
       /^(1|true|yes|on)$/i.test((env.SANDBOX ?? "").trim()) &&
@@ -277,6 +282,19 @@ export function loadConfig(env: Env = process.env): Config {
     encryptionKeys,
     storageDir: path.resolve(raw.STORAGE_DIR ?? ".data/storage"),
     chartFontDir: raw.CHART_FONT_DIR ?? "/usr/share/fonts/truetype/padauk",
+    files: {
+      s3:
+        raw.FILES_S3_ENDPOINT === undefined
+          ? undefined
+          : {
+              endpoint: raw.FILES_S3_ENDPOINT,
+              bucket: raw.FILES_S3_BUCKET ?? "",
+              region: raw.FILES_S3_REGION,
+              prefix: raw.FILES_S3_PREFIX,
+              accessKeyId: raw.FILES_S3_ACCESS_KEY_ID ?? "",
+              secretAccessKey: raw.FILES_S3_SECRET_ACCESS_KEY ?? "",
+            },
+    },
     backup: {
       dir: path.resolve(raw.BACKUP_DIR ?? ".data/backups"),
       retention: raw.BACKUP_RETENTION,

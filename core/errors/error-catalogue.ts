@@ -147,12 +147,15 @@ export const ERROR_CATALOGUE = {
   no_sender: { kind: "unavailable" },
   send_uncertain: { kind: "transport_failed" },
 
+  // Object storage (files and backups in an S3-compatible bucket)
+  storage_unavailable: { kind: "transport_failed" },
+  storage_not_found: { kind: "not_found" },
+
   // Backups
   backup_failed: { kind: "unavailable" },
   backup_unreadable: { kind: "invalid_input" },
   backup_key_missing: { kind: "invalid_input" },
   backup_not_found: { kind: "not_found" },
-  backup_store_failed: { kind: "transport_failed" },
   restore_not_empty: { kind: "conflict" },
   restore_mismatch: { kind: "internal" },
 

@@ -138,7 +138,8 @@ export interface MediaQueue {
 export class MediaVault {
   private readonly model: Model<MediaDoc>;
   private readonly keys: EncryptionKey[];
-  private readonly store: BlobStore;
+  /** Where the encrypted bytes are (a folder or a bucket); backups read and restore through it. */
+  readonly store: BlobStore;
   private readonly now: () => Date;
 
   constructor(options: {

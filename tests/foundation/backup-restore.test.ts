@@ -8,6 +8,7 @@ import mongoose, { type Connection } from "mongoose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createFileFetcher } from "../../bots/channels/file-fetchers.ts";
 import { BackupService } from "../../core/backup/backup-service.ts";
+import { FsBlobStore, S3BlobStore, type BlobStore } from "../../core/files/blob-store.ts";
 import type { Config } from "../../core/config/load-config.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
 import { BACKUP_QUEUE } from "../../jobs/backups/backup-job.ts";
@@ -55,14 +56,23 @@ async function freshDatabase(): Promise<Connection> {
   return mongoose.createConnection(inject("mongoUri"), { dbName: uniqueName("restore") }).asPromise();
 }
 
-const backupConfig = (
-  overrides: Partial<Config["backup"]>,
-  storageDir: string,
-): ConstructorParameters<typeof BackupService>[0]["config"] => ({
-  backup: { dir: path.join(work, "backups"), retention: 30, s3: undefined, ...overrides },
-  storageDir,
-  encryptionKeys: t.runtime.config.encryptionKeys,
-});
+/** A backup service over `connection`, with the file store in `storageDir` (or the blobs given). */
+function backups(
+  connection: Connection,
+  storage: string | BlobStore,
+  overrides: Partial<Config["backup"]> = {},
+  now?: () => Date,
+): BackupService {
+  return new BackupService({
+    connection,
+    blobs: typeof storage === "string" ? new FsBlobStore(path.join(storage, "media")) : storage,
+    config: {
+      backup: { dir: path.join(work, "backups"), retention: 30, s3: undefined, ...overrides },
+      encryptionKeys: t.runtime.config.encryptionKeys,
+    },
+    ...(now === undefined ? {} : { now }),
+  });
+}
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), "trm-backup-test-"));
@@ -121,10 +131,7 @@ describe("backup and restore", () => {
     // Wipe the database and the file store, then restore into them.
     await t.runtime.mongo.db!.dropDatabase();
     await rm(t.runtime.config.storageDir, { recursive: true, force: true });
-    const restored = await new BackupService({
-      connection: t.runtime.mongo,
-      config: backupConfig({}, t.runtime.config.storageDir),
-    }).restore(report.name);
+    const restored = await backups(t.runtime.mongo, t.runtime.config.storageDir).restore(report.name);
     expect(restored.summary.counts).toEqual(report.counts);
     expect(await snapshot(t.runtime.mongo)).toEqual(before);
     expect(await filesOf(t.runtime.config.storageDir)).toEqual(filesBefore);
@@ -138,7 +145,7 @@ describe("backup and restore", () => {
     const into = await freshDatabase();
     const storage = path.join(work, uniqueName("storage"));
     try {
-      const service = new BackupService({ connection: into, config: backupConfig({}, storage) });
+      const service = backups(into, storage);
       const file = path.join(work, "backups", report.name);
       const altered = path.join(work, "altered.bak");
       const bytes = Buffer.from(readFileSync(file));
@@ -166,29 +173,31 @@ describe("backup and restore", () => {
       secretAccessKey: "s3cret",
     };
     const into = await freshDatabase();
-    const storage = path.join(work, uniqueName("storage"));
     try {
       let day = Date.UTC(2026, 10, 1, 18, 30);
-      const service = new BackupService({
-        connection: t.runtime.mongo,
-        config: backupConfig({ s3: settings, retention: 2 }, t.runtime.config.storageDir),
-        now: () => new Date((day += 24 * 3600_000)),
+      const service = backups(t.runtime.mongo, t.runtime.config.storageDir, { s3: settings, retention: 2 }, () => {
+        day += 24 * 3600_000;
+        return new Date(day);
       });
       const names = [];
       for (let i = 0; i < 3; i++) names.push((await service.run()).name);
       expect([...s3.objects.keys()]).toEqual([`daily/${names[1]}`, `daily/${names[2]}`]);
       expect(await service.list()).toEqual(names.slice(1));
-      const restore = new BackupService({ connection: into, config: backupConfig({ s3: settings }, storage) });
+      // Restored into a fresh database whose files live in the bucket too (FILES_S3_*).
+      const bucketFiles = new S3BlobStore({ ...settings, prefix: "files/" });
+      const restore = backups(into, bucketFiles, { s3: settings });
       const { summary } = await restore.restore(names[2] ?? "");
       expect(summary.counts.users).toBe(await t.runtime.mongo.db!.collection("users").countDocuments());
+      expect([...s3.objects.keys()].filter((key) => key.startsWith("files/"))).toHaveLength(summary.files);
+      // A backup of that database reads its files from the bucket.
+      expect((await backups(into, bucketFiles, { s3: settings, retention: 10 }).run()).files).toBe(summary.files);
       await expect(restore.restore("trm-backup-20200101T000000Z.bak")).rejects.toMatchObject({
         code: "backup_not_found",
       });
-      const wrongSecret = new BackupService({
-        connection: t.runtime.mongo,
-        config: backupConfig({ s3: { ...settings, secretAccessKey: "guessed" } }, t.runtime.config.storageDir),
+      const wrongSecret = backups(t.runtime.mongo, t.runtime.config.storageDir, {
+        s3: { ...settings, secretAccessKey: "guessed" },
       });
-      await expect(wrongSecret.run()).rejects.toMatchObject({ code: "backup_store_failed" });
+      await expect(wrongSecret.run()).rejects.toMatchObject({ code: "storage_unavailable" });
       expect(s3.requests.filter((request) => request.status === 403)).toHaveLength(1);
     } finally {
       await into.dropDatabase();
@@ -248,5 +257,39 @@ describe("backup and restore", () => {
     expect(scheduler).toMatchObject({ pattern: "0 1 * * *", tz: "Asia/Yangon" });
     // The next run is at 18:30 UTC (01:00 Yangon).
     expect(new Date(Number(scheduler?.next)).toISOString()).toMatch(/T18:30:00\.000Z$/);
+  });
+});
+
+describe("files in an S3-compatible bucket (FILES_S3_*)", () => {
+  it("the vault keeps encrypted files in the bucket and reads them back, so several machines share them", async () => {
+    const s3 = await new FakeS3({ bucket: "trm-files", accessKeyId: "AKIAFILES", secretAccessKey: "f1les" }).start();
+    const app = await buildTestApp({
+      config: testConfig({
+        FILES_S3_ENDPOINT: s3.url,
+        FILES_S3_BUCKET: "trm-files",
+        FILES_S3_ACCESS_KEY_ID: "AKIAFILES",
+        FILES_S3_SECRET_ACCESS_KEY: "f1les",
+      }),
+    });
+    try {
+      const photo = samplePng(520, 520);
+      const ref = "bucket-photo";
+      await app.runtime.redis.set(`${app.runtime.config.redis.prefix}:sandbox:file:${ref}`, photo, "EX", 600);
+      const id = await app.core.media.vault.register({
+        ownerId: "UBUCKET1",
+        purpose: "kyc",
+        transport: "sandbox",
+        fileRef: `sandbox:${ref}`,
+        rejectNotice: { en: "x", my: "x" },
+      });
+      await app.core.media.vault.ingest(id, createFileFetcher(app.runtime.config, app.runtime.redis));
+      const stored = [...s3.objects.entries()].filter(([key]) => key.startsWith("files/"));
+      expect(stored).toHaveLength(1);
+      expect(stored[0]?.[1].includes(photo.subarray(0, 64))).toBe(false);
+      expect((await app.core.media.vault.read(id)).bytes.equals(photo)).toBe(true);
+    } finally {
+      await app.close();
+      await s3.stop();
+    }
   });
 });
