@@ -39,7 +39,10 @@ export interface QueueDefinition<Data = unknown> {
    * A recurring job, run every `everyMs` or on a cron `pattern` in a time zone (one BullMQ job scheduler, however many
    * workers start).
    */
-  schedule?: { id: string; everyMs: number } | { id: string; pattern: string; tz: string };
+  schedule?: ({ id: string; everyMs: number } | { id: string; pattern: string; tz: string }) & {
+    /** Whether this deployment wants the schedule (default yes); when not, a scheduler left from before is removed. */
+    when?: (config: Config) => boolean;
+  };
   /**
    * Must be idempotent: BullMQ delivers at least once. Data holds ids only,
    * never secrets or personal data (Redis stores payloads in clear text).

@@ -43,7 +43,12 @@ export function startWorkers(options: {
           : { lockDuration: definition.lockDuration, stalledInterval: definition.lockDuration }),
       },
     );
-    if (definition.schedule !== undefined) {
+    if (definition.schedule?.when?.(options.deps.config) === false) {
+      options.queues
+        .get(definition.name)
+        .removeJobScheduler(definition.schedule.id)
+        .catch((error: unknown) => options.logger.warn({ err: error, queue: definition.name }, "could not unschedule"));
+    } else if (definition.schedule !== undefined) {
       options.queues
         .get(definition.name)
         .upsertJobScheduler(

@@ -13,15 +13,18 @@ import { connectMongo } from "../core/db/mongo-connection.ts";
 import { registerModels } from "../core/db/register-models.ts";
 import { syncIndexes } from "../core/db/sync-indexes.ts";
 import { createLogger } from "../core/logging/create-logger.ts";
-import { localEncryptionKey } from "../infra/local/local-encryption-key.ts";
-import { startLocalServices } from "../infra/local/local-services.ts";
 
 const args = process.argv.slice(2);
 const [command = "backup", target] = args.includes("--list") ? ["list"] : args;
 const dataDir = path.resolve(process.env.TRM_DATA_DIR ?? ".data");
 const env = { ...process.env };
-// The local platform's key and file store (as `npm start` sets them) when none are given.
-if ((env.MONGODB_URI ?? "") === "") {
+// Local mode (no MONGODB_URI): the local platform's FerretDB, key and file store, as `npm start` sets them. Loaded
+// only then: the production image has no infra/local.
+const local = (env.MONGODB_URI ?? "") === "";
+const { localEncryptionKey } = local
+  ? await import("../infra/local/local-encryption-key.ts")
+  : { localEncryptionKey: null };
+if (local && localEncryptionKey !== null) {
   env.ENCRYPTION_KEY ||= localEncryptionKey(dataDir);
   env.STORAGE_DIR ||= path.join(dataDir, "storage");
   env.BACKUP_DIR ||= path.join(dataDir, "backups");
@@ -34,12 +37,16 @@ if (command === "restore" && (target ?? "") === "") {
   process.stderr.write("Usage: npm run restore <backup name or file>   (npm run backup -- --list shows the names)\n");
   process.exit(64);
 }
-const services = await startLocalServices({
-  dataDir,
-  durable: true,
-  mongoUri: config.mongo.uri,
-  redisUrl: config.redis.url,
-});
+const services = local
+  ? await (
+      await import("../infra/local/local-services.ts")
+    ).startLocalServices({
+      dataDir,
+      durable: true,
+      mongoUri: config.mongo.uri,
+      redisUrl: config.redis.url,
+    })
+  : { mongoUri: config.mongo.uri ?? "", stop: () => Promise.resolve() };
 let status = 0;
 try {
   const mongo = registerModels(await connectMongo({ uri: services.mongoUri, autoIndex: false, logger }));

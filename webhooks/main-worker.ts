@@ -6,8 +6,11 @@ import { bootProcess } from "../core/lifecycle/boot.ts";
 import { platformQueues } from "../jobs/definitions.ts";
 import { attachWorkers, createRuntime } from "../jobs/runtime/create-runtime.ts";
 import { composeCore, composeSenders } from "./compose-core.ts";
+import { startWorkerHealth } from "./worker-health.ts";
 
 const { config, logger, shutdown } = bootProcess();
 const runtime = await createRuntime({ config, logger, shutdown, definitions: platformQueues(), syncIndexes: false });
-attachWorkers(runtime, await composeCore(runtime), composeSenders(runtime));
-logger.info({ queues: runtime.queues.names() }, "worker process ready");
+const core = await composeCore(runtime);
+attachWorkers(runtime, core, composeSenders(runtime));
+const health = await startWorkerHealth(runtime, core);
+logger.info({ queues: runtime.queues.names(), health }, "worker process ready");

@@ -262,6 +262,11 @@ export const envSchema = z.object({
   FILES_S3_PREFIX: z.preprocess(emptyToUndefined, z.string().trim().default("files/")),
   FILES_S3_ACCESS_KEY_ID: optionalString,
   FILES_S3_SECRET_ACCESS_KEY: optionalString,
+  WORKER_HEALTH_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65_535).default(0)),
+  BACKUP_SCHEDULE: z.preprocess(
+    emptyToUndefined,
+    z.enum(["worker", "external"], { message: "must be worker or external" }).default("worker"),
+  ),
   BACKUP_DIR: optionalString,
   BACKUP_RETENTION: z.preprocess(
     emptyToUndefined,

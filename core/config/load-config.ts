@@ -101,7 +101,15 @@ export interface Config {
   /** Where encrypted files live: a bucket when `s3` is set, else a folder under `storageDir`. */
   files: { s3: S3Settings | undefined };
   /** Daily backups: to a folder, or to an S3-compatible bucket when `s3` is set; the newest `retention` are kept. */
-  backup: { dir: string; retention: number; s3: S3Settings | undefined };
+  backup: {
+    dir: string;
+    retention: number;
+    s3: S3Settings | undefined;
+    /** `worker`: the worker's daily job at 01:00 Yangon; `external`: a platform cron runs `npm run backup`. */
+    schedule: "worker" | "external";
+  };
+  /** The worker process's own /health, /ready and /metrics (0: none). */
+  workerHealthPort: number;
   notifications: {
     telegramPerSecond: number;
     telegramChatIntervalMs: number;
@@ -295,9 +303,11 @@ export function loadConfig(env: Env = process.env): Config {
               secretAccessKey: raw.FILES_S3_SECRET_ACCESS_KEY ?? "",
             },
     },
+    workerHealthPort: raw.WORKER_HEALTH_PORT,
     backup: {
       dir: path.resolve(raw.BACKUP_DIR ?? ".data/backups"),
       retention: raw.BACKUP_RETENTION,
+      schedule: raw.BACKUP_SCHEDULE,
       s3:
         raw.BACKUP_S3_ENDPOINT === undefined
           ? undefined

@@ -19,7 +19,13 @@ export function backupQueueDefinition(): QueueDefinition<Record<string, never>> 
       backoff: { type: "fixed", delay: 10 * 60_000 },
       removeOnComplete: { count: 60 },
     },
-    schedule: { id: "backup-daily", pattern: "0 1 * * *", tz: "Asia/Yangon" },
+    schedule: {
+      id: "backup-daily",
+      pattern: "0 1 * * *",
+      tz: "Asia/Yangon",
+      // A platform cron (Render, a Kubernetes CronJob) runs `npm run backup` instead.
+      when: (config) => config.backup.schedule === "worker",
+    },
     async process(_job, ctx) {
       const report = await ctx.deps.core.backups.run();
       ctx.logger.info(

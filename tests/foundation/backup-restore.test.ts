@@ -67,7 +67,7 @@ function backups(
     connection,
     blobs: typeof storage === "string" ? new FsBlobStore(path.join(storage, "media")) : storage,
     config: {
-      backup: { dir: path.join(work, "backups"), retention: 30, s3: undefined, ...overrides },
+      backup: { dir: path.join(work, "backups"), retention: 30, s3: undefined, schedule: "worker", ...overrides },
       encryptionKeys: t.runtime.config.encryptionKeys,
     },
     ...(now === undefined ? {} : { now }),
@@ -257,6 +257,15 @@ describe("backup and restore", () => {
     expect(scheduler).toMatchObject({ pattern: "0 1 * * *", tz: "Asia/Yangon" });
     // The next run is at 18:30 UTC (01:00 Yangon).
     expect(new Date(Number(scheduler?.next)).toISOString()).toMatch(/T18:30:00\.000Z$/);
+    // A deployment whose platform cron runs the backup (BACKUP_SCHEDULE=external) removes the worker's schedule.
+    const external = {
+      ...t.runtime,
+      config: { ...t.runtime.config, backup: { ...t.runtime.config.backup, schedule: "external" as const } },
+    };
+    attachWorkers(external, t.core);
+    for (let i = 0; i < 50 && (await queue.getJobScheduler("backup-daily")) !== undefined; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await queue.getJobScheduler("backup-daily")).toBeUndefined();
   });
 });
 
