@@ -155,6 +155,7 @@ describe("/stats charts", () => {
     saveImage("stats-funnel-en.png", pngWithin(lastPhoto()?.payload.multipart as Buffer));
     await owner.type("/stats growth");
     expect(String(lastPhoto()?.payload.caption)).toContain("Active today: 7 · new in 30 days: 7");
+    saveImage("stats-growth-en.png", pngWithin(lastPhoto()?.payload.multipart as Buffer));
     await owner.type("/stats money");
     const money = String(lastPhoto()?.payload.caption);
     expect(money).toContain("Hires in 8 weeks: 1 · rewards released: MMK 100,000");
