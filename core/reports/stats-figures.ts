@@ -79,20 +79,22 @@ export class StatsFigures {
     const days = lastDays(now);
     const model = activityModel(this.connection);
     const since = { day: { $gte: days[0] } };
-    const [active, joined] = await Promise.all([
-      countBy(model, since, { day: "$day", channel: "$channel" }),
-      countBy(model, { ...since, joined: true }, "$day"),
-    ]);
-    const series = (channel: string) =>
-      days.map(
-        (day) =>
-          active.find((row) => typeof row.key === "object" && row.key.day === day && row.key.channel === channel)?.n ??
-          0,
-      );
+    // One pass: people per day, channel and whether they joined that day.
+    const rows = (await countBy(model, since, { day: "$day", channel: "$channel", joined: "$joined" })).flatMap(
+      (row) =>
+        typeof row.key === "object"
+          ? [{ day: row.key.day, channel: row.key.channel, joined: String(row.key.joined) === "true", n: row.n }]
+          : [],
+    );
+    const total = (day: string, keep: (row: (typeof rows)[number]) => boolean) =>
+      rows.filter((row) => row.day === day && keep(row)).reduce((sum, row) => sum + row.n, 0);
     return {
       days,
-      active: { tg: series("tg"), vb: series("vb") },
-      joined: days.map((day) => joined.find((entry) => entry.key === day)?.n ?? 0),
+      active: {
+        tg: days.map((day) => total(day, (row) => row.channel === "tg")),
+        vb: days.map((day) => total(day, (row) => row.channel === "vb")),
+      },
+      joined: days.map((day) => total(day, (row) => row.joined)),
     };
   }
 
