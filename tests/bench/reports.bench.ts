@@ -130,9 +130,8 @@ await db.dropDatabase();
 const r0 = performance.now();
 await backups.restore(report.name);
 const restoreSeconds = (performance.now() - r0) / 1000;
-console.log(
-  `restore: ${documents} documents in ${restoreSeconds.toFixed(1)} s (${(documents / restoreSeconds).toFixed(0)} documents/s), checked`,
-);
+const perSecond = (documents / restoreSeconds).toFixed(0);
+console.log(`restore: ${documents} documents in ${restoreSeconds.toFixed(1)} s (${perSecond} documents/s), checked`);
 clearInterval(sample);
 console.log(`peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
 await env.close();
