@@ -19,6 +19,7 @@ import { paymentsFeature } from "./flows/payments/index.ts";
 import { payoutsFeature } from "./flows/payouts/index.ts";
 import { recruitFeature } from "./flows/recruit/index.ts";
 import { referralsFeature } from "./flows/referrals/index.ts";
+import { supportFeature } from "./flows/support/index.ts";
 import { walletFeature } from "./flows/wallet/index.ts";
 
 /**
@@ -40,6 +41,7 @@ export const FEATURES: readonly Feature[] = [
   payoutsFeature,
   paymentsFeature,
   recruitFeature,
+  supportFeature,
   adminFeature,
 ];
 

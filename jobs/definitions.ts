@@ -1,3 +1,4 @@
+import { escalationQueueDefinition } from "./support/escalation-job.ts";
 import { backupQueueDefinition } from "./backups/backup-job.ts";
 import { alertQueueDefinitions } from "./alerts/job-alerts.ts";
 import { broadcastQueueDefinition } from "./broadcasts/broadcast-runner.ts";
@@ -28,5 +29,6 @@ export function platformQueues(): QueueDefinition<any>[] {
     decisionSweeperQueueDefinition(),
     replyDrainQueueDefinition(),
     backupQueueDefinition(),
+    escalationQueueDefinition(),
   ];
 }

@@ -7,6 +7,7 @@ export const SECTIONS = [
   "referrals",
   "kyc",
   "finance",
+  "support",
   "stats",
   "users",
   "broadcast",
@@ -21,6 +22,7 @@ const SECTION_ROLES: Record<Section, readonly Role[]> = {
   referrals: ["owner", "admin", "recruiter"],
   kyc: ["owner", "admin", "reviewer"],
   finance: ["owner", "finance"],
+  support: ["owner", "admin", "support"],
   stats: ["owner", "admin", "recruiter", "reviewer", "finance"],
   users: ["owner", "admin"],
   broadcast: ["owner", "admin"],
@@ -49,6 +51,6 @@ export function roleFor(user: Pick<UserDoc, "roles">, section: Section): Role {
 
 /** The role an action is recorded under: the highest one the user holds. */
 export function primaryRole(user: Pick<UserDoc, "roles">): Role | undefined {
-  const order: Role[] = ["owner", "admin", "finance", "reviewer", "recruiter"];
+  const order: Role[] = ["owner", "admin", "finance", "reviewer", "recruiter", "support"];
   return order.find((role) => user.roles.includes(role));
 }

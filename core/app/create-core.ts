@@ -38,6 +38,7 @@ import { networkSizes } from "../referrals/network.ts";
 import { subscribeReferralNotices } from "../referrals/referral-notices.ts";
 import { ReferralService } from "../referrals/referral-service.ts";
 import { RewardService } from "../referrals/reward-service.ts";
+import { SupportService, type EscalationQueue } from "../support/support-service.ts";
 import { BackupService } from "../backup/backup-service.ts";
 import { BusinessCounters } from "../metrics/business-counters.ts";
 import { moneyHeld, type MoneyHeld } from "../metrics/money-held.ts";
@@ -58,6 +59,8 @@ export interface CorePorts {
   broadcastQueue: BroadcastQueue;
   mediaQueue: MediaQueue;
   alertQueue: AlertQueue;
+  /** The support desk's escalation steps (delayed BullMQ jobs), timed by the core's clock. */
+  escalationQueue(now: () => Date): EscalationQueue;
   /** Runs the invoice reconciliation at once (a BullMQ job in the worker). */
   reconcileQueue: { now(): Promise<void> };
   /** Downloads files people send (imports, CVs, KYC documents). */
@@ -131,6 +134,8 @@ export interface Core {
   moneyHeld(): Promise<MoneyHeld>;
   /** Backups of the database and the file store, and their restore. */
   backups: BackupService;
+  /** The help desk: tickets, agents, escalations, ratings. */
+  support: SupportService;
   /** Finance and audit exports (tables for CSV or XLSX). */
   exports: FinanceExports;
   /** `/stats` charts (PNG) with their captions. */
@@ -334,6 +339,15 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     rewardRelease: config.referrals.release,
     commissionBasisPoints: config.referrals.commissionBasisPoints,
     counters,
+    support: new SupportService({
+      connection: mongo,
+      notifier,
+      translator,
+      roles,
+      audit,
+      queue: ports.escalationQueue(clock),
+      now: clock,
+    }),
     backups: new BackupService({ connection: mongo, blobs: vault.store, config, now: clock, logger }),
     exports: new FinanceExports({ connection: mongo, payouts }),
     moneyHeld: () => moneyHeld(mongo, ledger),

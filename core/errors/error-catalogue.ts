@@ -147,6 +147,11 @@ export const ERROR_CATALOGUE = {
   no_sender: { kind: "unavailable" },
   send_uncertain: { kind: "transport_failed" },
 
+  // Support desk
+  ticket_not_found: { kind: "not_found" },
+  ticket_not_yours: { kind: "conflict" },
+  ticket_closed: { kind: "conflict" },
+
   // Object storage (files and backups in an S3-compatible bucket)
   storage_unavailable: { kind: "transport_failed" },
   storage_not_found: { kind: "not_found" },

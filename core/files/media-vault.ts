@@ -12,7 +12,7 @@ import type { FileFetcher } from "./file-fetcher.ts";
 import { gcmDecrypt, gcmEncrypt } from "../security/sealed-text.ts";
 
 /** What a file is for decides which types are accepted. */
-export type MediaPurpose = "cv" | "kyc";
+export type MediaPurpose = "cv" | "kyc" | "support";
 
 /** Types accepted per purpose, by what the bytes are (not what the file claims). */
 const ACCEPTED: Record<MediaPurpose, ReadonlySet<string>> = {
@@ -25,6 +25,7 @@ const ACCEPTED: Record<MediaPurpose, ReadonlySet<string>> = {
     "application/x-cfb",
   ]),
   kyc: new Set(["image/jpeg", "image/png", "application/pdf"]),
+  support: new Set(["application/pdf", "image/jpeg", "image/png", "image/webp"]),
 };
 
 /** A photo of a document smaller than this on its short side cannot be read by a reviewer. */

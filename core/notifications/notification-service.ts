@@ -100,6 +100,8 @@ export class NotificationService {
     key: string;
     text: Record<Language, string>;
     imageUrl?: string;
+    /** One button under the message (the chat button data it sends). */
+    button?: NotificationDoc["button"];
     urgent?: boolean;
   }): Promise<NotifyResult> {
     const user = await this.users.findUser(input.userId);
@@ -117,6 +119,7 @@ export class NotificationService {
         transport: identity.transport,
         text: input.text,
         imageUrl: input.imageUrl ?? null,
+        button: input.button ?? null,
         urgent,
         status: "queued",
         createdAt: now,

@@ -100,6 +100,11 @@ export class PayoutService {
     return this.Payout.findById(id).lean<PayoutDoc>().exec();
   }
 
+  /** A person's latest payouts, newest first (for a support agent's summary). */
+  async byUser(userId: string, limit = 3): Promise<PayoutDoc[]> {
+    return this.Payout.find({ userId }).sort({ requestedAt: -1 }).limit(limit).lean<PayoutDoc[]>().exec();
+  }
+
   async prefs(userId: string): Promise<PayoutPrefsDoc | null> {
     return this.Prefs.findById(userId).lean<PayoutPrefsDoc>().exec();
   }

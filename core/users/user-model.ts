@@ -3,7 +3,7 @@ import { Schema, type Connection, type Model } from "mongoose";
 export const LANGUAGES = ["en", "my"] as const;
 export type Language = (typeof LANGUAGES)[number];
 export type Channel = "tg" | "vb";
-export const ROLES = ["owner", "admin", "recruiter", "reviewer", "finance"] as const;
+export const ROLES = ["owner", "admin", "recruiter", "reviewer", "finance", "support"] as const;
 export type Role = (typeof ROLES)[number];
 /** How replies reach an identity: the real platform, or the local sandbox page. */
 export type Transport = "telegram" | "viber" | "sandbox";

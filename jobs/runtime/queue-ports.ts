@@ -6,6 +6,7 @@ import { bullmqMediaQueue } from "../media/media-ingest.ts";
 import { bullmqNotificationQueue } from "../notifications/notify-queues.ts";
 import { bullmqReconcileQueue } from "../payments/reconcile-job.ts";
 import type { QueueRegistry } from "../queue-registry.ts";
+import { bullmqEscalationQueue } from "../support/escalation-job.ts";
 
 /** The core's ports on BullMQ: every producer the domain uses, over one process's queues. */
 export function queuePorts(queues: QueueRegistry, files: FileFetcher): CorePorts {
@@ -15,6 +16,7 @@ export function queuePorts(queues: QueueRegistry, files: FileFetcher): CorePorts
     mediaQueue: bullmqMediaQueue(queues),
     alertQueue: bullmqAlertQueue(queues),
     reconcileQueue: bullmqReconcileQueue(queues),
+    escalationQueue: (now) => bullmqEscalationQueue(queues, now),
     files,
     queueDepths: () => queues.depths(),
   };

@@ -32,7 +32,8 @@ const ACTION_LABEL: Record<(typeof TOPICS)[Topic], string> = {
 
 /**
  * Help: a short overview with one button per feature (jobs, referring, applying, invite, wallet, withdraw, identity,
- * linking, language); each topic is a few lines with a button to that screen and one back to the topics.
+ * linking, language) and Contact support; each topic is a few lines with a button to that screen, Contact support,
+ * and one back to the topics.
  */
 export const helpAction: Action<HelpServices> = {
   id: "help",
@@ -43,7 +44,8 @@ export const helpAction: Action<HelpServices> = {
         label: ctx.t(`help:topics.${key}`),
         data: actionData("help", key),
       }));
-      return { replies: [{ kind: "text", text: ctx.t("help:text"), buttons: twoPerRow(buttons) }] };
+      const contact = [{ label: ctx.t("support:menu"), data: actionData("support") }];
+      return { replies: [{ kind: "text", text: ctx.t("help:text"), buttons: [...twoPerRow(buttons), contact] }] };
     }
     const action = TOPICS[topic];
     return {
@@ -53,6 +55,7 @@ export const helpAction: Action<HelpServices> = {
           text: ctx.t(`help:topic.${topic}`),
           buttons: [
             [{ label: ctx.t(ACTION_LABEL[action]), data: actionData(action) }],
+            [{ label: ctx.t("support:menu"), data: actionData("support") }],
             [{ label: ctx.t("help:back"), data: actionData("help") }],
           ],
         },
