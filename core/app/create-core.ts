@@ -346,6 +346,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
       roles,
       audit,
       queue: ports.escalationQueue(clock),
+      events,
       now: clock,
     }),
     backups: new BackupService({ connection: mongo, blobs: vault.store, config, now: clock, logger }),

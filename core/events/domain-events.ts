@@ -4,6 +4,7 @@ import type { InvoiceDoc } from "../payments/invoice-service.ts";
 import type { PayoutDoc } from "../payouts/payout-models.ts";
 import type { ReferralDoc, ReferralMove } from "../referrals/referral-model.ts";
 import type { RewardDoc } from "../referrals/reward-service.ts";
+import type { TicketDoc } from "../support/ticket-models.ts";
 
 /**
  * What the domain announces, by name, with what subscribers receive. Each is emitted once its deciding write is
@@ -44,6 +45,10 @@ export interface DomainEvents {
   "payouts.paused": { reason: string };
   /** A person submitted their identity documents for review. */
   "kyc.submitted": { submission: KycSubmissionDoc };
+  /** A support ticket was opened. */
+  "ticket.opened": { ticket: TicketDoc };
+  /** A support ticket was resolved (each resolution, reopened tickets included). */
+  "ticket.resolved": { ticket: TicketDoc };
   /** A KYC submission was approved or rejected. */
   "kyc.decided": { submission: KycSubmissionDoc };
 }

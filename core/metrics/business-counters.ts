@@ -18,6 +18,8 @@ export const BUSINESS_COUNTERS = {
   payouts_failed: { help: "Payouts rejected by finance or failed at the provider, by outcome", label: "outcome" },
   kyc_submitted: { help: "Identity submissions", label: null },
   kyc_decided: { help: "Identity submissions decided, by outcome", label: "outcome" },
+  tickets_opened: { help: "Support tickets opened, by priority", label: "priority" },
+  tickets_resolved: { help: "Support tickets resolved, by priority", label: "priority" },
 } as const;
 export type BusinessCounter = keyof typeof BUSINESS_COUNTERS;
 
@@ -101,6 +103,12 @@ export class BusinessCounters {
     events.on("payout.approved", ({ payout }) => this.count("payouts_approved", payout._id));
     events.on("payout.paid", ({ payout }) => this.count("payouts_paid", payout._id));
     events.on("payout.returned", ({ payout }) => this.count("payouts_failed", payout._id, { label: payout.status }));
+    events.on("ticket.opened", ({ ticket }) => this.count("tickets_opened", ticket._id, { label: ticket.priority }));
+    events.on("ticket.resolved", ({ ticket }) =>
+      this.count("tickets_resolved", `${ticket._id}:${new Date(ticket.resolvedAt ?? 0).getTime()}`, {
+        label: ticket.priority,
+      }),
+    );
     events.on("kyc.submitted", ({ submission }) => this.count("kyc_submitted", submission._id));
     events.on("kyc.decided", ({ submission }) =>
       this.count("kyc_decided", submission._id, { label: submission.status }),

@@ -4,6 +4,7 @@ import type { AuditLog } from "../admin/audit-log.ts";
 import type { RoleService } from "../admin/role-service.ts";
 import { decideOnce, decisionModel } from "../decisions/decision-store.ts";
 import { AppError } from "../errors/app-error.ts";
+import type { EventHub } from "../events/event-hub.ts";
 import { inAllLanguages, type Translator } from "../i18n/translator.ts";
 import type { NotificationService } from "../notifications/notification-service.ts";
 import { randomId } from "../users/public-id.ts";
@@ -76,6 +77,7 @@ export class SupportService {
   private readonly audit: AuditLog;
   private readonly queue: EscalationQueue;
   private readonly now: () => Date;
+  private readonly events: EventHub;
 
   constructor(deps: {
     connection: Connection;
@@ -84,6 +86,7 @@ export class SupportService {
     roles: RoleService;
     audit: AuditLog;
     queue: EscalationQueue;
+    events: EventHub;
     now: () => Date;
   }) {
     this.connection = deps.connection;
@@ -94,6 +97,7 @@ export class SupportService {
     this.audit = deps.audit;
     this.queue = deps.queue;
     this.now = deps.now;
+    this.events = deps.events;
   }
 
   find(ticketId: string): Promise<TicketDoc | null> {
@@ -162,6 +166,7 @@ export class SupportService {
     await this.addMessage(ticket, { from: "person", authorId: input.userId, text: input.text, mediaId: input.mediaId });
     await this.scheduleEscalations(ticket);
     if (ticket.priority === "P1" || ticket.priority === "P2") await this.tellAgents(ticket, "support:agent_new");
+    await this.events.emit("ticket.opened", { ticket });
     return ticket;
   }
 
@@ -336,7 +341,9 @@ export class SupportService {
       button: { label: inAllLanguages(this.translator, "support:rate_button"), data: `m:ticketrate:${ticket._id}` },
       urgent: true,
     });
-    return { ...ticket, status: "resolved", resolvedAt: now, resolution: note };
+    const resolved: TicketDoc = { ...ticket, status: "resolved", resolvedAt: now, resolution: note };
+    await this.events.emit("ticket.resolved", { ticket: resolved });
+    return resolved;
   }
 
   /** The person's rating of a resolved ticket, once. */

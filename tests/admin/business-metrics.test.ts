@@ -191,6 +191,28 @@ describe("business counters on /metrics", () => {
     });
   });
 
+  it("support tickets opened and resolved, by priority", async () => {
+    const agent = { userId: "UAGENTM1", role: "support" as const, channel: "tg" as const };
+    let id = "";
+    const opened = await moves(async () => {
+      id = (
+        await t.core.support.open({
+          userId: "UMETRIC1",
+          channel: "tg",
+          language: "en",
+          topic: "payment",
+          text: "My withdrawal has not arrived",
+          mediaId: null,
+        })
+      )._id;
+    });
+    expect(opened).toEqual({ 'tickets_opened_total{priority="P2"}': 1 });
+    await t.core.support.take(id, agent);
+    expect(await moves(() => t.core.support.resolve(id, agent, "Paid"))).toEqual({
+      'tickets_resolved_total{priority="P2"}': 1,
+    });
+  });
+
   it("jobs published; a repeated publication is refused and counts nothing", async () => {
     const job = truckDriverJob({ _id: "JMETR22" });
     expect(await moves(() => t.core.catalog.publish(job))).toEqual({ jobs_published_total: 1 });
