@@ -19,6 +19,7 @@ import { paymentsFeature } from "./flows/payments/index.ts";
 import { payoutsFeature } from "./flows/payouts/index.ts";
 import { recruitFeature } from "./flows/recruit/index.ts";
 import { referralsFeature } from "./flows/referrals/index.ts";
+import { maintenanceFeature } from "./flows/maintenance/index.ts";
 import { supportFeature } from "./flows/support/index.ts";
 import { walletFeature } from "./flows/wallet/index.ts";
 
@@ -42,6 +43,7 @@ export const FEATURES: readonly Feature[] = [
   paymentsFeature,
   recruitFeature,
   supportFeature,
+  maintenanceFeature,
   adminFeature,
 ];
 

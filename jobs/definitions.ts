@@ -1,3 +1,4 @@
+import { maintenanceQueueDefinition } from "./maintenance/maintenance-job.ts";
 import { escalationQueueDefinition } from "./support/escalation-job.ts";
 import { backupQueueDefinition } from "./backups/backup-job.ts";
 import { alertQueueDefinitions } from "./alerts/job-alerts.ts";
@@ -30,5 +31,6 @@ export function platformQueues(): QueueDefinition<any>[] {
     replyDrainQueueDefinition(),
     backupQueueDefinition(),
     escalationQueueDefinition(),
+    maintenanceQueueDefinition(),
   ];
 }

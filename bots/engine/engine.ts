@@ -1,3 +1,5 @@
+import type { MaintenanceWindow } from "../../core/maintenance/maintenance-service.ts";
+import { yangonTime } from "../../core/values/yangon-time.ts";
 import { freshConversation, handledBefore, type ConversationDoc } from "../../core/conversations/conversation-store.ts";
 import type { Logger } from "../../core/logging/create-logger.ts";
 import { normalizeBurmese, toAsciiDigits } from "../../core/myanmar/index.ts";
@@ -136,10 +138,14 @@ export class ConversationEngine {
 
       let outcome: Outcome;
       try {
+        // During a maintenance window people get the notice and nothing runs; staff (any role) keep working.
+        const maintenance = resolved.user.roles.length === 0 ? await services.maintenance.active(now) : null;
         outcome =
           resolved.user.status === "banned"
             ? await this.banned(ctx)
-            : await this.route(ctx, current, next, incoming, resolved);
+            : maintenance !== null
+              ? this.maintenanceNotice(ctx, maintenance)
+              : await this.route(ctx, current, next, incoming, resolved);
       } catch (error) {
         logger.error({ err: error }, "flow failed; apologising and resetting the conversation");
         clearFlow(next);
@@ -174,6 +180,20 @@ export class ConversationEngine {
       }
       return outcome;
     });
+  }
+
+  /** The notice during a maintenance window: what is happening and when it ends (Yangon time). */
+  private maintenanceNotice(ctx: FlowContext, window: MaintenanceWindow): Outcome {
+    const end = yangonTime(new Date(window.endsAt));
+    return {
+      replies: [
+        {
+          kind: "text",
+          text: ctx.t("maintenance:notice_now", { end: end.slice(11), day: end.slice(0, 10), reason: window.reason }),
+        },
+      ],
+      duplicate: false,
+    };
   }
 
   /** A banned person is told once, politely, and then gets no service. */

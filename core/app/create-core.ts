@@ -39,6 +39,7 @@ import { subscribeReferralNotices } from "../referrals/referral-notices.ts";
 import { ReferralService } from "../referrals/referral-service.ts";
 import { RewardService } from "../referrals/reward-service.ts";
 import { SupportService, type EscalationQueue } from "../support/support-service.ts";
+import { MaintenanceService, type MaintenanceQueue } from "../maintenance/maintenance-service.ts";
 import { BackupService } from "../backup/backup-service.ts";
 import { BusinessCounters } from "../metrics/business-counters.ts";
 import { moneyHeld, type MoneyHeld } from "../metrics/money-held.ts";
@@ -61,6 +62,8 @@ export interface CorePorts {
   alertQueue: AlertQueue;
   /** The support desk's escalation steps (delayed BullMQ jobs), timed by the core's clock. */
   escalationQueue(now: () => Date): EscalationQueue;
+  /** Maintenance windows' notice and end (delayed BullMQ jobs), timed by the core's clock. */
+  maintenanceQueue(now: () => Date): MaintenanceQueue;
   /** Runs the invoice reconciliation at once (a BullMQ job in the worker). */
   reconcileQueue: { now(): Promise<void> };
   /** Downloads files people send (imports, CVs, KYC documents). */
@@ -134,6 +137,8 @@ export interface Core {
   moneyHeld(): Promise<MoneyHeld>;
   /** Backups of the database and the file store, and their restore. */
   backups: BackupService;
+  /** Maintenance windows: the notice ahead, the notice during, callbacks settled after. */
+  maintenance: MaintenanceService;
   /** The help desk: tickets, agents, escalations, ratings. */
   support: SupportService;
   /** Finance and audit exports (tables for CSV or XLSX). */
@@ -250,7 +255,23 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     config.sandbox ? new SandboxStatusQuery(redis, prefix) : undefined,
     new GatewayStatusQuery(config.gateways),
   );
-  const callbacks = new CallbackIntake({ connection: mongo, invoices, gateways: config.gateways, query: statusQuery });
+  // Each needs the other: callbacks are deferred during a window, and the window's end settles them.
+  const maintenance: MaintenanceService = new MaintenanceService({
+    connection: mongo,
+    notifier,
+    translator,
+    audit,
+    queue: ports.maintenanceQueue(clock),
+    callbacks: () => callbacks,
+    now: clock,
+  });
+  const callbacks = new CallbackIntake({
+    connection: mongo,
+    invoices,
+    gateways: config.gateways,
+    query: statusQuery,
+    deferWhile: async () => (await maintenance.active()) !== null,
+  });
 
   // Rules that follow a decision, registered once here, so web and worker run the same ones in the same order.
   if (config.referrals.release === "invoice") {
@@ -339,6 +360,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     rewardRelease: config.referrals.release,
     commissionBasisPoints: config.referrals.commissionBasisPoints,
     counters,
+    maintenance,
     support: new SupportService({
       connection: mongo,
       notifier,

@@ -15,6 +15,7 @@ import { catalogModels } from "../catalog/catalog-models.ts";
 import { decisionModel } from "../decisions/decision-store.ts";
 import { notificationModel } from "../notifications/notification-service.ts";
 import { LinkService } from "../linking/link-service.ts";
+import { maintenanceModel } from "../maintenance/maintenance-service.ts";
 import { ticketModels } from "../support/ticket-models.ts";
 import { activityModel } from "../users/activity-days.ts";
 import { userModels } from "../users/user-model.ts";
@@ -28,6 +29,7 @@ export function registerModels(connection: Connection): Connection {
   userModels(connection);
   activityModel(connection);
   ticketModels(connection);
+  maintenanceModel(connection);
   decisionModel(connection);
   auditModel(connection);
   notificationModel(connection);

@@ -150,17 +150,21 @@ export class CallbackIntake {
   private readonly invoices: InvoiceService;
   private readonly gateways: Config["gateways"];
   private readonly query: PaymentStatusQuery;
+  private readonly deferred: () => Promise<boolean>;
 
   constructor(options: {
     connection: Connection;
     invoices: InvoiceService;
     gateways: Config["gateways"];
     query: PaymentStatusQuery;
+    /** Whether callbacks are stored now and settled later (a maintenance window). */
+    deferWhile?: () => Promise<boolean>;
   }) {
     this.model = callbackModel(options.connection);
     this.invoices = options.invoices;
     this.gateways = options.gateways;
     this.query = options.query;
+    this.deferred = options.deferWhile ?? (() => Promise.resolve(false));
   }
 
   /**
@@ -181,7 +185,7 @@ export class CallbackIntake {
     }
   }
 
-  async handle(gateway: Gateway, raw: string): Promise<SettleResult> {
+  async handle(gateway: Gateway, raw: string): Promise<SettleResult | { kind: "deferred" }> {
     const id = randomUUID();
     await this.model.create({
       _id: id,
@@ -191,6 +195,40 @@ export class CallbackIntake {
       orderId: null,
       outcome: "received",
     });
+    if (await this.deferred()) {
+      // During a maintenance window: verified (a forged callback is refused now), stored, settled when it ends.
+      try {
+        const evidence = evidenceOf(gateway, raw, this.gateways);
+        await this.model.updateOne({ _id: id }, { $set: { orderId: evidence.orderId, outcome: "deferred" } }).exec();
+        return { kind: "deferred" };
+      } catch (error) {
+        await this.refused(id, error);
+        throw error;
+      }
+    }
+    return this.settle(id, gateway, raw);
+  }
+
+  /** Settles the callbacks stored during a maintenance window, oldest first; returns how many it took. */
+  async settleDeferred(limit = 500): Promise<number> {
+    const waiting = await this.model
+      .find({ outcome: "deferred" })
+      .sort({ receivedAt: 1 })
+      .limit(limit)
+      .lean<GatewayCallbackDoc[]>()
+      .exec();
+    for (const callback of waiting)
+      await this.settle(callback._id, callback.gateway, callback.raw).catch(() => undefined);
+    return waiting.length;
+  }
+
+  private async refused(id: string, error: unknown): Promise<void> {
+    await this.model
+      .updateOne({ _id: id }, { $set: { outcome: `refused:${isAppError(error) ? error.code : "internal"}` } })
+      .exec();
+  }
+
+  private async settle(id: string, gateway: Gateway, raw: string): Promise<SettleResult> {
     try {
       const evidence = evidenceOf(gateway, raw, this.gateways);
       // An order we never issued is refused before any call to the gateway.
@@ -204,9 +242,7 @@ export class CallbackIntake {
       await this.model.updateOne({ _id: id }, { $set: { orderId: evidence.orderId, outcome: result.kind } }).exec();
       return result;
     } catch (error) {
-      await this.model
-        .updateOne({ _id: id }, { $set: { outcome: `refused:${isAppError(error) ? error.code : "internal"}` } })
-        .exec();
+      await this.refused(id, error);
       throw error;
     }
   }

@@ -7,6 +7,7 @@ import { bullmqNotificationQueue } from "../notifications/notify-queues.ts";
 import { bullmqReconcileQueue } from "../payments/reconcile-job.ts";
 import type { QueueRegistry } from "../queue-registry.ts";
 import { bullmqEscalationQueue } from "../support/escalation-job.ts";
+import { bullmqMaintenanceQueue } from "../maintenance/maintenance-job.ts";
 
 /** The core's ports on BullMQ: every producer the domain uses, over one process's queues. */
 export function queuePorts(queues: QueueRegistry, files: FileFetcher): CorePorts {
@@ -17,6 +18,7 @@ export function queuePorts(queues: QueueRegistry, files: FileFetcher): CorePorts
     alertQueue: bullmqAlertQueue(queues),
     reconcileQueue: bullmqReconcileQueue(queues),
     escalationQueue: (now) => bullmqEscalationQueue(queues, now),
+    maintenanceQueue: (now) => bullmqMaintenanceQueue(queues, now),
     files,
     queueDepths: () => queues.depths(),
   };

@@ -21,12 +21,16 @@ export interface ViberHarness {
 }
 
 /** The whole web app with Viber and Telegram both on, each talking to its fake API. */
-export async function viberHarness(env: Record<string, string> = {}): Promise<ViberHarness> {
+export async function viberHarness(
+  env: Record<string, string> = {},
+  options: { clock?: () => Date } = {},
+): Promise<ViberHarness> {
   const viber = await new FakeViberApi(VB_TOKEN).start();
   const telegram = await new FakeTelegramApi(TG_TOKEN).start();
   const t = await buildTestApp({
     config: testConfig({ ...channelEnv(telegram.url, viber.url), ...env }),
     plugins: probePlugins,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const welcomes: ViberHarness["welcomes"] = [];
   return {
