@@ -20,6 +20,7 @@ import { payoutsFeature } from "./flows/payouts/index.ts";
 import { recruitFeature } from "./flows/recruit/index.ts";
 import { referralsFeature } from "./flows/referrals/index.ts";
 import { maintenanceFeature } from "./flows/maintenance/index.ts";
+import { privacyFeature } from "./flows/privacy/index.ts";
 import { supportFeature } from "./flows/support/index.ts";
 import { walletFeature } from "./flows/wallet/index.ts";
 
@@ -44,6 +45,7 @@ export const FEATURES: readonly Feature[] = [
   recruitFeature,
   supportFeature,
   maintenanceFeature,
+  privacyFeature,
   adminFeature,
 ];
 

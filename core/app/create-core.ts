@@ -40,6 +40,7 @@ import { ReferralService } from "../referrals/referral-service.ts";
 import { RewardService } from "../referrals/reward-service.ts";
 import { SupportService, type EscalationQueue } from "../support/support-service.ts";
 import { MaintenanceService, type MaintenanceQueue } from "../maintenance/maintenance-service.ts";
+import { PrivacyService } from "../privacy/privacy-service.ts";
 import { BackupService } from "../backup/backup-service.ts";
 import { BusinessCounters } from "../metrics/business-counters.ts";
 import { moneyHeld, type MoneyHeld } from "../metrics/money-held.ts";
@@ -139,6 +140,8 @@ export interface Core {
   backups: BackupService;
   /** Maintenance windows: the notice ahead, the notice during, callbacks settled after. */
   maintenance: MaintenanceService;
+  /** A person's copy of their data and the deletion of their account. */
+  privacy: PrivacyService;
   /** The help desk: tickets, agents, escalations, ratings. */
   support: SupportService;
   /** Finance and audit exports (tables for CSV or XLSX). */
@@ -360,6 +363,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     rewardRelease: config.referrals.release,
     commissionBasisPoints: config.referrals.commissionBasisPoints,
     counters,
+    privacy: new PrivacyService({ connection: mongo, wallet, kyc, vault, audit, now: clock }),
     maintenance,
     support: new SupportService({
       connection: mongo,

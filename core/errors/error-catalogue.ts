@@ -147,6 +147,9 @@ export const ERROR_CATALOGUE = {
   no_sender: { kind: "unavailable" },
   send_uncertain: { kind: "transport_failed" },
 
+  // Privacy
+  account_has_money: { kind: "conflict" },
+
   // Support desk
   ticket_not_found: { kind: "not_found" },
   ticket_not_yours: { kind: "conflict" },

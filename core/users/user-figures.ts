@@ -22,7 +22,7 @@ export interface UserFigures {
  */
 export async function userFigures(connection: Connection, now: Date): Promise<UserFigures> {
   const { User, Identity } = userModels(connection);
-  const live = { status: { $ne: "merged" as const } };
+  const live = { status: { $nin: ["merged" as const, "deleted" as const] } };
   const since = (ms: number) => new Date(now.getTime() - ms);
   const [total, tg, vb, en, my, newToday, new7Days, day, week, month, unreachable, banned] = await Promise.all([
     User.countDocuments(live).exec(),

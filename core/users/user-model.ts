@@ -19,7 +19,10 @@ export interface UserDoc {
   languageChosen: boolean;
   /** Who invited this user; set once, when the user is created, never changed. */
   invitedBy: string | null;
-  status: "active" | "banned" | "merged";
+  /** `deleted`: the person deleted their account; personal fields are erased, the id stays for money records. */
+  status: "active" | "banned" | "merged" | "deleted";
+  /** When the person deleted their account. */
+  deletedAt?: Date | null;
   /** For a `merged` user: the account its identities moved to. */
   mergedInto: string | null;
   /** E.164 (`+959…`) when the person gave a phone number; null until then. */
@@ -77,7 +80,8 @@ const userSchema = new Schema<UserDoc>(
     language: { type: String, enum: LANGUAGES, required: true },
     languageChosen: { type: Boolean, required: true, default: false },
     invitedBy: { type: String, default: null },
-    status: { type: String, enum: ["active", "banned", "merged"], required: true, default: "active" },
+    status: { type: String, enum: ["active", "banned", "merged", "deleted"], required: true, default: "active" },
+    deletedAt: { type: Date, default: null },
     mergedInto: { type: String, default: null },
     phone: { type: String, default: null },
     identityKeys: { type: [String], default: [] },

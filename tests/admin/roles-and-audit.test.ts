@@ -94,7 +94,19 @@ describe("roles", () => {
         .find((call) => JSON.stringify(call.payload.scope) === JSON.stringify({ type: "chat", chat_id: STAFF.id }));
       expect(
         (menu?.payload.commands as Array<{ command: string; description: string }>).map((command) => command.command),
-      ).toEqual(["start", "menu", "help", "myreferrals", "wallet", "language", "support", "admin", "kyc", "stats"]);
+      ).toEqual([
+        "start",
+        "menu",
+        "help",
+        "myreferrals",
+        "wallet",
+        "language",
+        "support",
+        "privacy",
+        "admin",
+        "kyc",
+        "stats",
+      ]);
       expect(JSON.stringify(menu?.payload.commands)).toContain("စာရင်းအင်းများ");
       await h.post(tgText(STAFF, "/audit"));
       expect(lastTo(STAFF)).toBe("တောင်းပန်ပါတယ်၊ နားမလည်ပါ။ မီနူးထဲက ရွေးပါ၊ ဒါမှမဟုတ် အကူအညီကို နှိပ်ပါ။");
