@@ -87,8 +87,9 @@ describe.each([
     expect(opened).toContain(label(pl, "support:sla.P2"));
     const ticket = await h.t.core.support.find(ticketId);
     expect(ticket).toMatchObject({ priority: "P2", topic: "payment", status: "open" });
-    // Agents hear of a new P2 ticket at once.
+    // Agents hear of a new P2 ticket at once (both notices are in before anyone reads a screen's newest message).
     await sees(agent.screen, ticketId);
+    await sees(other.screen, ticketId);
 
     // Two agents open the card; the first takes it, the second is told who has it.
     await agent.screen.type("/tickets");
