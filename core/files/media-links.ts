@@ -25,7 +25,8 @@ export class MediaLinks {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
   }
 
-  async issue(mediaId: string, fileName: string): Promise<string> {
+  /** A link to a stored file; `ext` ends the link when given (Viber shows a picture only from a .png or .jpeg URL). */
+  async issue(mediaId: string, fileName: string, ext?: string): Promise<string> {
     const token = randomBytes(16).toString("base64url");
     await this.redis.set(
       `${this.prefix}:${token}`,
@@ -33,7 +34,7 @@ export class MediaLinks {
       "EX",
       MEDIA_LINK_MINUTES * 60,
     );
-    return `${this.baseUrl}/media/${token}`;
+    return `${this.baseUrl}/media/${token}${ext !== undefined && /^[a-z0-9]{1,5}$/.test(ext) ? `.${ext}` : ""}`;
   }
 
   /**

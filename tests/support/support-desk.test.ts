@@ -101,6 +101,18 @@ describe.each([
     await other.screen.press(label(b[1], "support:take"));
     const agentId = await userIdOf(agent.key);
     expect(other.screen.lastText()).toContain(agentId);
+    // The agent who took it got the person's photo in their chat only (a .png link on Viber, an upload on Telegram).
+    const chat = agent.key.slice(3);
+    const photoSent =
+      ac === "vb"
+        ? h.viber.calls.some(
+            (call) =>
+              call.payload.receiver === chat &&
+              call.payload.type === "picture" &&
+              /\.png$/.test(String(call.payload.media)),
+          )
+        : h.telegram.calls.some((call) => call.method === "sendPhoto" && String(call.payload.chat_id) === chat);
+    expect(photoSent).toBe(true);
 
     // Three messages each way.
     for (let round = 1; round <= 3; round++) {

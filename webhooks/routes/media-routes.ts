@@ -28,7 +28,10 @@ export function mediaRoutes(links: MediaLinks, vault: MediaVault) {
       const file = await vault.read(link.mediaId);
       return reply
         .header("content-type", file.mime)
-        .header("content-disposition", `attachment; filename="${safeName}.${file.ext}"`)
+        .header(
+          "content-disposition",
+          `attachment; filename="${safeName.endsWith(`.${file.ext}`) ? safeName : `${safeName}.${file.ext}`}"`,
+        )
         .header("cache-control", "no-store")
         .send(file.bytes);
     });

@@ -59,6 +59,7 @@ async function submissionScreen(ctx: FlowContext<KycServices>): Promise<Reply[]>
       link: await ctx.services.media.links.issue(
         submission.documents[document.kind],
         `kyc-${submission._id}-${document.kind}`,
+        document.ext,
       ),
       caption: ctx.t(`kyc:document.${document.kind}`),
     })),

@@ -26,7 +26,7 @@ const minutes = (ctx: FlowContext<SupportServices>, value: number | null) =>
   value === null ? ctx.t("support:dash") : ctx.t("support:minutes", { count: Math.round(value) });
 
 /** What an agent sees of the person: channel, language, identity check, recent referrals and payouts (audited). */
-async function card(ctx: FlowContext<SupportServices>, ticket: TicketDoc): Promise<Reply> {
+async function card(ctx: FlowContext<SupportServices>, ticket: TicketDoc): Promise<Reply[]> {
   const [person, kyc, referrals, payouts, messages] = await Promise.all([
     ctx.services.users.findUser(ticket.userId),
     ctx.services.kyc.state(ticket.userId),
@@ -77,7 +77,22 @@ async function card(ctx: FlowContext<SupportServices>, ticket: TicketDoc): Promi
             [verb("support:answer", `${ticket._id}.answer`), verb("support:canned", `${ticket._id}.canned`)],
             [verb("support:priority", `${ticket._id}.prio`), verb("support:resolve", `${ticket._id}.resolve`)],
           ];
-  return { kind: "text", text: body.slice(0, 3_900), buttons };
+  // The person's attachments in view, to this agent's chat only (uploaded on Telegram; a 15-minute link on Viber).
+  const files: Reply[] = [];
+  for (const message of messages.filter((m) => m.mediaId !== null).slice(-3)) {
+    const mediaId = message.mediaId ?? "";
+    const file = await ctx.services.media.vault.read(mediaId).catch(() => null);
+    if (file === null) continue;
+    const name = `${ticket._id}-${files.length + 1}.${file.ext}`;
+    files.push({
+      kind: "file",
+      name,
+      mime: file.mime,
+      bytes: file.bytes,
+      link: await ctx.services.media.links.issue(mediaId, name, file.ext),
+    });
+  }
+  return [...files, { kind: "text", text: body.slice(0, 3_900), buttons }];
 }
 
 async function queueScreen(ctx: FlowContext<SupportServices>): Promise<Reply[]> {
@@ -157,7 +172,10 @@ export const ticketAction: Action<SupportServices> = {
       case "take": {
         const result = await ctx.services.support.take(id, agent);
         if (result.kind === "held") return { replies: [text(ctx.t("support:held_by", { id, agent: result.by }))] };
-        return { replies: [text(ctx.t("support:taken", { id })), await card(ctx, result.ticket)], menu: withMenu(ctx) };
+        return {
+          replies: [text(ctx.t("support:taken", { id })), ...(await card(ctx, result.ticket))],
+          menu: withMenu(ctx),
+        };
       }
       case "answer":
         return mine ? { startFlow: "support.answer", data: { ticketId: id } } : notYours();
@@ -203,7 +221,7 @@ export const ticketAction: Action<SupportServices> = {
         return { replies: [text(ctx.t("support:priority_set", { id, priority }))] };
       }
       default:
-        return { replies: [await card(ctx, ticket)], menu: withMenu(ctx) };
+        return { replies: await card(ctx, ticket), menu: withMenu(ctx) };
     }
   },
 };
