@@ -141,7 +141,7 @@ export class ConversationEngine {
         // During a maintenance window people get the notice and nothing runs; staff (any role) keep working.
         const maintenance = resolved.user.roles.length === 0 ? await services.maintenance.active(now) : null;
         outcome =
-          resolved.user.status === "banned"
+          resolved.user.status === "banned" && !reachesSupport(current, incoming)
             ? await this.banned(ctx)
             : maintenance !== null
               ? this.maintenanceNotice(ctx, maintenance)
@@ -492,6 +492,16 @@ export class ConversationEngine {
       return attachButtons(replies, menu);
     return [...replies, { kind: "text", text: ctx.t("common:menu.title"), buttons: menu }];
   }
+}
+
+/** Support stays open to a banned person (their way to contest the ban): `/support`, its flows and its buttons. */
+const SUPPORT_ACTIONS = new Set(["support", "ticketreply", "ticketrate"]);
+function reachesSupport(current: ConversationDoc | null, incoming: Incoming): boolean {
+  if (current?.flow === "support" || current?.flow === "support.reply") return true;
+  if (incoming.kind === "command") return SUPPORT_ACTIONS.has(incoming.command);
+  if (incoming.kind !== "button") return false;
+  const parsed = parseButton(incoming.data);
+  return parsed.kind === "action" && SUPPORT_ACTIONS.has(parsed.action);
 }
 
 /** The engine's own action: back to the form kept aside. */

@@ -72,8 +72,12 @@ describe("/user", () => {
     await h.post(tgText(ANN, "/help"));
     const told = h.fake.textsTo(ANN.id).slice(before);
     expect(told).toEqual([
-      "Your account is suspended: sending spam. If you think this is a mistake, contact TRM support.",
+      "Your account is suspended: sending spam. If you think this is a mistake, write to TRM support with /support.",
     ]);
+    // Support stays open to them: the way to contest the ban.
+    await h.post(tgText(ANN, "/support"));
+    expect(lastTo(ANN)).toBe("💬 Contact support. What is it about?");
+    await h.post(tgButton(ANN, "n:cancel"));
 
     await press(OWNER, "✅ Unban");
     await h.post(tgText(ANN, "/help"));

@@ -47,6 +47,7 @@ describe("Telegram: first contact and language", () => {
       "🪪 Verify identity",
       "🔗 Link Telegram & Viber",
       "🌐 Language",
+      "💬 Contact support",
       "❓ Help",
     ]);
     expect(lastCallTo(ann)?.method).toBe("editMessageText");
@@ -293,7 +294,9 @@ describe("Telegram: engine behaviour", () => {
     const boom = person("Boom");
     await h.post(tgText(boom, "/start"));
     expect(await h.post(tgButton(boom, "m:boom"))).toBe(200);
-    expect(lastTo(boom)).toBe("Sorry, something went wrong on our side. Please try again.");
+    expect(lastTo(boom)).toBe(
+      "Sorry, something went wrong on our side. Please try again. If it keeps happening, write to us with /support.",
+    );
     await h.post(tgText(boom, "/help"));
     expect(h.fake.textsTo(boom.id).at(-2)).toContain("TRM Jobs works the same on Telegram and Viber");
   });

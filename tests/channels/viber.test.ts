@@ -54,9 +54,10 @@ describe("Viber: first contact and language", () => {
       "🪪 Verify identity",
       "🔗 Link Telegram & Viber",
       "🌐 Language",
+      "💬 Contact support",
       "❓ Help",
     ]);
-    expect(keyboard.map((button) => button.columns)).toEqual([3, 3, 6, 3, 3, 3, 3, 3, 3, 6, 3, 3]);
+    expect(keyboard.map((button) => button.columns)).toEqual([3, 3, 6, 3, 3, 3, 3, 3, 3, 6, 3, 3, 6]);
   });
 
   it("greets in Burmese when Viber says the person uses Burmese, and switches language later", async () => {

@@ -60,7 +60,7 @@ export const privacyDeleteFlow: Flow<PrivacyServices> = {
         },
       ],
       handle: async (ctx, input) => {
-        if (input.kind !== "value" || input.value !== "yes") return { retry: [] };
+        if (input.kind !== "value" || input.value !== "yes") return { stay: [] };
         try {
           await ctx.services.privacy.deleteAccount(ctx.user._id, ctx.channel);
         } catch (error) {

@@ -14,6 +14,7 @@ export const supportFeature: Feature = {
   flows: [supportFlow, ticketReplyFlow, ticketAnswerFlow, ticketResolveFlow],
   actions: [supportAction, ticketReplyAction, ticketRateAction, ticketsAction, adminTicketsButton, ticketAction],
   commands: [{ command: "support", action: "support", public: true }],
+  menuEntries: [{ action: "support", label: "support:menu" }],
   adminCommands: [
     { command: "tickets", action: "tickets", gate: "support" },
     { command: "ticket", action: "ticket", gate: "support" },

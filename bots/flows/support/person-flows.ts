@@ -50,7 +50,7 @@ export const supportFlow: Flow<SupportServices> = {
         },
       ],
       handle: (ctx, input) => {
-        if (input.kind !== "value" || !isTopic(input.value)) return { retry: [] };
+        if (input.kind !== "value" || !isTopic(input.value)) return { stay: [] };
         ctx.data.topic = input.value;
         return { to: "message" };
       },
