@@ -44,6 +44,7 @@ describe("sandbox page in headless Chromium", () => {
       "🪪 ကိုယ်ရေး အတည်ပြုရန်",
       "🔗 Telegram နှင့် Viber ချိတ်ရန်",
       "🌐 ဘာသာစကား",
+      "💬 အကူအညီ ဆက်သွယ်ရန်",
       "❓ အကူအညီ",
     ]);
     await page.screenshot({ path: `${process.env.TRM_SCREENSHOT_DIR ?? "/tmp"}/sandbox-viber-my.png` });
