@@ -363,7 +363,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     rewardRelease: config.referrals.release,
     commissionBasisPoints: config.referrals.commissionBasisPoints,
     counters,
-    privacy: new PrivacyService({ connection: mongo, wallet, kyc, vault, audit, now: clock }),
+    privacy: new PrivacyService({ connection: mongo, wallet, kyc, vault, audit, notifier, translator, now: clock }),
     maintenance,
     support: new SupportService({
       connection: mongo,

@@ -1,6 +1,8 @@
 import type { Connection } from "mongoose";
 import type { AuditLog } from "../admin/audit-log.ts";
 import { AppError } from "../errors/app-error.ts";
+import { inAllLanguages, type Translator } from "../i18n/translator.ts";
+import type { NotificationService } from "../notifications/notification-service.ts";
 import type { MediaVault } from "../files/media-vault.ts";
 import type { KycService } from "../kyc/kyc-service.ts";
 import { kycModels } from "../kyc/kyc-models.ts";
@@ -27,6 +29,8 @@ export class PrivacyService {
   private readonly vault: MediaVault;
   private readonly audit: AuditLog;
   private readonly now: () => Date;
+  private readonly notifier: NotificationService;
+  private readonly translator: Translator;
 
   constructor(deps: {
     connection: Connection;
@@ -34,6 +38,8 @@ export class PrivacyService {
     kyc: KycService;
     vault: MediaVault;
     audit: AuditLog;
+    notifier: NotificationService;
+    translator: Translator;
     now: () => Date;
   }) {
     this.connection = deps.connection;
@@ -42,6 +48,8 @@ export class PrivacyService {
     this.vault = deps.vault;
     this.audit = deps.audit;
     this.now = deps.now;
+    this.notifier = deps.notifier;
+    this.translator = deps.translator;
   }
 
   /** Everything kept about the person, as one JSON document. */
@@ -124,6 +132,36 @@ export class PrivacyService {
           .map((message) => ({ from: message.from, text: message.text, at: message.at })),
       })),
     };
+  }
+
+  /**
+   * A candidate who applied through a referrer's link asks to be removed from the referral: their name and phone on
+   * it are erased, and the referrer is told politely. Once; a repeat answers `already`.
+   */
+  async candidateOptOut(referralId: string, userId: string, channel: Channel): Promise<"removed" | "already"> {
+    const { Referral } = referralModels(this.connection);
+    const referral = await Referral.findById(referralId.toUpperCase()).lean().exec();
+    if (referral === null || referral.candidateUserId !== userId)
+      throw new AppError("not_found", `no referral ${referralId} of candidate ${userId}`);
+    if (referral.candidate.name === ERASED) return "already";
+    await Referral.updateOne(
+      { _id: referral._id },
+      { $set: { "candidate.name": ERASED, "candidate.phone": ERASED, updatedAt: this.now() } },
+    ).exec();
+    await this.notifier.notify({
+      userId: referral.referrerId,
+      key: `referral:${referral._id}:optout`,
+      text: inAllLanguages(this.translator, "privacy:optout_referrer", () => ({ ref: referral._id })),
+    });
+    await this.audit.record({
+      actorId: userId,
+      actorRole: "system",
+      channel,
+      action: "privacy.candidate_optout",
+      target: referral._id,
+      once: `referral:${referral._id}:optout`,
+    });
+    return "removed";
   }
 
   /** Why the account cannot be deleted now, or null when it can. */

@@ -80,6 +80,8 @@ async function moved({ translator, notifier, catalog }: Deps, referral: Referral
       userId: referral.candidateUserId,
       key: noticeKey("candidate"),
       text: inAllLanguages(translator, candidateText, params),
+      // Their way to have their details removed from the referral (a privacy right).
+      button: { label: inAllLanguages(translator, "privacy:optout_button"), data: `m:optout:${referral._id}` },
     });
   }
 }

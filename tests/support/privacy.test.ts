@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createChannelSenders } from "../../bots/channels/senders.ts";
 import { auditModel } from "../../core/admin/audit-log.ts";
+import { catalogModels } from "../../core/catalog/catalog-models.ts";
+import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
+import { notificationModel } from "../../core/notifications/notification-service.ts";
+import { referralModels } from "../../core/referrals/referral-model.ts";
+import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { ledgerModels } from "../../core/wallet/ledger.ts";
 import type { TgUser } from "../fakes/telegram-updates.ts";
@@ -24,6 +31,9 @@ const userIdOf = async (key: string) =>
 
 beforeAll(async () => {
   h = await viberHarness({ QUIET_HOURS: "off" });
+  attachWorkers(h.t.runtime, h.t.core, createChannelSenders(h.t.runtime.config, h.t.runtime.redis));
+  await seedDemoCatalog(h.t.runtime.mongo, new Date());
+  await h.t.core.catalog.refresh();
   ann = telegramScreen(h, ANN);
   bo = viberScreen(h, BO);
   await ann.open();
@@ -77,5 +87,42 @@ describe("privacy rights", () => {
     expect(await userIdOf(`vb:${BO.id}`)).not.toBe(boId);
     // Money records stay (the earlier credit of Ann, under her id).
     expect(await ledgerModels(h.t.runtime.mongo).Entry.countDocuments({ owner: `user:${annId}` })).toBe(1);
+  });
+
+  it("a candidate who applied by a link removes their details from the referral; the referrer is told", async () => {
+    const CY: TgUser = { id: 7_600_009, first_name: "Cy Candidate", language_code: "en" };
+    const cy = telegramScreen(h, CY);
+    await cy.open();
+    await cy.press(/^(✓ )?English/);
+    const cyId = await userIdOf(`tg:${CY.id}`);
+    const annId = await userIdOf(`tg:${ANN.id}`);
+    const job = await catalogModels(h.t.runtime.mongo).Job.findOne({ status: "open" }).lean();
+    const referral = await h.t.core.referrals.submit({
+      jobId: job?._id ?? "",
+      referrerId: annId,
+      submittedBy: cyId,
+      source: "link",
+      candidate: { name: "Cy Candidate", phone: "+959790012345" },
+      candidateUserId: cyId,
+      relationship: null,
+      cvMediaId: null,
+    });
+    await h.t.core.referrals.move(referral._id, "screening", { userId: "URECRUIT", as: "recruiter" });
+    await waitFor(() => cy.buttons().includes(label("en", "privacy:optout_button")), 15_000);
+    await cy.press(label("en", "privacy:optout_button"));
+    expect(cy.lastText()).toContain(`Remove your name and phone from referral ${referral._id}?`);
+    await cy.press(label("en", "privacy:optout_confirm_button"));
+    expect(cy.lastText()).toBe(`Done: your details are removed from referral ${referral._id}.`);
+    const stored = await referralModels(h.t.runtime.mongo).Referral.findById(referral._id).lean();
+    expect(stored?.candidate).toEqual({ name: "erased", phone: "erased" });
+    expect(await notificationModel(h.t.runtime.mongo).findById(`referral:${referral._id}:optout`).lean()).toMatchObject(
+      {
+        userId: annId,
+      },
+    );
+    // Only the candidate themself can: anyone else (a crafted button) is told there is no such referral of theirs.
+    await expect(h.t.core.privacy.candidateOptOut(referral._id, annId, "tg")).rejects.toMatchObject({
+      code: "not_found",
+    });
   });
 });

@@ -47,6 +47,35 @@ export const privacyAction: Action<PrivacyServices> = {
   },
 };
 
+/** From the notice a candidate got about their application: remove their details from the referral (confirmed). */
+export const candidateOptOutAction: Action<PrivacyServices> = {
+  id: "optout",
+  run: async (ctx, args) => {
+    const [id = "", yes] = args.trim().toUpperCase().split(".");
+    if (yes !== "YES")
+      return {
+        replies: [
+          {
+            kind: "text",
+            text: ctx.t("privacy:optout_confirm", { ref: id }),
+            buttons: [[{ label: ctx.t("privacy:optout_confirm_button"), data: actionData("optout", `${id}.yes`) }]],
+          },
+        ],
+        menu: ctx.channel === "vb",
+      };
+    try {
+      const result = await ctx.services.privacy.candidateOptOut(id, ctx.user._id, ctx.channel);
+      return {
+        replies: [text(ctx.t(result === "removed" ? "privacy:optout_done" : "privacy:optout_already", { ref: id }))],
+      };
+    } catch (error) {
+      if (isAppError(error) && error.code === "not_found")
+        return { replies: [text(ctx.t("privacy:optout_not_found", { ref: id }))] };
+      throw error;
+    }
+  },
+};
+
 export const privacyDeleteFlow: Flow<PrivacyServices> = {
   id: "privacy.delete",
   first: "confirm",
