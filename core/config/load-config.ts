@@ -230,6 +230,20 @@ function gatewaysOf(raw: RawEnv, sandbox: boolean): Config["gateways"] {
   };
 }
 
+/** A bucket's settings from `<area>_S3_*` (bucket and keys are required with the endpoint: checked above). */
+function s3Of(raw: RawEnv, area: "FILES" | "BACKUP"): S3Settings | undefined {
+  const endpoint = raw[`${area}_S3_ENDPOINT`];
+  if (endpoint === undefined) return undefined;
+  return {
+    endpoint,
+    bucket: raw[`${area}_S3_BUCKET`] ?? "",
+    region: raw[`${area}_S3_REGION`],
+    prefix: raw[`${area}_S3_PREFIX`],
+    accessKeyId: raw[`${area}_S3_ACCESS_KEY_ID`] ?? "",
+    secretAccessKey: raw[`${area}_S3_SECRET_ACCESS_KEY`] ?? "",
+  };
+}
+
 const joinUrl = (base: string, suffix: string): string => `${base.replace(/\/+$/, "")}${suffix}`;
 
 /**
@@ -290,35 +304,13 @@ export function loadConfig(env: Env = process.env): Config {
     encryptionKeys,
     storageDir: path.resolve(raw.STORAGE_DIR ?? ".data/storage"),
     chartFontDir: raw.CHART_FONT_DIR ?? "/usr/share/fonts/truetype/padauk",
-    files: {
-      s3:
-        raw.FILES_S3_ENDPOINT === undefined
-          ? undefined
-          : {
-              endpoint: raw.FILES_S3_ENDPOINT,
-              bucket: raw.FILES_S3_BUCKET ?? "",
-              region: raw.FILES_S3_REGION,
-              prefix: raw.FILES_S3_PREFIX,
-              accessKeyId: raw.FILES_S3_ACCESS_KEY_ID ?? "",
-              secretAccessKey: raw.FILES_S3_SECRET_ACCESS_KEY ?? "",
-            },
-    },
+    files: { s3: s3Of(raw, "FILES") },
     workerHealthPort: raw.WORKER_HEALTH_PORT,
     backup: {
       dir: path.resolve(raw.BACKUP_DIR ?? ".data/backups"),
       retention: raw.BACKUP_RETENTION,
       schedule: raw.BACKUP_SCHEDULE,
-      s3:
-        raw.BACKUP_S3_ENDPOINT === undefined
-          ? undefined
-          : {
-              endpoint: raw.BACKUP_S3_ENDPOINT,
-              bucket: raw.BACKUP_S3_BUCKET ?? "",
-              region: raw.BACKUP_S3_REGION,
-              prefix: raw.BACKUP_S3_PREFIX,
-              accessKeyId: raw.BACKUP_S3_ACCESS_KEY_ID ?? "",
-              secretAccessKey: raw.BACKUP_S3_SECRET_ACCESS_KEY ?? "",
-            },
+      s3: s3Of(raw, "BACKUP"),
     },
     sandbox: raw.SANDBOX ?? raw.NODE_ENV !== "production",
     gateways: gatewaysOf(raw, raw.SANDBOX ?? raw.NODE_ENV !== "production"),
