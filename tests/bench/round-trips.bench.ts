@@ -93,9 +93,8 @@ async function kind(label: string, update: (user: TgUser) => Record<string, unkn
       .slice(0, 6)
       .map(([name, n]) => `${name} ${(n / PEOPLE).toFixed(1)}`)
       .join(", ");
-  rows.push(
-    `| ${label} | ${total(counts.db).toFixed(1)} | ${total(counts.redis).toFixed(1)} | ${top(counts.db)} | ${top(counts.redis)} |`,
-  );
+  const figures = [total(counts.db).toFixed(1), total(counts.redis).toFixed(1), top(counts.db), top(counts.redis)];
+  rows.push(`| ${label} | ${figures.join(" | ")} |`);
 }
 
 await kind("first contact (/start)", (user) => tgText(user, "/start"));
