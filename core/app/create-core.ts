@@ -112,7 +112,13 @@ export interface Core {
   /** This month's leaderboard: read by people, recomputed hourly by a worker. */
   leaderboard: { read(now: Date): Promise<LeaderboardDoc | null>; compute(now: Date): Promise<LeaderboardDoc> };
   /** Encrypted files (CVs, KYC documents): intake, and short-lived links for those allowed to see them. */
-  media: { vault: MediaVault; queue: MediaQueue; links: MediaLinks };
+  media: {
+    vault: MediaVault;
+    queue: MediaQueue;
+    links: MediaLinks;
+    /** A file someone sent: recorded, then fetched, checked and encrypted by the worker; returns its media id. */
+    intake(input: Parameters<MediaVault["register"]>[0]): Promise<string>;
+  };
   kyc: KycService;
   payouts: PayoutService;
   /** Where approved payouts go (manual or sandbox; an automated provider later). */
@@ -348,6 +354,11 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     media: {
       vault,
       queue: ports.mediaQueue,
+      async intake(input) {
+        const mediaId = await vault.register(input);
+        await ports.mediaQueue.ingest(mediaId);
+        return mediaId;
+      },
       links: new MediaLinks({ redis, prefix, baseUrl: config.http.publicUrl ?? "", keys: config.encryptionKeys }),
     },
     kyc,

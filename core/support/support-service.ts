@@ -110,6 +110,16 @@ export class SupportService {
     return ticket;
   }
 
+  /** The ticket, when this agent holds it; `ticket_not_yours` (naming who does) otherwise. */
+  private async heldBy(ticketId: string, agent: Agent): Promise<TicketDoc> {
+    const ticket = await this.get(ticketId);
+    if (ticket.agentId !== agent.userId)
+      throw new AppError("ticket_not_yours", `ticket ${ticket._id} is handled by ${ticket.agentId ?? "nobody"}`, {
+        details: { agentId: ticket.agentId },
+      });
+    return ticket;
+  }
+
   async messages(ticketId: string, limit = 20): Promise<TicketMessageDoc[]> {
     const rows = await this.models.Message.find({ ticketId })
       .sort({ at: -1 })
@@ -229,11 +239,7 @@ export class SupportService {
 
   /** The agent's message, relayed to the person, marked as from support, with a Reply button. */
   async agentReply(ticketId: string, agent: Agent, text: string): Promise<TicketDoc> {
-    const ticket = await this.get(ticketId);
-    if (ticket.agentId !== agent.userId)
-      throw new AppError("ticket_not_yours", `ticket ${ticket._id} is handled by ${ticket.agentId ?? "nobody"}`, {
-        details: { agentId: ticket.agentId },
-      });
+    const ticket = await this.heldBy(ticketId, agent);
     const message = await this.addMessage(ticket, { from: "agent", authorId: agent.userId, text, mediaId: null });
     const now = this.now();
     const firstResponseAt = ticket.firstResponseAt ?? now;
@@ -307,11 +313,7 @@ export class SupportService {
 
   /** Resolves with a note; the person is told and asked to rate the help (1–5). */
   async resolve(ticketId: string, agent: Agent, note: string): Promise<TicketDoc> {
-    const ticket = await this.get(ticketId);
-    if (ticket.agentId !== agent.userId)
-      throw new AppError("ticket_not_yours", `ticket ${ticket._id} is handled by ${ticket.agentId ?? "nobody"}`, {
-        details: { agentId: ticket.agentId },
-      });
+    const ticket = await this.heldBy(ticketId, agent);
     const now = this.now();
     await this.models.Ticket.updateOne(
       { _id: ticket._id },

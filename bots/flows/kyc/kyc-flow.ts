@@ -1,10 +1,10 @@
+import { inAllLanguages } from "../../../core/i18n/translator.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import { MEDIA_MAX_BYTES } from "../../../core/files/media-vault.ts";
 import { KYC_DOCUMENTS, type KycDocument } from "../../../core/kyc/kyc-models.ts";
 import { parseNrc, toAsciiDigits } from "../../../core/myanmar/index.ts";
 import { formatNumber } from "../../../core/values/numbers.ts";
 import { nrcBurmese, nrcLatin, type Nrc, type NrcParse } from "../../../core/myanmar/nrc.ts";
-import { LANGUAGES } from "../../../core/users/user-model.ts";
 import { twoPerRow } from "../../engine/button-layout.ts";
 import type { Action, Flow, FlowContext, Reply, Step, StepInput, Transition } from "../../engine/contract.ts";
 import { stringField } from "../../engine/flow-data.ts";
@@ -70,22 +70,16 @@ function documentStep(kind: KycDocument, next: string): Step<KycServices> {
       if (file === undefined) return { stay: [text(ctx.t("kyc:expect_document"))] };
       if ((file.size ?? 0) > MEDIA_MAX_BYTES) return { stay: [text(ctx.t("kyc:too_large"))] };
       if (file.mime !== undefined && !DECLARED.test(file.mime)) return { stay: [text(ctx.t("kyc:bad_type"))] };
-      const notice = Object.fromEntries(
-        LANGUAGES.map((language) => [
-          language,
-          ctx.services.translator.t(language)("kyc:document_refused", {
-            document: ctx.services.translator.t(language)(`kyc:document.${kind}`),
-          }),
-        ]),
-      ) as Record<"en" | "my", string>;
-      const mediaId = await ctx.services.media.vault.register({
+      const { translator } = ctx.services;
+      const mediaId = await ctx.services.media.intake({
         ownerId: ctx.user._id,
         purpose: "kyc",
         transport: ctx.transport,
         fileRef: file.fileRef,
-        rejectNotice: notice,
+        rejectNotice: inAllLanguages(translator, "kyc:document_refused", (language) => ({
+          document: translator.t(language)(`kyc:document.${kind}`),
+        })),
       });
-      await ctx.services.media.queue.ingest(mediaId);
       ctx.data.docs = { ...docsOf(ctx), [kind]: mediaId };
       return {
         ...onward(ctx, next),

@@ -1,3 +1,4 @@
+import { inAllLanguages } from "../../../core/i18n/translator.ts";
 import { MEDIA_MAX_BYTES } from "../../../core/files/media-vault.ts";
 import { isAppError } from "../../../core/errors/app-error.ts";
 import type { SubmitInput } from "../../../core/referrals/referral-service.ts";
@@ -103,15 +104,13 @@ export function cvStep(next: string): Step<ReferralsServices> {
       const declaredOk =
         (file.mime !== undefined && CV_MIME.has(file.mime)) || (file.name !== undefined && CV_NAME.test(file.name));
       if (file.mime !== undefined && !declaredOk) return { retry: [text(ctx.t("referrals:cv_bad_type"))] };
-      const t = (language: "en" | "my") => ctx.services.translator.t(language)("referrals:cv_refused_later");
-      const mediaId = await ctx.services.media.vault.register({
+      const mediaId = await ctx.services.media.intake({
         ownerId: ctx.user._id,
         purpose: "cv",
         transport: ctx.transport,
         fileRef: file.fileRef,
-        rejectNotice: { en: t("en"), my: t("my") },
+        rejectNotice: inAllLanguages(ctx.services.translator, "referrals:cv_refused_later"),
       });
-      await ctx.services.media.queue.ingest(mediaId);
       ctx.data.cvMediaId = mediaId;
       return { to: next, replies: [text(ctx.t("referrals:cv_received"))] };
     },

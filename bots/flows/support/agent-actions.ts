@@ -51,12 +51,14 @@ async function card(ctx: FlowContext<SupportServices>, ticket: TicketDoc): Promi
     agent: ticket.agentId ?? ctx.t("support:nobody"),
     person: `${person?.name ?? "—"} (${ticket.userId})`,
     channel: ticket.channel === "tg" ? "Telegram" : "Viber",
-    language: ticket.language === "my" ? "မြန်မာ" : "English",
-    kyc: kyc.status,
-    referrals: referrals.map((r) => `${r._id} ${r.status}`).join(", ") || ctx.t("support:none"),
+    language: ctx.t(ticket.language === "my" ? "language:burmese" : "language:english"),
+    kyc: ctx.t(`support:kyc_state.${kyc.status}`),
+    referrals:
+      referrals.map((r) => `${r._id} ${ctx.t(`referrals:status.${r.status}`)}`).join(", ") || ctx.t("support:none"),
     payouts:
-      payouts.map((p) => `${p._id} ${formatNumber(p.amount, ctx.user.language)} ${p.status}`).join(", ") ||
-      ctx.t("support:none"),
+      payouts
+        .map((p) => `${p._id} ${formatNumber(p.amount, ctx.user.language)} ${ctx.t(`payouts:status.${p.status}`)}`)
+        .join(", ") || ctx.t("support:none"),
     messages: messages
       .map((m) =>
         ctx.t("support:card_message", {

@@ -1,4 +1,4 @@
-import { LANGUAGES } from "../../../core/users/user-model.ts";
+import { inAllLanguages } from "../../../core/i18n/translator.ts";
 import type { FlowContext, StepInput } from "../../engine/contract.ts";
 import type { SupportServices } from "./services.ts";
 
@@ -7,19 +7,12 @@ import type { SupportServices } from "./services.ts";
  * media id, or null when the input is not a file.
  */
 export async function takeAttachment(ctx: FlowContext<SupportServices>, input: StepInput): Promise<string | null> {
-  const file =
-    input.kind === "photo" ? { fileRef: input.fileRef } : input.kind === "file" ? { fileRef: input.fileRef } : null;
-  if (file === null) return null;
-  const notice = Object.fromEntries(
-    LANGUAGES.map((language) => [language, ctx.services.translator.t(language)("support:bad_attachment")]),
-  ) as Record<"en" | "my", string>;
-  const mediaId = await ctx.services.media.vault.register({
+  if (input.kind !== "photo" && input.kind !== "file") return null;
+  return ctx.services.media.intake({
     ownerId: ctx.user._id,
     purpose: "support",
     transport: ctx.transport,
-    fileRef: file.fileRef,
-    rejectNotice: notice,
+    fileRef: input.fileRef,
+    rejectNotice: inAllLanguages(ctx.services.translator, "support:bad_attachment"),
   });
-  await ctx.services.media.queue.ingest(mediaId);
-  return mediaId;
 }
