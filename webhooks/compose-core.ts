@@ -4,12 +4,14 @@ import { createCore, type Core } from "../core/app/create-core.ts";
 import type { ChannelSenders } from "../core/notifications/channel-sender.ts";
 import type { Runtime } from "../jobs/runtime/create-runtime.ts";
 import { queuePorts } from "../jobs/runtime/queue-ports.ts";
+import { closeRedis } from "../jobs/redis/create-redis.ts";
+import { UserCache } from "../core/users/user-cache.ts";
 
 /**
  * The process's core on its runtime, with the ports wired: BullMQ producers from `jobs/`, the file fetcher from the
  * channel adapters in `bots/`. Lives here because only `webhooks/` may import both.
  */
-export function composeCore(runtime: Runtime, clock?: () => Date): Promise<Core> {
+export async function composeCore(runtime: Runtime, clock?: () => Date): Promise<Core> {
   const { config, mongo, redis, logger, queues } = runtime;
   return createCore({
     config,
@@ -18,7 +20,23 @@ export function composeCore(runtime: Runtime, clock?: () => Date): Promise<Core>
     logger,
     ...(clock === undefined ? {} : { clock }),
     ports: queuePorts(queues, createFileFetcher(config, redis)),
+    userCache: await startUserCache(runtime),
   });
+}
+
+/** Who is writing, kept between turns; every process hears the others' changes on its own subscriber connection. */
+async function startUserCache(runtime: Runtime): Promise<UserCache> {
+  const { config, redis, logger, shutdown } = runtime;
+  const subscriber = redis.duplicate({
+    connectionName: "trm-subscriber",
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+  });
+  subscriber.on("error", (error: Error) => logger.debug({ err: error }, "subscriber connection error"));
+  shutdown.add("connections", "user cache subscriber", () => closeRedis(subscriber));
+  const cache = new UserCache({ redis, subscriber, prefix: config.redis.prefix });
+  await cache.start();
+  return cache;
 }
 
 /** The channels' outbound clients, for the workers that deliver notifications and broadcasts. */

@@ -49,6 +49,7 @@ import { StatsCharts } from "../reports/stats-charts.ts";
 import { StatsFigures } from "../reports/stats-figures.ts";
 import { userFigures, type UserFigures } from "../users/user-figures.ts";
 import { UserService } from "../users/user-service.ts";
+import type { UserCache } from "../users/user-cache.ts";
 import { Ledger } from "../wallet/ledger.ts";
 import { WalletService } from "../wallet/wallet-service.ts";
 
@@ -81,6 +82,8 @@ export interface CoreDeps {
   /** The clock every service reads (tests pin it). */
   clock?: () => Date;
   ports: CorePorts;
+  /** Who is writing, kept in memory between turns (started, with its subscription); without it every turn reads. */
+  userCache?: UserCache;
 }
 
 /** Every domain service, built once per process by {@link createCore}. */
@@ -172,7 +175,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const translator = await createTranslator();
   const botLinks: BotLinks = { telegramUsername: config.bot.telegramUsername, viberChatUri: config.bot.viberChatUri };
 
-  const users = new UserService(mongo, clock, events);
+  const users = new UserService(mongo, clock, events, deps.userCache);
   const audit = new AuditLog(mongo, clock);
   const ownerIdentities = [
     ...config.admins.telegramIds.map((id) => `tg:${id}`),
@@ -374,7 +377,17 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     rewardRelease: config.referrals.release,
     commissionBasisPoints: config.referrals.commissionBasisPoints,
     counters,
-    privacy: new PrivacyService({ connection: mongo, wallet, kyc, vault, audit, notifier, translator, now: clock }),
+    privacy: new PrivacyService({
+      connection: mongo,
+      wallet,
+      kyc,
+      vault,
+      audit,
+      notifier,
+      translator,
+      users,
+      now: clock,
+    }),
     maintenance,
     support: new SupportService({
       connection: mongo,

@@ -10,6 +10,7 @@ import { payoutModels } from "../payouts/payout-models.ts";
 import { referralModels } from "../referrals/referral-model.ts";
 import { ticketModels } from "../support/ticket-models.ts";
 import { userModels, type Channel, type UserDoc } from "../users/user-model.ts";
+import type { UserService } from "../users/user-service.ts";
 import { ledgerModels } from "../wallet/ledger.ts";
 import { ownerOf, type WalletService } from "../wallet/wallet-service.ts";
 
@@ -31,6 +32,7 @@ export class PrivacyService {
   private readonly now: () => Date;
   private readonly notifier: NotificationService;
   private readonly translator: Translator;
+  private readonly users: Pick<UserService, "forget">;
 
   constructor(deps: {
     connection: Connection;
@@ -40,6 +42,8 @@ export class PrivacyService {
     audit: AuditLog;
     notifier: NotificationService;
     translator: Translator;
+    /** Drops the deleted account from every process's memory (a later message starts a new one). */
+    users: Pick<UserService, "forget">;
     now: () => Date;
   }) {
     this.connection = deps.connection;
@@ -50,6 +54,7 @@ export class PrivacyService {
     this.now = deps.now;
     this.notifier = deps.notifier;
     this.translator = deps.translator;
+    this.users = deps.users;
   }
 
   /** Everything kept about the person, as one JSON document. */
@@ -224,6 +229,7 @@ export class PrivacyService {
         },
       },
     ).exec();
+    await this.users.forget(userId);
     await this.audit.record({
       actorId: userId,
       actorRole: "system",

@@ -18,6 +18,7 @@ import { AppError } from "../errors/app-error.ts";
 import type { EventHub } from "../events/event-hub.ts";
 import { yangonDay } from "../values/yangon-time.ts";
 import { recordActivity } from "./activity-days.ts";
+import type { UserCache } from "./user-cache.ts";
 
 export interface ChannelProfile {
   name: string;
@@ -50,12 +51,22 @@ export class UserService {
   private readonly connection: Connection;
   private readonly now: () => Date;
   private readonly events: EventHub | undefined;
+  private readonly cache: UserCache | undefined;
 
-  constructor(connection: Connection, now: () => Date = () => new Date(), events?: EventHub) {
+  constructor(connection: Connection, now: () => Date = () => new Date(), events?: EventHub, cache?: UserCache) {
     this.connection = connection;
     this.models = userModels(connection);
     this.now = now;
     this.events = events;
+    this.cache = cache;
+  }
+
+  /**
+   * A user (by id) or an identity (by key) changed outside this service's own writes (account deletion): every
+   * process reads it afresh at its next turn. Each write below calls it itself.
+   */
+  async forget(key: string): Promise<void> {
+    await this.cache?.forget(key);
   }
 
   async findUser(userId: string): Promise<UserDoc | null> {
@@ -108,6 +119,7 @@ export class UserService {
   /** Replaces a person's roles (the role service decides and audits). */
   async setRoles(userId: string, roles: Role[]): Promise<void> {
     await this.models.User.updateOne({ _id: userId }, { $set: { roles } }).exec();
+    await this.forget(userId);
   }
 
   /**
@@ -160,9 +172,10 @@ export class UserService {
   }): Promise<ResolvedUser> {
     const canMessage = input.canMessage ?? true;
     const key = identityKey(input.channel, input.externalId);
-    const existing = await this.findIdentity(key);
+    const cached = this.cache?.get(key);
+    const existing = cached?.identity ?? (await this.findIdentity(key));
     if (existing !== null) {
-      const user = await this.followMerges(existing.userId);
+      let user = cached?.user ?? (await this.followMerges(existing.userId));
       const invite: InviteOutcome =
         input.inviteCode === undefined
           ? "none"
@@ -177,12 +190,15 @@ export class UserService {
         await this.models.User.updateOne({ _id: user._id }, { $set: { lastSeenAt: now } }).exec();
         if (newDay)
           await recordActivity(this.connection, { userId: user._id, channel: input.channel, now, joined: false });
+        user = { ...user, lastSeenAt: now };
       }
       // Someone who writes to us can be reached again (they unblocked, or resubscribed on Viber).
       if (!existing.reachable && canMessage) {
         await this.models.Identity.updateOne({ _id: key }, { $set: { reachable: true, unreachableAt: null } }).exec();
+        await this.forget(key);
         return { user, identity: { ...existing, reachable: true, unreachableAt: null }, created: false, invite };
       }
+      this.cache?.set(existing, user);
       return { user, identity: existing, created: false, invite };
     }
 
@@ -218,6 +234,7 @@ export class UserService {
       await this.models.User.deleteOne({ _id: user._id }).exec();
       return this.resolve({ ...input, inviteCode: undefined });
     }
+    this.cache?.set(identity, user);
     await recordActivity(this.connection, { userId: user._id, channel: input.channel, now, joined: true });
     await this.events?.emit("user.registered", { userId: user._id, channel: input.channel });
     const invite: InviteOutcome = input.inviteCode === undefined ? "none" : inviter === null ? "unknown" : "recorded";
@@ -299,23 +316,28 @@ export class UserService {
       { _id: userId },
       { $set: { status, bannedNoticeSent: false, banReason: status === "banned" ? reason : null } },
     ).exec();
+    await this.forget(userId);
     return user.status;
   }
 
   async setDisplayName(userId: string, displayName: string | null): Promise<void> {
     await this.models.User.updateOne({ _id: userId }, { $set: { displayName } }).exec();
+    await this.forget(userId);
   }
 
   async setPhone(userId: string, phone: string): Promise<void> {
     await this.models.User.updateOne({ _id: userId }, { $set: { phone } }).exec();
+    await this.forget(userId);
   }
 
   async markBannedNoticeSent(userId: string): Promise<void> {
     await this.models.User.updateOne({ _id: userId }, { $set: { bannedNoticeSent: true } }).exec();
+    await this.forget(userId);
   }
 
   async setLanguage(userId: string, language: Language): Promise<void> {
     await this.models.User.updateOne({ _id: userId }, { $set: { language, languageChosen: true } }).exec();
+    await this.forget(userId);
   }
 
   /** The person blocked the bot (Telegram 403) or unsubscribed (Viber): stop sending until they come back. */
@@ -327,6 +349,7 @@ export class UserService {
       { _id: identityKeyValue },
       { $set: { reachable: false, unreachableAt: this.now() } },
     ).exec();
+    await this.forget(identityKeyValue);
   }
 
   async markReachable(identityKeyValue: string): Promise<void> {
@@ -336,6 +359,7 @@ export class UserService {
       { _id: identityKeyValue },
       { $set: { reachable: true, unreachableAt: null } },
     ).exec();
+    await this.forget(identityKeyValue);
   }
 
   /**
@@ -364,6 +388,9 @@ export class UserService {
               : { identityKeys: left },
         },
       ).exec();
+      await this.forget(from._id);
     }
+    await this.forget(identityKeyValue);
+    await this.forget(targetUserId);
   }
 }

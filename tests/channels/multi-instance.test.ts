@@ -66,4 +66,27 @@ describe("several web instances", () => {
     // /start plus three replies per round (blocker, first, second): the redelivered copies produced nothing.
     expect(h.fake.textsTo(user.id)).toHaveLength(1 + 3 * 3);
   });
+
+  it("a ban, an unban and a role given through one instance hold at the other's next turn", async () => {
+    const user = { id: 9_400_002, first_name: "Kept", language_code: "en" };
+    const key = `tg:${user.id}`;
+    // The second instance has the person in memory after two turns (no database read for who they are).
+    await postTo(second, tgText(user, "/start"));
+    await postTo(second, tgText(user, "/help"));
+    const userId = (await h.t.core.users.findIdentity(key))?.userId ?? "";
+    expect(userId).not.toBe("");
+    const texts = () => h.fake.textsTo(user.id);
+
+    await h.t.core.users.setStatus(userId, "banned", null);
+    await postTo(second, tgText(user, "/help"));
+    expect(texts().at(-1)).toBe(h.t.core.translator.t("en")("common:banned"));
+
+    await h.t.core.users.setStatus(userId, "active");
+    await postTo(second, tgText(user, "/admin"));
+    expect(texts().at(-1)).toBe(h.t.core.translator.t("en")("common:unknown_text"));
+
+    await h.t.core.users.setRoles(userId, ["owner"]);
+    await postTo(second, tgText(user, "/admin"));
+    expect(texts().at(-1)).not.toBe(h.t.core.translator.t("en")("common:unknown_text"));
+  });
 });

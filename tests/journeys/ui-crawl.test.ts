@@ -48,10 +48,10 @@ describe("label-blind crawl", () => {
     for (const [index, persona] of personas.entries()) {
       if (persona.name === "vb-my-owner") {
         // Made an owner once they exist (the first contact creates them).
-        const { User, Identity } = userModels(h.t.runtime.mongo);
+        const { Identity } = userModels(h.t.runtime.mongo);
         await h.post(vbConversationStarted(persona.vb ?? { id: "", name: "" }));
         const userId = (await Identity.findById(`vb:${persona.vb?.id ?? ""}`).lean())?.userId ?? "";
-        await User.updateOne({ _id: userId }, { $set: { roles: ["owner"] } });
+        await h.t.core.users.setRoles(userId, ["owner"]);
       }
       reports.push(await crawl(h, persona, STEPS, SEED + index, apologies, stale));
     }

@@ -206,10 +206,10 @@ describe("owner /referrals lists jobs with referrals (works on FerretDB)", () =>
         expect(ref).not.toBe("");
         const owner = person(channel, language);
         await onboard(owner.screen, language);
-        const { User, Identity } = userModels(h.t.runtime.mongo);
+        const { Identity } = userModels(h.t.runtime.mongo);
         const key = channel === "tg" ? `tg:${(owner.user as TgUser).id}` : `vb:${(owner.user as VbUser).id}`;
         const ownerId = (await Identity.findById(key).lean())?.userId ?? "";
-        await User.updateOne({ _id: ownerId }, { $set: { roles: ["owner"] } });
+        await h.t.core.users.setRoles(ownerId, ["owner"]);
         await owner.screen.type("/referrals");
         expect(owner.screen.texts().join("\n")).not.toContain(label(language, "common:error"));
         const jobButton = owner.screen.buttons().find((text) => text.startsWith(jobId)) ?? "";
@@ -240,9 +240,9 @@ describe("screens the crawl broke", () => {
   it("an owner's Finance screen opens (no $min in $group on FerretDB)", async () => {
     const owner = tgPerson("en");
     await onboard(owner.screen, "en");
-    const { User, Identity } = userModels(h.t.runtime.mongo);
+    const { Identity } = userModels(h.t.runtime.mongo);
     const ownerId = (await Identity.findById(`tg:${owner.user.id}`).lean())?.userId ?? "";
-    await User.updateOne({ _id: ownerId }, { $set: { roles: ["owner"] } });
+    await h.t.core.users.setRoles(ownerId, ["owner"]);
     await owner.screen.type("/admin");
     await owner.screen.press(label("en", "admin:section.finance"));
     expect(owner.screen.texts().join("\n")).not.toContain(label("en", "common:error"));

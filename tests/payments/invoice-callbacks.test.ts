@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notificationModel } from "../../core/notifications/notification-service.ts";
-import { userModels } from "../../core/users/user-model.ts";
 import type { BotServices } from "../../bots/engine/services.ts";
 import { decisionModel } from "../../core/decisions/decision-store.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
@@ -170,7 +169,7 @@ describe("gateway callbacks", () => {
       transport: "telegram",
       profile: { name: "Finance" },
     });
-    await userModels(t.runtime.mongo).User.updateOne({ _id: finance.user._id }, { $set: { roles: ["finance"] } });
+    await t.core.users.setRoles(finance.user._id, ["finance"]);
     const invoice = await hire("wavepay");
     for (let i = 0; i < 2; i++) expect((await post("wavepay", callback(invoice, "failed"))).statusCode).toBe(200);
     const notices = await notificationModel(t.runtime.mongo)

@@ -300,7 +300,7 @@ describe("rewards", () => {
   });
 
   it("leaderboard: ranks the month's referrers by hires, then earnings, with chosen or masked names", async () => {
-    await userModels(t.runtime.mongo).User.updateOne({ _id: "UN4DDDDD" }, { $set: { displayName: "Star Recruiter" } });
+    await t.core.users.setDisplayName("UN4DDDDD", "Star Recruiter");
     const second = await refer("JBBBBB2", "UN4DDDDD");
     await moveTo(second, ["screening", "interview", "offered", "hired"]);
     const board = await computeLeaderboard(t.runtime.mongo, t.core.users, new Date());

@@ -68,9 +68,7 @@ describe.each([
       [other, b[1]],
     ] as const)
       await onboard(entry.screen, language);
-    const { User } = userModels(h.t.runtime.mongo);
-    for (const entry of [agent, other])
-      await User.updateOne({ _id: await userIdOf(entry.key) }, { $set: { roles: ["support"] } });
+    for (const entry of [agent, other]) await h.t.core.users.setRoles(await userIdOf(entry.key), ["support"]);
 
     // The person: Help → Contact support → topic → message → photo → Send.
     await me.screen.press(label(pl, "common:menu.help"));
