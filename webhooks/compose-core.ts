@@ -13,7 +13,7 @@ import { UserCache } from "../core/users/user-cache.ts";
  */
 export async function composeCore(runtime: Runtime, clock?: () => Date): Promise<Core> {
   const { config, mongo, redis, logger, queues } = runtime;
-  return createCore({
+  const core = await createCore({
     config,
     mongo,
     redis,
@@ -22,6 +22,9 @@ export async function composeCore(runtime: Runtime, clock?: () => Date): Promise
     ports: queuePorts(queues, createFileFetcher(config, redis)),
     userCache: await startUserCache(runtime),
   });
+  const moved = await core.conversations.moveUntaggedKeys();
+  if (moved > 0) logger.info({ moved }, "conversations moved to keys with the chat's hash tag");
+  return core;
 }
 
 /** Who is writing, kept between turns; every process hears the others' changes on its own subscriber connection. */

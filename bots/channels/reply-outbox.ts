@@ -47,7 +47,8 @@ export class ReplyOutbox {
     this.keys = options.keys;
   }
 
-  private list(chat: string): string {
+  /** The chat's waiting replies (a list; its length is read with the chat's turn). */
+  list(chat: string): string {
     return `${this.prefix}:{${chat}}:replies`;
   }
 

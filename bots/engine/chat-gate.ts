@@ -1,28 +1,75 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { AppError } from "../../core/errors/app-error.ts";
+import { chatSlot } from "../../core/conversations/chat-keys.ts";
+
+/** Puts an entry in the chat's line and (re)starts its heartbeat. */
+const REGISTER = `
+redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1`;
 
 /**
- * Takes the chat's turn when this entry is first in line and nobody holds the lock. 1 = taken, 2 = evicted a dead
- * entry, 0 = wait.
+ * Takes the chat's turn when this entry is first in line and nobody holds the lock, and then reads in the same step
+ * what the turn needs (string values, list lengths). Answers {1, values...} = taken, {2} = evicted a dead entry,
+ * {0} = wait. KEYS: pending, lock, beat, then the strings to read, then the lists to measure.
  */
 const ACQUIRE = `
+redis.call('SET', KEYS[3], '1', 'PX', ARGV[6])
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 if head ~= ARGV[1] then
   if head and redis.call('EXISTS', ARGV[4] .. head) == 0 then
     redis.call('ZREM', KEYS[1], head)
-    return 2
+    return {2}
   end
-  return 0
+  return {0}
 end
-if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return 1 end
-return 0`;
+if not redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return {0} end
+local out = {1}
+local strings = tonumber(ARGV[5])
+for i = 4, #KEYS do
+  if i - 3 <= strings then
+    out[#out + 1] = redis.call('GET', KEYS[i]) or false
+  else
+    out[#out + 1] = redis.call('LLEN', KEYS[i])
+  end
+end
+return out`;
 
+/**
+ * Gives the turn back and, in the same step, writes what the turn left for the end (each: 's' value ttl-ms, where a
+ * ttl of 0 keeps the value, or 'd' to delete). KEYS: pending, lock, beat, then the keys written.
+ */
 const RELEASE = `
 if redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('DEL', KEYS[3])
+for i = 4, #KEYS do
+  local at = 3 + (i - 4) * 3
+  if ARGV[at] == 'd' then
+    redis.call('DEL', KEYS[i])
+  elseif ARGV[at + 2] == '0' then
+    redis.call('SET', KEYS[i], ARGV[at + 1])
+  else
+    redis.call('SET', KEYS[i], ARGV[at + 1], 'PX', ARGV[at + 2])
+  end
+end
 return 1`;
+
+/** What a turn reads as it starts: keys of the same chat (the same hash tag), so one script can read them all. */
+export interface TurnReads {
+  strings?: string[];
+  lists?: string[];
+}
+
+/** The values read as the turn started, and the writes to make as it ends (in the step that releases the chat). */
+export interface TurnIo {
+  string(key: string): string | null;
+  listLength(key: string): number;
+  /** Written when the turn ends, with the release: `null` deletes, `ttlMs` 0 keeps the value for good. */
+  later(key: string, value: string | null, ttlMs?: number): void;
+}
 
 export interface ChatGateOptions {
   redis: Redis;
@@ -36,11 +83,13 @@ export interface ChatGateOptions {
 }
 
 /**
- * Runs the updates of one chat one at a time and in sequence order, across
- * every web instance sharing Redis. Each update waits in a per-chat sorted set
- * (score = sequence); the first in line takes the chat lock. Waiters keep a
- * heartbeat key alive, so an entry left by a crashed instance is evicted
- * within seconds instead of blocking the chat.
+ * Runs the updates of one chat one at a time and in sequence order, across every web instance sharing Redis. Each
+ * update waits in a per-chat sorted set (score = sequence); the first in line takes the chat lock. Waiters keep a
+ * heartbeat key alive, so an entry left by a crashed instance is evicted within seconds instead of blocking the chat.
+ *
+ * An uncontended turn costs three Redis commands: register, acquire (which also reads the turn's state), release
+ * (which also writes what the turn left for its end). Every key of a chat carries the chat's hash tag, so on a Redis
+ * Cluster the scripts touch one slot.
  */
 export class ChatGate {
   private readonly redis: Redis;
@@ -57,8 +106,19 @@ export class ChatGate {
     this.lockMs = options.lockMs ?? 10_000;
   }
 
-  async run<T>(chatKey: string, sequence: number, updateKey: string, work: () => Promise<T>): Promise<T> {
-    const base = `${this.prefix}:${chatKey}`;
+  /** Where the chat's line of waiting updates is kept (for tests and operators). */
+  pendingKey(chatKey: string): string {
+    return `${this.prefix}:${chatSlot(chatKey)}:pending`;
+  }
+
+  async run<T>(
+    chatKey: string,
+    sequence: number,
+    updateKey: string,
+    reads: TurnReads,
+    work: (io: TurnIo) => Promise<T>,
+  ): Promise<T> {
+    const base = `${this.prefix}:${chatSlot(chatKey)}`;
     const pending = `${base}:pending`;
     const lock = `${base}:lock`;
     const beatPrefix = `${base}:beat:`;
@@ -66,13 +126,11 @@ export class ChatGate {
     const beat = `${beatPrefix}${member}`;
     const token = randomBytes(8).toString("hex");
     const beatMs = 5_000;
+    const strings = reads.strings ?? [];
+    const lists = reads.lists ?? [];
+    const writes = new Map<string, { value: string | null; ttlMs: number }>();
 
-    await this.redis
-      .multi()
-      .zadd(pending, sequence, member)
-      .set(beat, "1", "PX", beatMs)
-      .pexpire(pending, 3_600_000)
-      .exec();
+    await this.redis.eval(REGISTER, 2, pending, beat, member, String(sequence), String(beatMs), "3600000");
     let holding = false;
     const heartbeat = setInterval(() => {
       const renew = this.redis.multi().pexpire(beat, beatMs);
@@ -83,10 +141,28 @@ export class ChatGate {
       if (this.graceMs > 0) await sleep(this.graceMs);
       const deadline = Date.now() + this.waitMs;
       let pause = 5;
+      let values: unknown[];
       for (;;) {
-        const result = await this.redis.eval(ACQUIRE, 2, pending, lock, member, token, String(this.lockMs), beatPrefix);
-        if (result === 1) break;
-        if (result === 2) continue;
+        const result = (await this.redis.eval(
+          ACQUIRE,
+          3 + strings.length + lists.length,
+          pending,
+          lock,
+          beat,
+          ...strings,
+          ...lists,
+          member,
+          token,
+          String(this.lockMs),
+          beatPrefix,
+          String(strings.length),
+          String(beatMs),
+        )) as unknown[];
+        if (result[0] === 1) {
+          values = result.slice(1);
+          break;
+        }
+        if (result[0] === 2) continue;
         if (Date.now() > deadline) {
           throw new AppError("chat_busy", `chat ${chatKey} stayed busy for ${this.waitMs} ms`, {
             retryAfterMs: 1_000,
@@ -96,10 +172,26 @@ export class ChatGate {
         pause = Math.min(pause * 2, 50);
       }
       holding = true;
-      return await work();
+      const read = new Map<string, unknown>([...strings, ...lists].map((key, i) => [key, values[i]]));
+      const known = (key: string) => {
+        if (!read.has(key)) throw new AppError("engine_misconfigured", `the turn did not read ${key}`);
+        return read.get(key);
+      };
+      return await work({
+        string: (key) => (known(key) as string | null | undefined) ?? null,
+        listLength: (key) => Number(known(key) ?? 0),
+        later: (key, value, ttlMs = 0) => {
+          writes.set(key, { value, ttlMs });
+        },
+      });
     } finally {
       clearInterval(heartbeat);
-      await this.redis.eval(RELEASE, 3, pending, lock, beat, member, token).catch(() => undefined);
+      const args = [...writes.values()].flatMap(({ value, ttlMs }) =>
+        value === null ? ["d", "", "0"] : ["s", value, String(ttlMs)],
+      );
+      await this.redis
+        .eval(RELEASE, 3 + writes.size, pending, lock, beat, ...writes.keys(), member, token, ...args)
+        .catch(() => undefined);
     }
   }
 }

@@ -8,7 +8,7 @@ import type { ResolvedUser } from "../../core/users/user-service.ts";
 import { actionData, NAV_BACK, NAV_CANCEL, parseButton, stepData } from "./button-data.ts";
 import { buttonForText, labelHash, typedKeysOf } from "./typed-labels.ts";
 import { buttonCount, ONE_KEYBOARD_MAX_BUTTONS } from "./one-keyboard.ts";
-import type { ChatGate } from "./chat-gate.ts";
+import type { ChatGate, TurnIo, TurnReads } from "./chat-gate.ts";
 import type { Action, Button, Envelope, Flow, FlowContext, Incoming, Outcome, Reply, Transition } from "./contract.ts";
 import type { BotServices } from "./services.ts";
 import { AppError } from "../../core/errors/app-error.ts";
@@ -46,8 +46,11 @@ export interface EngineOptions {
   onDenied?: (actionId: string) => void;
 }
 
-/** Called inside the chat's turn, so replies leave in the same order as updates arrived. */
-export type Deliver = (outcome: Outcome, ctx: FlowContext) => Promise<void>;
+/**
+ * Called inside the chat's turn, so replies leave in the same order as updates arrived. `io` holds what the channel
+ * asked the turn to read as it started, and takes what it writes as it ends.
+ */
+export type Deliver = (outcome: Outcome, ctx: FlowContext, io: TurnIo) => Promise<void>;
 
 /** Which invite token a start payload carries: the first part that looks like a public id, or the payload itself. */
 export function inviteCodeFrom(payload: string | undefined): string | undefined {
@@ -75,14 +78,17 @@ export class ConversationEngine {
     this.now = options.now ?? (() => new Date());
   }
 
-  async handle(raw: Envelope, deliver: Deliver): Promise<Outcome> {
+  /** Handles one update; `reads`: the channel's keys of this chat, read as the turn starts (see {@link Deliver}). */
+  async handle(raw: Envelope, deliver: Deliver, reads: TurnReads = {}): Promise<Outcome> {
     const envelope = { ...raw, incoming: normalizeIncoming(raw.incoming) };
     const chatKey = `${envelope.channel}:${envelope.externalId}`;
     const logger = this.options.logger.child({ update: envelope.updateKey, chat: chatKey });
-    return this.options.gate.run(chatKey, envelope.sequence, envelope.updateKey, async () => {
-      const { services } = this.options;
+    const { services } = this.options;
+    const conversationKey = services.conversations.key(chatKey);
+    const turnReads = { strings: [conversationKey, ...(reads.strings ?? [])], lists: reads.lists ?? [] };
+    return this.options.gate.run(chatKey, envelope.sequence, envelope.updateKey, turnReads, async (io) => {
       const now = this.now();
-      const stored = await services.conversations.load(chatKey);
+      const stored = services.conversations.parse(chatKey, io.string(conversationKey));
       const update = { key: envelope.updateKey, sequence: envelope.sequence, transport: envelope.transport };
       if (stored !== null && handledBefore(stored, update, now)) {
         logger.debug("duplicate update skipped");
@@ -107,7 +113,7 @@ export class ConversationEngine {
             logger,
             now,
           );
-          await deliver(outcome, ctx).catch((error: unknown) => logger.warn({ err: error }, "delivery failed"));
+          await deliver(outcome, ctx, io).catch((error: unknown) => logger.warn({ err: error }, "delivery failed"));
         }
         return outcome;
       }
@@ -174,7 +180,7 @@ export class ConversationEngine {
         outcome.replies[0] = { ...outcome.replies[0], edit: true };
       }
       try {
-        await deliver(outcome, ctx);
+        await deliver(outcome, ctx, io);
       } catch (error) {
         logger.warn({ err: error }, "delivery failed");
       }

@@ -10,6 +10,8 @@ import type { EventHub } from "../events/event-hub.ts";
 const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 export const JOB_ID_PATTERN = /^J[2-9A-HJKMNP-Z]{6}$/;
 export const SAVED_LIMIT = 50;
+/** On the catalog channel, a company's change (a job's is its bare id). */
+const COMPANY_CHANGE = "company:";
 
 export function newJobId(): string {
   let id = "J";
@@ -29,6 +31,7 @@ export class CatalogService {
   private readonly channel: string;
   private readonly logger: Logger;
   private subscriber: Redis | undefined;
+  private readonly shownCompanies = new Map<string, { company: CompanyDoc; until: number }>();
   /** Called after a job is published (the bot layer queues its alerts). */
 
   private readonly events: EventHub;
@@ -54,6 +57,10 @@ export class CatalogService {
     this.subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.subscriber.on("error", (error: Error) => this.logger.warn({ err: error }, "catalog subscriber error"));
     this.subscriber.on("message", (_channel: string, jobId: string) => {
+      if (jobId.startsWith(COMPANY_CHANGE)) {
+        this.shownCompanies.delete(jobId.slice(COMPANY_CHANGE.length));
+        return;
+      }
       void this.reload(jobId).catch((error: unknown) =>
         this.logger.warn({ err: error, jobId }, "catalog reload failed"),
       );
@@ -80,12 +87,33 @@ export class CatalogService {
     return this.models.Job.findById(jobId).lean<JobDoc>().exec();
   }
 
+  /** A company as it is now (billing and decisions read this). */
   async findCompany(companyId: string): Promise<CompanyDoc | null> {
     return this.models.Company.findById(companyId).lean<CompanyDoc>().exec();
   }
 
+  /**
+   * A company for showing on a job card: kept in memory for a minute, so a page of search results costs no database
+   * read. A change through this service drops it in every instance at once.
+   */
+  async companyForDisplay(companyId: string): Promise<CompanyDoc | null> {
+    const kept = this.shownCompanies.get(companyId);
+    if (kept !== undefined && kept.until > Date.now()) return kept.company;
+    const company = await this.findCompany(companyId);
+    if (company === null) return null;
+    if (this.shownCompanies.size >= 5_000) this.shownCompanies.clear();
+    this.shownCompanies.set(companyId, { company, until: Date.now() + 60_000 });
+    return company;
+  }
+
+  private async companyChanged(companyId: string): Promise<void> {
+    this.shownCompanies.delete(companyId);
+    await this.redis.publish(this.channel, `${COMPANY_CHANGE}${companyId}`).catch(() => undefined);
+  }
+
   async addCompany(company: CompanyDoc): Promise<void> {
     await this.models.Company.create(company);
+    await this.companyChanged(company._id);
   }
 
   async publish(job: JobDoc): Promise<void> {
@@ -122,6 +150,7 @@ export class CatalogService {
     const company = await this.findCompany(companyId);
     if (company === null) return null;
     await this.models.Company.updateOne({ _id: companyId }, { $set: { billing } }).exec();
+    await this.companyChanged(companyId);
     return { ...company, billing };
   }
 
@@ -129,6 +158,7 @@ export class CatalogService {
     const company = await this.findCompany(companyId);
     if (company === null) return null;
     await this.models.Company.updateOne({ _id: companyId }, { $set: { verified } }).exec();
+    await this.companyChanged(companyId);
     return { ...company, verified };
   }
 

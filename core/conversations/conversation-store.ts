@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type { EncryptionKey } from "../config/load-config.ts";
 import { AppError } from "../errors/app-error.ts";
 import { openText, sealText, type SealedText } from "../security/sealed-text.ts";
+import { chatSlot } from "./chat-keys.ts";
 
 /**
  * How many processed update keys a conversation remembers for dedupe (platforms redeliver recent updates only).
@@ -107,12 +108,17 @@ export class ConversationStore {
     this.retentionMs = Math.max(MIN_RETENTION_MS, options.flowTtlMs * 2);
   }
 
-  private key(chatKey: string): string {
-    return `${this.prefix}:${chatKey}`;
+  /** Where a chat's conversation rests (read by the chat's turn as it starts, with the lock). */
+  key(chatKey: string): string {
+    return `${this.prefix}:${chatSlot(chatKey)}`;
   }
 
   async load(chatKey: string): Promise<ConversationDoc | null> {
-    const raw = await this.redis.get(this.key(chatKey));
+    return this.parse(chatKey, await this.redis.get(this.key(chatKey)));
+  }
+
+  /** The conversation from its stored value (null: none yet). */
+  parse(chatKey: string, raw: string | null): ConversationDoc | null {
     if (raw === null) return null;
     const stored = JSON.parse(raw) as Omit<ConversationDoc, "updatedAt" | "data" | "paused"> & {
       updatedAt: string;
@@ -183,6 +189,26 @@ export class ConversationStore {
       String(this.retentionMs),
     );
     if (written !== 1) throw new AppError("conversation_conflict", `conversation ${next._id} changed outside its turn`);
+  }
+
+  /**
+   * Moves conversations stored before keys carried the chat's hash tag (`conv:tg:123` → `conv:tg:{123}`), so people
+   * in the middle of a form keep it across the upgrade. Idempotent; run at start-up on a single Redis (a cluster
+   * deployment never had the old keys).
+   */
+  async moveUntaggedKeys(): Promise<number> {
+    let moved = 0;
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${this.prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      for (const key of keys) {
+        if (key.includes("{")) continue;
+        const renamed = await this.redis.renamenx(key, this.key(key.slice(this.prefix.length + 1))).catch(() => 0);
+        moved += renamed;
+      }
+    } while (cursor !== "0");
+    return moved;
   }
 
   /** Forgets where a person was (admin "reset conversation"); the dedupe memory is kept. */

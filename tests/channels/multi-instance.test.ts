@@ -44,7 +44,7 @@ describe("several web instances", () => {
   it("serialize one chat's updates in order and dedupe a redelivery that lands on the other instance", async () => {
     const user = { id: 9_400_001, first_name: "Two", language_code: "en" };
     await postTo(h.t, tgText(user, "/start"));
-    const pending = `${h.t.runtime.config.redis.prefix}:chat:tg:${user.id}:pending`;
+    const pending = `${h.t.runtime.config.redis.prefix}:chat:tg:{${user.id}}:pending`;
     for (let round = 0; round < 3; round++) {
       // Hold the chat's turn: the Bot API stops answering while a first update's reply is being sent.
       h.fake.hold();

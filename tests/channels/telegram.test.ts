@@ -220,7 +220,7 @@ describe("Telegram: webhook safety, dedupe and order", () => {
   it("handles two updates of one chat sent at once in update order", async () => {
     const order = person("Order");
     await h.post(tgText(order, "/start"));
-    const pending = `${h.t.runtime.config.redis.prefix}:chat:tg:${order.id}:pending`;
+    const pending = `${h.t.runtime.config.redis.prefix}:chat:tg:{${order.id}}:pending`;
     for (let round = 0; round < 3; round++) {
       const blockerUpdate = tgText(order, `blocker ${round}`);
       const first = tgText(order, `first ${round}`);

@@ -139,7 +139,7 @@ describe("Viber: invites, signatures, dedupe and order", () => {
     const first = vbText(order, "first", 4_912_661_846_655_239_001n, now);
     const second = vbText(order, "second", 4_912_661_846_655_239_002n, now + 1);
     // While a reply holds the chat's turn, the later message arrives first and the earlier one after it.
-    const pending = `${h.t.runtime.config.redis.prefix}:chat:vb:${order.id}:pending`;
+    const pending = `${h.t.runtime.config.redis.prefix}:chat:vb:{${order.id}}:pending`;
     h.viber.hold();
     const blocker = h.post(vbText(order, "blocker", 4_912_661_846_655_239_000n, now - 1));
     await waitFor(() => h.viber.heldCount > 0, 10_000, "the blocker's reply to be in flight");

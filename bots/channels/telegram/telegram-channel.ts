@@ -4,10 +4,10 @@ import { AppError } from "../../../core/errors/app-error.ts";
 import type { Logger } from "../../../core/logging/create-logger.ts";
 import type { Bot } from "../../create-bot.ts";
 import type { Redis } from "ioredis";
-import { syncAdminCommands } from "./admin-commands.ts";
+import { adminMenuKey, syncAdminCommands } from "./admin-commands.ts";
 import type { DrainReport } from "../reply-outbox.ts";
-import { telegramReplyOutbox } from "./telegram-outbox.ts";
-import { createTelegramApi, deliverToTelegram, UndeliveredReplies } from "./telegram-sender.ts";
+import { NEWEST_TTL_MS, newestMessageKey, telegramReplyOutbox } from "./telegram-outbox.ts";
+import { createTelegramApi, deliverToTelegram, UndeliveredReplies, type NewestMessage } from "./telegram-sender.ts";
 import { telegramUpdateSchema, toTelegramEvent } from "./telegram-update.ts";
 
 /** The update types we ask Telegram for; everything else is never sent to us. */
@@ -35,7 +35,7 @@ export function createTelegramChannel(
   const api = createTelegramApi(config.token, config.apiRoot);
   const log = logger.child({ channel: "telegram" });
   const waiting = telegramReplyOutbox({ api, ...state, logger: log });
-  const { outbox, newest } = waiting;
+  const { outbox } = waiting;
   const markUnreachable = (chatKey: string) => bot.services.users.markUnreachable(chatKey);
   const handleUpdate = async (body: unknown): Promise<void> => {
     const parsed = telegramUpdateSchema.safeParse(body);
@@ -51,48 +51,72 @@ export function createTelegramChannel(
       return;
     }
     const { envelope, callbackQueryId } = event;
-    await bot.engine.handle(envelope, async (outcome, ctx) => {
-      const chatId = envelope.externalId;
-      try {
-        // Replies still waiting from an outage go first: this turn's queue behind them.
-        const behind = await outbox.waiting(chatId);
-        await deliverToTelegram(
-          api,
-          {
-            chatId,
-            callbackQueryId,
-            messageId: envelope.incoming.kind === "button" ? envelope.incoming.messageId : undefined,
+    const chatId = envelope.externalId;
+    const keys = {
+      newest: newestMessageKey(state.prefix, chatId),
+      adminMenu: adminMenuKey(state.prefix, chatId),
+      outbox: outbox.list(chatId),
+    };
+    const reads = { strings: [keys.newest, keys.adminMenu], lists: [keys.outbox] };
+    await bot.engine.handle(
+      envelope,
+      async (outcome, ctx, io) => {
+        // The chat's newest message id, as read when the turn started, and written back when it ends.
+        const newest: NewestMessage = {
+          read: () => {
+            const value = io.string(keys.newest);
+            return Promise.resolve(value === null ? undefined : Number(value));
           },
-          behind ? { ...outcome, replies: [] } : outcome,
-          log,
-          newest,
-        );
-        if (behind) {
-          await outbox.append(chatId, outcome.replies);
-          await waiting.drain(chatId, markUnreachable);
+          write: (_chat, messageId) => {
+            io.later(keys.newest, String(messageId), NEWEST_TTL_MS);
+            return Promise.resolve();
+          },
+        };
+        try {
+          // Replies still waiting from an outage go first: this turn's queue behind them.
+          const behind = io.listLength(keys.outbox) > 0;
+          await deliverToTelegram(
+            api,
+            {
+              chatId,
+              callbackQueryId,
+              messageId: envelope.incoming.kind === "button" ? envelope.incoming.messageId : undefined,
+            },
+            behind ? { ...outcome, replies: [] } : outcome,
+            log,
+            newest,
+          );
+          if (behind) {
+            await outbox.append(chatId, outcome.replies);
+            await waiting.drain(chatId, markUnreachable);
+          }
+          await syncAdminCommands({
+            api,
+            translator: bot.services.translator,
+            features: bot.features,
+            chatId,
+            user: ctx.user,
+            current: io.string(keys.adminMenu),
+            remember: (signature) => io.later(keys.adminMenu, signature),
+          }).catch((error: unknown) => log.warn({ err: error }, "could not update the admin command menu"));
+        } catch (error) {
+          if (error instanceof UndeliveredReplies) {
+            log.warn(
+              { err: error.cause, waiting: error.replies.length },
+              "Telegram did not take the replies; they wait",
+            );
+            await outbox.append(chatId, error.replies);
+            return;
+          }
+          if (error instanceof AppError && error.code === "recipient_blocked") {
+            await bot.services.users.markUnreachable(ctx.chatKey);
+            return;
+          }
+          throw error;
         }
-        await syncAdminCommands({
-          api,
-          redis: state.redis,
-          prefix: state.prefix,
-          translator: bot.services.translator,
-          features: bot.features,
-          chatId,
-          user: ctx.user,
-        }).catch((error: unknown) => log.warn({ err: error }, "could not update the admin command menu"));
-      } catch (error) {
-        if (error instanceof UndeliveredReplies) {
-          log.warn({ err: error.cause, waiting: error.replies.length }, "Telegram did not take the replies; they wait");
-          await outbox.append(chatId, error.replies);
-          return;
-        }
-        if (error instanceof AppError && error.code === "recipient_blocked") {
-          await bot.services.users.markUnreachable(ctx.chatKey);
-          return;
-        }
-        throw error;
-      }
-    });
+      },
+      reads,
+    );
   };
 
   return {

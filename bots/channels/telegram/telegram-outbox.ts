@@ -6,18 +6,21 @@ import { ReplyOutbox, type DrainReport } from "../reply-outbox.ts";
 import { sendFailure, sendReply, type NewestMessage } from "./telegram-sender.ts";
 
 /** How long the newest message id of a chat is remembered (older presses then answer with a new message). */
-const NEWEST_TTL_SECONDS = 7 * 24 * 3600;
+export const NEWEST_TTL_MS = 7 * 24 * 3600_000;
+
+/** Where the id of the newest message the bot sent to a chat is kept (with the chat's hash tag). */
+export const newestMessageKey = (prefix: string, chatId: string): string => `${prefix}:tg:newest:{${chatId}}`;
 
 /** The id of the newest message the bot sent to each chat, in Redis (shared by every process). */
 export function newestMessageStore(redis: Redis, prefix: string): NewestMessage {
-  const key = (chatId: string) => `${prefix}:tg:newest:${chatId}`;
+  const key = (chatId: string) => newestMessageKey(prefix, chatId);
   return {
     read: async (chatId) => {
       const value = await redis.get(key(chatId));
       return value === null ? undefined : Number(value);
     },
     write: async (chatId, messageId) => {
-      await redis.set(key(chatId), String(messageId), "EX", NEWEST_TTL_SECONDS);
+      await redis.set(key(chatId), String(messageId), "PX", NEWEST_TTL_MS);
     },
   };
 }

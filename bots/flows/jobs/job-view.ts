@@ -13,7 +13,7 @@ export async function companyName(
   ctx: FlowContext<Pick<JobsServices, "catalog">>,
   job: JobDoc,
 ): Promise<{ name: string; company: CompanyDoc | null }> {
-  const company = await ctx.services.catalog.findCompany(job.companyId);
+  const company = await ctx.services.catalog.companyForDisplay(job.companyId);
   return { name: company?.name[ctx.user.language] ?? "—", company };
 }
 
