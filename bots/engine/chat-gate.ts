@@ -61,6 +61,11 @@ return 1`;
 export interface TurnReads {
   strings?: string[];
   lists?: string[];
+  /**
+   * The platform sends a chat's next update only once the current one is answered (Telegram), so no earlier update
+   * can still be on its way: the turn is taken without the grace.
+   */
+  serialDelivery?: boolean;
 }
 
 /** The values read as the turn started, and the writes to make as it ends (in the step that releases the chat). */
@@ -138,7 +143,7 @@ export class ChatGate {
       renew.exec().catch(() => undefined);
     }, 1_500);
     try {
-      if (this.graceMs > 0) await sleep(this.graceMs);
+      if (this.graceMs > 0 && reads.serialDelivery !== true) await sleep(this.graceMs);
       const deadline = Date.now() + this.waitMs;
       let pause = 5;
       let values: unknown[];

@@ -85,7 +85,12 @@ export class ConversationEngine {
     const logger = this.options.logger.child({ update: envelope.updateKey, chat: chatKey });
     const { services } = this.options;
     const conversationKey = services.conversations.key(chatKey);
-    const turnReads = { strings: [conversationKey, ...(reads.strings ?? [])], lists: reads.lists ?? [] };
+    // Telegram sends a chat's updates one at a time, each once the previous one was answered.
+    const turnReads = {
+      strings: [conversationKey, ...(reads.strings ?? [])],
+      lists: reads.lists ?? [],
+      serialDelivery: envelope.transport === "telegram",
+    };
     return this.options.gate.run(chatKey, envelope.sequence, envelope.updateKey, turnReads, async (io) => {
       const now = this.now();
       const stored = services.conversations.parse(chatKey, io.string(conversationKey));

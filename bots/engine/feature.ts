@@ -66,6 +66,7 @@ export function installFeatures(features: Feature[]): InstalledFeatures {
       commands[command] = action;
     }
   const entries = features.flatMap((feature) => feature.menuEntries ?? []);
+  const menus = new WeakMap<FlowContext["t"], Button[][]>();
   const ordered = [
     ...entries.filter((entry) => entry.last !== true),
     ...entries.filter((entry) => entry.last === true),
@@ -80,6 +81,9 @@ export function installFeatures(features: Feature[]): InstalledFeatures {
     ],
     adminCommands: features.flatMap((feature) => feature.adminCommands ?? []),
     menu: (ctx) => {
+      // The menu is the same for everyone reading one language (entries are not gated): built once per language.
+      const built = menus.get(ctx.t);
+      if (built !== undefined) return built;
       const rows: Button[][] = [];
       let open: Button[] | undefined;
       for (const entry of ordered) {
@@ -95,7 +99,9 @@ export function installFeatures(features: Feature[]): InstalledFeatures {
           rows.push(open);
         }
       }
-      return rows;
+      const frozen = Object.freeze(rows.map((row) => Object.freeze(row) as Button[])) as Button[][];
+      menus.set(ctx.t, frozen);
+      return frozen;
     },
   };
 }

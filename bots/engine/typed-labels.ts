@@ -10,14 +10,35 @@ const MAX_KEYS = 48;
  * lower case, ASCII digits. "💸 Withdraw" → "withdraw", "✓ မြန်မာ" → "မြန်မာ".
  */
 export function labelKey(label: string): string {
-  return toAsciiDigits(label.normalize("NFC"))
+  const known = KEYS.get(label);
+  if (known !== undefined) return known;
+  const key = toAsciiDigits(label.normalize("NFC"))
     .toLowerCase()
     .replace(/[^\p{L}\p{M}\p{N}]/gu, "");
+  remember(KEYS, label, key);
+  return key;
 }
 
 /** A short one-way digest of a label key: labels can name a candidate, so only the digest is stored. */
-export const labelHash = (label: string): string =>
-  createHash("sha256").update(labelKey(label)).digest("base64url").slice(0, 16);
+export function labelHash(label: string): string {
+  const known = HASHES.get(label);
+  if (known !== undefined) return known;
+  const hash = createHash("sha256").update(labelKey(label)).digest("base64url").slice(0, 16);
+  remember(HASHES, label, hash);
+  return hash;
+}
+
+/**
+ * Most labels are the same few hundred translated strings (menus, Back, Cancel) on every turn: their keys and
+ * digests are kept, up to a bound (a label naming a person is kept only in this process's memory, briefly).
+ */
+const KEYS = new Map<string, string>();
+const HASHES = new Map<string, string>();
+const KEPT_LABELS = 5_000;
+function remember(map: Map<string, string>, label: string, value: string): void {
+  if (map.size >= KEPT_LABELS) map.clear();
+  map.set(label, value);
+}
 
 /** The pressable buttons of a turn (data buttons only; links and requests cannot be typed back). */
 export function typedKeysOf(replies: Reply[]): Array<{ hash: string; data: string }> {
