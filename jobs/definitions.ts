@@ -11,6 +11,7 @@ import { leaderboardQueueDefinition } from "./leaderboard/leaderboard-job.ts";
 import { mediaIngestQueueDefinition } from "./media/media-ingest.ts";
 import { replyDrainQueueDefinition } from "./replies/reply-drain.ts";
 import type { QueueDefinition } from "./queue-registry.ts";
+import { activityFlushQueueDefinition } from "./users/activity-flush.ts";
 
 /**
  * Every queue of the platform, in one place. A feature adds its queue here;
@@ -32,5 +33,6 @@ export function platformQueues(): QueueDefinition<any>[] {
     backupQueueDefinition(),
     escalationQueueDefinition(),
     maintenanceQueueDefinition(),
+    activityFlushQueueDefinition(),
   ];
 }

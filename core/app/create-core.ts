@@ -50,6 +50,7 @@ import { StatsFigures } from "../reports/stats-figures.ts";
 import { userFigures, type UserFigures } from "../users/user-figures.ts";
 import { UserService } from "../users/user-service.ts";
 import type { UserCache } from "../users/user-cache.ts";
+import { ActivityLog } from "../users/activity-days.ts";
 import { Ledger } from "../wallet/ledger.ts";
 import { WalletService } from "../wallet/wallet-service.ts";
 
@@ -94,6 +95,8 @@ export interface Core {
   translator: Translator;
   botLinks: BotLinks;
   users: UserService;
+  /** Days of activity, buffered in Redis; the worker writes them every few seconds. */
+  activity: ActivityLog;
   conversations: ConversationStore;
   /** Each person's inbound rate (a flood is told to slow down, then dropped). */
   inbound: InboundLimiter;
@@ -175,7 +178,8 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const translator = await createTranslator();
   const botLinks: BotLinks = { telegramUsername: config.bot.telegramUsername, viberChatUri: config.bot.viberChatUri };
 
-  const users = new UserService(mongo, clock, events, deps.userCache);
+  const activity = new ActivityLog({ connection: mongo, redis, prefix });
+  const users = new UserService(mongo, clock, events, { cache: deps.userCache, activity });
   const audit = new AuditLog(mongo, clock);
   const ownerIdentities = [
     ...config.admins.telegramIds.map((id) => `tg:${id}`),
@@ -323,6 +327,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     translator,
     botLinks,
     users,
+    activity,
     inbound: new InboundLimiter({
       redis,
       prefix,
@@ -403,7 +408,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     exports: new FinanceExports({ connection: mongo, payouts }),
     moneyHeld: () => moneyHeld(mongo, ledger),
     reports: new StatsCharts({
-      figures: new StatsFigures(mongo),
+      figures: new StatsFigures(mongo, activity),
       translator,
       fontDir: config.chartFontDir,
     }),

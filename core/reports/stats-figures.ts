@@ -3,7 +3,7 @@ import { callbackModel } from "../payments/callback-intake.ts";
 import { payoutModels } from "../payouts/payout-models.ts";
 import { referralModels } from "../referrals/referral-model.ts";
 import { rewardModel } from "../referrals/reward-service.ts";
-import { activityModel } from "../users/activity-days.ts";
+import { activityModel, type ActivityLog } from "../users/activity-days.ts";
 import { YANGON_OFFSET_MS, yangonDay, yangonMidnight, yangonMonth } from "../values/yangon-time.ts";
 import { countBy, datesOf } from "./group-counts.ts";
 
@@ -70,12 +70,16 @@ function byWeek(weeks: Date[], rows: Array<{ at: Date; amount: number }>, sum: b
  */
 export class StatsFigures {
   private readonly connection: Connection;
+  private readonly activity: Pick<ActivityLog, "flush"> | undefined;
 
-  constructor(connection: Connection) {
+  constructor(connection: Connection, activity?: Pick<ActivityLog, "flush">) {
     this.connection = connection;
+    this.activity = activity;
   }
 
   async growth(now: Date): Promise<GrowthFigures> {
+    // The days recorded in the last seconds are still buffered: written first, so the chart counts them.
+    await this.activity?.flush();
     const days = lastDays(now);
     const model = activityModel(this.connection);
     const since = { day: { $gte: days[0] } };

@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 import { Schema, type Connection, type Model } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
 import { yangonDay } from "../values/yangon-time.ts";
@@ -53,4 +54,66 @@ export async function recordActivity(
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
   }
+}
+
+/** How many buffered records one flush writes with one insert. */
+const FLUSH_BATCH = 500;
+
+/**
+ * Activity days, buffered: a person's first turn of a day adds one member to a Redis set (no database write on the
+ * turn), and the worker writes the set to `activity_days` every few seconds in batches, then removes what it wrote.
+ * A record is removed only after its insert, and each insert is once per key, so a crash repeats nothing and loses
+ * nothing; readers of the figures flush first.
+ */
+export class ActivityLog {
+  private readonly connection: Connection;
+  private readonly redis: Redis;
+  private readonly key: string;
+
+  constructor(options: { connection: Connection; redis: Redis; prefix: string }) {
+    this.connection = options.connection;
+    this.redis = options.redis;
+    this.key = `${options.prefix}:activity:pending`;
+  }
+
+  async record(input: { userId: string; channel: Channel; now: Date; joined: boolean }): Promise<void> {
+    const day = yangonDay(input.now);
+    const doc: ActivityDayDoc = {
+      _id: `${day}:${input.userId}`,
+      day,
+      userId: input.userId,
+      channel: input.channel,
+      joined: input.joined,
+    };
+    await this.redis.sadd(this.key, JSON.stringify(doc));
+  }
+
+  /** Writes what is buffered; answers how many records were written (repeats of a day's record count as written). */
+  async flush(): Promise<number> {
+    let written = 0;
+    for (;;) {
+      const members = await this.redis.srandmember(this.key, FLUSH_BATCH);
+      if (members.length === 0) return written;
+      // A first contact's record (joined) goes before any other record of the same person and day.
+      const docs = members
+        .map((member) => JSON.parse(member) as ActivityDayDoc)
+        .sort((a, b) => Number(b.joined) - Number(a.joined));
+      try {
+        await activityModel(this.connection).insertMany(docs, { ordered: false });
+      } catch (error) {
+        // The day was already recorded for some: those inserts are refused, the others are written.
+        if (!onlyDuplicates(error)) throw error;
+      }
+      await this.redis.srem(this.key, ...members);
+      written += members.length;
+    }
+  }
+}
+
+function onlyDuplicates(error: unknown): boolean {
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  if (!Array.isArray(writeErrors)) return isDuplicateKey(error);
+  return writeErrors.every(
+    (entry: { code?: number; err?: { code?: number } }) => (entry.code ?? entry.err?.code) === 11000,
+  );
 }

@@ -17,7 +17,7 @@ import {
 import { AppError } from "../errors/app-error.ts";
 import type { EventHub } from "../events/event-hub.ts";
 import { yangonDay } from "../values/yangon-time.ts";
-import { recordActivity } from "./activity-days.ts";
+import { recordActivity, type ActivityLog } from "./activity-days.ts";
 import type { UserCache } from "./user-cache.ts";
 
 export interface ChannelProfile {
@@ -52,13 +52,26 @@ export class UserService {
   private readonly now: () => Date;
   private readonly events: EventHub | undefined;
   private readonly cache: UserCache | undefined;
+  private readonly activity: ActivityLog | undefined;
 
-  constructor(connection: Connection, now: () => Date = () => new Date(), events?: EventHub, cache?: UserCache) {
+  constructor(
+    connection: Connection,
+    now: () => Date = () => new Date(),
+    events?: EventHub,
+    options: { cache?: UserCache | undefined; activity?: ActivityLog | undefined } = {},
+  ) {
     this.connection = connection;
     this.models = userModels(connection);
     this.now = now;
     this.events = events;
-    this.cache = cache;
+    this.cache = options.cache;
+    this.activity = options.activity;
+  }
+
+  /** Records a day of activity: buffered in Redis when the process has the buffer, else written at once. */
+  private async recordDay(input: { userId: string; channel: Channel; now: Date; joined: boolean }): Promise<void> {
+    if (this.activity === undefined) await recordActivity(this.connection, input);
+    else await this.activity.record(input);
   }
 
   /**
@@ -188,8 +201,7 @@ export class UserService {
       const newDay = yangonDay(new Date(user.lastSeenAt)) !== yangonDay(now);
       if (newDay || now.getTime() - new Date(user.lastSeenAt).getTime() > LAST_SEEN_RESOLUTION_MS) {
         await this.models.User.updateOne({ _id: user._id }, { $set: { lastSeenAt: now } }).exec();
-        if (newDay)
-          await recordActivity(this.connection, { userId: user._id, channel: input.channel, now, joined: false });
+        if (newDay) await this.recordDay({ userId: user._id, channel: input.channel, now, joined: false });
         user = { ...user, lastSeenAt: now };
       }
       // Someone who writes to us can be reached again (they unblocked, or resubscribed on Viber).
@@ -235,7 +247,7 @@ export class UserService {
       return this.resolve({ ...input, inviteCode: undefined });
     }
     this.cache?.set(identity, user);
-    await recordActivity(this.connection, { userId: user._id, channel: input.channel, now, joined: true });
+    await this.recordDay({ userId: user._id, channel: input.channel, now, joined: true });
     await this.events?.emit("user.registered", { userId: user._id, channel: input.channel });
     const invite: InviteOutcome = input.inviteCode === undefined ? "none" : inviter === null ? "unknown" : "recorded";
     return { user, identity, created: true, invite };
