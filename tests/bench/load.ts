@@ -81,3 +81,52 @@ export function describeLoad(name: string, result: LoadResult): string {
     `${result.p50Ms.toFixed(2)} ms   p99 ${result.p99Ms.toFixed(2)} ms   errors ${result.errors}`
   );
 }
+
+/**
+ * Sends `total` requests at a fixed `perSecond`, whatever the answers' speed (an open loop, as a platform delivers
+ * updates), and stops. Latency counts from each request's scheduled time, so a server falling behind shows in p99.
+ */
+export async function runAtRate(options: {
+  url: string;
+  total: number;
+  perSecond: number;
+  makeRequest: (i: number) => { body?: string; headers?: Record<string, string> };
+}): Promise<LoadResult & { behindMs: number }> {
+  const url = new URL(options.url);
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) throw new Error("benchmarks only target loopback");
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const inFlight: Array<Promise<void>> = [];
+  for (let i = 0; i < options.total; i++) {
+    const due = started + (i * 1000) / options.perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const { body, headers = {} } = options.makeRequest(i);
+    inFlight.push(
+      once(url, "POST", body, headers).then(
+        (status) => {
+          if (status >= 400) errors++;
+          latencies.push(performance.now() - due);
+        },
+        () => {
+          errors++;
+          latencies.push(performance.now() - due);
+        },
+      ),
+    );
+  }
+  const lastSent = performance.now();
+  await Promise.all(inFlight);
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: options.total,
+    seconds,
+    perSecond: options.total / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    errors,
+    behindMs: lastSent - (started + ((options.total - 1) * 1000) / options.perSecond),
+  };
+}

@@ -1,92 +1,214 @@
 /**
- * Telegram webhook throughput: real-shaped updates from many distinct chats
- * POSTed to /webhooks/telegram (full path: secret check, zod, chat turn in
- * Redis, user + conversation in MongoDB/FerretDB, reply to a fake Bot API),
- * against a bare Fastify route that only parses the JSON, in the same run.
+ * Telegram webhook throughput: real-shaped updates from many distinct chats POSTed to /webhooks/telegram (full path:
+ * secret check, zod, the chat's turn in Redis, who is writing, the conversation, a reply to a fake Bot API), in the
+ * same run as two references on the same machine and process layout:
+ * - a minimal grammY bot (the peer): `webhookCallback` on Fastify, a Redis session through
+ *   `@grammyjs/storage-redis`, a reply with an inline keyboard to the same fake Bot API;
+ * - a bare Fastify route that only parses the JSON.
+ * Each is driven closed-loop (32 in flight: the most it takes) and then open-loop at a fixed 200 updates/s (the
+ * latency a person sees at that load).
  */
+import { createRequire } from "node:module";
 import Fastify from "fastify";
+import { Bot, session, webhookCallback, type Context, type SessionFlavor, type StorageAdapter } from "grammy";
 import { buildServer } from "../../webhooks/build-server.ts";
 import { composeCore } from "../../webhooks/compose-core.ts";
 import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import { TG_SECRET, TG_TOKEN, telegramEnv } from "../helpers/telegram-harness.ts";
 import { benchRuntime } from "./bench-env.ts";
-import { describeLoad, runLoad } from "./load.ts";
+import { describeLoad, runAtRate, runLoad, type LoadResult } from "./load.ts";
+import { goal, summary } from "./summary.ts";
 
 const CHATS = Number(process.env.BENCH_CHATS ?? 1_000);
 const MESSAGES_PER_CHAT = Number(process.env.BENCH_MESSAGES ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10);
+/** The platform's closed-loop figure before issue 17, measured by this benchmark on this machine (FerretDB). */
+const STARTING_PER_SECOND = 185;
 
 const fake = await new FakeTelegramApi(TG_TOKEN).start();
 const env = await benchRuntime(telegramEnv(fake.url));
 const { app, bot } = await buildServer(env.runtime, await composeCore(env.runtime));
 const appUrl = await app.listen({ host: "127.0.0.1", port: 0 });
+
+// The peer. @grammyjs/storage-redis 2.6.0 ships its CommonJS build only (its ES entry point is missing from the
+// package), so it is loaded through require.
+type PeerContext = Context & SessionFlavor<{ turns: number }>;
+const { RedisAdapter } = createRequire(import.meta.url)("@grammyjs/storage-redis") as {
+  RedisAdapter: new (options: { instance: unknown; ttl?: number }) => StorageAdapter<{ turns: number }>;
+};
+const peerRedis = env.runtime.redis.duplicate();
+const peer = new Bot<PeerContext>(TG_TOKEN, {
+  client: { apiRoot: fake.url },
+  botInfo: {
+    id: 1,
+    is_bot: true,
+    first_name: "Peer",
+    username: "peer_bot",
+    can_join_groups: false,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
+  },
+});
+peer.use(
+  session({
+    initial: () => ({ turns: 0 }),
+    storage: new RedisAdapter({ instance: peerRedis, ttl: 3600 }),
+    getSessionKey: (ctx) => `peer:${String(ctx.chat?.id)}`,
+  }),
+);
+peer.on("message", async (ctx) => {
+  ctx.session.turns++;
+  await ctx.reply(`Turn ${ctx.session.turns}: what would you like to do?`, {
+    reply_markup: {
+      inline_keyboard: [[{ text: "Find a job", callback_data: "jobs" }], [{ text: "Help", callback_data: "help" }]],
+    },
+  });
+});
+const peerServer = Fastify({ bodyLimit: 1024 * 1024 });
+peerServer.post("/webhooks/telegram", webhookCallback(peer, "fastify", { secretToken: TG_SECRET }));
+const peerUrl = await peerServer.listen({ host: "127.0.0.1", port: 0 });
+
 const bare = Fastify({ bodyLimit: 1024 * 1024 });
 bare.post("/webhooks/telegram", async () => ({ ok: true }));
 const bareUrl = await bare.listen({ host: "127.0.0.1", port: 0 });
 
 // Round r sends one update to every chat, so one chat's updates never overlap (as Telegram delivers them).
-const bodies: string[] = [];
-for (let round = 0; round < MESSAGES_PER_CHAT; round++) {
-  for (let chat = 0; chat < CHATS; chat++) {
-    const user = { id: 800_000_000 + chat, first_name: `User${chat}`, language_code: chat % 2 === 0 ? "en" : "my" };
-    bodies.push(JSON.stringify(tgText(user, round === 0 ? "/start" : `hello ${round}`)));
-  }
-}
+const bodyOf = (chat: number, round: number) => {
+  const user = { id: 800_000_000 + chat, first_name: `User${chat}`, language_code: chat % 2 === 0 ? "en" : "my" };
+  return JSON.stringify(tgText(user, round === 0 ? "/start" : `hello ${round}`));
+};
 const headers = { "x-telegram-bot-api-secret-token": TG_SECRET };
-const request = (i: number) => ({ body: bodies[i] ?? "{}", headers });
 
-const total = bodies.length;
-const started = performance.now();
-const platform = { requests: 0, seconds: 0, perSecond: 0, p50Ms: 0, p99Ms: 0, errors: 0 };
-const latencies: number[] = [];
-for (let round = 0; round < MESSAGES_PER_CHAT; round++) {
-  const result = await runLoad({
-    url: `${appUrl}/webhooks/telegram`,
-    method: "POST",
-    total: CHATS,
-    concurrency: CONCURRENCY,
-    makeRequest: (i) => request(round * CHATS + i),
-  });
-  platform.errors += result.errors;
-  latencies.push(result.p50Ms, result.p99Ms);
-  platform.p50Ms = Math.max(platform.p50Ms, result.p50Ms);
-  platform.p99Ms = Math.max(platform.p99Ms, result.p99Ms);
+/** Closed loop: every chat's first contact, then MESSAGES_PER_CHAT - 1 more rounds. */
+async function closedLoop(url: string): Promise<LoadResult & { rounds: number[] }> {
+  const started = performance.now();
+  const total = {
+    requests: CHATS * MESSAGES_PER_CHAT,
+    seconds: 0,
+    perSecond: 0,
+    p50Ms: 0,
+    p99Ms: 0,
+    errors: 0,
+    rounds: [] as number[],
+  };
+  for (let round = 0; round < MESSAGES_PER_CHAT; round++) {
+    const result = await runLoad({
+      url: `${url}/webhooks/telegram`,
+      method: "POST",
+      total: CHATS,
+      concurrency: CONCURRENCY,
+      makeRequest: (i) => ({ body: bodyOf(i, round), headers }),
+    });
+    total.errors += result.errors;
+    total.rounds.push(result.perSecond);
+    total.p50Ms = Math.max(total.p50Ms, result.p50Ms);
+    total.p99Ms = Math.max(total.p99Ms, result.p99Ms);
+  }
+  total.seconds = (performance.now() - started) / 1000;
+  total.perSecond = total.requests / total.seconds;
+  return total;
 }
-platform.seconds = (performance.now() - started) / 1000;
-platform.requests = total;
-platform.perSecond = total / platform.seconds;
 
-// End to end: every update got its reply at the fake API and its state in the database.
+/** Open loop at RATE updates/s for RATE_SECONDS, to chats met in the closed loop (later rounds). */
+const atRate = (url: string) =>
+  runAtRate({
+    url: `${url}/webhooks/telegram`,
+    total: RATE * RATE_SECONDS,
+    perSecond: RATE,
+    makeRequest: (i) => ({ body: bodyOf(i % CHATS, MESSAGES_PER_CHAT + Math.floor(i / CHATS)), headers }),
+  });
+
+const platform = await closedLoop(appUrl);
 const replies = fake.sent("sendMessage").length + fake.sent("editMessageText").length;
 let persisted = 0;
 for (let chat = 0; chat < CHATS; chat++) {
   const conversation = await bot.services.conversations.load(`tg:${800_000_000 + chat}`);
   if (conversation?.recentUpdates.length === MESSAGES_PER_CHAT) persisted++;
 }
-const endToEndSeconds = (performance.now() - started) / 1000;
-
+const platformRate = await atRate(appUrl);
+fake.clear();
+const grammy = await closedLoop(peerUrl);
+const peerReplies = fake.sent("sendMessage").length;
+const grammyRate = await atRate(peerUrl);
+fake.clear();
 const plain = await runLoad({
   url: `${bareUrl}/webhooks/telegram`,
   method: "POST",
-  total,
+  total: CHATS * MESSAGES_PER_CHAT,
   concurrency: CONCURRENCY,
-  makeRequest: request,
+  makeRequest: (i) => ({ body: bodyOf(i % CHATS, 0), headers }),
 });
 
+const store = process.env.MONGODB_URI ? "MongoDB" : "FerretDB/SQLite";
 console.log(
-  `telegram webhook: ${CHATS} chats × ${MESSAGES_PER_CHAT} updates = ${total}, ${CONCURRENCY}` +
-    ` in flight, loopback, ${process.env.MONGODB_URI ? "MongoDB" : "FerretDB/SQLite"}`,
+  `telegram webhook: ${CHATS} chats × ${MESSAGES_PER_CHAT} updates, ${CONCURRENCY} in flight, loopback, ${store}`,
 );
-console.log(describeLoad("POST /webhooks/telegram", platform) + "   (p50/p99: worst round)");
+const rounds = (result: { rounds: number[] }) => {
+  const each = result.rounds.map(
+    (perSecond, i) => `${i === 0 ? "first contact" : `#${i + 1}`} ${perSecond.toFixed(0)}/s`,
+  );
+  return `   rounds: ${each.join(", ")}`;
+};
+console.log(describeLoad("platform, closed loop", platform) + "   (p50/p99: worst round)");
+console.log(rounds(platform));
+console.log(describeLoad("grammY peer, closed loop", grammy));
+console.log(rounds(grammy));
 console.log(describeLoad("bare fastify route", plain));
-console.log(`ratio platform/bare throughput: ${(platform.perSecond / plain.perSecond).toFixed(3)}`);
+console.log(`at a fixed ${RATE} updates/s for ${RATE_SECONDS} s (latency from each update's scheduled time):`);
+console.log(describeLoad("platform", platformRate) + `   fell behind ${platformRate.behindMs.toFixed(0)} ms`);
+console.log(describeLoad("grammY peer", grammyRate) + `   fell behind ${grammyRate.behindMs.toFixed(0)} ms`);
+const ratio = platform.perSecond / grammy.perSecond;
+const p99Ratio = platformRate.p99Ms / grammyRate.p99Ms;
 console.log(
-  `end to end: ${replies}/${total} replies recorded by the fake Bot API, ${persisted}` +
-    `/${CHATS} conversations persisted, ${(total / endToEndSeconds).toFixed(0)} updates/s`,
+  `ratios: platform/grammY throughput ${ratio.toFixed(2)}, p99 at ${RATE}/s ${p99Ratio.toFixed(2)};` +
+    ` platform/bare ${(platform.perSecond / plain.perSecond).toFixed(3)};` +
+    ` platform/starting figure (${STARTING_PER_SECOND}/s) ${(platform.perSecond / STARTING_PER_SECOND).toFixed(2)}`,
 );
+console.log(
+  `end to end: ${replies}/${CHATS * MESSAGES_PER_CHAT} replies recorded by the fake Bot API, ${persisted}` +
+    `/${CHATS} conversations persisted; grammY peer ${peerReplies} replies`,
+);
+const errors = platform.errors + platformRate.errors + grammy.errors + grammyRate.errors;
+summary({
+  figure: `webhook updates/s (${store}, closed loop)`,
+  value: Math.round(platform.perSecond),
+  unit: "/s",
+  ...goal(platform.perSecond, ">=", 3 * STARTING_PER_SECOND),
+  ratio: platform.perSecond / STARTING_PER_SECOND,
+});
+summary({
+  figure: "webhook throughput ÷ grammY peer",
+  value: Number(ratio.toFixed(2)),
+  unit: "×",
+  ...goal(ratio, ">=", 0.8),
+  ratio,
+});
+summary({
+  figure: `webhook p99 at ${RATE} updates/s`,
+  value: Math.round(platformRate.p99Ms),
+  unit: "ms",
+  goal: `grammY ${Math.round(grammyRate.p99Ms)} ms`,
+  ratio: p99Ratio,
+});
+summary({
+  figure: "webhook errors and lost replies",
+  value: errors + (CHATS * MESSAGES_PER_CHAT - replies),
+  unit: "",
+  ...goal(errors, "<=", 0),
+});
 
 await app.close();
+await peerServer.close();
 await bare.close();
+peerRedis.disconnect();
 await fake.stop();
 await env.close();
