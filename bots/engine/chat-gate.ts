@@ -11,9 +11,10 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1`;
 
 /**
- * Takes the chat's turn when this entry is first in line and nobody holds the lock, and then reads in the same step
- * what the turn needs (string values, list lengths). Answers {1, values...} = taken, {2} = evicted a dead entry,
- * {0} = wait. KEYS: pending, lock, beat, then the strings to read, then the lists to measure.
+ * Takes the chat's turn when this entry is first in line and nobody holds the lock, and then in the same step counts
+ * the update in the chat's window (a fixed window: the count's key lives `ARGV[7]` ms from the window's first update)
+ * and reads what the turn needs (string values, list lengths). Answers {1, count, values...} = taken, {2} = evicted a
+ * dead entry, {0} = wait. KEYS: pending, lock, beat, count, then the strings to read, then the lists to measure.
  */
 const ACQUIRE = `
 redis.call('SET', KEYS[3], '1', 'PX', ARGV[6])
@@ -26,10 +27,15 @@ if head ~= ARGV[1] then
   return {0}
 end
 if not redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return {0} end
-local out = {1}
+local counted = 0
+if ARGV[7] ~= '0' then
+  counted = redis.call('INCR', KEYS[4])
+  if counted == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[7]) end
+end
+local out = {1, counted}
 local strings = tonumber(ARGV[5])
-for i = 4, #KEYS do
-  if i - 3 <= strings then
+for i = 5, #KEYS do
+  if i - 4 <= strings then
     out[#out + 1] = redis.call('GET', KEYS[i]) or false
   else
     out[#out + 1] = redis.call('LLEN', KEYS[i])
@@ -66,10 +72,14 @@ export interface TurnReads {
    * can still be on its way: the turn is taken without the grace.
    */
   serialDelivery?: boolean;
+  /** Counts the update in a fixed window of the chat's (the inbound rate limit); the count is `TurnIo.counted`. */
+  counter?: { key: string; windowMs: number };
 }
 
 /** The values read as the turn started, and the writes to make as it ends (in the step that releases the chat). */
 export interface TurnIo {
+  /** The update's number in the chat's current window (0 without a counter). */
+  counted: number;
   string(key: string): string | null;
   listLength(key: string): number;
   /** Written when the turn ends, with the release: `null` deletes, `ttlMs` 0 keeps the value for good. */
@@ -147,13 +157,15 @@ export class ChatGate {
       const deadline = Date.now() + this.waitMs;
       let pause = 5;
       let values: unknown[];
+      let counted = 0;
       for (;;) {
         const result = (await this.redis.eval(
           ACQUIRE,
-          3 + strings.length + lists.length,
+          4 + strings.length + lists.length,
           pending,
           lock,
           beat,
+          reads.counter?.key ?? `${base}:count`,
           ...strings,
           ...lists,
           member,
@@ -162,9 +174,11 @@ export class ChatGate {
           beatPrefix,
           String(strings.length),
           String(beatMs),
+          String(reads.counter?.windowMs ?? 0),
         )) as unknown[];
         if (result[0] === 1) {
-          values = result.slice(1);
+          counted = Number(result[1]);
+          values = result.slice(2);
           break;
         }
         if (result[0] === 2) continue;
@@ -183,6 +197,7 @@ export class ChatGate {
         return read.get(key);
       };
       return await work({
+        counted,
         string: (key) => (known(key) as string | null | undefined) ?? null,
         listLength: (key) => Number(known(key) ?? 0),
         later: (key, value, ttlMs = 0) => {

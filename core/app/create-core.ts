@@ -329,7 +329,6 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     users,
     activity,
     inbound: new InboundLimiter({
-      redis,
       prefix,
       burst: config.inbound.burst,
       windowSeconds: config.inbound.windowSeconds,

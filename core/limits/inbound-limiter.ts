@@ -1,35 +1,34 @@
-import type { Redis } from "ioredis";
-import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { chatSlot } from "../conversations/chat-keys.ts";
 
 export type Admission = "ok" | "slow_down" | "drop";
 
 /**
- * How much one person may send: `burst` updates in any `windowSeconds`, counted in Redis so every web instance
- * shares the count. Past it the person is told once per window to slow down, and the rest of the window's updates
- * are recorded as handled and dropped, so one flood does not slow everyone else down.
+ * How much one person may send: `burst` updates in any fixed window of `windowSeconds`, counted in Redis so every web
+ * instance shares the count. The count is taken with the chat's turn (the chat gate's acquire script increments the
+ * key this names), so the limit costs no command of its own. Past it the person is told once per window to slow
+ * down, and the rest of the window's updates are recorded as handled and dropped, so one flood does not slow
+ * everyone else down.
  */
 export class InboundLimiter {
-  private readonly limiter: RateLimiterRedis;
+  private readonly prefix: string;
   private readonly burst: number;
+  readonly windowMs: number;
 
-  constructor(options: { redis: Redis; prefix: string; burst: number; windowSeconds: number }) {
+  constructor(options: { prefix: string; burst: number; windowSeconds: number }) {
+    this.prefix = `${options.prefix}:inbound`;
     this.burst = options.burst;
-    this.limiter = new RateLimiterRedis({
-      storeClient: options.redis,
-      keyPrefix: `${options.prefix}:inbound`,
-      points: options.burst,
-      duration: options.windowSeconds,
-    });
+    this.windowMs = options.windowSeconds * 1000;
   }
 
-  async admit(chatKey: string): Promise<Admission> {
-    try {
-      await this.limiter.consume(chatKey);
-      return "ok";
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      // The first update over the burst gets the notice; the others of the window go unanswered.
-      return rejection.consumedPoints === this.burst + 1 ? "slow_down" : "drop";
-    }
+  /** The chat's count key (with the chat's hash tag, beside its other keys). */
+  key(chatKey: string): string {
+    return `${this.prefix}:${chatSlot(chatKey)}`;
+  }
+
+  /** What the update numbered `count` in its window gets. */
+  admission(count: number): Admission {
+    if (count <= this.burst) return "ok";
+    // The first update over the burst gets the notice; the others of the window go unanswered.
+    return count === this.burst + 1 ? "slow_down" : "drop";
   }
 }

@@ -12,6 +12,7 @@ import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { tgButton, tgText, type TgUser } from "../fakes/telegram-updates.ts";
 import { TG_SECRET, TG_TOKEN, telegramEnv } from "../helpers/telegram-harness.ts";
 import { benchRuntime } from "./bench-env.ts";
+import { goal, summary } from "./summary.ts";
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 50);
 const fake = await new FakeTelegramApi(TG_TOKEN).start();
@@ -80,7 +81,10 @@ const people: TgUser[] = Array.from({ length: PEOPLE }, (_, i) => ({
 }));
 
 const rows: string[] = [];
-async function kind(label: string, update: (user: TgUser) => Record<string, unknown>): Promise<void> {
+async function kind(
+  label: string,
+  update: (user: TgUser) => Record<string, unknown>,
+): Promise<{ db: number; redis: number }> {
   counts.db.clear();
   counts.redis.clear();
   counting = true;
@@ -95,20 +99,34 @@ async function kind(label: string, update: (user: TgUser) => Record<string, unkn
       .join(", ");
   const figures = [total(counts.db).toFixed(1), total(counts.redis).toFixed(1), top(counts.db), top(counts.redis)];
   rows.push(`| ${label} | ${figures.join(" | ")} |`);
+  return { db: total(counts.db), redis: total(counts.redis) };
 }
 
-await kind("first contact (/start)", (user) => tgText(user, "/start"));
-await kind("language button (menu tap)", (user) => tgButton(user, "m:lang.en"));
-await kind("/help (menu turn)", (user) => tgText(user, "/help"));
-await kind("/jobs (opens the search form)", (user) => tgText(user, "/jobs"));
-await kind("text inside a flow (a keyword)", (user) => tgText(user, "driver"));
-await kind("/wallet", (user) => tgText(user, "/wallet"));
-await kind("unknown text", (user) => tgText(user, "/nonsense"));
-
+const turns = {
+  start: await kind("first contact (/start)", (user) => tgText(user, "/start")),
+  language: await kind("language button (a callback; changes the person)", (user) => tgButton(user, "m:lang.en")),
+  help: await kind("/help (menu turn, the person read afresh after the change)", (user) => tgText(user, "/help")),
+  menu: await kind("/jobs (menu turn: opens the search form)", (user) => tgText(user, "/jobs")),
+  keyword: await kind("text inside a flow (a keyword: a page of results)", (user) => tgText(user, "driver")),
+  wallet: await kind("/wallet", (user) => tgText(user, "/wallet")),
+  unknown: await kind("unknown text", (user) => tgText(user, "/nonsense")),
+};
 console.log(`round trips per turn, ${PEOPLE} people each, Telegram webhook, FerretDB + Redis`);
 console.log("| turn | database commands | Redis commands | database, by command | Redis, by command |");
 console.log("|---|---|---|---|---|");
 for (const row of rows) console.log(row);
+summary({ figure: "database commands, menu turn", value: turns.menu.db, unit: "", ...goal(turns.menu.db, "<=", 1) });
+summary({ figure: "database commands, /wallet", value: turns.wallet.db, unit: "", ...goal(turns.wallet.db, "<=", 3) });
+const mostRedis = Math.max(...Object.values(turns).map((turn) => turn.redis));
+summary({ figure: "Redis commands, busiest kind of turn", value: mostRedis, unit: "", ...goal(mostRedis, "<=", 6) });
+// The maintenance window is read once per process per 5 s (about 0.02 per turn here), not by a turn as such.
+const mostDb = Math.max(...Object.values(turns).map((turn) => Math.floor(turn.db)));
+summary({
+  figure: "database commands, busiest kind of turn (besides the maintenance read every 5 s)",
+  value: mostDb,
+  unit: "",
+  ...goal(mostDb, "<=", 3),
+});
 await app.close();
 await fake.stop();
 await env.close();
