@@ -6,6 +6,10 @@ import type { Runtime } from "../jobs/runtime/create-runtime.ts";
 import { queuePorts } from "../jobs/runtime/queue-ports.ts";
 import { closeRedis } from "../jobs/redis/create-redis.ts";
 import { UserCache } from "../core/users/user-cache.ts";
+import { moveUntaggedKeys } from "../core/db/redis-key-moves.ts";
+import { subscriberOf } from "../core/db/redis-subscriber.ts";
+import { digestKeyMoves } from "../core/catalog/alert-fanout.ts";
+import { broadcastKeyMove } from "../jobs/broadcasts/broadcast-runner.ts";
 
 /**
  * The process's core on its runtime, with the ports wired: BullMQ producers from `jobs/`, the file fetcher from the
@@ -22,19 +26,23 @@ export async function composeCore(runtime: Runtime, clock?: () => Date): Promise
     ports: queuePorts(queues, createFileFetcher(config, redis)),
     userCache: await startUserCache(runtime),
   });
-  const moved = await core.conversations.moveUntaggedKeys();
-  if (moved > 0) logger.info({ moved }, "conversations moved to keys with the chat's hash tag");
+  if (config.redis.cluster === undefined) {
+    const prefix = config.redis.prefix;
+    const moved = await moveUntaggedKeys(redis, [
+      core.conversations.keyMove(),
+      core.alerts.keyMove(),
+      ...digestKeyMoves(prefix),
+      broadcastKeyMove(prefix),
+    ]);
+    if (moved > 0) logger.info({ moved }, "Redis keys moved to names with a hash tag");
+  }
   return core;
 }
 
 /** Who is writing, kept between turns; every process hears the others' changes on its own subscriber connection. */
 async function startUserCache(runtime: Runtime): Promise<UserCache> {
   const { config, redis, logger, shutdown } = runtime;
-  const subscriber = redis.duplicate({
-    connectionName: "trm-subscriber",
-    maxRetriesPerRequest: null,
-    enableOfflineQueue: true,
-  });
+  const subscriber = subscriberOf(redis, "trm-subscriber");
   subscriber.on("error", (error: Error) => logger.debug({ err: error }, "subscriber connection error"));
   shutdown.add("connections", "user cache subscriber", () => closeRedis(subscriber));
   const cache = new UserCache({ redis, subscriber, prefix: config.redis.prefix });

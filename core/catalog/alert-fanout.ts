@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import type { KeyMove } from "../db/redis-key-moves.ts";
 import { fillTemplate } from "../broadcasts/broadcast-service.ts";
 import type { NotificationService } from "../notifications/notification-service.ts";
 import type { Language } from "../users/user-model.ts";
@@ -60,15 +61,14 @@ export class AlertFanOut {
       // again, which changes nothing where it was already done (notifications are insert-once by key).
       const known = await redis.hmget(decisions, ...chunk.map((recipient) => recipient.userId));
       const fresh = chunk.filter((_, index) => known[index] === null);
+      // The day's alert counts are one hash (one key: one pipeline, one slot on a Redis Cluster).
       const count = redis.pipeline();
-      for (const recipient of fresh)
-        count
-          .incr(`${prefix}:alert-day:${day}:${recipient.userId}`)
-          .expire(`${prefix}:alert-day:${day}:${recipient.userId}`, TTL_SECONDS);
+      for (const recipient of fresh) count.hincrby(alertDayKey(prefix, day), recipient.userId, 1);
+      count.expire(alertDayKey(prefix, day), TTL_SECONDS);
       const counts = (await count.exec()) ?? [];
       const decide = redis.pipeline();
       fresh.forEach((recipient, index) =>
-        decide.hsetnx(decisions, recipient.userId, Number(counts[index * 2]?.[1] ?? 0) <= perDay ? "u" : "o"),
+        decide.hsetnx(decisions, recipient.userId, Number(counts[index]?.[1] ?? 0) <= perDay ? "u" : "o"),
       );
       decide.expire(decisions, 30 * 24 * 3600);
       await decide.exec();
@@ -97,11 +97,11 @@ export class AlertFanOut {
         const fold = redis.pipeline();
         for (const recipient of over) {
           fold
-            .rpush(`${prefix}:digest:${day}:${recipient.userId}`, job._id)
-            .expire(`${prefix}:digest:${day}:${recipient.userId}`, TTL_SECONDS);
-          fold.sadd(`${prefix}:digest-users:${day}`, recipient.userId);
+            .rpush(digestKey(prefix, day, recipient.userId), job._id)
+            .expire(digestKey(prefix, day, recipient.userId), TTL_SECONDS);
+          fold.sadd(digestUsersKey(prefix, day), recipient.userId);
         }
-        fold.expire(`${prefix}:digest-users:${day}`, TTL_SECONDS);
+        fold.expire(digestUsersKey(prefix, day), TTL_SECONDS);
         await fold.exec();
         folded += over.length;
         await this.options.queue.digestLater(
@@ -118,8 +118,8 @@ export class AlertFanOut {
     const { catalog, notifier, redis, prefix } = this.options;
     const jobs = new Map<string, JobDoc | null>();
     let sent = 0;
-    for (const userId of await redis.smembers(`${prefix}:digest-users:${day}`)) {
-      const ids = [...new Set(await redis.lrange(`${prefix}:digest:${day}:${userId}`, 0, 39))].slice(0, 20);
+    for (const userId of await redis.smembers(digestUsersKey(prefix, day))) {
+      const ids = [...new Set(await redis.lrange(digestKey(prefix, day, userId), 0, 39))].slice(0, 20);
       const docs: JobDoc[] = [];
       for (const id of ids) {
         if (!jobs.has(id)) jobs.set(id, await catalog.findJob(id));
@@ -146,4 +146,27 @@ export class AlertFanOut {
     }
     return sent;
   }
+}
+
+/** A day's alert counts per person (one hash). */
+export const alertDayKey = (prefix: string, day: string): string => `${prefix}:alert-day:{${day}}`;
+/** A day's digest: who has one, and each one's jobs; one hash slot per day. */
+const digestUsersKey = (prefix: string, day: string): string => `${prefix}:digest:{${day}}:users`;
+const digestKey = (prefix: string, day: string, userId: string): string => `${prefix}:digest:{${day}}:${userId}`;
+
+/** The day's digest keys before they carried the hash tag, and their new names (for the start-up move). */
+export function digestKeyMoves(prefix: string): KeyMove[] {
+  return [
+    {
+      match: `${prefix}:digest-users:*`,
+      to: (key) => digestUsersKey(prefix, key.slice(`${prefix}:digest-users:`.length)),
+    },
+    {
+      match: `${prefix}:digest:*`,
+      to: (key) => {
+        const [day, userId] = key.slice(`${prefix}:digest:`.length).split(":");
+        return day === undefined || userId === undefined ? undefined : digestKey(prefix, day, userId);
+      },
+    },
+  ];
 }

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import type { KeyMove } from "../db/redis-key-moves.ts";
 import { Schema, type Connection, type Model } from "mongoose";
 import type { Transport } from "../users/user-model.ts";
 import type { JobDoc } from "./catalog-models.ts";
@@ -68,8 +69,17 @@ export class AlertService {
     this.prefix = `${options.prefix}:alerts`;
   }
 
+  /** One set per category and region; all in one hash slot (`{alerts}`), so a job's recipients are one SUNION. */
   private setKey(category: string | null, region: string | null): string {
-    return `${this.prefix}:${category ?? "*"}:${region ?? "*"}`;
+    return `${this.prefix}:{alerts}:${category ?? "*"}:${region ?? "*"}`;
+  }
+
+  /** The sets' keys before they carried the hash tag, and their new names (for the start-up move). */
+  keyMove(): KeyMove {
+    return {
+      match: `${this.prefix}:*`,
+      to: (key) => `${this.prefix}:{alerts}:${key.slice(this.prefix.length + 1)}`,
+    };
   }
 
   async list(userId: string): Promise<AlertSub[]> {

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { Redis } from "ioredis";
+import { subscriberOf } from "../db/redis-subscriber.ts";
 import type { Connection } from "mongoose";
 import { AppError } from "../errors/app-error.ts";
 import type { Logger } from "../logging/create-logger.ts";
@@ -54,7 +55,7 @@ export class CatalogService {
   /** Loads the open jobs into the index and follows other instances' changes. Returns a stop function. */
   async start(): Promise<() => Promise<void>> {
     await this.refresh();
-    this.subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.subscriber = subscriberOf(this.redis, "trm-catalog");
     this.subscriber.on("error", (error: Error) => this.logger.warn({ err: error }, "catalog subscriber error"));
     this.subscriber.on("message", (_channel: string, jobId: string) => {
       if (jobId.startsWith(COMPANY_CHANGE)) {

@@ -70,6 +70,8 @@ export const envSchema = z.object({
   NODE_ENV: z.preprocess(emptyToUndefined, z.enum(["development", "production", "test"]).default("development")),
   MONGODB_URI: optionalUrl(["mongodb:", "mongodb+srv:"], "mongodb:// or mongodb+srv://"),
   REDIS_URL: optionalUrl(["redis:", "rediss:"], "redis:// or rediss://"),
+  /** A Redis Cluster instead of REDIS_URL: its seed nodes as `host:port,host:port,…`. */
+  REDIS_CLUSTER_NODES: idList(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "each node must be host:port"), "host:port"),
   REDIS_PREFIX: z.preprocess(
     emptyToUndefined,
     z

@@ -40,8 +40,11 @@ export interface Config {
   };
   /** `uri` undefined means "start local FerretDB" (local mode and tests only). */
   mongo: { uri: string | undefined };
-  /** `url` undefined means "start a local redis-server" (local mode and tests only). */
-  redis: { url: string | undefined; prefix: string };
+  /**
+   * `url` undefined (and no cluster) means "start a local redis-server" (local mode and tests only). `cluster`: the
+   * seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES), used instead of `url`.
+   */
+  redis: { url: string | undefined; prefix: string; cluster?: Array<{ host: string; port: number }> };
   telegram: TelegramConfig;
   viber: ViberConfig;
   admins: { telegramIds: string[]; viberIds: string[] };
@@ -173,9 +176,11 @@ function crossFieldProblems(env: Env): string[] {
       if (!present(env, name)) problems.push(`${name}: required when ${area}_S3_ENDPOINT is set`);
   }
   if ((env.NODE_ENV ?? "").trim() === "production") {
-    for (const name of ["MONGODB_URI", "REDIS_URL", "ENCRYPTION_KEY", "METRICS_TOKEN"]) {
+    for (const name of ["MONGODB_URI", "ENCRYPTION_KEY", "METRICS_TOKEN"]) {
       if (!present(env, name)) problems.push(`${name}: required when NODE_ENV=production`);
     }
+    if (!present(env, "REDIS_URL") && !present(env, "REDIS_CLUSTER_NODES"))
+      problems.push("REDIS_URL: required when NODE_ENV=production (or REDIS_CLUSTER_NODES for a Redis Cluster)");
     if (!present(env, "STORAGE_DIR") && !present(env, "FILES_S3_ENDPOINT"))
       problems.push("STORAGE_DIR: required when NODE_ENV=production (or FILES_S3_ENDPOINT for a bucket)");
     // The sandbox's gateway keys are in the code: a callback signed with them would settle a real invoice.
@@ -297,7 +302,18 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: raw.LOG_LEVEL,
     http: { host: raw.HOST, port: raw.PORT, publicUrl, metricsToken: raw.METRICS_TOKEN },
     mongo: { uri: raw.MONGODB_URI },
-    redis: { url: raw.REDIS_URL, prefix: raw.REDIS_PREFIX },
+    redis: {
+      url: raw.REDIS_URL,
+      prefix: raw.REDIS_PREFIX,
+      ...(raw.REDIS_CLUSTER_NODES.length === 0
+        ? {}
+        : {
+            cluster: raw.REDIS_CLUSTER_NODES.map((node) => {
+              const at = node.lastIndexOf(":");
+              return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+            }),
+          }),
+    },
     telegram,
     viber,
     admins: { telegramIds: raw.ADMIN_TELEGRAM_IDS, viberIds: raw.ADMIN_VIBER_IDS },

@@ -3,6 +3,7 @@ import type { EncryptionKey } from "../config/load-config.ts";
 import { AppError } from "../errors/app-error.ts";
 import { openText, sealText, type SealedText } from "../security/sealed-text.ts";
 import { chatSlot } from "./chat-keys.ts";
+import type { KeyMove } from "../db/redis-key-moves.ts";
 
 /**
  * How many processed update keys a conversation remembers for dedupe (platforms redeliver recent updates only).
@@ -191,24 +192,9 @@ export class ConversationStore {
     if (written !== 1) throw new AppError("conversation_conflict", `conversation ${next._id} changed outside its turn`);
   }
 
-  /**
-   * Moves conversations stored before keys carried the chat's hash tag (`conv:tg:123` → `conv:tg:{123}`), so people
-   * in the middle of a form keep it across the upgrade. Idempotent; run at start-up on a single Redis (a cluster
-   * deployment never had the old keys).
-   */
-  async moveUntaggedKeys(): Promise<number> {
-    let moved = 0;
-    let cursor = "0";
-    do {
-      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${this.prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      for (const key of keys) {
-        if (key.includes("{")) continue;
-        const renamed = await this.redis.renamenx(key, this.key(key.slice(this.prefix.length + 1))).catch(() => 0);
-        moved += renamed;
-      }
-    } while (cursor !== "0");
-    return moved;
+  /** Conversations stored before keys carried the chat's hash tag (`conv:tg:123` → `conv:tg:{123}`). */
+  keyMove(): KeyMove {
+    return { match: `${this.prefix}:*`, to: (key) => this.key(key.slice(this.prefix.length + 1)) };
   }
 
   /** Forgets where a person was (admin "reset conversation"); the dedupe memory is kept. */

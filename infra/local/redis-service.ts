@@ -42,7 +42,13 @@ export interface RunningRedis {
  * is on (`appendfsync everysec`) so queued work survives a restart; tests run
  * without persistence.
  */
-export async function startRedis(options: { dataDir: string; port: number; durable: boolean }): Promise<RunningRedis> {
+export async function startRedis(options: {
+  dataDir: string;
+  port: number;
+  durable: boolean;
+  /** More redis-server options (a cluster node's). */
+  extraArgs?: string[];
+}): Promise<RunningRedis> {
   const binary = ensureRedisServer();
   privateDir(options.dataDir);
   const logFile = path.join(options.dataDir, "redis.log");
@@ -67,6 +73,7 @@ export async function startRedis(options: { dataDir: string; port: number; durab
       "--maxmemory-policy",
       "noeviction",
       ...persistence,
+      ...(options.extraArgs ?? []),
     ],
     { logFile },
   );

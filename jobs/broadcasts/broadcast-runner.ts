@@ -1,4 +1,5 @@
 import type { Job } from "bullmq";
+import type { KeyMove } from "../../core/db/redis-key-moves.ts";
 import { AppError } from "../../core/errors/app-error.ts";
 import { fillTemplate, type BroadcastQueue } from "../../core/broadcasts/broadcast-service.ts";
 import type { ChannelSender, OutboundMessage } from "../../core/notifications/channel-sender.ts";
@@ -55,11 +56,7 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
   const { core, redis, config, senders } = ctx.deps;
   const { broadcasts, users } = core;
   const id = job.data.id;
-  const keys = {
-    todo: `${config.redis.prefix}:bc:${id}:todo`,
-    state: `${config.redis.prefix}:bc:${id}:state`,
-    counts: `${config.redis.prefix}:bc:${id}:counts`,
-  };
+  const keys = broadcastKeys(config.redis.prefix, id);
   let doc = await broadcasts.find(id);
   if (doc === null || doc.status === "done") return "nothing to do";
 
@@ -255,3 +252,21 @@ export function bullmqBroadcastQueue(queues: QueueRegistry): BroadcastQueue {
     },
   };
 }
+
+/** A broadcast's progress in Redis: what is left, each recipient's state, the counts; one hash slot per broadcast. */
+export function broadcastKeys(prefix: string, id: string): { todo: string; state: string; counts: string } {
+  return {
+    todo: `${prefix}:bc:{${id}}:todo`,
+    state: `${prefix}:bc:{${id}}:state`,
+    counts: `${prefix}:bc:{${id}}:counts`,
+  };
+}
+
+/** A running broadcast's keys before they carried the hash tag, and their new names (for the start-up move). */
+export const broadcastKeyMove = (prefix: string): KeyMove => ({
+  match: `${prefix}:bc:*`,
+  to: (key) => {
+    const match = /^bc:([^:{}]+):(todo|state|counts)$/.exec(key.slice(prefix.length + 1));
+    return match === null ? undefined : `${prefix}:bc:{${match[1]}}:${match[2]}`;
+  },
+});

@@ -1,5 +1,6 @@
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import type { Logger } from "../../core/logging/create-logger.ts";
+import { AppError } from "../../core/errors/app-error.ts";
 
 export type { Redis } from "ioredis";
 
@@ -32,6 +33,50 @@ export function createRedis(url: string, role: RedisRole, logger: Logger): Redis
     warned = false;
   });
   return redis;
+}
+
+/** Where Redis is: one server (`url`) or the seed nodes of a Redis Cluster (`cluster`). */
+export interface RedisTarget {
+  url?: string | undefined;
+  cluster?: Array<{ host: string; port: number }> | undefined;
+}
+
+/**
+ * A connection to the configured Redis: {@link createRedis} for one server, or an ioredis `Cluster` with the same
+ * settings per node. The cluster is typed as the single-server client: every command and script this code sends
+ * keeps its keys in one slot (a chat's keys carry the chat's hash tag, BullMQ's prefix `{…}`), which is all a
+ * Cluster asks; node-wide commands (SCAN, KEYS, INFO) are not used on it outside tests and benchmarks.
+ */
+export function connectRedis(target: RedisTarget, role: RedisRole, logger: Logger): Redis {
+  if (target.cluster === undefined || target.cluster.length === 0) {
+    if (target.url === undefined)
+      throw new AppError("services_missing", "REDIS_URL or REDIS_CLUSTER_NODES must be set");
+    return createRedis(target.url, role, logger);
+  }
+  const cluster = new Cluster(target.cluster, {
+    enableOfflineQueue: role === "worker",
+    clusterRetryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
+    redisOptions: {
+      maxRetriesPerRequest: role === "worker" ? null : 1,
+      connectTimeout: 5_000,
+      connectionName: `trm-${role}`,
+    },
+  });
+  let warned = false;
+  cluster.on("error", (error: Error) => {
+    if (!warned) logger.warn({ err: error, role }, "redis cluster connection error");
+    warned = true;
+  });
+  cluster.on("ready", () => {
+    if (warned) logger.info({ role }, "redis cluster connection ready again");
+    warned = false;
+  });
+  return cluster as unknown as Redis;
+}
+
+/** BullMQ's key prefix: on a Redis Cluster in braces, so each queue's keys share one slot (as BullMQ requires). */
+export function queuePrefix(target: RedisTarget & { prefix: string }): string {
+  return target.cluster === undefined || target.cluster.length === 0 ? target.prefix : `{${target.prefix}}`;
 }
 
 /** Closes a connection politely and waits until it has ended; a hard disconnect when Redis is gone. */

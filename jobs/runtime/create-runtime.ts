@@ -9,7 +9,7 @@ import type { Core } from "../../core/app/create-core.ts";
 import type { ChannelSenders } from "../../core/notifications/channel-sender.ts";
 import type { Shutdown } from "../../core/lifecycle/shutdown.ts";
 import { createQueueRegistry, type QueueDefinition, type QueueRegistry } from "../queue-registry.ts";
-import { closeRedis, createRedis, waitForRedis, type Redis } from "../redis/create-redis.ts";
+import { closeRedis, connectRedis, queuePrefix, waitForRedis, type Redis } from "../redis/create-redis.ts";
 import { startWorkers } from "../worker-bootstrap.ts";
 
 /** Connections and queues shared by the web and worker processes. */
@@ -44,7 +44,7 @@ export interface RuntimeOptions {
  */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, logger, shutdown } = options;
-  if (config.mongo.uri === undefined || config.redis.url === undefined) {
+  if (config.mongo.uri === undefined || (config.redis.url === undefined && config.redis.cluster === undefined)) {
     throw new AppError("services_missing", "MONGODB_URI and REDIS_URL must be set (or run `npm start` for local mode)");
   }
   const mongo = registerModels(
@@ -56,12 +56,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }),
   );
   shutdown.add("connections", "mongodb", () => mongo.close());
-  const redis = createRedis(config.redis.url, "commands", logger);
+  const redis = connectRedis(config.redis, "commands", logger);
   shutdown.add("connections", "redis", () => closeRedis(redis));
   await waitForRedis(redis, 10_000);
   const queues = createQueueRegistry({
     connection: redis,
-    prefix: config.redis.prefix,
+    prefix: queuePrefix(config.redis),
     definitions: options.definitions,
   });
   shutdown.add("connections", "queues", () => queues.close());
@@ -71,12 +71,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
 /** Starts the workers of every queue on their own blocking connection; draining them is a shutdown step. */
 export function attachWorkers(runtime: Runtime, core: Core, senders: ChannelSenders = {}): void {
-  const url = runtime.config.redis.url;
-  if (url === undefined) throw new AppError("services_missing", "REDIS_URL must be set");
-  const connection = createRedis(url, "worker", runtime.logger);
+  const connection = connectRedis(runtime.config.redis, "worker", runtime.logger);
   const workers = startWorkers({
     connection,
-    prefix: runtime.config.redis.prefix,
+    prefix: queuePrefix(runtime.config.redis),
     definitions: runtime.definitions,
     queues: runtime.queues,
     deps: { core, config: runtime.config, redis: runtime.redis, senders },

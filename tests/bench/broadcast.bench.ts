@@ -85,7 +85,7 @@ let broadcastKeysBytes = 0;
 let redisPeakDelta = 0;
 for (;;) {
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const keys = await env.runtime.redis.keys(`${env.config.redis.prefix}:bc:${doc._id}:*`);
+  const keys = await env.runtime.redis.keys(`${env.config.redis.prefix}:bc:{${doc._id}}:*`);
   let bytes = 0;
   for (const key of keys) bytes += Number((await env.runtime.redis.memory("USAGE", key)) ?? 0);
   broadcastKeysBytes = Math.max(broadcastKeysBytes, bytes);

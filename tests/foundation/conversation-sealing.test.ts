@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshConversation } from "../../core/conversations/conversation-store.ts";
+import { moveUntaggedKeys } from "../../core/db/redis-key-moves.ts";
 import { buildTestApp, type TestApp } from "../helpers/test-runtime.ts";
 
 let t: TestApp;
@@ -35,8 +36,9 @@ describe("conversation state at rest", () => {
     const tagged = t.core.conversations.key("tg:8800004");
     await t.runtime.redis.rename(tagged, `${t.runtime.config.redis.prefix}:conv:tg:8800004`);
     expect(await t.core.conversations.load("tg:8800004")).toBeNull();
-    expect(await t.core.conversations.moveUntaggedKeys()).toBe(1);
-    expect(await t.core.conversations.moveUntaggedKeys()).toBe(0);
+    const move = [t.core.conversations.keyMove()];
+    expect(await moveUntaggedKeys(t.runtime.redis, move)).toBe(1);
+    expect(await moveUntaggedKeys(t.runtime.redis, move)).toBe(0);
     expect((await t.core.conversations.load("tg:8800004"))?.step).toBe("dob");
   });
 });

@@ -20,7 +20,7 @@ export async function subscribeToAlerts(
     })),
   );
   await t.runtime.redis.sadd(
-    `${t.runtime.config.redis.prefix}:alerts:${where.category}:${where.region}`,
+    `${t.runtime.config.redis.prefix}:alerts:{alerts}:${where.category}:${where.region}`,
     ...identities.map((identity) => `${identity.userId}|telegram|${identity._id}`),
   );
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import mongoose from "mongoose";
 import { inject } from "vitest";
 import { loadConfig, type Config } from "../../core/config/load-config.ts";
@@ -34,6 +34,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     LOG_LEVEL: "silent",
     MONGODB_URI: inject("mongoUri"),
     REDIS_URL: inject("redisUrl"),
+    // `npm run test:cluster` runs some files against a Redis Cluster (see infra/local/with-redis-cluster.ts).
+    REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES,
     REDIS_PREFIX: uniqueName("q"),
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     STORAGE_DIR: path.join(tmpdir(), uniqueName("storage")),
@@ -89,12 +91,26 @@ async function cleanUp(runtime: Runtime): Promise<void> {
   const connection = await mongoose.createConnection(mongo.uri ?? "", { dbName: runtime.mongo.name }).asPromise();
   await connection.dropDatabase();
   await connection.close();
+  if (redis.cluster !== undefined) {
+    // Each master holds its own keys; on a cluster BullMQ's keys start with `{prefix}`.
+    const cluster = new Cluster(redis.cluster, { redisOptions: { maxRetriesPerRequest: 1 } });
+    for (const node of cluster.nodes("master"))
+      for (const pattern of [`${redis.prefix}:*`, `{${redis.prefix}}:*`]) await deleteMatching(node, pattern, true);
+    cluster.disconnect();
+    return;
+  }
   const client = new Redis(redis.url ?? "", { maxRetriesPerRequest: 1 });
+  await deleteMatching(client, `${redis.prefix}:*`, false);
+  client.disconnect();
+}
+
+async function deleteMatching(client: Redis, pattern: string, oneByOne: boolean): Promise<void> {
   let cursor = "0";
   do {
-    const [next, keys] = await client.scan(cursor, "MATCH", `${redis.prefix}:*`, "COUNT", 500);
-    if (keys.length > 0) await client.del(...keys);
+    const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", 500);
+    // On a cluster node the keys of one batch sit in many slots: deleted one by one.
+    if (oneByOne) for (const key of keys) await client.del(key);
+    else if (keys.length > 0) await client.del(...keys);
     cursor = next;
   } while (cursor !== "0");
-  client.disconnect();
 }
