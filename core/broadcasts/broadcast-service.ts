@@ -63,27 +63,32 @@ export interface Recipient {
 }
 
 /**
- * Who a segment reaches: active users with a reachable chat, each once (their
- * preferred chat), and how many were left out because they cannot be reached.
- * Two queries over the whole user base: run when a broadcast starts, never per message.
+ * Who a segment reaches: active people with a reachable chat, each once (their preferred chat), handed to `take` a
+ * page at a time (never the whole audience in memory), and how many were left out because they cannot be reached.
+ * One pass over the user base: run when a broadcast starts or is previewed, never per message.
  */
-/** Who a segment reaches now: each active person once, on their preferred reachable chat. */
 export async function segmentRecipients(
-  users: Pick<UserService, "audience">,
+  users: Pick<UserService, "audiencePages">,
   segment: Segment,
-): Promise<{ recipients: Recipient[]; unreachable: number }> {
-  const audience = await users.audience({
+  take: (page: Recipient[]) => Promise<void> | void = () => undefined,
+): Promise<{ recipients: number; viber: number; unreachable: number }> {
+  const counts = { recipients: 0, viber: 0, unreachable: 0 };
+  const filter = {
     ...(segment.kind === "language" ? { language: segment.language } : {}),
     ...(segment.kind === "channel" ? { channel: segment.channel } : {}),
-  });
-  const recipients: Recipient[] = [];
-  let unreachable = 0;
-  for (const person of audience) {
-    const chosen = pickIdentity(person.identities);
-    if (chosen === undefined) unreachable++;
-    else recipients.push({ userId: person.userId, identity: chosen, language: person.language });
+  };
+  for await (const people of users.audiencePages(filter)) {
+    const page: Recipient[] = [];
+    for (const person of people) {
+      const chosen = pickIdentity(person.identities);
+      if (chosen === undefined) counts.unreachable++;
+      else page.push({ userId: person.userId, identity: chosen, language: person.language });
+    }
+    counts.recipients += page.length;
+    counts.viber += page.filter((recipient) => recipient.identity.transport === "viber").length;
+    await take(page);
   }
-  return { recipients, unreachable };
+  return counts;
 }
 
 /** Starts the broadcast's runner (BullMQ in jobs/). */
@@ -95,14 +100,14 @@ export interface BroadcastQueue {
 export class BroadcastService {
   private readonly model: Model<BroadcastDoc>;
   private readonly connection: Connection;
-  private readonly users: Pick<UserService, "audience">;
+  private readonly users: Pick<UserService, "audiencePages">;
   private readonly queue: BroadcastQueue;
   private readonly audit: AuditLog;
   private readonly now: () => Date;
 
   constructor(options: {
     connection: Connection;
-    users: Pick<UserService, "audience">;
+    users: Pick<UserService, "audiencePages">;
     queue: BroadcastQueue;
     audit: AuditLog;
     now?: () => Date;
@@ -116,12 +121,7 @@ export class BroadcastService {
   }
 
   async count(segment: Segment): Promise<{ recipients: number; viber: number; unreachable: number }> {
-    const { recipients, unreachable } = await segmentRecipients(this.users, segment);
-    return {
-      recipients: recipients.length,
-      viber: recipients.filter((recipient) => recipient.identity.transport === "viber").length,
-      unreachable,
-    };
+    return segmentRecipients(this.users, segment);
   }
 
   async start(
@@ -160,10 +160,15 @@ export class BroadcastService {
 
   /** Stops a running broadcast after the messages in flight; nobody gets it twice either way. */
   /** The runner takes the segment's recipients once, when it first starts; the counts are kept on the broadcast. */
-  async takeRecipients(id: string, segment: Segment): Promise<{ recipients: Recipient[]; unreachable: number }> {
-    const taken = await segmentRecipients(this.users, segment);
+  /** Hands the broadcast's recipients to `take` page by page, then records how many there are. */
+  async takeRecipients(
+    id: string,
+    segment: Segment,
+    take: (page: Recipient[]) => Promise<void>,
+  ): Promise<{ recipients: number; unreachable: number }> {
+    const taken = await segmentRecipients(this.users, segment, take);
     await this.model
-      .updateOne({ _id: id }, { $set: { recipients: taken.recipients.length, skipped: taken.unreachable } })
+      .updateOne({ _id: id }, { $set: { recipients: taken.recipients, skipped: taken.unreachable } })
       .exec();
     return taken;
   }

@@ -137,34 +137,52 @@ export class UserService {
 
   /**
    * Active people (of one language, when given) with their chats (of one channel, when given): who a broadcast
-   * segment reaches. The caller picks the chat to use.
+   * segment reaches, in pages of `pageSize`, never all in memory. Two cursors read in one pass, people by `_id` and
+   * chats by `userId`, merged as they go (ids are ASCII, so both orders agree). The caller picks the chat to use.
    */
-  async audience(filter: {
-    language?: Language;
-    channel?: Channel;
-  }): Promise<Array<{ userId: string; language: Language; identities: IdentityDoc[] }>> {
+  async *audiencePages(
+    filter: { language?: Language; channel?: Channel },
+    pageSize = 1_000,
+  ): AsyncGenerator<Array<{ userId: string; language: Language; identities: IdentityDoc[] }>> {
     const userFilter =
       filter.language === undefined
         ? { status: "active" as const }
         : { status: "active" as const, language: filter.language };
-    const [users, identities] = await Promise.all([
-      this.models.User.find(userFilter, { language: 1 }).lean<Array<Pick<UserDoc, "_id" | "language">>>().exec(),
-      this.models.Identity.find(filter.channel === undefined ? {} : { channel: filter.channel }, {
-        userId: 1,
-        channel: 1,
-        externalId: 1,
-        transport: 1,
-        reachable: 1,
-      })
-        .lean<IdentityDoc[]>()
-        .exec(),
-    ]);
-    const byUser = new Map<string, IdentityDoc[]>();
-    for (const identity of identities) byUser.set(identity.userId, [...(byUser.get(identity.userId) ?? []), identity]);
-    return users.flatMap((user) => {
-      const chats = byUser.get(user._id);
-      return chats === undefined ? [] : [{ userId: user._id, language: user.language, identities: chats }];
-    });
+    const users = this.models.User.find(userFilter, { language: 1 })
+      .sort({ _id: 1 })
+      .lean<Array<Pick<UserDoc, "_id" | "language">>>()
+      .cursor({ batchSize: pageSize });
+    const identities = this.models.Identity.find(filter.channel === undefined ? {} : { channel: filter.channel }, {
+      userId: 1,
+      channel: 1,
+      externalId: 1,
+      transport: 1,
+      reachable: 1,
+    })
+      .sort({ userId: 1, _id: 1 })
+      .lean<IdentityDoc[]>()
+      .cursor({ batchSize: pageSize });
+    try {
+      let identity = await identities.next();
+      let page: Array<{ userId: string; language: Language; identities: IdentityDoc[] }> = [];
+      for await (const user of users as AsyncIterable<Pick<UserDoc, "_id" | "language">>) {
+        while (identity !== null && identity.userId < user._id) identity = await identities.next();
+        const chats: IdentityDoc[] = [];
+        while (identity !== null && identity.userId === user._id) {
+          chats.push(identity);
+          identity = await identities.next();
+        }
+        if (chats.length > 0) page.push({ userId: user._id, language: user.language, identities: chats });
+        if (page.length >= pageSize) {
+          yield page;
+          page = [];
+        }
+      }
+      if (page.length > 0) yield page;
+    } finally {
+      await identities.close();
+      await users.close();
+    }
   }
 
   /**

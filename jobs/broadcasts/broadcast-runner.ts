@@ -61,12 +61,13 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
   if (doc === null || doc.status === "done") return "nothing to do";
 
   if (doc.recipients === null) {
-    const { recipients, unreachable } = await broadcasts.takeRecipients(id, doc.segment);
-    // Grouped by transport and language, so a batch of Viber recipients fills a 300-person call.
-    recipients.sort((a, b) => (a.identity.transport + a.language).localeCompare(b.identity.transport + b.language));
     await redis.del(keys.todo);
-    for (let i = 0; i < recipients.length; i += 1000) {
-      const lines = recipients.slice(i, i + 1000).map((recipient) =>
+    // Page by page (a page grouped by transport and language, so a batch of Viber recipients fills a 300-person
+    // call): the audience is never all in memory.
+    const { recipients, unreachable } = await broadcasts.takeRecipients(id, doc.segment, async (page) => {
+      if (page.length === 0) return;
+      page.sort((a, b) => (a.identity.transport + a.language).localeCompare(b.identity.transport + b.language));
+      const lines = page.map((recipient) =>
         encode({
           transport: recipient.identity.transport,
           channel: recipient.identity.channel,
@@ -76,12 +77,9 @@ export async function runBroadcast(job: Job<{ id: string }>, ctx: JobContext): P
         }),
       );
       await redis.rpush(keys.todo, ...lines);
-    }
-    doc = { ...doc, recipients: recipients.length, skipped: unreachable };
-    ctx.logger.info(
-      { broadcast: id, recipients: recipients.length, skipped: unreachable },
-      "broadcast recipients taken",
-    );
+    });
+    doc = { ...doc, recipients, skipped: unreachable };
+    ctx.logger.info({ broadcast: id, recipients, skipped: unreachable }, "broadcast recipients taken");
   }
 
   // One runner per broadcast (its id is the job id): nothing of ours is in flight as it starts, so claims
