@@ -86,6 +86,8 @@ export function createQueueRegistry(options: {
       connection: options.connection,
       prefix: options.prefix,
       defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...definition.defaultJobOptions },
+      // BullMQ's event stream per queue keeps 10,000 entries by default (about 1 MiB a busy queue); we read none.
+      streams: { events: { maxLen: 1_000 } },
     });
     // The shared connection's errors are logged once, rate-limited, where it is created; without a listener here
     // BullMQ would print every one of them again per queue (hundreds a second while Redis is down).

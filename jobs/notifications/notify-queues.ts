@@ -109,7 +109,13 @@ export function notifyQueues(): QueueDefinition<{ key: string }>[] {
   return (Object.keys(NOTIFY_QUEUES) as Transport[]).map((transport) => ({
     name: NOTIFY_QUEUES[transport],
     concurrency: 8,
-    defaultJobOptions: { attempts: 8, backoff: { type: "exponential", delay: 5_000 } },
+    // A notification's record in the database says whether it was sent (a job queued again under its key sends
+    // nothing), so a finished job need not stay a day: an hour, at most 1,000 per queue (Redis memory per person).
+    defaultJobOptions: {
+      attempts: 8,
+      backoff: { type: "exponential", delay: 5_000 },
+      removeOnComplete: { age: 3600, count: 1_000 },
+    },
     process: deliverNotification,
   }));
 }
