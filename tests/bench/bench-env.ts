@@ -13,7 +13,7 @@ export async function benchRuntime(
   env: Record<string, string> = {},
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   definitions: QueueDefinition<any>[] = [],
-): Promise<{ runtime: Runtime; config: Config; close: () => Promise<void> }> {
+): Promise<{ runtime: Runtime; config: Config; dataDir: string; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "trm-bench-"));
   const services = await startLocalServices({
     dataDir,
@@ -36,6 +36,7 @@ export async function benchRuntime(
   return {
     runtime,
     config,
+    dataDir,
     async close() {
       await runtime.mongo.dropDatabase().catch(() => undefined);
       await shutdown.run("bench finished");
