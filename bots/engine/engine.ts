@@ -171,7 +171,10 @@ export class ConversationEngine {
       if (next.paused !== undefined && this.pausedExpired(next, now)) delete next.paused;
       // The labels on screen after this turn: Telegram keeps older keyboards in view, Viber only the last one (a turn
       // that ends without buttons leaves none).
-      const typedKeys = typedKeysOf(outcome.replies);
+      // The main menu's labels (and Back, Cancel, Menu) are recognised in either language whatever is on screen
+      // (see pressedByText), so only the turn's own buttons are kept: about half the conversation's size in Redis.
+      const always = new Set([...this.options.menu(ctx).flat(), ...this.navButtons(ctx)].map(dataOf));
+      const typedKeys = typedKeysOf(outcome.replies).filter((key) => !always.has(key.data));
       if (typedKeys.length > 0) next.typedKeys = typedKeys;
       else if (ctx.channel === "vb" && outcome.replies.length > 0) delete next.typedKeys;
       next.recentUpdates = [...current.recentUpdates, envelope.updateKey];
@@ -394,15 +397,21 @@ export class ConversationEngine {
     for (const language of ["en", "my"] as const) {
       const t = this.options.services.translator.t(language);
       known.push(...this.options.menu({ ...ctx, t }).flat());
-      known.push({ label: t("common:nav.menu"), data: actionData("menu") });
-      if (current?.flow !== null && current?.flow !== undefined)
-        known.push(
-          { label: t("common:nav.back"), data: NAV_BACK },
-          { label: t("common:nav.cancel"), data: NAV_CANCEL },
-        );
+      const [menu, ...backAndCancel] = this.navButtons({ ...ctx, t });
+      if (menu !== undefined) known.push(menu);
+      if (current?.flow !== null && current?.flow !== undefined) known.push(...backAndCancel);
     }
     const data = buttonForText(incoming.text, known);
     return data === undefined ? incoming : { kind: "button", data };
+  }
+
+  /** Menu, Back and Cancel, in the context's language. */
+  private navButtons(ctx: FlowContext): Button[] {
+    return [
+      { label: ctx.t("common:nav.menu"), data: actionData("menu") },
+      { label: ctx.t("common:nav.back"), data: NAV_BACK },
+      { label: ctx.t("common:nav.cancel"), data: NAV_CANCEL },
+    ];
   }
 
   /** Gated actions do not exist for people without the role; the attempt is counted. */
@@ -573,3 +582,6 @@ function normalizeIncoming(incoming: Incoming): Incoming {
       return incoming;
   }
 }
+
+/** A button's callback data ("" for a link or a request, which cannot be typed back). */
+const dataOf = (button: Button): string => ("data" in button ? button.data : "");
