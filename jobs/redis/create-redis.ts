@@ -22,17 +22,21 @@ export function createRedis(url: string, role: RedisRole, logger: Logger): Redis
     lazyConnect: false,
     connectionName: `trm-${role}`,
   });
+  logOutages(redis, role, logger);
+  return redis;
+}
+
+/** ioredis emits an error for every failed reconnect: the first of a series is logged, and the recovery. */
+function logOutages(client: Redis | Cluster, role: RedisRole, logger: Logger): void {
   let warned = false;
-  redis.on("error", (error: Error) => {
-    // ioredis emits an error for every failed reconnect; log the first of a series only.
+  client.on("error", (error: Error) => {
     if (!warned) logger.warn({ err: error, role }, "redis connection error");
     warned = true;
   });
-  redis.on("ready", () => {
+  client.on("ready", () => {
     if (warned) logger.info({ role }, "redis connection ready again");
     warned = false;
   });
-  return redis;
 }
 
 /** Where Redis is: one server (`url`) or the seed nodes of a Redis Cluster (`cluster`). */
@@ -62,15 +66,7 @@ export function connectRedis(target: RedisTarget, role: RedisRole, logger: Logge
       connectionName: `trm-${role}`,
     },
   });
-  let warned = false;
-  cluster.on("error", (error: Error) => {
-    if (!warned) logger.warn({ err: error, role }, "redis cluster connection error");
-    warned = true;
-  });
-  cluster.on("ready", () => {
-    if (warned) logger.info({ role }, "redis cluster connection ready again");
-    warned = false;
-  });
+  logOutages(cluster, role, logger);
   return cluster as unknown as Redis;
 }
 

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { TG_SECRET } from "../helpers/telegram-harness.ts";
 import os from "node:os";
 import path from "node:path";
 import { loadConfig, type Config } from "../../core/config/load-config.ts";
@@ -43,5 +44,25 @@ export async function benchRuntime(
       await services.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Posts a Telegram update to the app's webhook in-process (as Telegram would, with the secret); 200 or it throws. */
+export function telegramPoster(app: {
+  inject: (request: {
+    method: "POST";
+    url: string;
+    headers: Record<string, string>;
+    payload: Record<string, unknown>;
+  }) => Promise<{ statusCode: number }>;
+}): (update: Record<string, unknown>) => Promise<void> {
+  return async (update) => {
+    const response = await app.inject({
+      method: "POST",
+      url: "/webhooks/telegram",
+      headers: { "x-telegram-bot-api-secret-token": TG_SECRET },
+      payload: update,
+    });
+    if (response.statusCode !== 200) throw new Error(`webhook answered ${response.statusCode}`);
   };
 }

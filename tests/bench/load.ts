@@ -63,12 +63,17 @@ export async function runLoad(options: {
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, lane));
+  return resultOf(options.total, started, latencies, errors);
+}
+
+/** Throughput since `started` and the latency percentiles of a finished run. */
+function resultOf(total: number, started: number, latencies: number[], errors: number): LoadResult {
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return {
-    requests: options.total,
+    requests: total,
     seconds,
-    perSecond: options.total / seconds,
+    perSecond: total / seconds,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     errors,
@@ -118,15 +123,8 @@ export async function runAtRate(options: {
   }
   const lastSent = performance.now();
   await Promise.all(inFlight);
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
   return {
-    requests: options.total,
-    seconds,
-    perSecond: options.total / seconds,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    errors,
+    ...resultOf(options.total, started, latencies, errors),
     behindMs: lastSent - (started + ((options.total - 1) * 1000) / options.perSecond),
   };
 }

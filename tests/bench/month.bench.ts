@@ -14,8 +14,8 @@ import { buildServer } from "../../webhooks/build-server.ts";
 import { composeCore, composeSenders } from "../../webhooks/compose-core.ts";
 import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { tgButton, tgText, type TgUser } from "../fakes/telegram-updates.ts";
-import { TG_SECRET, TG_TOKEN, telegramEnv } from "../helpers/telegram-harness.ts";
-import { benchRuntime } from "./bench-env.ts";
+import { TG_TOKEN, telegramEnv } from "../helpers/telegram-harness.ts";
+import { benchRuntime, telegramPoster } from "./bench-env.ts";
 import { goal, summary } from "./summary.ts";
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 10_000);
@@ -43,15 +43,7 @@ const sampler = setInterval(() => {
   void usedMemory().then((bytes) => (peak = Math.max(peak, bytes)));
 }, 500);
 
-const post = async (update: Record<string, unknown>) => {
-  const response = await app.inject({
-    method: "POST",
-    url: "/webhooks/telegram",
-    headers: { "x-telegram-bot-api-secret-token": TG_SECRET },
-    payload: update,
-  });
-  if (response.statusCode !== 200) throw new Error(`webhook answered ${response.statusCode}`);
-};
+const post = telegramPoster(app);
 const WORDS = ["driver", "cashier", "sales", "ဒရိုင်ဘာ", "nurse", "teacher", "cook", "guard"];
 const started = performance.now();
 let next = 0;

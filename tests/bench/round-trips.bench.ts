@@ -10,8 +10,8 @@ import { buildServer } from "../../webhooks/build-server.ts";
 import { composeCore } from "../../webhooks/compose-core.ts";
 import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { tgButton, tgText, type TgUser } from "../fakes/telegram-updates.ts";
-import { TG_SECRET, TG_TOKEN, telegramEnv } from "../helpers/telegram-harness.ts";
-import { benchRuntime } from "./bench-env.ts";
+import { TG_TOKEN, telegramEnv } from "../helpers/telegram-harness.ts";
+import { benchRuntime, telegramPoster } from "./bench-env.ts";
 import { goal, summary } from "./summary.ts";
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 50);
@@ -65,15 +65,7 @@ redis.sendCommand = (command) => {
   return sendCommand(command);
 };
 
-const post = async (update: Record<string, unknown>) => {
-  const response = await app.inject({
-    method: "POST",
-    url: "/webhooks/telegram",
-    headers: { "x-telegram-bot-api-secret-token": TG_SECRET },
-    payload: update,
-  });
-  if (response.statusCode !== 200) throw new Error(`webhook answered ${response.statusCode}`);
-};
+const post = telegramPoster(app);
 const people: TgUser[] = Array.from({ length: PEOPLE }, (_, i) => ({
   id: 820_000_000 + i,
   first_name: `R${i}`,
