@@ -1,10 +1,11 @@
 /**
  * "A month of 10,000 people" in Redis (3,000 measured by default, see PEOPLE): each person makes first contact,
  * picks a language, searches three times and opens the wallet; one in ten subscribes to job alerts, and 20 jobs
- * are published (alert notifications through the worker's queues). Everything runs with the production retention settings (BullMQ's removeOnComplete/removeOnFail,
- * conversations kept 2 days, the Telegram newest-message ids 7 days, dedupe windows), in one process (web + worker).
- * The month is compressed into minutes, so every person's keys are alive at once: an upper bound of what the
- * month's last two days hold. Prints Redis used_memory at its peak and at the end, per person, and the database size.
+ * are published (alert notifications through the worker's queues). Everything runs with the production retention
+ * settings (BullMQ's removeOnComplete/removeOnFail, conversations kept 2 days, the Telegram newest-message ids
+ * 7 days, dedupe windows), in one process (web + worker). The month is compressed into minutes, so every person's
+ * keys are alive at once: an upper bound of what the month's last two days hold. Prints Redis used_memory at its
+ * peak and at the end, per person, and the database size.
  */
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
 import { newJobId } from "../../core/catalog/catalog-service.ts";
