@@ -95,6 +95,11 @@ export class UserCache {
     return this.entries.size;
   }
 
+  /** Whether this process has the identity in memory now (a change announced elsewhere drops it within ms). */
+  has(identityKey: string): boolean {
+    return this.entries.has(identityKey);
+  }
+
   private drop(key: string): void {
     this.remove(key);
     for (const identityKey of this.byUser.get(key) ?? []) this.remove(identityKey);

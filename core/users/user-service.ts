@@ -82,6 +82,14 @@ export class UserService {
     await this.cache?.forget(key);
   }
 
+  /**
+   * Whether this process keeps the identity's account in memory. Another process's change reaches it by Redis
+   * pub/sub, so it holds from the next turn after the announcement arrives (milliseconds), not the same instant.
+   */
+  remembers(identityKey: string): boolean {
+    return this.cache?.has(identityKey) ?? false;
+  }
+
   async findUser(userId: string): Promise<UserDoc | null> {
     return this.models.User.findById(userId).lean<UserDoc>().exec();
   }

@@ -77,15 +77,22 @@ describe("several web instances", () => {
     expect(userId).not.toBe("");
     const texts = () => h.fake.textsTo(user.id);
 
+    // Each change is announced on Redis pub/sub: the other instance's next turn after it arrives reads it afresh.
+    const heard = () =>
+      waitFor(() => !second.core.users.remembers(key), 5_000, "the change to reach the second instance");
+    expect(second.core.users.remembers(key)).toBe(true);
     await h.t.core.users.setStatus(userId, "banned", null);
+    await heard();
     await postTo(second, tgText(user, "/help"));
     expect(texts().at(-1)).toBe(h.t.core.translator.t("en")("common:banned"));
 
     await h.t.core.users.setStatus(userId, "active");
+    await heard();
     await postTo(second, tgText(user, "/admin"));
     expect(texts().at(-1)).toBe(h.t.core.translator.t("en")("common:unknown_text"));
 
     await h.t.core.users.setRoles(userId, ["owner"]);
+    await heard();
     await postTo(second, tgText(user, "/admin"));
     expect(texts().at(-1)).not.toBe(h.t.core.translator.t("en")("common:unknown_text"));
   });
