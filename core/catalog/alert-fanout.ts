@@ -157,14 +157,11 @@ const digestKey = (prefix: string, day: string, userId: string): string => `${pr
 /** The day's digest keys before they carried the hash tag, and their new names (for the start-up move). */
 export function digestKeyMoves(prefix: string): KeyMove[] {
   return [
+    { family: `${prefix}:digest-users:`, to: (day) => digestUsersKey(prefix, day) },
     {
-      match: `${prefix}:digest-users:*`,
-      to: (key) => digestUsersKey(prefix, key.slice(`${prefix}:digest-users:`.length)),
-    },
-    {
-      match: `${prefix}:digest:*`,
-      to: (key) => {
-        const [day, userId] = key.slice(`${prefix}:digest:`.length).split(":");
+      family: `${prefix}:digest:`,
+      to: (rest) => {
+        const [day, userId] = rest.split(":");
         return day === undefined || userId === undefined ? undefined : digestKey(prefix, day, userId);
       },
     },

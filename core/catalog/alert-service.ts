@@ -76,10 +76,7 @@ export class AlertService {
 
   /** The sets' keys before they carried the hash tag, and their new names (for the start-up move). */
   keyMove(): KeyMove {
-    return {
-      match: `${this.prefix}:*`,
-      to: (key) => `${this.prefix}:{alerts}:${key.slice(this.prefix.length + 1)}`,
-    };
+    return { family: `${this.prefix}:`, to: (rest) => `${this.prefix}:{alerts}:${rest}` };
   }
 
   async list(userId: string): Promise<AlertSub[]> {

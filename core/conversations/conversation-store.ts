@@ -195,7 +195,7 @@ export class ConversationStore {
 
   /** Conversations stored before keys carried the chat's hash tag (`conv:tg:123` → `conv:tg:{123}`). */
   keyMove(): KeyMove {
-    return { match: `${this.prefix}:*`, to: (key) => this.key(key.slice(this.prefix.length + 1)) };
+    return { family: `${this.prefix}:`, to: (chatKey) => this.key(chatKey) };
   }
 
   /** Forgets where a person was (admin "reset conversation"); the dedupe memory is kept. */

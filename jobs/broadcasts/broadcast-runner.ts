@@ -262,9 +262,9 @@ export function broadcastKeys(prefix: string, id: string): { todo: string; state
 
 /** A running broadcast's keys before they carried the hash tag, and their new names (for the start-up move). */
 export const broadcastKeyMove = (prefix: string): KeyMove => ({
-  match: `${prefix}:bc:*`,
-  to: (key) => {
-    const match = /^bc:([^:{}]+):(todo|state|counts)$/.exec(key.slice(prefix.length + 1));
+  family: `${prefix}:bc:`,
+  to: (rest) => {
+    const match = /^([^:{}]+):(todo|state|counts)$/.exec(rest);
     return match === null ? undefined : `${prefix}:bc:{${match[1]}}:${match[2]}`;
   },
 });

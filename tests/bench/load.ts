@@ -128,3 +128,35 @@ export async function runAtRate(options: {
     behindMs: lastSent - (started + ((options.total - 1) * 1000) / options.perSecond),
   };
 }
+
+/**
+ * Rounds of a closed loop, as a platform delivers one chat's updates: round r sends request `(r, i)` for each of
+ * `perRound` chats, and a round starts when the previous one has ended, so one chat's requests never overlap.
+ * Throughput over all rounds, the worst round's p50/p99, and each round's throughput.
+ */
+export async function runRounds(options: {
+  url: string;
+  rounds: number;
+  perRound: number;
+  concurrency: number;
+  makeRequest: (round: number, i: number) => { body?: string; headers?: Record<string, string> };
+}): Promise<LoadResult & { rounds: number[] }> {
+  const started = performance.now();
+  const total = { ...resultOf(0, started, [], 0), requests: options.rounds * options.perRound, rounds: [] as number[] };
+  for (let round = 0; round < options.rounds; round++) {
+    const result = await runLoad({
+      url: options.url,
+      method: "POST",
+      total: options.perRound,
+      concurrency: options.concurrency,
+      makeRequest: (i) => options.makeRequest(round, i),
+    });
+    total.errors += result.errors;
+    total.rounds.push(result.perSecond);
+    total.p50Ms = Math.max(total.p50Ms, result.p50Ms);
+    total.p99Ms = Math.max(total.p99Ms, result.p99Ms);
+  }
+  total.seconds = (performance.now() - started) / 1000;
+  total.perSecond = total.requests / total.seconds;
+  return total;
+}

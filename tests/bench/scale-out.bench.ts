@@ -16,7 +16,7 @@ import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import { TG_SECRET, TG_TOKEN, telegramEnv } from "../helpers/telegram-harness.ts";
 import { benchRuntime } from "./bench-env.ts";
-import { describeLoad, runLoad, type LoadResult } from "./load.ts";
+import { describeLoad, runRounds, type LoadResult } from "./load.ts";
 import { goal, summary } from "./summary.ts";
 import { composeCore } from "../../webhooks/compose-core.ts";
 
@@ -117,27 +117,18 @@ async function measure(
   fake.clear();
   const user = (chat: number) => ({ id: firstChat + chat, first_name: `S${chat}`, language_code: "en" });
   const sent = new Map<number, number[]>();
-  const t0 = performance.now();
   const ticks0 = cpuTicks();
-  const total = { requests: CHATS * MESSAGES_PER_CHAT, seconds: 0, perSecond: 0, p50Ms: 0, p99Ms: 0, errors: 0 };
-  for (let round = 0; round < MESSAGES_PER_CHAT; round++) {
-    const result = await runLoad({
-      url: `${url}/webhooks/telegram`,
-      method: "POST",
-      total: CHATS,
-      concurrency: CONCURRENCY,
-      makeRequest: (i) => {
-        const update = tgText(user(i), round === 0 ? "/start" : `hello ${round}`);
-        sent.set(i, [...(sent.get(i) ?? []), Number(update.update_id)]);
-        return { body: JSON.stringify(update), headers };
-      },
-    });
-    total.errors += result.errors;
-    total.p50Ms = Math.max(total.p50Ms, result.p50Ms);
-    total.p99Ms = Math.max(total.p99Ms, result.p99Ms);
-  }
-  total.seconds = (performance.now() - t0) / 1000;
-  total.perSecond = total.requests / total.seconds;
+  const total = await runRounds({
+    url: `${url}/webhooks/telegram`,
+    rounds: MESSAGES_PER_CHAT,
+    perRound: CHATS,
+    concurrency: CONCURRENCY,
+    makeRequest: (round, i) => {
+      const update = tgText(user(i), round === 0 ? "/start" : `hello ${round}`);
+      sent.set(i, [...(sent.get(i) ?? []), Number(update.update_id)]);
+      return { body: JSON.stringify(update), headers };
+    },
+  });
   const ticks1 = cpuTicks();
   const busy = 1 - (ticks1.idle - ticks0.idle) / Math.max(1, ticks1.total - ticks0.total);
   // The checks: replies per chat, and the order each chat's updates were handled in.

@@ -17,7 +17,7 @@ import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import { TG_SECRET, TG_TOKEN, telegramEnv } from "../helpers/telegram-harness.ts";
 import { benchRuntime } from "./bench-env.ts";
-import { describeLoad, runAtRate, runLoad, type LoadResult } from "./load.ts";
+import { describeLoad, runAtRate, runLoad, runRounds } from "./load.ts";
 import { goal, summary } from "./summary.ts";
 
 const CHATS = Number(process.env.BENCH_CHATS ?? 1_000);
@@ -89,34 +89,14 @@ const bodyOf = (chat: number, round: number) => {
 const headers = { "x-telegram-bot-api-secret-token": TG_SECRET };
 
 /** Closed loop: every chat's first contact, then MESSAGES_PER_CHAT - 1 more rounds. */
-async function closedLoop(url: string): Promise<LoadResult & { rounds: number[] }> {
-  const started = performance.now();
-  const total = {
-    requests: CHATS * MESSAGES_PER_CHAT,
-    seconds: 0,
-    perSecond: 0,
-    p50Ms: 0,
-    p99Ms: 0,
-    errors: 0,
-    rounds: [] as number[],
-  };
-  for (let round = 0; round < MESSAGES_PER_CHAT; round++) {
-    const result = await runLoad({
-      url: `${url}/webhooks/telegram`,
-      method: "POST",
-      total: CHATS,
-      concurrency: CONCURRENCY,
-      makeRequest: (i) => ({ body: bodyOf(i, round), headers }),
-    });
-    total.errors += result.errors;
-    total.rounds.push(result.perSecond);
-    total.p50Ms = Math.max(total.p50Ms, result.p50Ms);
-    total.p99Ms = Math.max(total.p99Ms, result.p99Ms);
-  }
-  total.seconds = (performance.now() - started) / 1000;
-  total.perSecond = total.requests / total.seconds;
-  return total;
-}
+const closedLoop = (url: string) =>
+  runRounds({
+    url: `${url}/webhooks/telegram`,
+    rounds: MESSAGES_PER_CHAT,
+    perRound: CHATS,
+    concurrency: CONCURRENCY,
+    makeRequest: (round, i) => ({ body: bodyOf(i, round), headers }),
+  });
 
 /** Open loop at RATE updates/s for RATE_SECONDS, to chats met in the closed loop (later rounds). */
 const atRate = (url: string) =>
