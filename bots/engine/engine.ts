@@ -131,6 +131,7 @@ export class ConversationEngine {
         profile: envelope.profile,
         inviteCode,
         canMessage: envelope.canMessage ?? true,
+        likelyNew: stored === null,
       });
       resolved.user = await services.roles.bootstrapOwner(
         resolved.user,

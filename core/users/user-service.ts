@@ -208,11 +208,17 @@ export class UserService {
     inviteCode?: string | undefined;
     /** False for an event that does not let us message them (Viber's welcome before subscribing). */
     canMessage?: boolean;
+    /**
+     * The chat has no conversation stored, so this is most likely a first contact: the new person's records are
+     * inserted straight away (the identity's unique `_id` decides) instead of first looking the identity up, a read
+     * that finds nothing. Someone known whose conversation expired costs one failed insert more.
+     */
+    likelyNew?: boolean;
   }): Promise<ResolvedUser> {
     const canMessage = input.canMessage ?? true;
     const key = identityKey(input.channel, input.externalId);
     const cached = this.cache?.get(key);
-    const existing = cached?.identity ?? (await this.findIdentity(key));
+    const existing = cached?.identity ?? (input.likelyNew === true ? null : await this.findIdentity(key));
     if (existing !== null) {
       let user = cached?.user ?? (await this.followMerges(existing.userId));
       const invite: InviteOutcome =
@@ -270,7 +276,9 @@ export class UserService {
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       await this.models.User.deleteOne({ _id: user._id }).exec();
-      return this.resolve({ ...input, inviteCode: undefined });
+      // Known after all (their conversation had expired), or another process registered them a moment ago: the
+      // invite is answered as for anyone known, and the inviter was written into nobody.
+      return this.resolve({ ...input, likelyNew: false });
     }
     this.cache?.set(identity, user);
     await this.recordDay({ userId: user._id, channel: input.channel, now, joined: true });

@@ -139,6 +139,26 @@ describe("Telegram: invite links", () => {
     expect(friendUser?.invitedBy).toBe(code);
   });
 
+  it("recognises someone known whose conversation is gone, with an invite link, without a second account", async () => {
+    const inviter = person("Host");
+    await h.post(tgText(inviter, "/start"));
+    const code = (await models().Identity.findById(`tg:${inviter.id}`).lean())?.userId ?? "";
+    const back = person("Back");
+    await h.post(tgText(back, "/start"));
+    const { services } = h.t.bot;
+    const accountBefore = (await models().Identity.findById(`tg:${back.id}`).lean())?.userId;
+    const usersBefore = await models().User.countDocuments();
+    // Their conversation expired in Redis and this process no longer remembers them (a restart, another instance).
+    await h.t.runtime.redis.del(services.conversations.key(`tg:${back.id}`));
+    await services.users.forget(`tg:${back.id}`);
+
+    await h.post(tgText(back, `/start ${code}`));
+    expect(lastTo(back)).toContain("You already have an account, so this invite link changes nothing.");
+    expect((await models().Identity.findById(`tg:${back.id}`).lean())?.userId).toBe(accountBefore);
+    expect(await models().User.countDocuments()).toBe(usersBefore);
+    expect((await models().User.findById(accountBefore).lean())?.invitedBy).toBeNull();
+  });
+
   it("ignores a self-invite and an unknown code politely", async () => {
     const solo = person("Solo");
     await h.post(tgText(solo, "/start"));
