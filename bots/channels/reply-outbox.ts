@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { EncryptionKey } from "../../core/config/load-config.ts";
+import { RedisScript } from "../../core/db/redis-script.ts";
 import { openText, sealText, type SealedText } from "../../core/security/sealed-text.ts";
 import type { Reply } from "../engine/contract.ts";
 
@@ -28,7 +29,9 @@ const KEEP_MS = 7 * 86_400_000;
 /** One drainer per chat at a time, across processes (order, and never the same reply from two of them). */
 const LEASE_MS = 30_000;
 
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RELEASE = new RedisScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
+);
 
 /**
  * Replies a platform could not take (it was down, refused the connection or answered 5xx), kept per chat in order in
@@ -135,7 +138,7 @@ export class ReplyOutbox {
       }
       return report;
     } finally {
-      await this.redis.eval(RELEASE, 1, this.lease(chat), token);
+      await RELEASE.run(this.redis, [this.lease(chat)], [token]);
     }
   }
 

@@ -2,13 +2,14 @@ import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { AppError } from "../../core/errors/app-error.ts";
 import { chatSlot } from "../../core/conversations/chat-keys.ts";
+import { RedisScript } from "../../core/db/redis-script.ts";
 
 /** Puts an entry in the chat's line and (re)starts its heartbeat. */
-const REGISTER = `
+const REGISTER = new RedisScript(`
 redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return 1`;
+return 1`);
 
 /**
  * Takes the chat's turn when this entry is first in line and nobody holds the lock, and then in the same step counts
@@ -16,7 +17,7 @@ return 1`;
  * and reads what the turn needs (string values, list lengths). Answers {1, count, values...} = taken, {2} = evicted a
  * dead entry, {0} = wait. KEYS: pending, lock, beat, count, then the strings to read, then the lists to measure.
  */
-const ACQUIRE = `
+const ACQUIRE = new RedisScript(`
 redis.call('SET', KEYS[3], '1', 'PX', ARGV[6])
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 if head ~= ARGV[1] then
@@ -41,13 +42,13 @@ for i = 5, #KEYS do
     out[#out + 1] = redis.call('LLEN', KEYS[i])
   end
 end
-return out`;
+return out`);
 
 /**
  * Gives the turn back and, in the same step, writes what the turn left for the end (each: 's' value ttl-ms, where a
  * ttl of 0 keeps the value, or 'd' to delete). KEYS: pending, lock, beat, then the keys written.
  */
-const RELEASE = `
+const RELEASE = new RedisScript(`
 if redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('DEL', KEYS[3])
@@ -61,7 +62,7 @@ for i = 4, #KEYS do
     redis.call('SET', KEYS[i], ARGV[at + 1], 'PX', ARGV[at + 2])
   end
 end
-return 1`;
+return 1`);
 
 /** What a turn reads as it starts: keys of the same chat (the same hash tag), so one script can read them all. */
 export interface TurnReads {
@@ -145,7 +146,7 @@ export class ChatGate {
     const lists = reads.lists ?? [];
     const writes = new Map<string, { value: string | null; ttlMs: number }>();
 
-    await this.redis.eval(REGISTER, 2, pending, beat, member, String(sequence), String(beatMs), "3600000");
+    await REGISTER.run(this.redis, [pending, beat], [member, String(sequence), String(beatMs), "3600000"]);
     let holding = false;
     const heartbeat = setInterval(() => {
       const renew = this.redis.multi().pexpire(beat, beatMs);
@@ -159,22 +160,18 @@ export class ChatGate {
       let values: unknown[];
       let counted = 0;
       for (;;) {
-        const result = (await this.redis.eval(
-          ACQUIRE,
-          4 + strings.length + lists.length,
-          pending,
-          lock,
-          beat,
-          reads.counter?.key ?? `${base}:count`,
-          ...strings,
-          ...lists,
-          member,
-          token,
-          String(this.lockMs),
-          beatPrefix,
-          String(strings.length),
-          String(beatMs),
-          String(reads.counter?.windowMs ?? 0),
+        const result = (await ACQUIRE.run(
+          this.redis,
+          [pending, lock, beat, reads.counter?.key ?? `${base}:count`, ...strings, ...lists],
+          [
+            member,
+            token,
+            String(this.lockMs),
+            beatPrefix,
+            String(strings.length),
+            String(beatMs),
+            String(reads.counter?.windowMs ?? 0),
+          ],
         )) as unknown[];
         if (result[0] === 1) {
           counted = Number(result[1]);
@@ -209,9 +206,9 @@ export class ChatGate {
       const args = [...writes.values()].flatMap(({ value, ttlMs }) =>
         value === null ? ["d", "", "0"] : ["s", value, String(ttlMs)],
       );
-      await this.redis
-        .eval(RELEASE, 3 + writes.size, pending, lock, beat, ...writes.keys(), member, token, ...args)
-        .catch(() => undefined);
+      await RELEASE.run(this.redis, [pending, lock, beat, ...writes.keys()], [member, token, ...args]).catch(
+        () => undefined,
+      );
     }
   }
 }

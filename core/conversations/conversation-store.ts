@@ -4,6 +4,7 @@ import { AppError } from "../errors/app-error.ts";
 import { openText, sealText, type SealedText } from "../security/sealed-text.ts";
 import { chatSlot } from "./chat-keys.ts";
 import type { KeyMove } from "../db/redis-key-moves.ts";
+import { RedisScript } from "../../core/db/redis-script.ts";
 
 /**
  * How many processed update keys a conversation remembers for dedupe (platforms redeliver recent updates only).
@@ -182,13 +183,10 @@ export class ConversationStore {
           ? { data }
           : { sealed: sealText(key, JSON.stringify(data), `conversation:${next._id}`) }),
     });
-    const written = await this.redis.eval(
-      SAVE,
-      1,
-      this.key(next._id),
-      String(next.version - 1),
-      value,
-      String(this.retentionMs),
+    const written = await SAVE.run(
+      this.redis,
+      [this.key(next._id)],
+      [String(next.version - 1), value, String(this.retentionMs)],
     );
     if (written !== 1) throw new AppError("conversation_conflict", `conversation ${next._id} changed outside its turn`);
   }
@@ -222,10 +220,10 @@ type StoredPaused = Omit<PausedFlow, "data" | "pausedAt"> & {
 };
 
 /** Compare-and-set on the stored version (0 = no value yet). */
-const SAVE = `
+const SAVE = new RedisScript(`
 local current = redis.call('GET', KEYS[1])
 local version = 0
 if current then version = cjson.decode(current).version end
 if tostring(version) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-return 1`;
+return 1`);

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { EventHub } from "../events/event-hub.ts";
+import { RedisScript } from "../../core/db/redis-script.ts";
 
 /** The business counters on /metrics, each with its one label (or none). */
 export const BUSINESS_COUNTERS = {
@@ -36,11 +37,11 @@ const SEEN_SECONDS = 2 * 24 * 3600;
  * Adds to a counter once per event key: `SET key NX` then `HINCRBY`, in one script so a crash cannot do one without
  * the other. Both keys carry the `{metrics}` hash tag (one Redis Cluster slot).
  */
-const COUNT_ONCE = `
+const COUNT_ONCE = new RedisScript(`
 if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) then
   return redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
 end
-return false`;
+return false`);
 
 /**
  * Business counters shared by every process (web and worker alike count into one Redis hash, so one scrape of any
@@ -60,14 +61,10 @@ export class BusinessCounters {
 
   async count(name: BusinessCounter, key: string, options: { label?: string; by?: number } = {}): Promise<void> {
     const field = options.label === undefined ? name : `${name}|${options.label}`;
-    await this.redis.eval(
-      COUNT_ONCE,
-      2,
-      this.hash,
-      `${this.seenPrefix}${name}:${key}`,
-      field,
-      String(options.by ?? 1),
-      String(SEEN_SECONDS),
+    await COUNT_ONCE.run(
+      this.redis,
+      [this.hash, `${this.seenPrefix}${name}:${key}`],
+      [field, String(options.by ?? 1), String(SEEN_SECONDS)],
     );
   }
 

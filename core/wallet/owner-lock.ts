@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { RedisScript } from "../../core/db/redis-script.ts";
 
 /** Where an owner's chain ends: its last position and the balances after it. */
 export interface ChainEnd {
@@ -8,18 +9,18 @@ export interface ChainEnd {
 }
 
 /** Takes the lease if free and answers the chain end its last holder left (or ''), else nothing. */
-const ACQUIRE = `
+const ACQUIRE = new RedisScript(`
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return redis.call('GET', KEYS[2]) or ''
 end
-return false`;
+return false`);
 
 /** Leaves the chain end for the next holder and frees the lease, only while still holding it. */
-const RELEASE = `
+const RELEASE = new RedisScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
 redis.call('DEL', KEYS[1])
-return 1`;
+return 1`);
 
 /** Long enough for a batch of inserts on a slow database; a holder that dies frees it this soon. */
 const LEASE_MS = 2_000;
@@ -51,7 +52,7 @@ export class OwnerLock {
     const token = randomUUID();
     const started = Date.now();
     for (let pause = 1; Date.now() - started < GIVE_UP_MS; pause = Math.min(pause * 2, 16)) {
-      const answer = (await this.redis.eval(ACQUIRE, 2, ...this.keys(owner), token, String(LEASE_MS))) as string | null;
+      const answer = (await ACQUIRE.run(this.redis, this.keys(owner), [token, String(LEASE_MS)])) as string | null;
       if (answer !== null) return { token, end: parseEnd(answer) };
       await sleep(pause * (0.5 + Math.random()));
     }
@@ -60,7 +61,7 @@ export class OwnerLock {
 
   async release(owner: string, token: string, end: ChainEnd | null): Promise<void> {
     const text = end === null ? "" : JSON.stringify(end);
-    await this.redis.eval(RELEASE, 2, ...this.keys(owner), token, text, String(END_TTL_MS));
+    await RELEASE.run(this.redis, this.keys(owner), [token, text, String(END_TTL_MS)]);
   }
 }
 

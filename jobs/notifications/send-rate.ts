@@ -1,16 +1,17 @@
 import type { Redis } from "ioredis";
+import { RedisScript } from "../../core/db/redis-script.ts";
 
 /**
  * Reserves the next paced slot: slots are one interval apart across every worker (Redis' clock, one key per
  * transport), so sends spread evenly. Returns how long to wait first.
  */
-const PACE = `
+const PACE = new RedisScript(`
 local now = redis.call('TIME')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 local slot = math.max(nowMs, tat)
 redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1])), 'PX', 600000)
-return slot - nowMs`;
+return slot - nowMs`);
 
 /**
  * At the moment of leaving: records the send if the last second (every worker's sends, Redis' clock) holds fewer
@@ -18,7 +19,7 @@ return slot - nowMs`;
  * (429) answers its remaining time. Pacing alone lets a process that stalled past its slots release them in one
  * burst on waking; this log of sends that actually left caps any one-second window whatever happened before.
  */
-const DEPART = `
+const DEPART = new RedisScript(`
 local paused = redis.call('PTTL', KEYS[3])
 if paused > 0 then return {paused, 0} end
 local now = redis.call('TIME')
@@ -32,16 +33,16 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
   return {0, nowMs}
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return {math.max(1, tonumber(oldest[2]) + 1000 - nowMs), 0}`;
+return {math.max(1, tonumber(oldest[2]) + 1000 - nowMs), 0}`);
 
 /** Marks a pause (a 429's retry_after) and pushes every future paced slot past it: every send waits it out. */
-const PAUSE = `
+const PAUSE = new RedisScript(`
 local now = redis.call('TIME')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 redis.call('SET', KEYS[1], tostring(math.max(tat, nowMs + tonumber(ARGV[1]))), 'PX', 600000)
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
-return 1`;
+return 1`);
 
 /**
  * 90% of the limit per second: between taking a slot and the request reaching the platform there are a database
@@ -66,7 +67,7 @@ export class SendRate {
 
   /** Milliseconds until this send's paced slot. */
   async reserve(): Promise<number> {
-    return Number(await this.redis.eval(PACE, 1, `${this.key}:pace`, String(this.intervalMs)));
+    return Number(await PACE.run(this.redis, [`${this.key}:pace`], [String(this.intervalMs)]));
   }
 
   /**
@@ -75,7 +76,7 @@ export class SendRate {
    */
   private async depart(): Promise<[number, number]> {
     const keys = [`${this.key}:log`, `${this.key}:seq`, `${this.key}:paused`];
-    const [wait, at] = (await this.redis.eval(DEPART, 3, ...keys, String(this.perWindow))) as [number, number];
+    const [wait, at] = (await DEPART.run(this.redis, keys, [String(this.perWindow)])) as [number, number];
     return [Number(wait), Number(at)];
   }
 
@@ -94,7 +95,7 @@ export class SendRate {
   }
 
   async pause(ms: number): Promise<void> {
-    await this.redis.eval(PAUSE, 2, `${this.key}:pace`, `${this.key}:paused`, String(Math.max(1, Math.round(ms))));
+    await PAUSE.run(this.redis, [`${this.key}:pace`, `${this.key}:paused`], [String(Math.max(1, Math.round(ms)))]);
   }
 }
 

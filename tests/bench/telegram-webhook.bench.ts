@@ -17,6 +17,7 @@ import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import { TG_SECRET, TG_TOKEN, telegramEnv } from "../helpers/telegram-harness.ts";
 import { benchRuntime } from "./bench-env.ts";
+import { profiled } from "./cpu-profile.ts";
 import { describeLoad, runAtRate, runLoad, runRounds } from "./load.ts";
 import { goal, summary } from "./summary.ts";
 
@@ -107,7 +108,7 @@ const atRate = (url: string) =>
     makeRequest: (i) => ({ body: bodyOf(i % CHATS, MESSAGES_PER_CHAT + Math.floor(i / CHATS)), headers }),
   });
 
-const platform = await closedLoop(appUrl);
+const platform = await profiled("the platform's closed loop", () => closedLoop(appUrl));
 const replies = fake.sent("sendMessage").length + fake.sent("editMessageText").length;
 let persisted = 0;
 for (let chat = 0; chat < CHATS; chat++) {
