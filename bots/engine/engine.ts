@@ -6,7 +6,7 @@ import { normalizeBurmese, toAsciiDigits } from "../../core/myanmar/index.ts";
 import { mayUse, type Section } from "../../core/admin/roles.ts";
 import type { ResolvedUser } from "../../core/users/user-service.ts";
 import { actionData, NAV_BACK, NAV_CANCEL, parseButton, stepData } from "./button-data.ts";
-import { buttonForText, labelHash, typedKeysOf } from "./typed-labels.ts";
+import { labelHash, labelIndex, labelKey, typedKeysOf } from "./typed-labels.ts";
 import { buttonCount, ONE_KEYBOARD_MAX_BUTTONS } from "./one-keyboard.ts";
 import type { ChatGate, TurnIo, TurnReads } from "./chat-gate.ts";
 import type { Action, Button, Envelope, Flow, FlowContext, Incoming, Outcome, Reply, Transition } from "./contract.ts";
@@ -70,6 +70,10 @@ export class ConversationEngine {
   private readonly flows: Map<string, Flow>;
   private readonly actions: Map<string, Action>;
   private readonly now: () => Date;
+  /** Menu, Back and Cancel per language, and the data of the buttons every screen can show: the same for everyone. */
+  private readonly navigation = new WeakMap<FlowContext["t"], { buttons: Button[]; always: Set<string> }>();
+  /** Label key → button data of the menu (both languages) and Menu, plus Back and Cancel when in a flow. */
+  private readonly typedAnywhere = new Map<boolean, Map<string, string>>();
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -174,7 +178,7 @@ export class ConversationEngine {
       // that ends without buttons leaves none).
       // The main menu's labels (and Back, Cancel, Menu) are recognised in either language whatever is on screen
       // (see pressedByText), so only the turn's own buttons are kept: about half the conversation's size in Redis.
-      const always = new Set([...this.options.menu(ctx).flat(), ...this.navButtons(ctx)].map(dataOf));
+      const always = this.nav(ctx).always;
       const typedKeys = typedKeysOf(outcome.replies).filter((key) => !always.has(key.data));
       if (typedKeys.length > 0) next.typedKeys = typedKeys;
       else if (ctx.channel === "vb" && outcome.replies.length > 0) delete next.typedKeys;
@@ -394,25 +398,36 @@ export class ConversationEngine {
     const hash = labelHash(incoming.text);
     const shown = current?.typedKeys?.find((key) => key.hash === hash);
     if (shown !== undefined) return { kind: "button", data: shown.data };
-    const known: Button[] = [];
-    for (const language of ["en", "my"] as const) {
-      const t = this.options.services.translator.t(language);
-      known.push(...this.options.menu({ ...ctx, t }).flat());
-      const [menu, ...backAndCancel] = this.navButtons({ ...ctx, t });
-      if (menu !== undefined) known.push(menu);
-      if (current?.flow !== null && current?.flow !== undefined) known.push(...backAndCancel);
+    const inFlow = current?.flow !== null && current?.flow !== undefined;
+    let typed = this.typedAnywhere.get(inFlow);
+    if (typed === undefined) {
+      const known: Button[] = [];
+      for (const language of ["en", "my"] as const) {
+        const t = this.options.services.translator.t(language);
+        known.push(...this.options.menu({ ...ctx, t }).flat());
+        const [menu, ...backAndCancel] = this.nav({ ...ctx, t }).buttons;
+        if (menu !== undefined) known.push(menu);
+        if (inFlow) known.push(...backAndCancel);
+      }
+      typed = labelIndex(known);
+      this.typedAnywhere.set(inFlow, typed);
     }
-    const data = buttonForText(incoming.text, known);
+    const data = typed.get(labelKey(incoming.text));
     return data === undefined ? incoming : { kind: "button", data };
   }
 
-  /** Menu, Back and Cancel, in the context's language. */
-  private navButtons(ctx: FlowContext): Button[] {
-    return [
+  /** Menu, Back and Cancel in the context's language, and the data of every button any screen can show. */
+  private nav(ctx: FlowContext): { buttons: Button[]; always: Set<string> } {
+    const known = this.navigation.get(ctx.t);
+    if (known !== undefined) return known;
+    const buttons: Button[] = [
       { label: ctx.t("common:nav.menu"), data: actionData("menu") },
       { label: ctx.t("common:nav.back"), data: NAV_BACK },
       { label: ctx.t("common:nav.cancel"), data: NAV_CANCEL },
     ];
+    const built = { buttons, always: new Set([...this.options.menu(ctx).flat(), ...buttons].map(dataOf)) };
+    this.navigation.set(ctx.t, built);
+    return built;
   }
 
   /** Gated actions do not exist for people without the role; the attempt is counted. */

@@ -56,10 +56,13 @@ export function typedKeysOf(replies: Reply[]): Array<{ hash: string; data: strin
   return keys.slice(-MAX_KEYS);
 }
 
-/** The button whose label the text is, among `buttons` (the menu in both languages, Back, Cancel, …). */
-export function buttonForText(text: string, buttons: Button[]): string | undefined {
-  const key = labelKey(text);
-  if (key === "") return undefined;
-  for (const button of buttons) if ("data" in button && labelKey(button.label) === key) return button.data;
-  return undefined;
+/** Label key → data of `buttons` (the first button wins a shared label; links and requests are left out). */
+export function labelIndex(buttons: Button[]): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const button of buttons) {
+    if (!("data" in button)) continue;
+    const key = labelKey(button.label);
+    if (key !== "" && !index.has(key)) index.set(key, button.data);
+  }
+  return index;
 }
