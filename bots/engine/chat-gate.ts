@@ -16,9 +16,14 @@ return 1`);
  * the update in the chat's window (a fixed window: the count's key lives `ARGV[7]` ms from the window's first update)
  * and reads what the turn needs (string values, list lengths). Answers {1, count, values...} = taken, {2} = evicted a
  * dead entry, {0} = wait. KEYS: pending, lock, beat, count, then the strings to read, then the lists to measure.
+ * With a sequence in `ARGV[8]` it first puts the entry in line, as REGISTER does (for a turn taken without a grace).
  */
 const ACQUIRE = new RedisScript(`
 redis.call('SET', KEYS[3], '1', 'PX', ARGV[6])
+if ARGV[8] ~= '' then
+  redis.call('ZADD', KEYS[1], 'NX', ARGV[8], ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[9])
+end
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 if head ~= ARGV[1] then
   if head and redis.call('EXISTS', ARGV[4] .. head) == 0 then
@@ -146,7 +151,9 @@ export class ChatGate {
     const lists = reads.lists ?? [];
     const writes = new Map<string, { value: string | null; ttlMs: number }>();
 
-    await REGISTER.run(this.redis, [pending, beat], [member, String(sequence), String(beatMs), "3600000"]);
+    // Without a grace nothing can arrive between putting the entry in line and trying the turn: one script does both.
+    const withGrace = this.graceMs > 0 && reads.serialDelivery !== true;
+    if (withGrace) await REGISTER.run(this.redis, [pending, beat], [member, String(sequence), String(beatMs), LINE_MS]);
     let holding = false;
     const heartbeat = setInterval(() => {
       const renew = this.redis.multi().pexpire(beat, beatMs);
@@ -154,7 +161,7 @@ export class ChatGate {
       renew.exec().catch(() => undefined);
     }, 1_500);
     try {
-      if (this.graceMs > 0 && reads.serialDelivery !== true) await sleep(this.graceMs);
+      if (withGrace) await sleep(this.graceMs);
       const deadline = Date.now() + this.waitMs;
       let pause = 5;
       let values: unknown[];
@@ -171,6 +178,8 @@ export class ChatGate {
             String(strings.length),
             String(beatMs),
             String(reads.counter?.windowMs ?? 0),
+            withGrace ? "" : String(sequence),
+            LINE_MS,
           ],
         )) as unknown[];
         if (result[0] === 1) {
@@ -212,5 +221,8 @@ export class ChatGate {
     }
   }
 }
+
+/** How long a chat's line outlives its last entry (entries leave it as their turns end). */
+const LINE_MS = "3600000";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
