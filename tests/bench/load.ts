@@ -132,7 +132,8 @@ export async function runAtRate(options: {
 /**
  * Rounds of a closed loop, as a platform delivers one chat's updates: round r sends request `(r, i)` for each of
  * `perRound` chats, and a round starts when the previous one has ended, so one chat's requests never overlap.
- * Throughput over all rounds, the worst round's p50/p99, and each round's throughput.
+ * Throughput over all rounds, the worst round's p50/p99, and each round's throughput and this process's CPU time per
+ * request (user + system; steadier than throughput on a shared machine, and it holds the server when it runs here).
  */
 export async function runRounds(options: {
   url: string;
@@ -140,10 +141,16 @@ export async function runRounds(options: {
   perRound: number;
   concurrency: number;
   makeRequest: (round: number, i: number) => { body?: string; headers?: Record<string, string> };
-}): Promise<LoadResult & { rounds: number[] }> {
+}): Promise<LoadResult & { rounds: number[]; cpuMs: number[] }> {
   const started = performance.now();
-  const total = { ...resultOf(0, started, [], 0), requests: options.rounds * options.perRound, rounds: [] as number[] };
+  const total = {
+    ...resultOf(0, started, [], 0),
+    requests: options.rounds * options.perRound,
+    rounds: [] as number[],
+    cpuMs: [] as number[],
+  };
   for (let round = 0; round < options.rounds; round++) {
+    const cpu = process.cpuUsage();
     const result = await runLoad({
       url: options.url,
       method: "POST",
@@ -153,6 +160,8 @@ export async function runRounds(options: {
     });
     total.errors += result.errors;
     total.rounds.push(result.perSecond);
+    const used = process.cpuUsage(cpu);
+    total.cpuMs.push((used.user + used.system) / 1000 / options.perRound);
     total.p50Ms = Math.max(total.p50Ms, result.p50Ms);
     total.p99Ms = Math.max(total.p99Ms, result.p99Ms);
   }

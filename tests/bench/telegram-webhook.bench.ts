@@ -133,9 +133,10 @@ const store = process.env.MONGODB_URI ? "MongoDB" : "FerretDB/SQLite";
 console.log(
   `telegram webhook: ${CHATS} chats × ${MESSAGES_PER_CHAT} updates, ${CONCURRENCY} in flight, loopback, ${store}`,
 );
-const rounds = (result: { rounds: number[] }) => {
+const rounds = (result: { rounds: number[]; cpuMs: number[] }) => {
   const each = result.rounds.map(
-    (perSecond, i) => `${i === 0 ? "first contact" : `#${i + 1}`} ${perSecond.toFixed(0)}/s`,
+    (perSecond, i) =>
+      `${i === 0 ? "first contact" : `#${i + 1}`} ${perSecond.toFixed(0)}/s (CPU ${result.cpuMs[i]?.toFixed(2)} ms)`,
   );
   return `   rounds: ${each.join(", ")}`;
 };
@@ -148,6 +149,13 @@ console.log(`at a fixed ${RATE} updates/s for ${RATE_SECONDS} s (latency from ea
 console.log(describeLoad("platform", platformRate) + `   fell behind ${platformRate.behindMs.toFixed(0)} ms`);
 console.log(describeLoad("grammY peer", grammyRate) + `   fell behind ${grammyRate.behindMs.toFixed(0)} ms`);
 const ratio = platform.perSecond / grammy.perSecond;
+const laterCpu = (result: { cpuMs: number[] }) =>
+  result.cpuMs.slice(1).reduce((a, b) => a + b, 0) / (MESSAGES_PER_CHAT - 1);
+console.log(
+  "CPU of this process per update (server, fake Bot API and load generator; FerretDB and Redis apart):" +
+    ` first contact ${platform.cpuMs[0]?.toFixed(2)} ms vs grammY ${grammy.cpuMs[0]?.toFixed(2)} ms,` +
+    ` later turns ${laterCpu(platform).toFixed(2)} ms vs ${laterCpu(grammy).toFixed(2)} ms`,
+);
 const p99Ratio = platformRate.p99Ms / grammyRate.p99Ms;
 console.log(
   `ratios: platform/grammY throughput ${ratio.toFixed(2)}, p99 at ${RATE}/s ${p99Ratio.toFixed(2)};` +
