@@ -13,7 +13,7 @@ import { referralModels } from "../referrals/referral-model.ts";
 import { rewardModel } from "../referrals/reward-service.ts";
 import { catalogModels } from "../catalog/catalog-models.ts";
 import { decisionModel } from "../decisions/decision-store.ts";
-import { notificationModel } from "../notifications/notification-service.ts";
+import { notificationModel, sendClaimModel } from "../notifications/notification-service.ts";
 import { LinkService } from "../linking/link-service.ts";
 import { maintenanceModel } from "../maintenance/maintenance-service.ts";
 import { ticketModels } from "../support/ticket-models.ts";
@@ -33,6 +33,7 @@ export function registerModels(connection: Connection): Connection {
   decisionModel(connection);
   auditModel(connection);
   notificationModel(connection);
+  sendClaimModel(connection);
   broadcastModel(connection);
   catalogModels(connection);
   alertModel(connection);

@@ -43,6 +43,28 @@ const notificationSchema = new Schema<NotificationDoc>(
 );
 notificationSchema.index({ userId: 1, createdAt: -1 });
 
+/**
+ * The one send a notification gets: inserted under the notification's key just before the platform call (a unique
+ * `_id`, so of two workers holding the same notification only one sends, on MongoDB and on FerretDB alike), and
+ * removed only when that call surely did not go out.
+ */
+interface SendClaimDoc {
+  _id: string;
+  at: Date;
+}
+
+const sendClaimSchema = new Schema<SendClaimDoc>(
+  { _id: { type: String, required: true }, at: { type: Date, required: true } },
+  { versionKey: false, collection: "notification_sends" },
+);
+
+export function sendClaimModel(connection: Connection): Model<SendClaimDoc> {
+  return (
+    (connection.models.NotificationSend as Model<SendClaimDoc> | undefined) ??
+    connection.model<SendClaimDoc>("NotificationSend", sendClaimSchema)
+  );
+}
+
 export function notificationModel(connection: Connection): Model<NotificationDoc> {
   return (
     (connection.models.Notification as Model<NotificationDoc> | undefined) ??
@@ -76,6 +98,7 @@ export function pickIdentity(identities: IdentityDoc[]): IdentityDoc | undefined
  */
 export class NotificationService {
   private readonly model: Model<NotificationDoc>;
+  private readonly claims: Model<SendClaimDoc>;
   private readonly users: Pick<UserService, "findUser" | "findIdentity" | "identitiesOfUser" | "markUnreachable">;
   private readonly queue: NotificationQueue;
   private readonly quiet: QuietHours | undefined;
@@ -90,6 +113,7 @@ export class NotificationService {
   }) {
     this.users = options.users;
     this.model = notificationModel(options.connection);
+    this.claims = sendClaimModel(options.connection);
     this.queue = options.queue;
     this.quiet = options.quiet;
     this.now = options.now ?? (() => new Date());
@@ -234,9 +258,9 @@ export class NotificationService {
   }
 
   /**
-   * The worker's first step for one notification: what to send and to whom, or why nothing is sent. Never twice: a
-   * record found still `sending` (its worker died mid-send) becomes `uncertain` instead of being sent again; a chat
-   * that is gone or a banned person ends it as `unreachable`.
+   * The worker's first step for one notification: what to send and to whom, or why nothing is sent. A chat that is
+   * gone or a banned person ends it as `unreachable`; a record still `sending` (written so by earlier versions just
+   * before the call) becomes `uncertain`. Never twice is decided by {@link claimSend}.
    */
   async startDelivery(key: string): Promise<DeliveryStart> {
     const doc = await this.find(key);
@@ -262,9 +286,21 @@ export class NotificationService {
     return { kind: "ready", doc, identity, user };
   }
 
-  /** Just before the platform call: from here a crash leaves the outcome unknown (never resent). */
-  async markSending(key: string): Promise<void> {
-    await this.setStatus(key, "sending");
+  /**
+   * Just before the platform call: claims the notification's one send (an insert, cheaper than an update where the
+   * database scans for it). False when a send already began, because its worker died mid-send or a stalled job's
+   * first run is still going: the record becomes `uncertain` and is never sent again.
+   */
+  async claimSend(key: string): Promise<boolean> {
+    try {
+      await this.claims.create({ _id: key, at: this.now() });
+      return true;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      // Not over the outcome of a first run still going, which may yet record it sent.
+      await this.model.updateOne({ _id: key, status: "queued" }, { $set: { status: "uncertain" } }).exec();
+      return false;
+    }
   }
 
   async markSent(key: string): Promise<void> {
@@ -276,9 +312,12 @@ export class NotificationService {
     await this.setStatus(key, "uncertain");
   }
 
-  /** The call did not go out (a transport failure before sending, or a 429): queued again for the retry. */
-  async markQueued(key: string): Promise<void> {
-    await this.setStatus(key, "queued");
+  /**
+   * The call did not go out (a transport failure before sending, or a 429): the claim is given back, so the retry
+   * may send (the record stayed `queued`).
+   */
+  async releaseSend(key: string): Promise<void> {
+    await this.claims.deleteOne({ _id: key }).exec();
   }
 
   /** The person blocked the bot: this notification ends, and the chat is marked unreachable. */

@@ -15,11 +15,12 @@ export const NOTIFY_QUEUES: Record<Transport, string> = {
 export type DeliveryOutcome = "sent" | "unreachable" | "uncertain" | "already_done" | "missing" | "skipped";
 
 /**
- * Delivers one notification. Never twice: the record goes queued → sending →
- * sent, and a job that finds it still `sending` (its process died mid-send)
- * marks it `uncertain` instead of sending again, as does a send whose answer
- * never came (a timeout after the request left). Only a send that surely did
- * not go out (connection refused, a 5xx answer) is retried. A 429 pauses the
+ * Delivers one notification. Never twice: just before the platform call the
+ * job claims the notification's one send (an insert under its key); a job
+ * that finds it claimed (its process died mid-send) marks it `uncertain`
+ * instead of sending again, as does a send whose answer never came (a timeout
+ * after the request left). Only a send that surely did not go out (connection
+ * refused, a 5xx answer) gives the claim back and is retried. A 429 pauses the
  * queue for `retry_after`; a person who blocked the bot is marked unreachable.
  */
 export async function deliverNotification(job: Job<{ key: string }>, ctx: JobContext): Promise<DeliveryOutcome> {
@@ -49,7 +50,10 @@ export async function deliverNotification(job: Job<{ key: string }>, ctx: JobCon
   const rate = sendRate(ctx.deps, doc.transport);
   await rate.acquire();
 
-  await notifications.markSending(key);
+  if (!(await notifications.claimSend(key))) {
+    ctx.logger.warn({ key }, "a send of this notification already began; recorded uncertain, not sending again");
+    return "uncertain";
+  }
   let result;
   try {
     result = await sender.send(
@@ -64,7 +68,7 @@ export async function deliverNotification(job: Job<{ key: string }>, ctx: JobCon
       },
     );
   } catch (error) {
-    await notifications.markQueued(key);
+    await notifications.releaseSend(key);
     throw error;
   }
   switch (result.kind) {
@@ -79,7 +83,7 @@ export async function deliverNotification(job: Job<{ key: string }>, ctx: JobCon
       ctx.logger.warn({ key, transport: doc.transport }, "no answer to a notification send; recorded uncertain");
       return "uncertain";
     case "rate_limited":
-      await notifications.markQueued(key);
+      await notifications.releaseSend(key);
       await rate.pause(result.retryAfterMs);
       await ctx.rateLimit(result.retryAfterMs);
       throw new RateLimitError();

@@ -1,7 +1,7 @@
 import { worstWindow } from "../helpers/rate-windows.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChannelSenders } from "../../bots/channels/senders.ts";
-import { notificationModel } from "../../core/notifications/notification-service.ts";
+import { notificationModel, sendClaimModel } from "../../core/notifications/notification-service.ts";
 import { quietDelayMs, parseQuietHours } from "../../core/notifications/quiet-hours.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { NOTIFY_QUEUES } from "../../jobs/notifications/notify-queues.ts";
@@ -134,6 +134,16 @@ describe("notification pipeline", () => {
     expect(h.fake.textsTo(user.id).filter((value) => value === "EN t6:a")).toHaveLength(0);
   });
 
+  it("does not send a notification whose send was claimed by a run that died (or still runs)", async () => {
+    const { user, id } = await person();
+    await h.t.runtime.queues.get(NOTIFY_QUEUES.telegram).pause();
+    await notify(id, "t6:d");
+    await sendClaimModel(h.t.runtime.mongo).create({ _id: "t6:d", at: new Date() });
+    await h.t.runtime.queues.get(NOTIFY_QUEUES.telegram).resume();
+    await waitFor(async () => (await status("t6:d")) === "uncertain");
+    expect(h.fake.textsTo(user.id).filter((value) => value === "EN t6:d")).toHaveLength(0);
+  });
+
   it("records a send whose answer never came as uncertain and never sends it again", async () => {
     const { user, id } = await person();
     h.fake.hold(); // Telegram received it, but answers after our client timeout (1 s here).
@@ -151,6 +161,7 @@ describe("notification pipeline", () => {
     await notify(id, "t6:c");
     await waitFor(async () => (await status("t6:c")) === "sent", 20_000);
     expect(h.fake.textsTo(user.id).filter((value) => value === "EN t6:c")).toHaveLength(1);
+    expect(h.fake.sent("sendMessage", user.id).filter((call) => call.payload.text === "EN t6:c")).toHaveLength(2);
   });
 
   it("holds non-urgent notifications during quiet hours (Yangon time) and sends urgent ones at once", async () => {
