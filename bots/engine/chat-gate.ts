@@ -12,11 +12,14 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1`);
 
 /**
- * Takes the chat's turn when this entry is first in line and nobody holds the lock, and then in the same step counts
- * the update in the chat's window (a fixed window: the count's key lives `ARGV[7]` ms from the window's first update)
- * and reads what the turn needs (string values, list lengths). Answers {1, count, values...} = taken, {2} = evicted a
- * dead entry, {0} = wait. KEYS: pending, lock, beat, count, then the strings to read, then the lists to measure.
- * With a sequence in `ARGV[8]` it first puts the entry in line, as REGISTER does (for a turn taken without a grace).
+ * Takes the chat's turn when this entry is first in line and nobody holds the lock, and then in the same step takes
+ * one update from the chat's allowance (a token bucket in a hash: `ARGV[10]` updates at once, refilled at that many
+ * per `ARGV[7]` ms; '0' turns it off) and reads what the turn needs (string values, list lengths). Answers
+ * {1, over, values...} = taken (`over`: 0 within the allowance, else how many updates found it spent since the chat
+ * was last quiet for a window, so a flood hears one notice),
+ * {2} = evicted a dead entry, {0} = wait. KEYS: pending, lock, beat, allowance, then the strings to read, then the
+ * lists to measure. With a sequence in `ARGV[8]` it first puts the entry in line, as REGISTER does (for a turn taken
+ * without a grace).
  */
 const ACQUIRE = new RedisScript(`
 redis.call('SET', KEYS[3], '1', 'PX', ARGV[6])
@@ -33,12 +36,27 @@ if head ~= ARGV[1] then
   return {0}
 end
 if not redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return {0} end
-local counted = 0
+local over = 0
 if ARGV[7] ~= '0' then
-  counted = redis.call('INCR', KEYS[4])
-  if counted == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[7]) end
+  local window = tonumber(ARGV[7])
+  local burst = tonumber(ARGV[10])
+  local clock = redis.call('TIME')
+  local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+  local state = redis.call('HMGET', KEYS[4], 'tokens', 'at', 'over')
+  local tokens = tonumber(state[1]) or burst
+  local at = tonumber(state[2]) or now
+  tokens = math.min(burst, tokens + math.max(0, now - at) * burst / window)
+  local refused = tonumber(state[3]) or 0
+  if tokens >= 1 then
+    tokens = tokens - 1
+  else
+    refused = refused + 1
+    over = refused
+  end
+  redis.call('HSET', KEYS[4], 'tokens', tostring(tokens), 'at', tostring(now), 'over', tostring(refused))
+  redis.call('PEXPIRE', KEYS[4], window)
 end
-local out = {1, counted}
+local out = {1, over}
 local strings = tonumber(ARGV[5])
 for i = 5, #KEYS do
   if i - 4 <= strings then
@@ -78,14 +96,20 @@ export interface TurnReads {
    * can still be on its way: the turn is taken without the grace.
    */
   serialDelivery?: boolean;
-  /** Counts the update in a fixed window of the chat's (the inbound rate limit); the count is `TurnIo.counted`. */
-  counter?: { key: string; windowMs: number };
+  /**
+   * Takes the update from the chat's allowance (the inbound rate limit): `burst` at once, refilled at `burst` per
+   * `windowMs`; the outcome is `TurnIo.over`.
+   */
+  allowance?: { key: string; burst: number; windowMs: number };
 }
 
 /** The values read as the turn started, and the writes to make as it ends (in the step that releases the chat). */
 export interface TurnIo {
-  /** The update's number in the chat's current window (0 without a counter). */
-  counted: number;
+  /**
+   * 0 when the update was within the chat's allowance (or there is none); otherwise how many updates, this one
+   * included, found it spent since the chat was last quiet for a window.
+   */
+  over: number;
   string(key: string): string | null;
   listLength(key: string): number;
   /** Written when the turn ends, with the release: `null` deletes, `ttlMs` 0 keeps the value for good. */
@@ -166,11 +190,11 @@ export class ChatGate {
       const deadline = Date.now() + this.waitMs;
       let pause = 5;
       let values: unknown[];
-      let counted = 0;
+      let over = 0;
       for (;;) {
         const result = (await ACQUIRE.run(
           this.redis,
-          [pending, lock, beat, reads.counter?.key ?? `${base}:count`, ...strings, ...lists],
+          [pending, lock, beat, reads.allowance?.key ?? `${base}:allowance`, ...strings, ...lists],
           [
             member,
             token,
@@ -178,13 +202,14 @@ export class ChatGate {
             beatPrefix,
             String(strings.length),
             String(beatMs),
-            String(reads.counter?.windowMs ?? 0),
+            String(reads.allowance?.windowMs ?? 0),
             withGrace ? "" : String(sequence),
             LINE_MS,
+            String(reads.allowance?.burst ?? 0),
           ],
         )) as unknown[];
         if (result[0] === 1) {
-          counted = Number(result[1]);
+          over = Number(result[1]);
           values = result.slice(2);
           break;
         }
@@ -204,7 +229,7 @@ export class ChatGate {
         return read.get(key);
       };
       return await work({
-        counted,
+        over,
         string: (key) => (known(key) as string | null | undefined) ?? null,
         listLength: (key) => Number(known(key) ?? 0),
         later: (key, value, ttlMs = 0) => {

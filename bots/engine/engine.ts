@@ -94,7 +94,11 @@ export class ConversationEngine {
       strings: [conversationKey, ...(reads.strings ?? [])],
       lists: reads.lists ?? [],
       serialDelivery: envelope.transport === "telegram",
-      counter: { key: services.inbound.key(chatKey), windowMs: services.inbound.windowMs },
+      allowance: {
+        key: services.inbound.key(chatKey),
+        burst: services.inbound.burst,
+        windowMs: services.inbound.windowMs,
+      },
     };
     return this.options.gate.run(chatKey, envelope.sequence, envelope.updateKey, turnReads, async (io) => {
       const now = this.now();
@@ -106,7 +110,7 @@ export class ConversationEngine {
       }
       // A flood is cut before any database work: the update is recorded as handled (so a redelivery stays
       // dropped), the person hears once per window that they are going too fast, and nothing else runs.
-      const admission = services.inbound.admission(io.counted);
+      const admission = services.inbound.admission(io.over);
       if (admission !== "ok" && stored !== null) {
         logger.info({ admission }, "inbound rate limit");
         await services.conversations.save(handledOnly(stored, envelope, now));

@@ -3,15 +3,16 @@ import { chatSlot } from "../conversations/chat-keys.ts";
 export type Admission = "ok" | "slow_down" | "drop";
 
 /**
- * How much one person may send: `burst` updates in any fixed window of `windowSeconds`, counted in Redis so every web
- * instance shares the count. The count is taken with the chat's turn (the chat gate's acquire script increments the
- * key this names), so the limit costs no command of its own. Past it the person is told once per window to slow
- * down, and the rest of the window's updates are recorded as handled and dropped, so one flood does not slow
- * everyone else down.
+ * How much one person may send: `burst` updates at once, and `burst` more every `windowSeconds` (a token bucket, kept
+ * in Redis so every web instance shares it). Someone typing quickly but steadily below that rate is never stopped,
+ * whatever moment they started at; a flood is stopped after its first `burst`. The allowance is taken with the chat's
+ * turn (the chat gate's acquire script updates the key this names), so the limit costs no command of its own. The
+ * first update that finds it spent gets a polite notice to slow down (once until the chat has been quiet for a
+ * window), and the refused ones are recorded as handled and dropped, so one flood does not slow everyone else down.
  */
 export class InboundLimiter {
   private readonly prefix: string;
-  private readonly burst: number;
+  readonly burst: number;
   readonly windowMs: number;
 
   constructor(options: { prefix: string; burst: number; windowSeconds: number }) {
@@ -20,15 +21,15 @@ export class InboundLimiter {
     this.windowMs = options.windowSeconds * 1000;
   }
 
-  /** The chat's count key (with the chat's hash tag, beside its other keys). */
+  /** The chat's allowance key (with the chat's hash tag, beside its other keys). */
   key(chatKey: string): string {
-    return `${this.prefix}:${chatSlot(chatKey)}`;
+    return `${this.prefix}:allowance:${chatSlot(chatKey)}`;
   }
 
-  /** What the update numbered `count` in its window gets. */
-  admission(count: number): Admission {
-    if (count <= this.burst) return "ok";
-    // The first update over the burst gets the notice; the others of the window go unanswered.
-    return count === this.burst + 1 ? "slow_down" : "drop";
+  /** What an update gets when it is the `over`-th to find the allowance spent since the chat was quiet (0: within). */
+  admission(over: number): Admission {
+    if (over === 0) return "ok";
+    // The first update past the allowance gets the notice; the flood's other refused updates go unanswered.
+    return over === 1 ? "slow_down" : "drop";
   }
 }
