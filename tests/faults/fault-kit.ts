@@ -172,7 +172,7 @@ export function chatStream(
         const word = `zq${chat}x${turn}`;
         const result = await deliverUntilTaken(() => h.post(tgText(person, word)), clock);
         if (result.status === 200) accepted.add(word);
-        // A brisk person: under the inbound allowance's steady rate (10 per 5 s by default), which is not on trial here.
+        // A brisk person: under the inbound allowance's steady rate (10 per 5 s by default), not on trial here.
         await sleep(600);
       }
     }),
