@@ -109,7 +109,8 @@ export class ConversationEngine {
         return { replies: [], duplicate: true };
       }
       // A flood is cut before any database work: the update is recorded as handled (so a redelivery stays
-      // dropped), the person hears once per window that they are going too fast, and nothing else runs.
+      // dropped), the person hears once that they are going too fast (until the chat is quiet for a window), and
+      // nothing else runs.
       const admission = services.inbound.admission(io.over);
       if (admission !== "ok" && stored !== null) {
         logger.info({ admission }, "inbound rate limit");
