@@ -8,6 +8,8 @@ import { createViberChannel, type ViberChannel } from "../bots/channels/viber/vi
 import { createBot, type Bot, type BotDeps } from "../bots/create-bot.ts";
 import type { Core } from "../core/app/create-core.ts";
 import type { Runtime } from "../jobs/runtime/create-runtime.ts";
+import { lazyChild } from "../core/logging/lazy-child.ts";
+import type { Logger } from "../core/logging/create-logger.ts";
 import { installErrorShape } from "./plugins/error-shape.ts";
 import { createMetrics, installRequestMetrics, type Metrics } from "./plugins/metrics.ts";
 import { healthRoutes } from "./routes/health-routes.ts";
@@ -62,6 +64,8 @@ export async function buildServer(runtime: Runtime, core: Core, plugins?: BotDep
     },
     // Requests are counted in /metrics and logged at debug level by our own hook below.
     logController: new LogController({ requestIdLogLabel: "reqId", disableRequestLogging: true }),
+    // Each request's logger (with its reqId) is made only if the request logs something.
+    childLoggerFactory: (logger, bindings, options) => lazyChild(logger as Logger, bindings, options),
     return503OnClosing: true,
     forceCloseConnections: "idle",
   });

@@ -2,6 +2,7 @@ import type { MaintenanceWindow } from "../../core/maintenance/maintenance-servi
 import { yangonTime } from "../../core/values/yangon-time.ts";
 import { freshConversation, handledBefore, type ConversationDoc } from "../../core/conversations/conversation-store.ts";
 import type { Logger } from "../../core/logging/create-logger.ts";
+import { lazyChild } from "../../core/logging/lazy-child.ts";
 import { normalizeBurmese, toAsciiDigits } from "../../core/myanmar/index.ts";
 import { mayUse, type Section } from "../../core/admin/roles.ts";
 import type { ResolvedUser } from "../../core/users/user-service.ts";
@@ -86,7 +87,7 @@ export class ConversationEngine {
   async handle(raw: Envelope, deliver: Deliver, reads: TurnReads = {}): Promise<Outcome> {
     const envelope = { ...raw, incoming: normalizeIncoming(raw.incoming) };
     const chatKey = `${envelope.channel}:${envelope.externalId}`;
-    const logger = this.options.logger.child({ update: envelope.updateKey, chat: chatKey });
+    const logger = lazyChild(this.options.logger, { update: envelope.updateKey, chat: chatKey });
     const { services } = this.options;
     const conversationKey = services.conversations.key(chatKey);
     // Telegram sends a chat's updates one at a time, each once the previous one was answered.

@@ -1,4 +1,6 @@
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../core/logging/create-logger.ts";
 import type { QueueDefinition } from "../../jobs/queue-registry.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
 
@@ -94,5 +96,28 @@ describe("/metrics behind a bearer token", () => {
     });
     expect(scraper.statusCode).toBe(200);
     expect(scraper.body).toContain("# TYPE http_requests_total counter");
+  });
+});
+
+describe("request logs", () => {
+  it("carry the request id, from the logger each request makes only when it logs", async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const t = await buildTestApp({
+      definitions: [noop],
+      logger: createLogger({ level: "debug", pretty: false, destination }),
+    });
+    try {
+      await t.app.inject({ method: "GET", url: "/health", headers: { "x-request-id": "req-lazy-1" } });
+      const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logged).toContainEqual(expect.objectContaining({ reqId: "req-lazy-1", msg: "request", status: 200 }));
+    } finally {
+      await t.close();
+    }
   });
 });

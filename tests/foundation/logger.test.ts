@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../core/logging/create-logger.ts";
+import { lazyChild } from "../../core/logging/lazy-child.ts";
 
 function capture() {
   const lines: string[] = [];
@@ -48,5 +49,30 @@ describe("logger redaction", () => {
     expect(out).toContain("[token]");
     expect(out).toContain("[phone]");
     expect(out).toContain("[nrc]");
+  });
+});
+
+describe("a child logger made when first used", () => {
+  it("logs with its bindings, redacted like any child, and makes grandchildren", () => {
+    const { logger, text } = capture();
+    const child = lazyChild(logger, { update: "tg:u:1", chat: "tg:42" });
+    child.info({ user: { phone: "+959420012345" } }, "turn");
+    child.child({ flow: "withdraw" }).warn("step");
+    const [first, second] = text()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(first).toMatchObject({ update: "tg:u:1", chat: "tg:42", msg: "turn", user: { phone: "[redacted]" } });
+    expect(second).toMatchObject({ update: "tg:u:1", chat: "tg:42", flow: "withdraw", msg: "step" });
+  });
+
+  it("writes nothing at a level that is off, and answers the level questions from its parent", () => {
+    const { logger, text } = capture();
+    const child = lazyChild(logger, { chat: "tg:42" });
+    child.debug("not shown");
+    expect(text()).toBe("");
+    expect(child.level).toBe("info");
+    expect(child.isLevelEnabled("debug")).toBe(false);
+    expect(child.isLevelEnabled("warn")).toBe(true);
   });
 });

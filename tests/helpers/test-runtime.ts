@@ -60,10 +60,12 @@ export async function buildTestApp(
     plugins?: BotDeps["plugins"];
     /** Pins the clock every service reads. */
     clock?: () => Date;
+    /** Where the app logs (silent by default). */
+    logger?: Logger;
   } = {},
 ): Promise<TestApp> {
   const config = options.config ?? testConfig();
-  const logger = testLogger();
+  const logger = options.logger ?? testLogger();
   const shutdown = createShutdown(logger, 20_000);
   const runtime = await createRuntime({
     config,
