@@ -89,6 +89,9 @@ export class MaintenanceService {
   private readonly callbacks: () => CallbackIntake;
   private readonly now: () => Date;
   private cached: { at: number; window: MaintenanceWindow | null } | undefined;
+  /** The read in flight, shared by every update that found the memory stale; and what a change invalidates. */
+  private reading: Promise<void> | undefined;
+  private generation = 0;
 
   constructor(deps: {
     connection: Connection;
@@ -112,13 +115,32 @@ export class MaintenanceService {
   /** The window in force now, if any (read at most every 5 s per process: it is asked on every update). */
   async active(now = this.now()): Promise<MaintenanceWindow | null> {
     if (this.cached !== undefined && Math.abs(now.getTime() - this.cached.at) < CACHE_MS) return this.inForce(now);
-    const window = await this.model
-      .findOne({ endedAt: null, endsAt: { $gt: now } })
-      .sort({ startsAt: 1 })
-      .lean<MaintenanceWindow>()
-      .exec();
-    this.cached = { at: now.getTime(), window };
+    // One read for every update that finds the memory stale at the same moment (under load, dozens at once).
+    if (this.reading === undefined) {
+      const generation = this.generation;
+      const reading = this.model
+        .findOne({ endedAt: null, endsAt: { $gt: now } })
+        .sort({ startsAt: 1 })
+        .lean<MaintenanceWindow>()
+        .exec()
+        .then((window) => {
+          // A window scheduled or ended while this read was on its way is read afresh by the next update.
+          if (generation === this.generation) this.cached = { at: now.getTime(), window };
+        })
+        .finally(() => {
+          if (this.reading === reading) this.reading = undefined;
+        });
+      this.reading = reading;
+    }
+    await this.reading;
     return this.inForce(now);
+  }
+
+  /** A window was scheduled, changed or ended here: the next update reads it afresh. */
+  private forgetWindow(): void {
+    this.cached = undefined;
+    this.reading = undefined;
+    this.generation++;
   }
 
   private inForce(now: Date): MaintenanceWindow | null {
@@ -154,7 +176,7 @@ export class MaintenanceService {
       endedAt: null,
     };
     await this.model.create(window);
-    this.cached = undefined;
+    this.forgetWindow();
     await this.queue.scheduleNotice(id, new Date(Math.max(now.getTime(), input.startsAt.getTime() - NOTICE_AHEAD_MS)));
     await this.queue.scheduleEnd(id, input.endsAt);
     await this.audit.record({
@@ -217,7 +239,7 @@ export class MaintenanceService {
     if (window === null) return 0;
     if (window.endedAt === null && new Date(window.endsAt) > now) return -1;
     if (window.endedAt === null) await this.model.updateOne({ _id: windowId }, { $set: { endedAt: now } }).exec();
-    this.cached = undefined;
+    this.forgetWindow();
     return this.callbacks().settleDeferred();
   }
 
@@ -226,7 +248,7 @@ export class MaintenanceService {
     const [window] = await this.upcoming();
     if (window === undefined) return null;
     await this.model.updateOne({ _id: window._id }, { $set: { endedAt: this.now() } }).exec();
-    this.cached = undefined;
+    this.forgetWindow();
     await this.audit.record({
       actorId: actor.userId,
       actorRole: actor.role,
