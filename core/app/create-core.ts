@@ -280,6 +280,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     queue: ports.maintenanceQueue(clock),
     callbacks: () => callbacks,
     now: clock,
+    logger,
   });
   const callbacks = new CallbackIntake({
     connection: mongo,

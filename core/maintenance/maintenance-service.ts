@@ -1,6 +1,8 @@
 import { Schema, type Connection, type Model } from "mongoose";
 import type { AuditLog } from "../admin/audit-log.ts";
 import { AppError } from "../errors/app-error.ts";
+import { withTimeout } from "../db/mongo-connection.ts";
+import type { Logger } from "../logging/create-logger.ts";
 import { inAllLanguages, type Translator } from "../i18n/translator.ts";
 import type { NotificationService } from "../notifications/notification-service.ts";
 import type { CallbackIntake } from "../payments/callback-intake.ts";
@@ -11,6 +13,9 @@ import { YANGON_OFFSET_MS, yangonTime } from "../values/yangon-time.ts";
 export const NOTICE_AHEAD_MS = 48 * 3600_000;
 const ACTIVE_DAYS = 30;
 const CACHE_MS = 5_000;
+/** How long the read may take before updates go on with the window last known; and when it is tried again. */
+const READ_TIMEOUT_MS = 1_000;
+const RETRY_MS = 1_000;
 
 export interface MaintenanceWindow {
   /** `M` + the start in Yangon time (`M202612060200`): one window per start. */
@@ -91,6 +96,7 @@ export class MaintenanceService {
   private cached: { at: number; window: MaintenanceWindow | null } | undefined;
   /** The read in flight, shared by every update that found the memory stale; and what a change invalidates. */
   private reading: Promise<void> | undefined;
+  private readonly logger: Logger | undefined;
   private generation = 0;
 
   constructor(deps: {
@@ -101,6 +107,7 @@ export class MaintenanceService {
     queue: MaintenanceQueue;
     callbacks: () => CallbackIntake;
     now: () => Date;
+    logger?: Logger;
   }) {
     this.connection = deps.connection;
     this.model = maintenanceModel(deps.connection);
@@ -110,6 +117,7 @@ export class MaintenanceService {
     this.queue = deps.queue;
     this.callbacks = deps.callbacks;
     this.now = deps.now;
+    this.logger = deps.logger;
   }
 
   /** The window in force now, if any (read at most every 5 s per process: it is asked on every update). */
@@ -118,15 +126,25 @@ export class MaintenanceService {
     // One read for every update that finds the memory stale at the same moment (under load, dozens at once).
     if (this.reading === undefined) {
       const generation = this.generation;
-      const reading = this.model
+      const query = this.model
         .findOne({ endedAt: null, endsAt: { $gt: now } })
         .sort({ startsAt: 1 })
         .lean<MaintenanceWindow>()
-        .exec()
-        .then((window) => {
-          // A window scheduled or ended while this read was on its way is read afresh by the next update.
-          if (generation === this.generation) this.cached = { at: now.getTime(), window };
-        })
+        .exec();
+      const reading = withTimeout(query, READ_TIMEOUT_MS, "maintenance window read timed out")
+        .then(
+          (window) => {
+            // A window scheduled or ended while this read was on its way is read afresh by the next update.
+            if (generation === this.generation) this.cached = { at: now.getTime(), window };
+          },
+          (error: unknown) => {
+            // The notice is not worth failing updates over while the database is away (a person's turn needs no
+            // database otherwise): they go on with the window last known, and it is read again in a second.
+            this.logger?.warn({ err: error }, "maintenance window unreadable; using the one last known");
+            if (generation === this.generation)
+              this.cached = { at: now.getTime() - CACHE_MS + RETRY_MS, window: this.cached?.window ?? null };
+          },
+        )
         .finally(() => {
           if (this.reading === reading) this.reading = undefined;
         });

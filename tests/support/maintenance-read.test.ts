@@ -1,5 +1,8 @@
 import { Collection } from "mongodb";
+import mongoose from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTranslator } from "../../core/i18n/translator.ts";
+import { MaintenanceService } from "../../core/maintenance/maintenance-service.ts";
 import { buildTestApp, type TestApp } from "../helpers/test-runtime.ts";
 
 let t: TestApp;
@@ -33,5 +36,31 @@ describe("the maintenance window, asked on every update", () => {
       expect(answers.every((window) => window === null)).toBe(true);
     });
     expect(reads).toBe(1);
+  });
+});
+
+describe("the maintenance window while the database is away", () => {
+  it("lets updates go on with the window last known, within a second, instead of failing them", async () => {
+    // A database nobody answers at (nothing listens on port 9): the read can only time out or fail.
+    const away = mongoose.createConnection("mongodb://127.0.0.1:9/away", { serverSelectionTimeoutMS: 300 });
+    away.asPromise().catch(() => undefined);
+    const unused = async () => undefined;
+    const service = new MaintenanceService({
+      connection: away,
+      notifier: t.core.notifier,
+      translator: await createTranslator(),
+      audit: t.core.audit,
+      queue: { scheduleNotice: unused, scheduleEnd: unused, endNow: unused },
+      callbacks: () => t.core.callbacks,
+      now: () => new Date(),
+    });
+    try {
+      const started = Date.now();
+      const answers = await Promise.all(Array.from({ length: 5 }, () => service.active()));
+      expect(answers).toEqual([null, null, null, null, null]);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await away.close();
+    }
   });
 });
