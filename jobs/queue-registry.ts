@@ -58,6 +58,17 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/**
+ * A sweep that runs every few seconds: a failed run is not retried (the next one, seconds later, does the same
+ * work), and only the last few runs are kept, for a look at what they did.
+ */
+export const FREQUENT_SWEEP_JOB_OPTIONS: JobsOptions = {
+  ...DEFAULT_JOB_OPTIONS,
+  attempts: 1,
+  removeOnComplete: { count: 20 },
+  removeOnFail: { count: 50 },
+};
+
 export const QUEUE_STATES = ["waiting", "active", "delayed", "failed", "prioritized", "waiting-children"] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
 

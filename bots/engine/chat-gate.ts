@@ -132,8 +132,9 @@ export interface ChatGateOptions {
  * update waits in a per-chat sorted set (score = sequence); the first in line takes the chat lock. Waiters keep a
  * heartbeat key alive, so an entry left by a crashed instance is evicted within seconds instead of blocking the chat.
  *
- * An uncontended turn costs three Redis commands: register, acquire (which also reads the turn's state), release
- * (which also writes what the turn left for its end). Every key of a chat carries the chat's hash tag, so on a Redis
+ * An uncontended turn costs two Redis commands of the gate's own: acquire (which also puts the entry in line when
+ * there is no grace, and reads the turn's state) and release (which also writes what the turn left for its end);
+ * with the grace (Viber, the sandbox) the entry is put in line by a register first. Every key of a chat carries the chat's hash tag, so on a Redis
  * Cluster the scripts touch one slot.
  */
 export class ChatGate {

@@ -1,4 +1,4 @@
-import { DEFAULT_JOB_OPTIONS, type QueueDefinition } from "../queue-registry.ts";
+import { FREQUENT_SWEEP_JOB_OPTIONS, type QueueDefinition } from "../queue-registry.ts";
 
 export const REPLY_DRAIN_QUEUE = "reply-drain";
 
@@ -10,12 +10,7 @@ export function replyDrainQueueDefinition(): QueueDefinition<Record<string, neve
   return {
     name: REPLY_DRAIN_QUEUE,
     concurrency: 1,
-    defaultJobOptions: {
-      ...DEFAULT_JOB_OPTIONS,
-      attempts: 1,
-      removeOnComplete: { count: 20 },
-      removeOnFail: { count: 50 },
-    },
+    defaultJobOptions: FREQUENT_SWEEP_JOB_OPTIONS,
     schedule: { id: "reply-drain", everyMs: 5_000 },
     async process(_job, ctx) {
       const totals = { chats: 0, sent: 0, uncertain: 0, dropped: 0, left: 0 };

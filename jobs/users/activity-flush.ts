@@ -1,4 +1,4 @@
-import { DEFAULT_JOB_OPTIONS, type QueueDefinition } from "../queue-registry.ts";
+import { FREQUENT_SWEEP_JOB_OPTIONS, type QueueDefinition } from "../queue-registry.ts";
 
 export const ACTIVITY_FLUSH_QUEUE = "activity-flush";
 
@@ -7,12 +7,7 @@ export function activityFlushQueueDefinition(): QueueDefinition<Record<string, n
   return {
     name: ACTIVITY_FLUSH_QUEUE,
     concurrency: 1,
-    defaultJobOptions: {
-      ...DEFAULT_JOB_OPTIONS,
-      attempts: 1,
-      removeOnComplete: { count: 20 },
-      removeOnFail: { count: 50 },
-    },
+    defaultJobOptions: FREQUENT_SWEEP_JOB_OPTIONS,
     schedule: { id: "activity-flush", everyMs: 10_000 },
     async process(_job, ctx) {
       const written = await ctx.deps.core.activity.flush();
