@@ -134,8 +134,8 @@ export interface ChatGateOptions {
  *
  * An uncontended turn costs two Redis commands of the gate's own: acquire (which also puts the entry in line when
  * there is no grace, and reads the turn's state) and release (which also writes what the turn left for its end);
- * with the grace (Viber, the sandbox) the entry is put in line by a register first. Every key of a chat carries the chat's hash tag, so on a Redis
- * Cluster the scripts touch one slot.
+ * with the grace (Viber, the sandbox) the entry is put in line by a register first. Every key of a chat carries the
+ * chat's hash tag, so on a Redis Cluster the scripts touch one slot.
  */
 export class ChatGate {
   private readonly redis: Redis;
