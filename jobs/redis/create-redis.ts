@@ -21,6 +21,7 @@ export function createRedis(url: string, role: RedisRole, logger: Logger): Redis
     retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
     lazyConnect: false,
     connectionName: `trm-${role}`,
+    enableAutoPipelining: role === "commands",
   });
   logOutages(redis, role, logger);
   return redis;
