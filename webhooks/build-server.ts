@@ -1,6 +1,5 @@
 import mongoose from "mongoose";
 import { randomUUID } from "node:crypto";
-import helmet from "@fastify/helmet";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { createTelegramChannel, type TelegramChannel } from "../bots/channels/telegram/telegram-channel.ts";
 import { createSandboxChannel, type SandboxChannel } from "../bots/channels/sandbox/sandbox-channel.ts";
@@ -11,6 +10,7 @@ import type { Runtime } from "../jobs/runtime/create-runtime.ts";
 import { lazyChild } from "../core/logging/lazy-child.ts";
 import type { Logger } from "../core/logging/create-logger.ts";
 import { installErrorShape } from "./plugins/error-shape.ts";
+import { installSecurityHeaders } from "./plugins/security-headers.ts";
 import { createMetrics, installRequestMetrics, type Metrics } from "./plugins/metrics.ts";
 import { healthRoutes } from "./routes/health-routes.ts";
 import { mediaRoutes } from "./routes/media-routes.ts";
@@ -74,17 +74,7 @@ export async function buildServer(runtime: Runtime, core: Core, plugins?: BotDep
     redis: runtime.redis.status === "ready",
   }));
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", "data:", "blob:"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-  });
+  installSecurityHeaders(app);
   installErrorShape(app);
   installRequestMetrics(app, metrics);
   app.addHook("onSend", async (request, reply) => {
