@@ -13,7 +13,12 @@ import { referralModels } from "../referrals/referral-model.ts";
 import { rewardModel } from "../referrals/reward-service.ts";
 import { catalogModels } from "../catalog/catalog-models.ts";
 import { decisionModel } from "../decisions/decision-store.ts";
-import { notificationModel, sendClaimModel } from "../notifications/notification-service.ts";
+import {
+  notificationModel,
+  outcomeModel,
+  queueingModel,
+  sendClaimModel,
+} from "../notifications/notification-records.ts";
 import { LinkService } from "../linking/link-service.ts";
 import { maintenanceModel } from "../maintenance/maintenance-service.ts";
 import { ticketModels } from "../support/ticket-models.ts";
@@ -34,6 +39,8 @@ export function registerModels(connection: Connection): Connection {
   auditModel(connection);
   notificationModel(connection);
   sendClaimModel(connection);
+  outcomeModel(connection);
+  queueingModel(connection);
   broadcastModel(connection);
   catalogModels(connection);
   alertModel(connection);

@@ -1,76 +1,29 @@
-import { Schema, type Connection, type Model } from "mongoose";
+import { randomUUID } from "node:crypto";
+import type { Connection, Model } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
 import type { IdentityDoc, Language, Transport, UserDoc } from "../users/user-model.ts";
 import type { UserService } from "../users/user-service.ts";
+import {
+  notificationModel,
+  outcomeModel,
+  queueingModel,
+  sendClaimModel,
+  statusOf,
+  type NotificationDoc,
+  type OutcomeDoc,
+  type QueueingDoc,
+  type SendClaimDoc,
+} from "./notification-records.ts";
 import { quietDelayMs, type QuietHours } from "./quiet-hours.ts";
 
-export type NotificationStatus = "queued" | "sending" | "sent" | "unreachable" | "uncertain";
-
-export interface NotificationDoc {
-  /** The caller's key, e.g. `referral:R123:status:hired`; one notification per key, ever. */
-  _id: string;
-  userId: string;
-  identityKey: string;
-  transport: Transport;
-  text: Record<Language, string>;
-  imageUrl: string | null;
-  /** A button under the message: its label per language and the chat button data it sends. */
-  button?: { label: Record<Language, string>; data: string } | null;
-  urgent: boolean;
-  status: NotificationStatus;
-  createdAt: Date;
-  /** When its delivery is due (after quiet hours for a non-urgent one): the sweeper looks only at overdue ones. */
-  dueAt?: Date;
-  sentAt: Date | null;
-}
-
-const notificationSchema = new Schema<NotificationDoc>(
-  {
-    _id: { type: String, required: true },
-    userId: { type: String, required: true },
-    identityKey: { type: String, required: true },
-    transport: { type: String, required: true },
-    text: { en: { type: String, required: true }, my: { type: String, required: true } },
-    imageUrl: { type: String, default: null },
-    button: { type: { label: { en: String, my: String }, data: String }, default: null, _id: false },
-    urgent: { type: Boolean, required: true },
-    status: { type: String, required: true },
-    createdAt: { type: Date, required: true },
-    dueAt: { type: Date },
-    sentAt: { type: Date, default: null },
-  },
-  { versionKey: false, collection: "notifications" },
-);
-notificationSchema.index({ userId: 1, createdAt: -1 });
-
-/**
- * The one send a notification gets: inserted under the notification's key just before the platform call (a unique
- * `_id`, so of two workers holding the same notification only one sends, on MongoDB and on FerretDB alike), and
- * removed only when that call surely did not go out.
- */
-interface SendClaimDoc {
-  _id: string;
-  at: Date;
-}
-
-const sendClaimSchema = new Schema<SendClaimDoc>(
-  { _id: { type: String, required: true }, at: { type: Date, required: true } },
-  { versionKey: false, collection: "notification_sends" },
-);
-
-export function sendClaimModel(connection: Connection): Model<SendClaimDoc> {
-  return (
-    (connection.models.NotificationSend as Model<SendClaimDoc> | undefined) ??
-    connection.model<SendClaimDoc>("NotificationSend", sendClaimSchema)
-  );
-}
-
-export function notificationModel(connection: Connection): Model<NotificationDoc> {
-  return (
-    (connection.models.Notification as Model<NotificationDoc> | undefined) ??
-    connection.model<NotificationDoc>("Notification", notificationSchema)
-  );
-}
+export {
+  notificationModel,
+  outcomeModel,
+  queueingModel,
+  sendClaimModel,
+  type NotificationDoc,
+  type NotificationStatus,
+} from "./notification-records.ts";
 
 /** Where queued notifications go: one queue per transport, the key as job id (implemented with BullMQ in jobs/). */
 export interface NotificationQueue {
@@ -99,6 +52,8 @@ export function pickIdentity(identities: IdentityDoc[]): IdentityDoc | undefined
 export class NotificationService {
   private readonly model: Model<NotificationDoc>;
   private readonly claims: Model<SendClaimDoc>;
+  private readonly outcomes: Model<OutcomeDoc>;
+  private readonly queueings: Model<QueueingDoc>;
   private readonly users: Pick<UserService, "findUser" | "findIdentity" | "identitiesOfUser" | "markUnreachable">;
   private readonly queue: NotificationQueue;
   private readonly quiet: QuietHours | undefined;
@@ -114,6 +69,8 @@ export class NotificationService {
     this.users = options.users;
     this.model = notificationModel(options.connection);
     this.claims = sendClaimModel(options.connection);
+    this.outcomes = outcomeModel(options.connection);
+    this.queueings = queueingModel(options.connection);
     this.queue = options.queue;
     this.quiet = options.quiet;
     this.now = options.now ?? (() => new Date());
@@ -135,6 +92,8 @@ export class NotificationService {
     const now = this.now();
     const urgent = input.urgent ?? false;
     const delay = urgent ? 0 : quietDelayMs(this.quiet, now);
+    const dueAt = new Date(now.getTime() + delay);
+    const batch = await this.intendQueueing([{ key: input.key, transport: identity.transport }], dueAt);
     try {
       await this.model.create({
         _id: input.key,
@@ -147,7 +106,7 @@ export class NotificationService {
         urgent,
         status: "queued",
         createdAt: now,
-        dueAt: new Date(now.getTime() + delay),
+        dueAt,
         sentAt: null,
       });
     } catch (error) {
@@ -155,40 +114,93 @@ export class NotificationService {
       // Recorded before, but its queueing may have failed (Redis down between the two): queued again under the
       // same job id, which the queue keeps once, so a retry finishes it and never sends it twice.
       const existing = await this.find(input.key);
-      if (existing?.status !== "queued") return "duplicate";
-      await this.queue.enqueue(existing.transport, input.key, existing.urgent ? 0 : quietDelayMs(this.quiet, now));
+      if (existing?.status === "queued")
+        await this.queue.enqueue(existing.transport, input.key, existing.urgent ? 0 : quietDelayMs(this.quiet, now));
+      await this.queueings.deleteOne({ _id: input.key }).exec();
       return "duplicate";
     }
     await this.queue.enqueue(identity.transport, input.key, delay);
+    await this.queueings.deleteMany({ batch }).exec();
     return "queued";
   }
 
   /**
-   * Notifications recorded but still queued a while after (their queueing failed: Redis was down between the record
-   * and the job, for one or for a bulk of them): queued again under their job ids, which the queue keeps once, so
-   * none is lost and none is sent twice. Returns how many were queued again.
+   * Written before the records: "these notifications' jobs may not be queued yet" (keys already there are kept:
+   * an earlier call's queueing is still unconfirmed). Removed once the jobs are queued; what a Redis outage or a
+   * crash leaves here, {@link requeueStuck} queues. Returns the call's batch id.
+   */
+  private async intendQueueing(entries: Array<{ key: string; transport: Transport }>, dueAt: Date): Promise<string> {
+    const batch = randomUUID();
+    try {
+      await this.queueings.insertMany(
+        entries.map((entry) => ({ _id: entry.key, transport: entry.transport, dueAt, batch })),
+        { ordered: false },
+      );
+    } catch (error) {
+      if (!onlyDuplicates(error)) throw error;
+    }
+    return batch;
+  }
+
+  /**
+   * Notifications whose queueing never finished (Redis was down between the record and the job, or the process
+   * died there, for one or for a bulk of them), a while after they were due: queued again under their job ids,
+   * which the queue keeps once (a job that finds its notification done sends nothing), so none is lost and none is
+   * sent twice. Only those are looked at, never the notifications delivered. Returns how many were queued again.
    */
   async requeueStuck(olderThanMs = 2 * 60_000, page = 500): Promise<number> {
-    const now = this.now();
-    const cutoff = new Date(now.getTime() - olderThanMs);
+    const cutoff = new Date(this.now().getTime() - olderThanMs);
     let requeued = 0;
-    // Only overdue ones: a notification waiting out quiet hours is not stuck. Read a page at a time, so none is out of
+    // Only overdue ones: a notification waiting out quiet hours is not stuck. A page at a time, so none is out of
     // reach however many there are.
     for (let after = ""; ;) {
-      const stuck = await this.model
-        .find({
-          status: "queued",
-          _id: { $gt: after },
-          $or: [{ dueAt: { $lte: cutoff } }, { dueAt: { $exists: false }, createdAt: { $lte: cutoff } }],
-        })
+      const stuck = await this.queueings
+        .find({ _id: { $gt: after }, dueAt: { $lte: cutoff } })
         .sort({ _id: 1 })
         .limit(page)
-        .lean<NotificationDoc[]>()
+        .lean<QueueingDoc[]>()
         .exec();
       if (stuck.length === 0) return requeued;
       after = stuck.at(-1)?._id ?? after;
-      for (const doc of stuck) await this.queue.enqueue(doc.transport, doc._id, 0);
+      for (const doc of stuck) {
+        await this.queue.enqueue(doc.transport, doc._id, 0);
+        await this.queueings.deleteOne({ _id: doc._id, batch: doc.batch }).exec();
+      }
       requeued += stuck.length;
+    }
+  }
+
+  /**
+   * Every notification not sent nor given up, queued again (for when Redis lost its queues: a new or emptied Redis,
+   * a restore): one pass over all the records, a page at a time, each checked by key for an outcome or a claim.
+   * Returns how many were queued again.
+   */
+  async requeueUnsent(page = 500): Promise<number> {
+    const now = this.now().getTime();
+    let requeued = 0;
+    for (let after = ""; ;) {
+      const docs = await this.model
+        .find({ _id: { $gt: after }, status: "queued" }, { transport: 1, dueAt: 1, urgent: 1 })
+        .sort({ _id: 1 })
+        .limit(page)
+        .lean<Array<Pick<NotificationDoc, "_id" | "transport" | "dueAt" | "urgent">>>()
+        .exec();
+      if (docs.length === 0) return requeued;
+      after = docs.at(-1)?._id ?? after;
+      const settled = await Promise.all(
+        docs.map(async (doc) => {
+          const [outcome, claim] = await Promise.all([
+            this.outcomes.exists({ _id: doc._id }).exec(),
+            this.claims.exists({ _id: doc._id }).exec(),
+          ]);
+          return outcome !== null || claim !== null;
+        }),
+      );
+      for (const [index, doc] of docs.entries()) {
+        if (settled[index] === true) continue;
+        await this.queue.enqueue(doc.transport, doc._id, Math.max(0, (doc.dueAt?.getTime() ?? now) - now));
+        requeued++;
+      }
     }
   }
 
@@ -225,6 +237,7 @@ export class NotificationService {
       dueAt: new Date(now.getTime() + delay),
       sentAt: null,
     }));
+    const batch = await this.intendQueueing(entries, docs[0]?.dueAt ?? now);
     let inserted: string[] = docs.map((doc) => doc._id);
     try {
       await this.model.insertMany(docs, { ordered: false });
@@ -244,52 +257,72 @@ export class NotificationService {
       byTransport.set(entry.transport, [...(byTransport.get(entry.transport) ?? []), entry.key]);
     }
     for (const [transport, keys] of byTransport) await this.queue.enqueueMany(transport, keys, delay);
+    // Keys recorded before (skipped here) keep an earlier call's unconfirmed queueing, if any, for the sweeper.
+    await this.queueings.deleteMany({ batch }).exec();
     return fresh.size;
   }
 
+  /** The notification with what became of it (see {@link statusOf}): three reads by key, cheap on either database. */
   async find(key: string): Promise<NotificationDoc | null> {
-    return this.model.findById(key).lean<NotificationDoc>().exec();
+    const { stored, outcome, claim } = await this.read(key);
+    return stored === null ? null : statusOf(stored, outcome, claim, this.now());
   }
 
-  async setStatus(key: string, status: NotificationStatus): Promise<void> {
-    await this.model
-      .updateOne({ _id: key }, { $set: status === "sent" ? { status, sentAt: this.now() } : { status } })
-      .exec();
+  private async read(key: string) {
+    const [stored, outcome, claim] = await Promise.all([
+      this.model.findById(key).lean<NotificationDoc>().exec(),
+      this.outcomes.findById(key).lean<OutcomeDoc>().exec(),
+      this.claims.findById(key).lean<SendClaimDoc>().exec(),
+    ]);
+    return { stored, outcome, claim };
+  }
+
+  /** Records what became of a notification, once: the first outcome recorded stays. */
+  private async record(key: string, status: OutcomeDoc["status"]): Promise<void> {
+    try {
+      await this.outcomes.create({ _id: key, status, at: this.now() });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
   }
 
   /**
    * The worker's first step for one notification: what to send and to whom, or why nothing is sent. A chat that is
-   * gone or a banned person ends it as `unreachable`; a record still `sending` (written so by earlier versions just
-   * before the call) becomes `uncertain`. Never twice is decided by {@link claimSend}.
+   * gone or a banned person ends it as `unreachable`; a send already claimed with nothing recorded after (its
+   * worker died mid-send, or a first run still goes) is not sent again, nor is a record left `sending` by earlier
+   * versions (recorded `uncertain`). Never twice is decided by {@link claimSend}.
    */
   async startDelivery(key: string): Promise<DeliveryStart> {
-    const doc = await this.find(key);
-    if (doc === null) return { kind: "missing" };
-    if (doc.status === "sent" || doc.status === "unreachable" || doc.status === "uncertain")
-      return { kind: "already_done" };
-    if (doc.status === "sending") {
-      await this.setStatus(key, "uncertain");
+    const { stored, outcome, claim } = await this.read(key);
+    if (stored === null) return { kind: "missing" };
+    if (outcome !== null) return { kind: "already_done" };
+    if (claim !== null) return { kind: "uncertain" };
+    if (stored.status === "sending") {
+      await this.record(key, "uncertain");
       return { kind: "uncertain" };
     }
+    if (stored.status !== "queued") return { kind: "already_done" };
+    const doc = stored;
     const [identity, user] = await Promise.all([
       this.users.findIdentity(doc.identityKey),
       this.users.findUser(doc.userId),
     ]);
     if (identity === null || user === null || !identity.reachable) {
-      await this.setStatus(key, "unreachable");
+      await this.record(key, "unreachable");
       return { kind: "unreachable" };
     }
     if (user.status === "banned") {
-      await this.setStatus(key, "unreachable");
+      await this.record(key, "unreachable");
       return { kind: "skipped" };
     }
     return { kind: "ready", doc, identity, user };
   }
 
   /**
-   * Just before the platform call: claims the notification's one send (an insert, cheaper than an update where the
-   * database scans for it). False when a send already began, because its worker died mid-send or a stalled job's
-   * first run is still going: the record becomes `uncertain` and is never sent again.
+   * Just before the platform call: claims the notification's one send (an insert). False when a send already began,
+   * because its worker died mid-send or a stalled job's first run is still going: nothing is recorded here (that
+   * first run may yet record it sent); the claim alone keeps it from a second send (it reads `sending`, later
+   * `uncertain`).
    */
   async claimSend(key: string): Promise<boolean> {
     try {
@@ -297,24 +330,22 @@ export class NotificationService {
       return true;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      // Not over the outcome of a first run still going, which may yet record it sent.
-      await this.model.updateOne({ _id: key, status: "queued" }, { $set: { status: "uncertain" } }).exec();
       return false;
     }
   }
 
   async markSent(key: string): Promise<void> {
-    await this.setStatus(key, "sent");
+    await this.record(key, "sent");
   }
 
   /** The call may have been delivered but its answer never came: recorded, never sent again. */
   async markUncertain(key: string): Promise<void> {
-    await this.setStatus(key, "uncertain");
+    await this.record(key, "uncertain");
   }
 
   /**
    * The call did not go out (a transport failure before sending, or a 429): the claim is given back, so the retry
-   * may send (the record stayed `queued`).
+   * may send.
    */
   async releaseSend(key: string): Promise<void> {
     await this.claims.deleteOne({ _id: key }).exec();
@@ -324,8 +355,15 @@ export class NotificationService {
   /** The person first, then the record: whoever sees the record unreachable also sees the person unreachable. */
   async markBlocked(key: string, identityKey: string): Promise<void> {
     await this.users.markUnreachable(identityKey);
-    await this.setStatus(key, "unreachable");
+    await this.record(key, "unreachable");
   }
+}
+
+/** Whether every failure a (bulk) insert reports is a duplicate key. */
+function onlyDuplicates(error: unknown): boolean {
+  const writeErrors = (error as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
+  if (!Array.isArray(writeErrors) || writeErrors.length === 0) return isDuplicateKey(error);
+  return writeErrors.every((writeError) => (writeError.code ?? writeError.err?.code) === 11000);
 }
 
 export type DeliveryStart =

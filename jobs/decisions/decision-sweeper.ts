@@ -22,8 +22,15 @@ export function decisionSweeperQueueDefinition(): QueueDefinition<Record<string,
         kyc: await kyc.finishStuck(),
         links: await links.finishStuck(),
       };
-      // Notifications recorded whose queueing a Redis outage cut off (queued again; their job ids keep them once).
-      const requeued = await notifier.requeueStuck();
+      // Notifications recorded whose queueing a Redis outage cut off (queued again; their job ids keep them once);
+      // all those not sent when Redis has lost its queues (no marker: a new or emptied Redis, a restore).
+      const { redis, config } = ctx.deps;
+      const marker = `${config.redis.prefix}:notify-queues-kept`;
+      let requeued = await notifier.requeueStuck();
+      if ((await redis.exists(marker)) === 0) {
+        requeued += await notifier.requeueUnsent();
+        await redis.set(marker, new Date().toISOString());
+      }
       if (requeued > 0) ctx.logger.warn({ requeued }, "queued notifications again after a failed queueing");
       const count = Object.values(finished).reduce((sum, ids) => sum + ids.length, 0);
       if (count > 0) ctx.logger.warn({ finished }, "finished decisions a crash had left undone");

@@ -1,9 +1,16 @@
 import { worstWindow } from "../helpers/rate-windows.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChannelSenders } from "../../bots/channels/senders.ts";
-import { notificationModel, sendClaimModel } from "../../core/notifications/notification-service.ts";
+import {
+  notificationModel,
+  outcomeModel,
+  queueingModel,
+  sendClaimModel,
+} from "../../core/notifications/notification-service.ts";
 import { quietDelayMs, parseQuietHours } from "../../core/notifications/quiet-hours.ts";
 import { userModels } from "../../core/users/user-model.ts";
+import type { Job } from "bullmq";
+import { decisionSweeperQueueDefinition } from "../../jobs/decisions/decision-sweeper.ts";
 import { NOTIFY_QUEUES } from "../../jobs/notifications/notify-queues.ts";
 import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
 import { tgText, type TgUser } from "../fakes/telegram-updates.ts";
@@ -20,7 +27,7 @@ async function person(language = "en"): Promise<{ user: TgUser; id: string }> {
 }
 const notify = (userId: string, key: string, urgent = true) =>
   h.t.bot.services.notifier.notify({ userId, key, text: text(key), urgent });
-const status = async (key: string) => (await notificationModel(h.t.runtime.mongo).findById(key).lean())?.status;
+const status = async (key: string) => (await h.t.core.notifier.find(key))?.status;
 
 beforeAll(async () => {
   h = await telegramHarness({ QUIET_HOURS: "off", NOTIFY_TELEGRAM_PER_SECOND: "20", SEND_TIMEOUT_SECONDS: "1" });
@@ -57,15 +64,68 @@ describe("notification pipeline", () => {
     await recordOnly("t9:retried");
     expect(await notify(id, "t9:retried")).toBe("duplicate");
     await waitFor(async () => (await status("t9:retried")) === "sent");
-    // Nobody retries: the sweeper queues it again.
+    // Nobody retries: the sweeper queues it again, from the note written before the record ("its job may not be
+    // queued yet"), which the queueing would have removed.
     await recordOnly("t9:swept");
-    expect(await h.t.core.notifier.requeueStuck()).toBeGreaterThanOrEqual(1);
+    await queueingModel(h.t.runtime.mongo).create({
+      _id: "t9:swept",
+      transport: "telegram",
+      dueAt: new Date(Date.now() - 5 * 60_000),
+      batch: "cut-off",
+    });
+    expect(await h.t.core.notifier.requeueStuck()).toBe(1);
     await waitFor(async () => (await status("t9:swept")) === "sent");
+    // Once queued, nothing is left for the sweeper: it never reads the notifications delivered.
+    expect(await queueingModel(h.t.runtime.mongo).countDocuments({ _id: { $regex: "^t9:" } })).toBe(0);
+    expect(await h.t.core.notifier.requeueStuck(0)).toBe(0);
     // Queued again any number of times, sent once (the queue keeps one job per key).
     await notify(id, "t9:retried");
     await h.t.core.notifier.requeueStuck(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const key of ["t9:retried", "t9:swept"])
+      expect(h.fake.textsTo(user.id).filter((value) => value === `EN ${key}`)).toHaveLength(1);
+  });
+
+  it("when Redis lost its queues, the sweeper queues every notification not sent again, once", async () => {
+    const { user, id } = await person();
+    await notify(id, "t10:sent");
+    await waitFor(async () => (await status("t10:sent")) === "sent");
+    // With the marker Redis keeps, a sweep (this test's or the worker's own, every minute) looks at the cut-off
+    // queueings only.
+    const marker = `${h.t.runtime.config.redis.prefix}:notify-queues-kept`;
+    await h.t.runtime.redis.set(marker, "kept");
+    // Redis is emptied (or new): the job of a notification waiting in it is gone; nothing says its queueing failed.
+    const identity = await userModels(h.t.runtime.mongo).Identity.findById(`tg:${user.id}`).lean();
+    await notificationModel(h.t.runtime.mongo).create({
+      _id: "t10:lost",
+      userId: id,
+      identityKey: identity?._id,
+      transport: "telegram",
+      text: text("t10:lost"),
+      imageUrl: null,
+      urgent: true,
+      status: "queued",
+      createdAt: new Date(),
+      dueAt: new Date(),
+      sentAt: null,
+    });
+    const sweep = decisionSweeperQueueDefinition();
+    const ctx = {
+      logger: h.t.runtime.logger,
+      token: undefined,
+      rateLimit: async () => undefined,
+      deps: { core: h.t.core, config: h.t.runtime.config, redis: h.t.runtime.redis, senders: {} },
+    };
+    await sweep.process({} as Job<Record<string, never>>, ctx);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await status("t10:lost")).toBe("queued");
+    // Without it (an emptied Redis has none), the next sweep goes through every record once, then marks Redis.
+    await h.t.runtime.redis.del(marker);
+    await sweep.process({} as Job<Record<string, never>>, ctx);
+    expect(await h.t.runtime.redis.exists(marker)).toBe(1);
+    await waitFor(async () => (await status("t10:lost")) === "sent");
+    expect(await h.t.core.notifier.requeueUnsent()).toBe(0);
+    for (const key of ["t10:sent", "t10:lost"])
       expect(h.fake.textsTo(user.id).filter((value) => value === `EN ${key}`)).toHaveLength(1);
   });
 
@@ -89,7 +149,7 @@ describe("notification pipeline", () => {
     await Promise.all(people.map(({ id }, i) => notify(id, `t3:${i}`)));
     await waitFor(
       async () =>
-        (await notificationModel(h.t.runtime.mongo).countDocuments({ _id: { $regex: "^t3:" }, status: "sent" })) === 50,
+        (await outcomeModel(h.t.runtime.mongo).countDocuments({ _id: { $regex: "^t3:" }, status: "sent" })) === 50,
       20_000,
     );
     const times = h.fake
@@ -136,12 +196,19 @@ describe("notification pipeline", () => {
 
   it("does not send a notification whose send was claimed by a run that died (or still runs)", async () => {
     const { user, id } = await person();
-    await h.t.runtime.queues.get(NOTIFY_QUEUES.telegram).pause();
+    const queue = h.t.runtime.queues.get(NOTIFY_QUEUES.telegram);
+    await queue.pause();
     await notify(id, "t6:d");
-    await sendClaimModel(h.t.runtime.mongo).create({ _id: "t6:d", at: new Date() });
-    await h.t.runtime.queues.get(NOTIFY_QUEUES.telegram).resume();
-    await waitFor(async () => (await status("t6:d")) === "uncertain");
-    expect(h.fake.textsTo(user.id).filter((value) => value === "EN t6:d")).toHaveLength(0);
+    await notify(id, "t6:e");
+    // t6:d: claimed three minutes ago by a run that died; t6:e: claimed just now by a run that may still be going.
+    await sendClaimModel(h.t.runtime.mongo).create({ _id: "t6:d", at: new Date(Date.now() - 3 * 60_000) });
+    await sendClaimModel(h.t.runtime.mongo).create({ _id: "t6:e", at: new Date() });
+    await queue.resume();
+    await waitFor(async () => (await queue.getJobState(encodeURIComponent("t6:e"))) === "completed");
+    await waitFor(async () => (await queue.getJobState(encodeURIComponent("t6:d"))) === "completed");
+    expect(await status("t6:d")).toBe("uncertain");
+    expect(await status("t6:e")).toBe("sending");
+    expect(h.fake.textsTo(user.id).filter((value) => value.startsWith("EN t6:"))).toHaveLength(0);
   });
 
   it("records a send whose answer never came as uncertain and never sends it again", async () => {

@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChannelSenders } from "../../bots/channels/senders.ts";
-import { notificationModel } from "../../core/notifications/notification-service.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { attachWorkers } from "../../jobs/runtime/create-runtime.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import { telegramHarness, type TelegramHarness } from "../helpers/telegram-harness.ts";
+import { countNotifications, notificationStatuses } from "../helpers/notification-statuses.ts";
 import { answeredWords, chatStream, counts, eventually, FaultClock, report, sleep } from "./fault-kit.ts";
 
 let h: TelegramHarness;
@@ -88,15 +88,10 @@ describe("a failing and a slow Bot API", () => {
     h.fake.release();
     await queueing;
     const settled = async () =>
-      (await notificationModel(h.t.runtime.mongo).countDocuments({
-        _id: { $in: keys },
-        status: { $in: ["sent", "uncertain"] },
-      })) === keys.length;
+      (await countNotifications(h.t.runtime.mongo, { _id: { $in: keys } }, ["sent", "uncertain"])) === keys.length;
     await eventually(settled, 60_000);
     await sleep(1_000);
-    const records = await notificationModel(h.t.runtime.mongo)
-      .find({ _id: { $in: keys } })
-      .lean();
+    const records = await notificationStatuses(h.t.runtime.mongo, { _id: { $in: keys } });
     const received = counts(
       readers.flatMap((person) =>
         h.fake.textsTo(person.id).flatMap((text) => [...text.matchAll(/Slow notice (\d+)\./g)].map((m) => m[1] ?? "")),

@@ -4,10 +4,10 @@
  * again what was not taken (the webhook answers 503 with Retry-After meanwhile).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { notificationModel } from "../../core/notifications/notification-service.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { tgText } from "../fakes/telegram-updates.ts";
 import type { TelegramHarness } from "../helpers/telegram-harness.ts";
+import { countNotifications, notificationStatuses } from "../helpers/notification-statuses.ts";
 import { answeredWords, chatStream, counts, eventually, FaultClock, faultApp, report, sleep } from "./fault-kit.ts";
 
 const CHATS = 20;
@@ -77,14 +77,13 @@ describe("Redis killed during a stream of updates and notifications", () => {
         h.fake.textsTo(person.id).flatMap((text) => [...text.matchAll(/Fault notice (\d+)\./g)].map((m) => m[1] ?? "")),
       );
     const settled = async () =>
-      (await notificationModel(h.t.runtime.mongo).countDocuments({
-        _id: { $regex: "^fault-notice:" },
-        status: { $in: ["sent", "uncertain", "unreachable"] },
-      })) === queued.size;
+      (await countNotifications(h.t.runtime.mongo, { _id: { $regex: "^fault-notice:" } }, [
+        "sent",
+        "uncertain",
+        "unreachable",
+      ])) === queued.size;
     await eventually(settled, 90_000);
-    const records = await notificationModel(h.t.runtime.mongo)
-      .find({ _id: { $regex: "^fault-notice:" } })
-      .lean();
+    const records = await notificationStatuses(h.t.runtime.mongo, { _id: { $regex: "^fault-notice:" } });
     const uncertain = records.filter((record) => record.status === "uncertain").length;
     const noticeCounts = counts(sentNotices());
     const replies = counts(people.flatMap((person) => answeredWords(h.fake.textsTo(person.id))));

@@ -7,7 +7,6 @@ import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { broadcastModel } from "../../core/broadcasts/broadcast-service.ts";
 import { seedDemoCatalog } from "../../core/demo/seed-catalog.ts";
-import { notificationModel } from "../../core/notifications/notification-service.ts";
 import { userModels } from "../../core/users/user-model.ts";
 import { FakeTelegramApi } from "../fakes/fake-telegram-api.ts";
 import { FakeViberApi } from "../fakes/fake-viber-api.ts";
@@ -19,6 +18,7 @@ import { subscribeToAlerts } from "../helpers/alert-subscribers.ts";
 import { TG_SECRET, TG_TOKEN } from "../helpers/telegram-harness.ts";
 import { buildTestApp, testConfig, type TestApp } from "../helpers/test-runtime.ts";
 import { WorkerProcesses, workerEnv } from "../helpers/worker-process.ts";
+import { countNotifications, notificationStatuses } from "../helpers/notification-statuses.ts";
 import { eventually, report, sleep } from "./fault-kit.ts";
 
 const USERS = 3_000;
@@ -160,10 +160,7 @@ describe("a worker killed mid-broadcast", () => {
     await once(first, "exit");
     const atKill = alertSends();
     const second = workers.start();
-    const records = () =>
-      notificationModel(t.runtime.mongo)
-        .find({ _id: { $regex: "^alert:JFAVKT2:" } })
-        .lean();
+    const alerts = { _id: { $regex: "^alert:JFAVKT2:" } };
     // The decision sweeper's pass (every minute in the worker; every 10 s here) re-queues records whose queueing the
     // kill cut off. Checked every 2 s: FerretDB scans the collection for each count.
     let lastSweep = 0;
@@ -173,10 +170,8 @@ describe("a worker killed mid-broadcast", () => {
           lastSweep = Date.now();
           await t.core.notifier.requeueStuck(0);
         }
-        const done = await notificationModel(t.runtime.mongo).countDocuments({
-          _id: { $regex: "^alert:JFAVKT2:" },
-          status: { $in: ["sent", "uncertain"] },
-        });
+        // Settled: sent, or never to be sent again (uncertain; `sending`: claimed by the worker killed mid-send).
+        const done = await countNotifications(t.runtime.mongo, alerts, ["sent", "uncertain", "sending"]);
         return done === SUBSCRIBERS;
       },
       150_000,
@@ -185,22 +180,18 @@ describe("a worker killed mid-broadcast", () => {
     const finishedIn = (Date.now() - killedAt) / 1000;
     second.kill("SIGTERM");
     await once(second, "exit");
-    const final = await records();
+    const final = await notificationStatuses(t.runtime.mongo, alerts);
     const received = new Map<string, number>();
     for (const call of telegram.calls)
       if (call.method === "sendMessage" && call.status === 200 && isAlert(call.payload.text))
         received.set(String(call.payload.chat_id), (received.get(String(call.payload.chat_id)) ?? 0) + 1);
-    const uncertain = final.filter((record) => record.status === "uncertain").length;
+    const uncertain = final.filter((record) => record.status === "uncertain" || record.status === "sending").length;
     const row = {
       scenario: `Worker kill -9 mid alert fan-out (${SUBSCRIBERS} subscribers, killed after ${atKill} alerts)`,
       accepted: SUBSCRIBERS,
       lost: Math.max(0, subscribers.filter((identity) => !received.has(identity._id.slice(3))).length - uncertain),
       duplicated: [...received.values()].filter((times) => times > 1).length,
-      stuck: settled
-        ? 0
-        : final.filter((record) => record.status !== "sent" && record.status !== "uncertain").length +
-          SUBSCRIBERS -
-          final.length,
+      stuck: settled ? 0 : final.filter((record) => record.status === "queued").length + SUBSCRIBERS - final.length,
       uncertain,
       retried: 0,
       recoveredIn: Math.round(finishedIn * 10) / 10,
