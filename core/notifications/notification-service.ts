@@ -288,50 +288,54 @@ export class NotificationService {
 
   /**
    * The worker's first step for one notification: what to send and to whom, or why nothing is sent. A chat that is
-   * gone or a banned person ends it as `unreachable`; a send already claimed with nothing recorded after (its
-   * worker died mid-send, or a first run still goes) is not sent again, nor is a record left `sending` by earlier
-   * versions (recorded `uncertain`). Never twice is decided by {@link claimSend}.
+   * gone or a banned person ends it as `unreachable`; a record left `sending` by earlier versions is recorded
+   * `uncertain`. Whether it was sent already is not read here: {@link claimSend} decides (a notification sent or
+   * given up holds its claim), which spares two reads per delivery (each a table scan on FerretDB).
    */
   async startDelivery(key: string): Promise<DeliveryStart> {
-    const { stored, outcome, claim } = await this.read(key);
-    if (stored === null) return { kind: "missing" };
-    if (outcome !== null) return { kind: "already_done" };
-    if (claim !== null) return { kind: "uncertain" };
-    if (stored.status === "sending") {
+    const doc = await this.model.findById(key).lean<NotificationDoc>().exec();
+    if (doc === null) return { kind: "missing" };
+    if (doc.status === "sending") {
       await this.record(key, "uncertain");
       return { kind: "uncertain" };
     }
-    if (stored.status !== "queued") return { kind: "already_done" };
-    const doc = stored;
+    if (doc.status !== "queued") return { kind: "already_done" };
     const [identity, user] = await Promise.all([
       this.users.findIdentity(doc.identityKey),
       this.users.findUser(doc.userId),
     ]);
     if (identity === null || user === null || !identity.reachable) {
-      await this.record(key, "unreachable");
+      await this.giveUp(key);
       return { kind: "unreachable" };
     }
     if (user.status === "banned") {
-      await this.record(key, "unreachable");
+      await this.giveUp(key);
       return { kind: "skipped" };
     }
     return { kind: "ready", doc, identity, user };
   }
 
   /**
-   * Just before the platform call: claims the notification's one send (an insert). False when a send already began,
-   * because its worker died mid-send or a stalled job's first run is still going: nothing is recorded here (that
-   * first run may yet record it sent); the claim alone keeps it from a second send (it reads `sending`, later
-   * `uncertain`).
+   * Just before the platform call: claims the notification's one send (an insert). Otherwise: `done` when an outcome
+   * is recorded (sent, or given up), `uncertain` when a send began with nothing recorded after (its worker died
+   * mid-send, or a stalled job's first run still goes and may yet record it sent): never sent again either way.
    */
-  async claimSend(key: string): Promise<boolean> {
+  async claimSend(key: string): Promise<"claimed" | "done" | "uncertain"> {
     try {
       await this.claims.create({ _id: key, at: this.now() });
-      return true;
+      return "claimed";
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      return false;
+      return (await this.outcomes.exists({ _id: key }).exec()) === null ? "uncertain" : "done";
     }
+  }
+
+  /** Nobody to send it to: its claim taken (so no later run sends it) and `unreachable` recorded. */
+  private async giveUp(key: string): Promise<void> {
+    await this.claims.create({ _id: key, at: this.now() }).catch((error: unknown) => {
+      if (!isDuplicateKey(error)) throw error;
+    });
+    await this.record(key, "unreachable");
   }
 
   async markSent(key: string): Promise<void> {

@@ -17,9 +17,9 @@ export type DeliveryOutcome = "sent" | "unreachable" | "uncertain" | "already_do
 /**
  * Delivers one notification. Never twice: just before the platform call the
  * job claims the notification's one send (an insert under its key); a job
- * that finds it claimed (its process died mid-send) marks it `uncertain`
- * instead of sending again, as does a send whose answer never came (a timeout
- * after the request left). Only a send that surely did not go out (connection
+ * that finds it claimed (sent, given up, or its process died mid-send) does
+ * not send it again, and a send whose answer never came (a timeout after the
+ * request left) is recorded `uncertain`. Only a send that surely did not go out (connection
  * refused, a 5xx answer) gives the claim back and is retried. A 429 pauses the
  * queue for `retry_after`; a person who blocked the bot is marked unreachable.
  */
@@ -50,8 +50,10 @@ export async function deliverNotification(job: Job<{ key: string }>, ctx: JobCon
   const rate = sendRate(ctx.deps, doc.transport);
   await rate.acquire();
 
-  if (!(await notifications.claimSend(key))) {
-    ctx.logger.warn({ key }, "a send of this notification already began; recorded uncertain, not sending again");
+  const claim = await notifications.claimSend(key);
+  if (claim === "done") return "already_done";
+  if (claim === "uncertain") {
+    ctx.logger.warn({ key }, "a send of this notification already began; not sending again");
     return "uncertain";
   }
   let result;
