@@ -93,7 +93,7 @@ export class NotificationService {
     const urgent = input.urgent ?? false;
     const delay = urgent ? 0 : quietDelayMs(this.quiet, now);
     const dueAt = new Date(now.getTime() + delay);
-    const batch = await this.intendQueueing([{ key: input.key, transport: identity.transport }], dueAt);
+    const note = await this.intendQueueing([{ key: input.key, transport: identity.transport }], dueAt);
     try {
       await this.model.create({
         _id: input.key,
@@ -116,30 +116,26 @@ export class NotificationService {
       const existing = await this.find(input.key);
       if (existing?.status === "queued")
         await this.queue.enqueue(existing.transport, input.key, existing.urgent ? 0 : quietDelayMs(this.quiet, now));
-      await this.queueings.deleteOne({ _id: input.key }).exec();
+      await this.queueings.deleteOne({ _id: note }).exec();
       return "duplicate";
     }
     await this.queue.enqueue(identity.transport, input.key, delay);
-    await this.queueings.deleteMany({ batch }).exec();
+    await this.queueings.deleteOne({ _id: note }).exec();
     return "queued";
   }
 
   /**
-   * Written before the records: "these notifications' jobs may not be queued yet" (keys already there are kept:
-   * an earlier call's queueing is still unconfirmed). Removed once the jobs are queued; what a Redis outage or a
-   * crash leaves here, {@link requeueStuck} queues. Returns the call's batch id.
+   * Written before the records: "these notifications' jobs may not be queued yet", one note for the call. Removed
+   * once the jobs are queued; what a Redis outage or a crash leaves, {@link requeueStuck} queues. Returns its id.
    */
   private async intendQueueing(entries: Array<{ key: string; transport: Transport }>, dueAt: Date): Promise<string> {
-    const batch = randomUUID();
-    try {
-      await this.queueings.insertMany(
-        entries.map((entry) => ({ _id: entry.key, transport: entry.transport, dueAt, batch })),
-        { ordered: false },
-      );
-    } catch (error) {
-      if (!onlyDuplicates(error)) throw error;
-    }
-    return batch;
+    const note = randomUUID();
+    await this.queueings.create({
+      _id: note,
+      entries: entries.map((entry) => ({ key: entry.key, transport: entry.transport })),
+      dueAt,
+    });
+    return note;
   }
 
   /**
@@ -148,25 +144,28 @@ export class NotificationService {
    * which the queue keeps once (a job that finds its notification done sends nothing), so none is lost and none is
    * sent twice. Only those are looked at, never the notifications delivered. Returns how many were queued again.
    */
-  async requeueStuck(olderThanMs = 2 * 60_000, page = 500): Promise<number> {
+  async requeueStuck(olderThanMs = 2 * 60_000, page = 100): Promise<number> {
     const cutoff = new Date(this.now().getTime() - olderThanMs);
     let requeued = 0;
     // Only overdue ones: a notification waiting out quiet hours is not stuck. A page at a time, so none is out of
     // reach however many there are.
     for (let after = ""; ;) {
-      const stuck = await this.queueings
+      const notes = await this.queueings
         .find({ _id: { $gt: after }, dueAt: { $lte: cutoff } })
         .sort({ _id: 1 })
         .limit(page)
         .lean<QueueingDoc[]>()
         .exec();
-      if (stuck.length === 0) return requeued;
-      after = stuck.at(-1)?._id ?? after;
-      for (const doc of stuck) {
-        await this.queue.enqueue(doc.transport, doc._id, 0);
-        await this.queueings.deleteOne({ _id: doc._id, batch: doc.batch }).exec();
+      if (notes.length === 0) return requeued;
+      after = notes.at(-1)?._id ?? after;
+      for (const note of notes) {
+        for (const transport of new Set(note.entries.map((entry) => entry.transport))) {
+          const keys = note.entries.filter((entry) => entry.transport === transport).map((entry) => entry.key);
+          await this.queue.enqueueMany(transport, keys, 0);
+        }
+        await this.queueings.deleteOne({ _id: note._id }).exec();
+        requeued += note.entries.length;
       }
-      requeued += stuck.length;
     }
   }
 
@@ -237,7 +236,7 @@ export class NotificationService {
       dueAt: new Date(now.getTime() + delay),
       sentAt: null,
     }));
-    const batch = await this.intendQueueing(entries, docs[0]?.dueAt ?? now);
+    const note = await this.intendQueueing(entries, docs[0]?.dueAt ?? now);
     let inserted: string[] = docs.map((doc) => doc._id);
     try {
       await this.model.insertMany(docs, { ordered: false });
@@ -257,8 +256,7 @@ export class NotificationService {
       byTransport.set(entry.transport, [...(byTransport.get(entry.transport) ?? []), entry.key]);
     }
     for (const [transport, keys] of byTransport) await this.queue.enqueueMany(transport, keys, delay);
-    // Keys recorded before (skipped here) keep an earlier call's unconfirmed queueing, if any, for the sweeper.
-    await this.queueings.deleteMany({ batch }).exec();
+    await this.queueings.deleteOne({ _id: note }).exec();
     return fresh.size;
   }
 
@@ -361,13 +359,6 @@ export class NotificationService {
     await this.users.markUnreachable(identityKey);
     await this.record(key, "unreachable");
   }
-}
-
-/** Whether every failure a (bulk) insert reports is a duplicate key. */
-function onlyDuplicates(error: unknown): boolean {
-  const writeErrors = (error as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
-  if (!Array.isArray(writeErrors) || writeErrors.length === 0) return isDuplicateKey(error);
-  return writeErrors.every((writeError) => (writeError.code ?? writeError.err?.code) === 11000);
 }
 
 export type DeliveryStart =
