@@ -179,10 +179,10 @@ export class NotificationService {
     let requeued = 0;
     for (let after = ""; ;) {
       const docs = await this.model
-        .find({ _id: { $gt: after }, status: "queued" }, { transport: 1, dueAt: 1, urgent: 1 })
+        .find({ _id: { $gt: after }, status: "queued" }, { transport: 1, dueAt: 1 })
         .sort({ _id: 1 })
         .limit(page)
-        .lean<Array<Pick<NotificationDoc, "_id" | "transport" | "dueAt" | "urgent">>>()
+        .lean<Array<Pick<NotificationDoc, "_id" | "transport" | "dueAt">>>()
         .exec();
       if (docs.length === 0) return requeued;
       after = docs.at(-1)?._id ?? after;
