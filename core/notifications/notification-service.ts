@@ -159,10 +159,7 @@ export class NotificationService {
       if (notes.length === 0) return requeued;
       after = notes.at(-1)?._id ?? after;
       for (const note of notes) {
-        for (const transport of new Set(note.entries.map((entry) => entry.transport))) {
-          const keys = note.entries.filter((entry) => entry.transport === transport).map((entry) => entry.key);
-          await this.queue.enqueueMany(transport, keys, 0);
-        }
+        await this.enqueueByTransport(note.entries, 0);
         await this.queueings.deleteOne({ _id: note._id }).exec();
         requeued += note.entries.length;
       }
@@ -250,29 +247,33 @@ export class NotificationService {
       inserted = docs.filter((_, index) => !failed.has(index)).map((doc) => doc._id);
     }
     const fresh = new Set(inserted);
-    const byTransport = new Map<Transport, string[]>();
-    for (const entry of entries) {
-      if (!fresh.has(entry.key)) continue;
-      byTransport.set(entry.transport, [...(byTransport.get(entry.transport) ?? []), entry.key]);
-    }
-    for (const [transport, keys] of byTransport) await this.queue.enqueueMany(transport, keys, delay);
+    await this.enqueueByTransport(
+      entries.filter((entry) => fresh.has(entry.key)),
+      delay,
+    );
     await this.queueings.deleteOne({ _id: note }).exec();
     return fresh.size;
   }
 
-  /** The notification with what became of it (see {@link statusOf}): three reads by key, cheap on either database. */
-  async find(key: string): Promise<NotificationDoc | null> {
-    const { stored, outcome, claim } = await this.read(key);
-    return stored === null ? null : statusOf(stored, outcome, claim, this.now());
+  /** One bulk enqueue per transport (each has its queue). */
+  private async enqueueByTransport(entries: Array<{ key: string; transport: Transport }>, delayMs: number) {
+    const byTransport = new Map<Transport, string[]>();
+    for (const entry of entries) {
+      const keys = byTransport.get(entry.transport);
+      if (keys === undefined) byTransport.set(entry.transport, [entry.key]);
+      else keys.push(entry.key);
+    }
+    for (const [transport, keys] of byTransport) await this.queue.enqueueMany(transport, keys, delayMs);
   }
 
-  private async read(key: string) {
+  /** The notification with what became of it (see {@link statusOf}): three reads by key, cheap on either database. */
+  async find(key: string): Promise<NotificationDoc | null> {
     const [stored, outcome, claim] = await Promise.all([
       this.model.findById(key).lean<NotificationDoc>().exec(),
       this.outcomes.findById(key).lean<OutcomeDoc>().exec(),
       this.claims.findById(key).lean<SendClaimDoc>().exec(),
     ]);
-    return { stored, outcome, claim };
+    return stored === null ? null : statusOf(stored, outcome, claim, this.now());
   }
 
   /** Records what became of a notification, once: the first outcome recorded stays. */
