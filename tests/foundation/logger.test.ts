@@ -1,4 +1,6 @@
 import { Writable } from "node:stream";
+import Fastify from "fastify";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../core/logging/create-logger.ts";
 import { lazyChild } from "../../core/logging/lazy-child.ts";
@@ -74,5 +76,38 @@ describe("a child logger made when first used", () => {
     expect(child.level).toBe("info");
     expect(child.isLevelEnabled("debug")).toBe(false);
     expect(child.isLevelEnabled("warn")).toBe(true);
+  });
+
+  it("is made neither by reading its methods (as Fastify checks each request's) nor by a grandchild", async () => {
+    const lines: string[] = [];
+    let made = 0;
+    // pino calls onChild for every child of this logger and of its children.
+    const counted = pino(
+      { level: "info", onChild: () => made++ },
+      new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) }),
+    );
+    const text = () => lines.join("");
+    const server = Fastify({
+      loggerInstance: counted,
+      disableRequestLogging: true,
+      childLoggerFactory: (parent, bindings, options) => lazyChild(parent as typeof counted, bindings, options),
+    });
+    made = 0; // Fastify makes its own child of the logger it is given, once.
+    server.get("/quiet", async (request) => {
+      request.log.child({ flow: "search" }).debug("not shown");
+      return { ok: true };
+    });
+    server.get("/loud", async (request) => {
+      request.log.child({ flow: "withdraw" }).info("step");
+      return { ok: true };
+    });
+    expect((await server.inject({ url: "/quiet" })).statusCode).toBe(200);
+    expect(made).toBe(0);
+    expect(text()).toBe("");
+    expect((await server.inject({ url: "/loud" })).statusCode).toBe(200);
+    expect(made).toBe(2); // the request's child and its grandchild
+    expect(JSON.parse(text().trim()) as Record<string, unknown>).toMatchObject({ flow: "withdraw", msg: "step" });
+    expect(text()).toMatch(/"reqId":"req-/);
+    await server.close();
   });
 });
