@@ -61,6 +61,9 @@ export function connectRedis(target: RedisTarget, role: RedisRole, logger: Logge
   const cluster = new Cluster(target.cluster, {
     enableOfflineQueue: role === "worker",
     clusterRetryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
+    // No auto-pipelining here: ioredis 5.9 groups a command by the slot of its first argument, for EVALSHA the
+    // script's digest, so scripts for chats on other nodes share a pipeline and all fail ("All keys in the pipeline
+    // should belong to the same slots allocation group"; redis/ioredis#2109; 50 of 50 on a local 3-master cluster).
     redisOptions: {
       maxRetriesPerRequest: role === "worker" ? null : 1,
       connectTimeout: 5_000,

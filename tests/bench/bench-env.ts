@@ -29,6 +29,8 @@ export async function benchRuntime(
     MONGODB_URI: services.mongoUri,
     REDIS_URL: services.redisUrl,
     REDIS_PREFIX: `bench${Date.now()}`,
+    // `node infra/local/with-redis-cluster.ts node tests/bench/….ts` runs a benchmark on a local Redis Cluster.
+    ...(process.env.REDIS_CLUSTER_NODES ? { REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES } : {}),
     ...env,
   });
   const logger = createLogger({ level: "silent", pretty: false });
