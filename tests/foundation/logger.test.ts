@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import Fastify from "fastify";
+import Fastify, { LogController } from "fastify";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../core/logging/create-logger.ts";
@@ -89,7 +89,7 @@ describe("a child logger made when first used", () => {
     const text = () => lines.join("");
     const server = Fastify({
       loggerInstance: counted,
-      disableRequestLogging: true,
+      logController: new LogController({ requestIdLogLabel: "reqId", disableRequestLogging: true }),
       childLoggerFactory: (parent, bindings, options) => lazyChild(parent as typeof counted, bindings, options),
     });
     made = 0; // Fastify makes its own child of the logger it is given, once.
