@@ -22,7 +22,9 @@ function deferred(make: () => Logger, levels: Logger): Logger {
   const made = () => (child ??= make());
   const methods = new Map<PropertyKey, Method>();
   const grandchild = (bindings: Bindings, options?: ChildLoggerOptions): Logger =>
-    options?.level !== undefined ? made().child(bindings, options) : deferred(() => made().child(bindings), levels);
+    options?.level !== undefined
+      ? made().child(bindings, options)
+      : deferred(() => made().child(bindings, options), levels);
   // The target is a blank object: the proxy answers every property from the parent or the child.
   return new Proxy({} as Logger, {
     get(_target, property) {

@@ -60,12 +60,14 @@ describe("a child logger made when first used", () => {
     const child = lazyChild(logger, { update: "tg:u:1", chat: "tg:42" });
     child.info({ user: { phone: "+959420012345" } }, "turn");
     child.child({ flow: "withdraw" }).warn("step");
-    const [first, second] = text()
+    child.child({ flow: "kyc" }, { msgPrefix: "[kyc] " }).info("photo");
+    const [first, second, third] = text()
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(first).toMatchObject({ update: "tg:u:1", chat: "tg:42", msg: "turn", user: { phone: "[redacted]" } });
     expect(second).toMatchObject({ update: "tg:u:1", chat: "tg:42", flow: "withdraw", msg: "step" });
+    expect(third).toMatchObject({ update: "tg:u:1", flow: "kyc", msg: "[kyc] photo" });
   });
 
   it("writes nothing at a level that is off, and answers the level questions from its parent", () => {
