@@ -3,7 +3,8 @@
  * through the real runner and senders, against the fake Bot API and Viber
  * API on loopback. Prints messages/s against the configured limits, the
  * busiest one-second window, peak RSS of this process (web + worker + fakes)
- * and the Redis memory the broadcast's own keys take.
+ * and the Redis memory the broadcast's own keys take. It runs with the V8 heap
+ * cap `npm start` and the image ship with (starting itself again if needed).
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -19,7 +20,10 @@ import { channelEnv, VB_TOKEN } from "../helpers/channel-env.ts";
 import { TG_TOKEN } from "../helpers/telegram-harness.ts";
 import { platformQueues } from "../../jobs/definitions.ts";
 import { benchRuntime } from "./bench-env.ts";
+import { heapLimitNote, runAsShipped } from "./shipped-heap.ts";
 import { goal, summary } from "./summary.ts";
+
+runAsShipped(import.meta.filename);
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const TG_RATE = Number(process.env.BENCH_TG_RATE ?? 500);
@@ -36,8 +40,21 @@ const vars = {
 const env = await benchRuntime(vars, platformQueues());
 const { app, bot, core } = await buildServer(env.runtime, await composeCore(env.runtime));
 
-let peakRss = process.memoryUsage().rss;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+let peak = process.memoryUsage();
+let peakAt = performance.now();
+const sampler = setInterval(() => {
+  const now = process.memoryUsage();
+  if (now.rss > peak.rss) [peak, peakAt] = [now, performance.now()];
+}, 100);
+// BENCH_MEMORY_TIMELINE=1 prints the process's memory every 5 s (where the peak comes from).
+const timeline =
+  process.env.BENCH_MEMORY_TIMELINE === "1"
+    ? setInterval(() => {
+        const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+        const m = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+        console.log(`memory: rss ${m(rss)} heap ${m(heapUsed)}/${m(heapTotal)} external ${m(external)} MiB`);
+      }, 5_000)
+    : undefined;
 
 const seedStart = performance.now();
 // Seeded by another process: this one's memory is the platform's (web + worker + fakes), not the test data's.
@@ -116,6 +133,7 @@ const seconds = (performance.now() - started) / 1000;
 drain();
 clearInterval(drainer);
 clearInterval(sampler);
+clearInterval(timeline);
 
 const finished = await broadcastModel(env.runtime.mongo).findById(doc._id).lean();
 const busiest = (map: Map<number, number>) => Math.max(0, ...map.values());
@@ -134,13 +152,19 @@ console.log(
   `Viber: ${vbReceivers} people in ${[...perSecond.vb.values()].reduce((a, b) => a + b, 0)} ` +
     `broadcast_message calls; configured ${VB_RATE} calls/s; busiest second ${busiest(perSecond.vb)} calls`,
 );
-console.log(`peak RSS (web + worker + fakes in one process): ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+console.log(
+  `peak RSS (web + worker + fakes in one process): ${mib(peak.rss)}; at that moment the JS heap held` +
+    ` ${mib(peak.heapUsed)} of ${mib(peak.heapTotal)}, buffers outside it ${mib(peak.external)}` +
+    ` (${mib(peak.arrayBuffers)} in ArrayBuffers), ${((peakAt - seedStart) / 1000).toFixed(0)} s after the seeding` +
+    ` began; ${heapLimitNote()}`,
+);
 summary({
   figure: `RSS peak, broadcast to ${USERS} people (web + worker + fakes, one process)`,
-  value: Math.round(peakRss / 1024 / 1024),
+  value: Math.round(peak.rss / 1024 / 1024),
   unit: "MiB",
-  ...goal(peakRss / 1024 / 1024, "<=", 512),
-  ratio: peakRss / 1024 / 1024 / 512,
+  ...goal(peak.rss / 1024 / 1024, "<=", 512),
+  ratio: peak.rss / 1024 / 1024 / 512,
 });
 console.log(
   `Redis: the broadcast's keys peaked at ${(broadcastKeysBytes / 1024 / 1024).toFixed(1)}` +

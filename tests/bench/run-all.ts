@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: runs every `*.bench.ts` in this folder (or those named on the command line) one after another,
  * each in its own process with a time budget (killed past it, and counted as failed), and ends with one table of the
- * headline figures the benchmarks reported (see summary.ts): figure, value, goal, ratio.
+ * headline figures the benchmarks reported (see summary.ts): figure, value, goal, ratio. Each runs with the V8 heap
+ * cap the platform ships with (`npm start`, the image).
  */
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { SHIPPED_HEAP_FLAG } from "./shipped-heap.ts";
 import { SUMMARY_MARK, type SummaryRow } from "./summary.ts";
 
 const dir = import.meta.dirname;
@@ -20,7 +22,9 @@ function run(file: string): Promise<{ code: number | null; rows: SummaryRow[]; s
   return new Promise((resolve) => {
     const started = performance.now();
     const rows: SummaryRow[] = [];
-    const child = spawn(process.execPath, [path.join(dir, file)], { stdio: ["ignore", "pipe", "inherit"] });
+    // Each benchmark runs with the V8 heap cap the platform ships with (npm start, the image).
+    const flags = SHIPPED_HEAP_FLAG === "" ? [] : [SHIPPED_HEAP_FLAG];
+    const child = spawn(process.execPath, [...flags, path.join(dir, file)], { stdio: ["ignore", "pipe", "inherit"] });
     let pending = "";
     child.stdout.on("data", (chunk: Buffer) => {
       pending += chunk.toString("utf8");

@@ -66,6 +66,8 @@ function importGraph(entry: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
+const packageScripts = (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts;
+
 describe("the image", () => {
   const dockerfile = read("infra/Dockerfile");
   const copied = [...dockerfile.matchAll(/^COPY (?!--from)(\S+) /gm)].map((match) => match[1] ?? "");
@@ -75,6 +77,14 @@ describe("the image", () => {
     expect(dockerfile).toMatch(/^ENV CHART_FONT_DIR=\/usr\/share\/fonts\/truetype\/padauk$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^FROM node:24-/m);
+  });
+
+  it("caps V8's old space at half the 512 MiB budget, as npm start does", () => {
+    const imageCap = /^ENV NODE_OPTIONS=--max-old-space-size=(\d+)$/m.exec(dockerfile)?.[1];
+    const startCap = /--max-old-space-size=(\d+)/.exec(packageScripts.start ?? "")?.[1];
+    expect(Number(imageCap)).toBeGreaterThan(0);
+    expect(Number(imageCap)).toBeLessThanOrEqual(256);
+    expect(startCap).toBe(imageCap);
   });
 
   it("holds every file the entry points import (web, worker, backup, index sync)", () => {
