@@ -52,6 +52,8 @@ export function newUserFields(
     identityKeys: [],
     roles: [],
     bannedNoticeSent: false,
+    banReason: null,
+    deletedAt: null,
     createdAt: now,
     lastSeenAt: now,
     ...fields,

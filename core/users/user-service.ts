@@ -15,6 +15,7 @@ import {
   newUserFields,
 } from "./user-model.ts";
 import { AppError } from "../errors/app-error.ts";
+import { InsertBatcher } from "../db/insert-batcher.ts";
 import type { EventHub } from "../events/event-hub.ts";
 import { yangonDay } from "../values/yangon-time.ts";
 import { recordActivity, type ActivityLog } from "./activity-days.ts";
@@ -53,6 +54,9 @@ export class UserService {
   private readonly events: EventHub | undefined;
   private readonly cache: UserCache | undefined;
   private readonly activity: ActivityLog | undefined;
+  /** A first contact's two records, written in batches with those of other first contacts at the same moment. */
+  private readonly userInserts: InsertBatcher<UserDoc>;
+  private readonly identityInserts: InsertBatcher<IdentityDoc>;
 
   constructor(
     connection: Connection,
@@ -66,6 +70,8 @@ export class UserService {
     this.events = events;
     this.cache = options.cache;
     this.activity = options.activity;
+    this.userInserts = new InsertBatcher(this.models.User);
+    this.identityInserts = new InsertBatcher(this.models.Identity);
   }
 
   /** Records a day of activity: buffered in Redis when the process has the buffer, else written at once. */
@@ -272,7 +278,7 @@ export class UserService {
       createdAt: now,
     };
     try {
-      await this.models.Identity.create(identity);
+      await this.identityInserts.insert(identity);
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       await this.models.User.deleteOne({ _id: user._id }).exec();
@@ -299,7 +305,7 @@ export class UserService {
     for (let attempt = 0; attempt < 5; attempt++) {
       const user: UserDoc = { _id: newPublicId(), ...fields };
       try {
-        await this.models.User.create(user);
+        await this.userInserts.insert(user);
         return user;
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
