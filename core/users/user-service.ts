@@ -287,8 +287,11 @@ export class UserService {
       return this.resolve({ ...input, likelyNew: false });
     }
     this.cache?.set(identity, user);
-    await this.recordDay({ userId: user._id, channel: input.channel, now, joined: true });
-    await this.events?.emit("user.registered", { userId: user._id, channel: input.channel });
+    // Two independent Redis writes (the day, the registration count): sent together, one round trip.
+    await Promise.all([
+      this.recordDay({ userId: user._id, channel: input.channel, now, joined: true }),
+      this.events?.emit("user.registered", { userId: user._id, channel: input.channel }),
+    ]);
     const invite: InviteOutcome = input.inviteCode === undefined ? "none" : inviter === null ? "unknown" : "recorded";
     return { user, identity, created: true, invite };
   }
