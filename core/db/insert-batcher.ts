@@ -1,12 +1,6 @@
 import type { Collection, OptionalUnlessRequiredId } from "mongodb";
 import type { Model } from "mongoose";
-
-/** One document's own error from an unordered `insertMany` (the driver's `WriteError`). */
-interface WriteErrorLike {
-  index: number;
-  code?: number;
-  errmsg?: string;
-}
+import { bulkWriteErrors, type DocumentError } from "./bulk-write-errors.ts";
 
 interface Waiting<T> {
   doc: T;
@@ -17,8 +11,8 @@ interface Waiting<T> {
 /** A document the database refused, with the code it gave (11000 for a duplicate key, as a single insert's error). */
 export class DocumentWriteError extends Error {
   readonly code: number | undefined;
-  constructor(entry: WriteErrorLike) {
-    super(entry.errmsg ?? "the database refused the document");
+  constructor(entry: DocumentError) {
+    super(entry.message);
     this.name = "DocumentWriteError";
     this.code = entry.code;
   }
@@ -82,7 +76,7 @@ export class InsertBatcher<T extends { _id: string }> {
       );
       return batch.map(() => undefined);
     } catch (error) {
-      const refused = documentErrors(error);
+      const refused = bulkWriteErrors(error);
       if (refused === null) return batch.map(() => error);
       return batch.map((_, index) => {
         const own = refused.get(index);
@@ -90,20 +84,4 @@ export class InsertBatcher<T extends { _id: string }> {
       });
     }
   }
-}
-
-/**
- * The per-document errors of an unordered bulk insert, by the document's index; null when the command failed as a
- * whole (a network error, a write concern error), since then no document's fate is known.
- */
-function documentErrors(error: unknown): Map<number, WriteErrorLike> | null {
-  if (typeof error !== "object" || error === null) return null;
-  const { writeErrors, err } = error as { writeErrors?: unknown; err?: unknown };
-  if (err !== undefined || !Array.isArray(writeErrors) || writeErrors.length === 0) return null;
-  const byIndex = new Map<number, WriteErrorLike>();
-  for (const entry of writeErrors as WriteErrorLike[]) {
-    if (typeof entry.index !== "number") return null;
-    byIndex.set(entry.index, entry);
-  }
-  return byIndex;
 }

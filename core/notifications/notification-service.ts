@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Connection, Model } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
+import { bulkWriteErrors } from "../db/bulk-write-errors.ts";
 import type { IdentityDoc, Language, Transport, UserDoc } from "../users/user-model.ts";
 import type { UserService } from "../users/user-service.ts";
 import {
@@ -238,13 +239,9 @@ export class NotificationService {
     try {
       await this.model.insertMany(docs, { ordered: false });
     } catch (error) {
-      const failed = new Set(
-        ((error as { writeErrors?: Array<{ index?: number; err?: { index?: number } }> }).writeErrors ?? []).map(
-          (writeError) => writeError.index ?? writeError.err?.index,
-        ),
-      );
-      if (failed.size === 0) throw error;
-      inserted = docs.filter((_, index) => !failed.has(index)).map((doc) => doc._id);
+      const refused = bulkWriteErrors(error);
+      if (refused === null) throw error;
+      inserted = docs.filter((_, index) => !refused.has(index)).map((doc) => doc._id);
     }
     const fresh = new Set(inserted);
     await this.enqueueByTransport(

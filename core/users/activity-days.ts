@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { Schema, type Connection, type Model } from "mongoose";
+import { onlyDuplicates } from "../db/bulk-write-errors.ts";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
 import { yangonDay } from "../values/yangon-time.ts";
 import type { Channel } from "./user-model.ts";
@@ -108,12 +109,4 @@ export class ActivityLog {
       written += members.length;
     }
   }
-}
-
-function onlyDuplicates(error: unknown): boolean {
-  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  if (!Array.isArray(writeErrors)) return isDuplicateKey(error);
-  return writeErrors.every(
-    (entry: { code?: number; err?: { code?: number } }) => (entry.code ?? entry.err?.code) === 11000,
-  );
 }
