@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Connection, Model } from "mongoose";
 import { isDuplicateKey } from "../decisions/decision-store.ts";
-import { bulkWriteErrors } from "../db/bulk-write-errors.ts";
+import { bulkWriteErrors, onlyDuplicates } from "../db/bulk-write-errors.ts";
 import type { IdentityDoc, Language, Transport, UserDoc } from "../users/user-model.ts";
 import type { UserService } from "../users/user-service.ts";
 import {
@@ -240,7 +240,9 @@ export class NotificationService {
       await this.model.insertMany(docs, { ordered: false });
     } catch (error) {
       const refused = bulkWriteErrors(error);
-      if (refused === null) throw error;
+      // A key recorded before is skipped (its earlier call queued it); any other refusal fails the call, which its
+      // caller tries again, instead of leaving that notification out unseen.
+      if (refused === null || !onlyDuplicates(error)) throw error;
       inserted = docs.filter((_, index) => !refused.has(index)).map((doc) => doc._id);
     }
     const fresh = new Set(inserted);
