@@ -328,11 +328,18 @@ export class NotificationService {
     }
   }
 
-  /** Nobody to send it to: its claim taken (so no later run sends it) and `unreachable` recorded. */
+  /**
+   * Nobody to send it to: its claim taken (so no later run sends it) and `unreachable` recorded. When a run already
+   * holds the claim, that run's send may have gone out: what became of it is left for that run to record (the
+   * first outcome recorded stays), or reads `uncertain` if it died.
+   */
   private async giveUp(key: string): Promise<void> {
-    await this.claims.create({ _id: key, at: this.now() }).catch((error: unknown) => {
-      if (!isDuplicateKey(error)) throw error;
-    });
+    try {
+      await this.claims.create({ _id: key, at: this.now() });
+    } catch (error) {
+      if (isDuplicateKey(error)) return;
+      throw error;
+    }
     await this.record(key, "unreachable");
   }
 

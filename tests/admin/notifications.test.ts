@@ -210,6 +210,24 @@ describe("notification pipeline", () => {
     expect(h.fake.textsTo(user.id).filter((value) => value.startsWith("EN t6:"))).toHaveLength(0);
   });
 
+  it("leaves what became of a send to the run that claimed it, though a later run finds the person gone", async () => {
+    const { user, id } = await person();
+    const queue = h.t.runtime.queues.get(NOTIFY_QUEUES.telegram);
+    await queue.pause();
+    await notify(id, "t6:f");
+    // A run claimed the send just now and is still sending; meanwhile the person blocked the bot, and a second run of
+    // the job (a stalled job's retry) starts.
+    await sendClaimModel(h.t.runtime.mongo).create({ _id: "t6:f", at: new Date() });
+    await userModels(h.t.runtime.mongo).Identity.updateOne({ _id: `tg:${user.id}` }, { $set: { reachable: false } });
+    await h.t.core.users.forget(`tg:${user.id}`);
+    await queue.resume();
+    await waitFor(async () => (await queue.getJobState(encodeURIComponent("t6:f"))) === "completed");
+    expect(await status("t6:f")).toBe("sending");
+    // The first run's send went through: that is what is recorded.
+    await h.t.core.notifier.markSent("t6:f");
+    expect(await status("t6:f")).toBe("sent");
+  });
+
   it("records a send whose answer never came as uncertain and never sends it again", async () => {
     const { user, id } = await person();
     h.fake.hold(); // Telegram received it, but answers after our client timeout (1 s here).
