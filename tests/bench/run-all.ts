@@ -22,7 +22,6 @@ function run(file: string): Promise<{ code: number | null; rows: SummaryRow[]; s
   return new Promise((resolve) => {
     const started = performance.now();
     const rows: SummaryRow[] = [];
-    // Each benchmark runs with the V8 heap cap the platform ships with (npm start, the image).
     const flags = SHIPPED_HEAP_FLAG === "" ? [] : [SHIPPED_HEAP_FLAG];
     const child = spawn(process.execPath, [...flags, path.join(dir, file)], { stdio: ["ignore", "pipe", "inherit"] });
     let pending = "";
